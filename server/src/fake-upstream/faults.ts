@@ -1,0 +1,221 @@
+/**
+ * Fault injection for the fake upstream: parsing the instructions and applying the
+ * protocol-independent ones (timing, hanging, cutting connections).
+ *
+ * Two sources, merged per directive with the header winning:
+ *   - header `x-fake-fault: status=429; retry-after=2`   directives separated by `;` or `,`
+ *   - model  `fake-model+status=500+retry-after=3`       directives after the first `+`, separated by `+`
+ * The model form exists because the gateway rewrites `model` to the provider's configured
+ * model: a test configures a provider model such as `fake-model+hang` and the fault
+ * reaches the fake through the gateway untouched. Names are case-insensitive, spaces around
+ * directives are ignored.
+ *
+ * Directives:
+ *   status=N             reply HTTP N (400-599) with the protocol's error body
+ *   retry-after=S        with status: add `Retry-After: S` (whole seconds)
+ *   hang                 never send headers; released when the client aborts or the server stops
+ *   first-byte-delay=MS  wait MS before sending the response headers
+ *   token-delay=MS       stream: wait MS between consecutive stream frames
+ *   cut-after=N          stream: drop the connection after N content chunks (no finish
+ *                        chunk, no [DONE]); non-stream: send half the body, then drop
+ *   words=N              answer with exactly N deterministic words (see text.ts)
+ *   error-frame          stream: HTTP 200, one error data frame, then a normal end
+ *   tool                 answer with a tool call (when the request has tools)
+ *
+ * An unknown or malformed directive is a 400 from the fake, so a typo in a test fails loudly
+ * instead of silently testing the happy path.
+ */
+
+export const FAULT_HEADER = "x-fake-fault";
+
+export interface Faults {
+  status?: number;
+  retryAfter?: number;
+  hang?: boolean;
+  firstByteDelayMs?: number;
+  tokenDelayMs?: number;
+  cutAfter?: number;
+  words?: number;
+  errorFrame?: boolean;
+  tool?: boolean;
+}
+
+/** Thrown for a directive the fake does not understand; the responder turns it into a 400. */
+export class FaultSyntaxError extends Error {}
+
+const NO_FAULTS: Readonly<Faults> = Object.freeze({});
+const MAX_INT_VALUE = 10_000_000;
+const MAX_WORDS = 100_000;
+
+type NumericKey = "status" | "retryAfter" | "firstByteDelayMs" | "tokenDelayMs" | "cutAfter" | "words";
+type FlagKey = "hang" | "errorFrame" | "tool";
+
+const NUMERIC: Record<string, NumericKey> = {
+  status: "status",
+  "retry-after": "retryAfter",
+  "first-byte-delay": "firstByteDelayMs",
+  "token-delay": "tokenDelayMs",
+  "cut-after": "cutAfter",
+  words: "words",
+};
+const FLAGS: Record<string, FlagKey> = { hang: "hang", "error-frame": "errorFrame", tool: "tool" };
+
+// Benchmarks send the same model/header on every request; caching keeps parsing off the hot path.
+const CACHE_LIMIT = 256;
+const modelCache = new Map<string, Readonly<Faults>>();
+const headerCache = new Map<string, Readonly<Faults>>();
+
+/** Faults for one request from the fault header (may be null) and the request's model name. */
+export function parseFaults(header: string | null, model: string | undefined): Readonly<Faults> {
+  const fromModel = model === undefined || model.indexOf("+") < 0 ? NO_FAULTS : cached(modelCache, model, parseModel);
+  const fromHeader = header === null || header === "" ? NO_FAULTS : cached(headerCache, header, parseHeader);
+  if (fromHeader === NO_FAULTS) return fromModel;
+  if (fromModel === NO_FAULTS) return fromHeader;
+  return { ...fromModel, ...fromHeader };
+}
+
+function cached(cache: Map<string, Readonly<Faults>>, key: string, parse: (s: string) => Faults): Readonly<Faults> {
+  let faults = cache.get(key);
+  if (faults === undefined) {
+    faults = Object.freeze(parse(key));
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(key, faults);
+  }
+  return faults;
+}
+
+function parseModel(model: string): Faults {
+  return parseDirectives(model.split("+").slice(1));
+}
+
+function parseHeader(header: string): Faults {
+  const parts: string[] = [];
+  for (const group of header.split(";")) parts.push(...group.split(","));
+  return parseDirectives(parts);
+}
+
+function parseDirectives(parts: readonly string[]): Faults {
+  const faults: Faults = {};
+  for (const raw of parts) {
+    const part = raw.trim().toLowerCase();
+    if (part === "") continue;
+    const eq = part.indexOf("=");
+    const name = eq < 0 ? part : part.slice(0, eq).trim();
+    const flag = FLAGS[name];
+    if (flag !== undefined && eq < 0) {
+      faults[flag] = true;
+      continue;
+    }
+    const numeric = NUMERIC[name];
+    if (numeric === undefined || eq < 0) throw new FaultSyntaxError(`Unknown fake fault directive '${raw.trim()}'`);
+    faults[numeric] = parseValue(name, part.slice(eq + 1).trim());
+  }
+  if (faults.status !== undefined && (faults.status < 400 || faults.status > 599)) {
+    throw new FaultSyntaxError(`Fake fault status must be 400-599, got ${faults.status}`);
+  }
+  if (faults.words !== undefined && faults.words > MAX_WORDS) {
+    throw new FaultSyntaxError(`Fake fault words must be at most ${MAX_WORDS}`);
+  }
+  return faults;
+}
+
+function parseValue(name: string, text: string): number {
+  const value = text === "" ? Number.NaN : Number(text);
+  if (!Number.isInteger(value) || value < 0 || value > MAX_INT_VALUE) {
+    throw new FaultSyntaxError(`Fake fault '${name}' needs a whole number, got '${text}'`);
+  }
+  return value;
+}
+
+/** Resolves after `ms`, or early (never rejecting) when the signal aborts. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+/**
+ * Applies `hang` and `first-byte-delay`. Resolves to false when the client went away (or the
+ * server stopped) meanwhile, in which case the caller's response is never read.
+ */
+export async function waitForFirstByte(faults: Readonly<Faults>, signal: AbortSignal): Promise<boolean> {
+  if (faults.hang) {
+    // Bun fires request.signal on client disconnect and on server.stop(true), so this never leaks.
+    if (!signal.aborted) await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+    return false;
+  }
+  if (faults.firstByteDelayMs) await sleep(faults.firstByteDelayMs, signal);
+  return !signal.aborted;
+}
+
+/** A stream's frames, in order; content chunks are `frames[firstContent .. firstContent + contentCount)`. */
+export interface StreamPlan {
+  frames: readonly string[];
+  firstContent: number;
+  contentCount: number;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * The response body for a planned stream with `token-delay` and `cut-after` applied. Frames
+ * are enqueued as they are due (pull-driven, so client backpressure is respected).
+ */
+export function pacedStream(plan: StreamPlan, faults: Readonly<Faults>, signal: AbortSignal): ReadableStream<Uint8Array> {
+  const { frames } = plan;
+  const cutAt = faults.cutAfter === undefined ? -1 : plan.firstContent + Math.min(faults.cutAfter, plan.contentCount);
+  const end = cutAt < 0 ? frames.length : cutAt;
+  const delay = faults.tokenDelayMs ?? 0;
+  let next = 0;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (next >= end) {
+        // Cut only once the queue has drained (pull runs again only then): erroring a stream
+        // discards chunks still queued, and the client must see everything before the cut.
+        await cutConnection(controller);
+        return;
+      }
+      if (delay > 0 && next > 0) {
+        await sleep(delay, signal);
+        if (signal.aborted) return;
+      }
+      // Without a delay there is nothing to wait for: emit everything due in one go.
+      const stop = delay > 0 ? next + 1 : end;
+      while (next < stop) controller.enqueue(encoder.encode(frames[next++]));
+      if (next >= end && cutAt < 0) controller.close();
+    },
+  });
+}
+
+/** A non-stream body for `cut-after`: the first half of the bytes, then a dropped connection. */
+export function halfBody(body: string): { stream: ReadableStream<Uint8Array>; fullLength: number } {
+  const bytes = encoder.encode(body);
+  return {
+    fullLength: bytes.length,
+    stream: new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(bytes.subarray(0, bytes.length >> 1));
+      },
+      // Runs once the half has been taken by the server (see pacedStream).
+      pull(controller) {
+        return cutConnection(controller);
+      },
+    }),
+  };
+}
+
+// Erroring the body makes Bun reset the socket mid-response, which is exactly what a dying
+// upstream looks like. `undefined` as the reason keeps Bun from logging it as a server error.
+// The timer lets Bun flush what was already written; erroring in the same tick drops the
+// headers too and the client would see a refused request instead of a broken one.
+async function cutConnection(controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  controller.error(undefined);
+}

@@ -1,0 +1,22 @@
+import { openaiErrorResponse } from "./openai-errors.ts";
+
+/**
+ * OpenAI-style auth: any non-empty `Authorization: Bearer <key>` passes, except keys starting
+ * with `bad` (e.g. `bad-key`), which let tests exercise a provider with a revoked key.
+ * Returns the 401 response to send, or undefined when the key is accepted.
+ */
+export function rejectBadBearer(request: Request): Response | undefined {
+  const header = request.headers.get("authorization");
+  // The auth scheme is case-insensitive (RFC 9110); the key itself is not.
+  if (header === null || header.slice(0, 7).toLowerCase() !== "bearer ") {
+    return openaiErrorResponse(401, "Missing bearer authentication in header", { code: "invalid_api_key" });
+  }
+  const key = header.slice(7).trim();
+  if (key === "") return openaiErrorResponse(401, "Missing bearer authentication in header", { code: "invalid_api_key" });
+  if (key.startsWith("bad")) {
+    return openaiErrorResponse(401, "Incorrect API key provided (fake upstream rejects keys starting with 'bad')", {
+      code: "invalid_api_key",
+    });
+  }
+  return undefined;
+}

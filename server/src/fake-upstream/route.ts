@@ -1,0 +1,20 @@
+/**
+ * What a protocol responder plugs into the fake server. Each wire protocol (OpenAI Chat,
+ * later Responses, Anthropic, Gemini) exports a list of routes; server.ts only dispatches.
+ */
+
+export interface FakeRequestContext {
+  /** 1-based number of this request on this server; responders derive ids from it. */
+  readonly seq: number;
+  /** The path the route matched (without query string). */
+  readonly path: string;
+  /** Stores the decoded request body for `FakeUpstream.lastRequest`. */
+  recordBody(body: unknown): void;
+}
+
+export interface FakeRoute {
+  readonly method: "GET" | "POST";
+  /** Exact paths served, e.g. both `/v1/chat/completions` and `/chat/completions`. */
+  readonly paths: readonly string[];
+  handle(request: Request, context: FakeRequestContext): Response | Promise<Response>;
+}

@@ -1,0 +1,47 @@
+#!/usr/bin/env bun
+import { defineCommand, runMain } from "citty";
+import { runFakeUpstreamCli } from "./fake-upstream/index.ts";
+import { serve } from "./serve.ts";
+import { VERSION } from "./version.ts";
+
+const serveCommand = defineCommand({
+  meta: { name: "serve", description: "Start the gateway (default command)" },
+  args: {
+    port: { type: "string", description: "Port to listen on (env LLMIO_SERVER_PORT, default 7070)" },
+    host: { type: "string", description: "Address to bind (env LLMIO_HOST, default 0.0.0.0)" },
+    "db-path": { type: "string", description: "SQLite database file (env LLMIO_DB_PATH, default ./db/llmio.db)" },
+    "data-dir": { type: "string", description: "Folder for the database and generated token" },
+    token: { type: "string", description: "Admin and full-access API key (env TOKEN; generated when unset)" },
+  },
+  run({ args }) {
+    serve({ port: args.port, host: args.host, dbPath: args["db-path"], dataDir: args["data-dir"], token: args.token });
+  },
+});
+
+const fakeUpstreamCommand = defineCommand({
+  meta: { name: "fake-upstream", description: "Start a fake LLM provider with fault injection (for tests, demos, benchmarks)" },
+  args: {
+    port: { type: "string", description: "Port to listen on", default: "8080" },
+    host: { type: "string", description: "Address to bind", default: "127.0.0.1" },
+  },
+  run({ args }) {
+    runFakeUpstreamCli({ port: Number(args.port), host: args.host });
+  },
+});
+
+const versionCommand = defineCommand({
+  meta: { name: "version", description: "Print the version" },
+  run() {
+    console.log(VERSION);
+  },
+});
+
+const main = defineCommand({
+  meta: { name: "llmio", version: VERSION, description: "LLM API gateway" },
+  subCommands: { serve: serveCommand, "fake-upstream": fakeUpstreamCommand, version: versionCommand },
+});
+
+// `llmio` with no subcommand (or only flags) serves, like LLMIO.
+const argv = process.argv.slice(2);
+const rawArgs = argv.length === 0 || argv[0].startsWith("-") && !["-h", "--help", "-v", "--version"].includes(argv[0]) ? ["serve", ...argv] : argv;
+runMain(main, { rawArgs });

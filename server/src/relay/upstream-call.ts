@@ -1,0 +1,113 @@
+export interface UpstreamCallOptions {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  /** Abort when no byte arrived by then. */
+  firstByteTimeoutMs: number;
+  /** Non-stream: the attempt only counts as a success once the whole body is in. */
+  readWholeBody: boolean;
+  clientSignal?: AbortSignal;
+}
+
+export interface UpstreamCall {
+  response: Response;
+  /** Non-stream: the whole body. */
+  text?: string;
+  /** Stream: the reader, positioned after `firstChunk`. */
+  reader?: ReadableStreamDefaultReader<Uint8Array>;
+  firstChunk?: Uint8Array;
+}
+
+/** An attempt that failed before anything reached the client. */
+export class UpstreamFailure extends Error {
+  constructor(
+    message: string,
+    readonly details: {
+      status?: number;
+      body?: string;
+      headers?: Headers;
+      retryAfterSeconds?: number;
+      clientAborted?: boolean;
+      timedOut?: boolean;
+    } = {},
+  ) {
+    super(message);
+  }
+  get status() { return this.details.status; }
+  get body() { return this.details.body; }
+  get headers() { return this.details.headers; }
+  get retryAfterSeconds() { return this.details.retryAfterSeconds; }
+  get clientAborted() { return this.details.clientAborted === true; }
+}
+
+const MAX_ERROR_TEXT = 500;
+
+/**
+ * Sends one upstream request and waits for its first byte (stream) or whole body
+ * (non-stream) within the timeout. Anything short of that throws UpstreamFailure,
+ * so the caller can try the next candidate while the client has seen nothing.
+ */
+export async function callUpstream(options: UpstreamCallOptions): Promise<UpstreamCall> {
+  const controller = new AbortController();
+  const onClientAbort = () => controller.abort();
+  options.clientSignal?.addEventListener("abort", onClientAbort, { once: true });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, options.firstByteTimeoutMs);
+  const fail = (message: string, details: UpstreamFailure["details"] = {}) => {
+    options.clientSignal?.removeEventListener("abort", onClientAbort);
+    return new UpstreamFailure(message, { ...details, timedOut, clientAborted: options.clientSignal?.aborted });
+  };
+
+  try {
+    const response = await fetch(options.url, {
+      method: "POST",
+      headers: options.headers,
+      body: options.body,
+      signal: controller.signal,
+    });
+    if (!response.ok) {
+      const body = await response.text();
+      throw fail(`HTTP ${response.status}: ${errorText(body)}`, {
+        status: response.status,
+        body,
+        headers: response.headers,
+        retryAfterSeconds: parseRetryAfter(response.headers.get("retry-after")),
+      });
+    }
+    if (options.readWholeBody) return { response, text: await response.text() };
+    if (!response.body) throw fail("upstream sent no body");
+    const reader = response.body.getReader();
+    const first = await reader.read();
+    if (first.done) throw fail("upstream closed the stream before any data");
+    return { response, reader, firstChunk: first.value };
+  } catch (error) {
+    if (error instanceof UpstreamFailure) throw error;
+    if (timedOut) throw fail(`no response within ${options.firstByteTimeoutMs} ms`);
+    if (options.clientSignal?.aborted) throw fail("client closed the request");
+    throw fail(`connection failed: ${(error as Error).message}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The upstream's own error message when its body is an error envelope, else the start of the body. */
+function errorText(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as { error?: { message?: string } | string; message?: string };
+    const message = typeof parsed.error === "string" ? parsed.error : (parsed.error?.message ?? parsed.message);
+    if (message) return message.slice(0, MAX_ERROR_TEXT);
+  } catch {}
+  return body.slice(0, MAX_ERROR_TEXT) || "(empty body)";
+}
+
+/** `Retry-After` as seconds: either a number or an HTTP date. */
+export function parseRetryAfter(value: string | null): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds));
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}

@@ -1,0 +1,20 @@
+import { ValidationError } from "elysia";
+import { AdminError } from "../../services/admin/errors.ts";
+import { validationMessage } from "./validation-message.ts";
+
+/**
+ * Admin failures as `{ "error": message }` JSON: a schema failure is a 400 naming the field
+ * (Elysia would answer 422 with its own shape), a malformed body a 400, an AdminError its own
+ * status. Anything else is left to Elysia.
+ */
+export function adminErrorResponse(code: unknown, error: unknown): Response | undefined {
+  if (error instanceof ValidationError) return errorResponse(400, validationMessage(error));
+  if (code === "PARSE") return errorResponse(400, "Invalid body: not valid JSON");
+  if (error instanceof AdminError) return errorResponse(error.status, error.message);
+  return undefined;
+}
+
+function errorResponse(status: number, message: string): Response {
+  const headers: Record<string, string> = status === 401 ? { "www-authenticate": "Bearer" } : {};
+  return Response.json({ error: message }, { status, headers });
+}

@@ -1,0 +1,36 @@
+import { Elysia, t } from "elysia";
+import type { AppDeps } from "../../app-deps.ts";
+import { ProviderService, providerTypes } from "../../services/admin/providers.ts";
+import { adminDoc, idParams } from "./shared.ts";
+
+const providerBody = t.Object({
+  name: t.String({ minLength: 1 }),
+  type: t.UnionEnum(providerTypes),
+  baseUrl: t.String({ minLength: 1 }),
+  apiKeys: t.Optional(t.Array(t.String())),
+  apiKey: t.Optional(t.String()),
+  headers: t.Optional(t.Record(t.String(), t.String())),
+  enabled: t.Optional(t.Boolean()),
+  consoleUrl: t.Optional(t.Nullable(t.String())),
+});
+
+/** `/api/providers`: upstream accounts; keys are only ever returned masked. */
+export function providerRoutes(deps: AppDeps) {
+  const service = new ProviderService(deps.db, deps.catalog);
+  return new Elysia({ name: "admin-providers", prefix: "/providers" })
+    .get("/", () => service.list(), { detail: adminDoc("List providers") })
+    .post("/", ({ body, status }) => status(201, service.create(body)), {
+      body: providerBody,
+      detail: adminDoc("Create a provider"),
+    })
+    .get("/:id", ({ params }) => service.get(params.id), { params: idParams, detail: adminDoc("Get a provider") })
+    .put("/:id", ({ params, body }) => service.update(params.id, body), {
+      params: idParams,
+      body: t.Partial(providerBody),
+      detail: adminDoc("Update a provider; omitted apiKeys stay, masked keys sent back keep their key"),
+    })
+    .delete("/:id", ({ params }) => service.remove(params.id), {
+      params: idParams,
+      detail: adminDoc("Delete a provider and its model associations"),
+    });
+}

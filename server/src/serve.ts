@@ -1,0 +1,52 @@
+import { createApp } from "./app.ts";
+import { loadServerConfig, type ServerFlags } from "./config.ts";
+import { openDatabase } from "./db/client.ts";
+import { LogWriter } from "./db/log-writer.ts";
+import { Catalog } from "./services/catalog.ts";
+import { VERSION } from "./version.ts";
+
+/** Longest idle time Bun allows; proxy routes lift it entirely per request. */
+const IDLE_TIMEOUT_SECONDS = 255;
+
+/** `llmio serve`: opens the database, starts the HTTP server, and shuts down cleanly on signals. */
+export function serve(flags: ServerFlags) {
+  const startedAt = performance.now();
+  const config = loadServerConfig(flags);
+  const db = openDatabase(config.databasePath);
+  const logWriter = new LogWriter(db);
+  const catalog = new Catalog(db);
+  const app = createApp({ config, db, logWriter, catalog });
+  app.listen({ port: config.port, hostname: config.host, idleTimeout: IDLE_TIMEOUT_SECONDS });
+
+  const port = app.server!.port;
+  const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
+  const base = `http://${shownHost}:${port}`;
+  console.log(`llmio ${VERSION} listening on ${config.host}:${port} (ready in ${Math.round(performance.now() - startedAt)} ms)`);
+  console.log(`  admin UI      ${base}/`);
+  console.log(`  OpenAI API    ${base}/v1  (also ${base}/openai/v1)`);
+  console.log(`  OpenAPI docs  ${base}/openapi`);
+  console.log(`  database      ${config.databasePath}`);
+  if (config.tokenGenerated) {
+    console.log(`\n  No TOKEN set: using the generated admin token kept in ${config.databasePath.replace(/[^/]+$/, "token")}`);
+    console.log(`  TOKEN=${config.token}\n`);
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`llmio: ${signal} received, stopping`);
+    await app.stop();
+    logWriter.flush();
+    db.$client.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  // A crash must not lose logs that were already accepted.
+  process.on("uncaughtException", (error) => {
+    console.error("llmio: uncaught exception:", error);
+    logWriter.flush();
+  });
+  return { app, config, db, logWriter, catalog, port };
+}

@@ -1,0 +1,10 @@
+/** A failure an admin request can cause; `status` is the HTTP status to answer with. */
+export class AdminError extends Error {
+  constructor(
+    readonly status: 400 | 401 | 404 | 409,
+    message: string,
+  ) {
+    super(message);
+    this.name = "AdminError";
+  }
+}

@@ -1,0 +1,92 @@
+import { countDistinct, desc, gte, sql, type AnyColumn } from "drizzle-orm";
+import type { AppDatabase } from "../../db/client.ts";
+import { requestLogs } from "../../db/schema.ts";
+import { VERSION } from "../../version.ts";
+import { AdminError } from "./errors.ts";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const MINUTE_MS = 60 * 1000;
+
+/**
+ * Usage over a window. Log rows are upstream *attempts*; a client request is one trace,
+ * so `reqs` counts distinct trace ids. A request succeeded when any of its attempts did;
+ * `errors` are the requests none of whose attempts succeeded. Token sums cover every
+ * attempt (a failed attempt normally reports none).
+ */
+export interface UsageMetrics {
+  reqs: number;
+  tokens: number;
+  success: number;
+  errors: number;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+/** Requests (distinct traces) and tokens of one public model name. */
+export interface ModelCount {
+  model: string;
+  calls: number;
+  tokens: number;
+}
+
+/** A cheap snapshot for the browser extension and UI header. */
+export interface StatusSnapshot {
+  version: string;
+  uptimeSeconds: number;
+  requestsLastMinute: number;
+  errorsLastMinute: number;
+  /** Log rows accepted but not yet written. */
+  logBacklog: number;
+}
+
+const requests = countDistinct(requestLogs.traceId);
+const successfulRequests = sql<number>`count(distinct case when ${requestLogs.status} = 'success' then ${requestLogs.traceId} end)`.mapWith(Number);
+const total = (column: AnyColumn) => sql<number>`coalesce(sum(${column}), 0)`.mapWith(Number);
+
+/** Aggregates over the request log, computed in SQL. */
+export class MetricsService {
+  constructor(private readonly db: AppDatabase) {}
+
+  /** Usage over the last `days` × 24 hours (as LLMIO's `/api/metrics/use/:days`). */
+  usage(days: number, now = Date.now()): UsageMetrics {
+    if (!Number.isInteger(days) || days < 1) throw new AdminError(400, "Invalid params: /days must be an integer ≥ 1");
+    const { success, ...sums } = this.db
+      .select({
+        reqs: requests,
+        success: successfulRequests,
+        tokens: total(requestLogs.totalTokens),
+        promptTokens: total(requestLogs.promptTokens),
+        completionTokens: total(requestLogs.completionTokens),
+      })
+      .from(requestLogs)
+      .where(gte(requestLogs.createdAt, now - days * DAY_MS))
+      .get()!;
+    return { ...sums, success, errors: sums.reqs - success };
+  }
+
+  /** Requests and tokens per model over the whole log, busiest first. */
+  counts(): ModelCount[] {
+    return this.db
+      .select({ model: requestLogs.model, calls: requests, tokens: total(requestLogs.totalTokens) })
+      .from(requestLogs)
+      .groupBy(requestLogs.model)
+      .orderBy(desc(requests), requestLogs.model)
+      .all();
+  }
+
+  /** Counts only the last minute, a range scan on the `created_at` index. */
+  status(logBacklog: number, now = Date.now()): StatusSnapshot {
+    const recent = this.db
+      .select({ requests, successes: successfulRequests })
+      .from(requestLogs)
+      .where(gte(requestLogs.createdAt, now - MINUTE_MS))
+      .get()!;
+    return {
+      version: VERSION,
+      uptimeSeconds: Math.floor(process.uptime()),
+      requestsLastMinute: recent.requests,
+      errorsLastMinute: recent.requests - recent.successes,
+      logBacklog,
+    };
+  }
+}

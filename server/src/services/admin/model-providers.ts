@@ -1,0 +1,121 @@
+import { eq, getTableColumns } from "drizzle-orm";
+import type { AppDatabase } from "../../db/client.ts";
+import { modelProviders, models, providers, type ModelProvider } from "../../db/schema.ts";
+import type { Catalog } from "../catalog.ts";
+import { AdminError } from "./errors.ts";
+import { requireText } from "./fields.ts";
+import { found, type Deleted } from "./rows.ts";
+
+/** Fields of a new association of a public model with a provider's model. */
+export interface ModelProviderInput {
+  modelId: number;
+  providerId: number;
+  /** The model name the provider expects. */
+  providerModel: string;
+  weight?: number;
+  enabled?: boolean;
+  toolCall?: boolean;
+  structuredOutput?: boolean;
+  vision?: boolean;
+  /** Prices per 1M tokens. */
+  priceInput?: number;
+  priceCachedInput?: number;
+  priceOutput?: number;
+}
+
+/** An association with its provider's name. */
+export interface ModelProviderView extends ModelProvider {
+  providerName: string;
+}
+
+/** Association CRUD; every write invalidates the routing catalog. */
+export class ModelProviderService {
+  constructor(
+    private readonly db: AppDatabase,
+    private readonly catalog: Catalog,
+  ) {}
+
+  list(filter: { modelId?: number } = {}): ModelProviderView[] {
+    const query = filter.modelId === undefined ? this.views() : this.views().where(eq(modelProviders.modelId, filter.modelId));
+    return query.orderBy(modelProviders.id).all();
+  }
+
+  get(id: number): ModelProviderView {
+    return found(this.views().where(eq(modelProviders.id, id)).get(), "model-provider", id);
+  }
+
+  create(input: ModelProviderInput): ModelProviderView {
+    this.requireReferences(input);
+    const now = Date.now();
+    const values = {
+      ...settings(input),
+      modelId: input.modelId,
+      providerId: input.providerId,
+      providerModel: requireText(input.providerModel, "providerModel"),
+      createdAt: now,
+      updatedAt: now,
+    };
+    const { id } = this.db.insert(modelProviders).values(values).returning({ id: modelProviders.id }).get();
+    this.catalog.invalidate();
+    return this.get(id);
+  }
+
+  /** Omitted fields stay as they are. */
+  update(id: number, input: Partial<ModelProviderInput>): ModelProviderView {
+    this.get(id);
+    this.requireReferences(input);
+    const values = {
+      ...settings(input),
+      modelId: input.modelId,
+      providerId: input.providerId,
+      providerModel: input.providerModel === undefined ? undefined : requireText(input.providerModel, "providerModel"),
+      updatedAt: Date.now(),
+    };
+    this.db.update(modelProviders).set(values).where(eq(modelProviders.id, id)).run();
+    this.catalog.invalidate();
+    return this.get(id);
+  }
+
+  remove(id: number): Deleted {
+    const row = this.db.delete(modelProviders).where(eq(modelProviders.id, id)).returning({ id: modelProviders.id }).get();
+    found(row, "model-provider", id);
+    this.catalog.invalidate();
+    return { id, deleted: true };
+  }
+
+  // Checked up front (rather than via the foreign-key error) so the 400 can name the field.
+  private requireReferences(input: Partial<ModelProviderInput>): void {
+    if (input.modelId !== undefined && !this.exists(models, input.modelId)) {
+      throw new AdminError(400, `Invalid body: /modelId ${input.modelId} is not an existing model`);
+    }
+    if (input.providerId !== undefined && !this.exists(providers, input.providerId)) {
+      throw new AdminError(400, `Invalid body: /providerId ${input.providerId} is not an existing provider`);
+    }
+  }
+
+  private exists(table: typeof models | typeof providers, id: number): boolean {
+    return this.db.select({ id: table.id }).from(table).where(eq(table.id, id)).get() !== undefined;
+  }
+
+  private views() {
+    return this.db
+      .select({ ...getTableColumns(modelProviders), providerName: providers.name })
+      .from(modelProviders)
+      .innerJoin(providers, eq(providers.id, modelProviders.providerId))
+      .$dynamic();
+  }
+}
+
+// Picks the columns by name, so a caller's extra properties never reach the database.
+function settings(input: Partial<ModelProviderInput>) {
+  return {
+    weight: input.weight,
+    enabled: input.enabled,
+    toolCall: input.toolCall,
+    structuredOutput: input.structuredOutput,
+    vision: input.vision,
+    priceInput: input.priceInput,
+    priceCachedInput: input.priceCachedInput,
+    priceOutput: input.priceOutput,
+  };
+}

@@ -1,0 +1,95 @@
+import { count, eq, getTableColumns } from "drizzle-orm";
+import type { AppDatabase } from "../../db/client.ts";
+import { modelProviders, models, type Model } from "../../db/schema.ts";
+import type { Catalog } from "../catalog.ts";
+import { requireText } from "./fields.ts";
+import { found, unlessDuplicate, type Deleted } from "./rows.ts";
+
+/** How a model picks among its providers. */
+export const modelStrategies = models.strategy.enumValues;
+
+/** Fields of a new model; omitted ones take the schema defaults. */
+export interface ModelInput {
+  name: string;
+  remark?: string;
+  strategy?: Model["strategy"];
+  /** Further attempts after the first fails (≥ 0). */
+  maxRetry?: number;
+  /** Budget for the whole request, in milliseconds (> 0). */
+  timeoutMs?: number;
+}
+
+/** A model with the number of provider associations it has. */
+export interface ModelView extends Model {
+  providerCount: number;
+}
+
+/** Model CRUD; every write invalidates the routing catalog. */
+export class ModelService {
+  constructor(
+    private readonly db: AppDatabase,
+    private readonly catalog: Catalog,
+  ) {}
+
+  list(): ModelView[] {
+    return this.views().orderBy(models.id).all();
+  }
+
+  get(id: number): ModelView {
+    return found(this.views().where(eq(models.id, id)).get(), "model", id);
+  }
+
+  create(input: ModelInput): ModelView {
+    const now = Date.now();
+    const values = { name: requireText(input.name, "name"), ...settings(input), createdAt: now, updatedAt: now };
+    const row = unlessDuplicate(
+      () => this.db.insert(models).values(values).returning().get(),
+      duplicateMessage(values.name),
+    );
+    this.catalog.invalidate();
+    return { ...row, providerCount: 0 };
+  }
+
+  /** Omitted fields stay as they are. */
+  update(id: number, input: Partial<ModelInput>): ModelView {
+    const current = this.get(id);
+    const name = input.name === undefined ? undefined : requireText(input.name, "name");
+    const values = { name, ...settings(input), updatedAt: Date.now() };
+    unlessDuplicate(
+      () => this.db.update(models).set(values).where(eq(models.id, id)).run(),
+      duplicateMessage(name ?? current.name),
+    );
+    this.catalog.invalidate();
+    return this.get(id);
+  }
+
+  /** Also removes the model's provider associations (foreign-key cascade). */
+  remove(id: number): Deleted {
+    found(this.db.delete(models).where(eq(models.id, id)).returning({ id: models.id }).get(), "model", id);
+    this.catalog.invalidate();
+    return { id, deleted: true };
+  }
+
+  private views() {
+    return this.db
+      .select({ ...getTableColumns(models), providerCount: count(modelProviders.id) })
+      .from(models)
+      .leftJoin(modelProviders, eq(modelProviders.modelId, models.id))
+      .groupBy(models.id)
+      .$dynamic();
+  }
+}
+
+// Picks the columns by name, so a caller's extra properties never reach the database.
+function settings(input: Partial<ModelInput>) {
+  return {
+    remark: input.remark,
+    strategy: input.strategy,
+    maxRetry: input.maxRetry,
+    timeoutMs: input.timeoutMs,
+  };
+}
+
+function duplicateMessage(name: string): string {
+  return `a model named "${name}" already exists`;
+}

@@ -1,0 +1,146 @@
+import { eq } from "drizzle-orm";
+import type { AppDatabase } from "../../db/client.ts";
+import { providers, type Provider } from "../../db/schema.ts";
+import { maskKey } from "../auth.ts";
+import type { Catalog } from "../catalog.ts";
+import { AdminError } from "./errors.ts";
+import { requireHttpUrl, requireText } from "./fields.ts";
+import { found, unlessDuplicate, type Deleted } from "./rows.ts";
+
+/** The wire protocols a provider may speak. */
+export const providerTypes = providers.type.enumValues;
+
+/** Fields of a new provider. `apiKey` is shorthand for a one-key `apiKeys`. */
+export interface ProviderInput {
+  name: string;
+  type: Provider["type"];
+  baseUrl: string;
+  apiKeys?: string[];
+  apiKey?: string;
+  headers?: Record<string, string>;
+  enabled?: boolean;
+  /** Link to the vendor's console; `null` or "" clears it. */
+  consoleUrl?: string | null;
+}
+
+/** A provider as the admin API shows it: keys masked (`sk-…abcd`), never in full. */
+export interface ProviderView extends Omit<Provider, "apiKeys"> {
+  apiKeys: string[];
+  keyCount: number;
+}
+
+/** Provider CRUD; every write invalidates the routing catalog. */
+export class ProviderService {
+  constructor(
+    private readonly db: AppDatabase,
+    private readonly catalog: Catalog,
+  ) {}
+
+  list(): ProviderView[] {
+    return this.db.select().from(providers).orderBy(providers.id).all().map(toView);
+  }
+
+  get(id: number): ProviderView {
+    return toView(this.find(id));
+  }
+
+  create(input: ProviderInput): ProviderView {
+    const now = Date.now();
+    const values = {
+      name: requireText(input.name, "name"),
+      type: input.type,
+      baseUrl: normalizeBaseUrl(input.baseUrl),
+      apiKeys: mergeApiKeys(submittedKeys(input) ?? [], []),
+      headers: input.headers ?? {},
+      enabled: input.enabled ?? true,
+      consoleUrl: normalizeConsoleUrl(input.consoleUrl) ?? null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const row = unlessDuplicate(
+      () => this.db.insert(providers).values(values).returning().get(),
+      duplicateMessage(values.name),
+    );
+    this.catalog.invalidate();
+    return toView(row);
+  }
+
+  /** Omitted fields (including `apiKeys`) stay as they are. */
+  update(id: number, input: Partial<ProviderInput>): ProviderView {
+    const current = this.find(id);
+    const keys = submittedKeys(input);
+    const values = {
+      name: input.name === undefined ? undefined : requireText(input.name, "name"),
+      type: input.type,
+      baseUrl: input.baseUrl === undefined ? undefined : normalizeBaseUrl(input.baseUrl),
+      apiKeys: keys === undefined ? undefined : mergeApiKeys(keys, current.apiKeys),
+      headers: input.headers,
+      enabled: input.enabled,
+      consoleUrl: normalizeConsoleUrl(input.consoleUrl),
+      updatedAt: Date.now(),
+    };
+    const row = unlessDuplicate(
+      () => this.db.update(providers).set(values).where(eq(providers.id, id)).returning().get(),
+      duplicateMessage(values.name ?? current.name),
+    );
+    this.catalog.invalidate();
+    return toView(row);
+  }
+
+  /** Also removes the provider's model associations (foreign-key cascade). */
+  remove(id: number): Deleted {
+    const row = this.db.delete(providers).where(eq(providers.id, id)).returning({ id: providers.id }).get();
+    found(row, "provider", id);
+    this.catalog.invalidate();
+    return { id, deleted: true };
+  }
+
+  private find(id: number): Provider {
+    return found(this.db.select().from(providers).where(eq(providers.id, id)).get(), "provider", id);
+  }
+}
+
+/**
+ * The key list after a write. A masked entry (containing "…", as this API returns keys)
+ * stands for the existing key with that mask, preferably the one at the same position, so a
+ * UI can send the masked list back with keys added or removed. Anything else is a new key.
+ */
+export function mergeApiKeys(submitted: string[], existing: string[]): string[] {
+  const unused = new Set(existing.keys());
+  const keys = submitted.map((entry, index) => {
+    const key = entry.trim();
+    if (!key.includes("…")) return key;
+    const matches = (position: number) => maskKey(existing[position]) === key;
+    const position = unused.has(index) && matches(index) ? index : [...unused].find(matches);
+    if (position === undefined) {
+      throw new AdminError(400, `Invalid body: /apiKeys/${index} is a masked key that matches no existing key`);
+    }
+    unused.delete(position);
+    return existing[position];
+  });
+  return [...new Set(keys.filter(Boolean))];
+}
+
+function toView({ apiKeys, ...provider }: Provider): ProviderView {
+  return { ...provider, apiKeys: apiKeys.map(maskKey), keyCount: apiKeys.length };
+}
+
+function submittedKeys(input: Partial<ProviderInput>): string[] | undefined {
+  if (input.apiKeys === undefined && input.apiKey === undefined) return undefined;
+  return [...(input.apiKeys ?? []), ...(input.apiKey === undefined ? [] : [input.apiKey])];
+}
+
+// Paths are appended to the base URL, so a trailing slash would double up.
+function normalizeBaseUrl(baseUrl: string): string {
+  return requireHttpUrl(baseUrl, "baseUrl").replace(/\/+$/, "");
+}
+
+function normalizeConsoleUrl(consoleUrl: string | null | undefined): string | null | undefined {
+  if (consoleUrl === undefined) return undefined;
+  if (consoleUrl === null || !consoleUrl.trim()) return null;
+  return requireHttpUrl(consoleUrl, "consoleUrl");
+}
+
+function duplicateMessage(name: string): string {
+  return `a provider named "${name}" already exists`;
+}

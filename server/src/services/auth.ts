@@ -1,0 +1,43 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+
+/**
+ * Constant-time comparison: both sides are hashed with SHA-256 first so neither the
+ * content nor the length of the expected token leaks through timing. An empty expected
+ * token never matches, so a misconfigured server cannot be opened with an empty key.
+ */
+export function tokensEqual(given: string, expected: string): boolean {
+  const givenDigest = createHash("sha256").update(given).digest();
+  const expectedDigest = createHash("sha256").update(expected).digest();
+  return timingSafeEqual(givenDigest, expectedDigest) && expected.length > 0;
+}
+
+/** The token of an `Authorization: Bearer <token>` header (scheme case-insensitive). */
+export function bearerToken(headers: Headers): string | undefined {
+  const match = /^Bearer\s+(.+)$/i.exec(headers.get("authorization")?.trim() ?? "");
+  return match?.[1].trim() || undefined;
+}
+
+/**
+ * API key from `Authorization: Bearer` (OpenAI), `x-api-key` (Anthropic),
+ * `x-goog-api-key` or `?key=` (Gemini), in that order.
+ */
+export function extractApiKey(headers: Headers, url: URL | string): string | undefined {
+  return (
+    bearerToken(headers) ||
+    headers.get("x-api-key")?.trim() ||
+    headers.get("x-goog-api-key")?.trim() ||
+    // Parsed last: most requests carry a header and never pay for the URL.
+    (typeof url === "string" ? new URL(url, "http://localhost") : url).searchParams.get("key")?.trim() ||
+    undefined
+  );
+}
+
+/**
+ * Masks a key for display: first 3 chars + "…" + last 4 (e.g. `sk-…abcd`); keys of
+ * ≤ 8 chars → "…" + last 2, and keys of ≤ 2 chars → "…" so no key is ever shown whole.
+ */
+export function maskKey(key: string): string {
+  if (key.length <= 2) return "…";
+  if (key.length <= 8) return `…${key.slice(-2)}`;
+  return `${key.slice(0, 3)}…${key.slice(-4)}`;
+}

@@ -1,0 +1,95 @@
+import { eq } from "drizzle-orm";
+import type { AppDatabase } from "../db/client.ts";
+import { modelProviders, models, providers, type Model, type Provider } from "../db/schema.ts";
+import { wireOfProviderType, type WireName } from "../core/wire-protocol.ts";
+
+/** One association a request for a public model may be sent to. */
+export interface RouteCandidate {
+  associationId: number;
+  providerId: number;
+  providerName: string;
+  wire: WireName;
+  baseUrl: string;
+  apiKeys: string[];
+  headers: Record<string, string>;
+  providerModel: string;
+  weight: number;
+  toolCall: boolean;
+  structuredOutput: boolean;
+  vision: boolean;
+}
+
+export interface ModelRoute {
+  model: Model;
+  /** Enabled associations of enabled providers that have at least one key. */
+  candidates: RouteCandidate[];
+}
+
+/**
+ * The routing configuration, held in memory so the request path never touches the
+ * database. Admin writes call `invalidate()`; the next lookup reloads it.
+ */
+export class Catalog {
+  private routes: Map<string, ModelRoute> | undefined;
+  private version = 0;
+
+  constructor(private readonly db: AppDatabase) {}
+
+  /** Bumped on every change; lets dependants cache derived data. */
+  get revision(): number {
+    return this.version;
+  }
+
+  route(modelName: string): ModelRoute | undefined {
+    return this.load().get(modelName);
+  }
+
+  modelNames(): string[] {
+    return [...this.load().keys()];
+  }
+
+  models(): Model[] {
+    return [...this.load().values()].map((route) => route.model);
+  }
+
+  invalidate(): void {
+    this.routes = undefined;
+    this.version++;
+  }
+
+  private load(): Map<string, ModelRoute> {
+    if (this.routes) return this.routes;
+    const providerById = new Map<number, Provider>();
+    for (const provider of this.db.select().from(providers).where(eq(providers.enabled, true)).all()) {
+      providerById.set(provider.id, provider);
+    }
+    const routes = new Map<string, ModelRoute>();
+    const routeById = new Map<number, ModelRoute>();
+    for (const model of this.db.select().from(models).all()) {
+      const route = { model, candidates: [] };
+      routes.set(model.name, route);
+      routeById.set(model.id, route);
+    }
+    for (const association of this.db.select().from(modelProviders).where(eq(modelProviders.enabled, true)).all()) {
+      const provider = providerById.get(association.providerId);
+      const route = routeById.get(association.modelId);
+      if (!provider || !route || provider.apiKeys.length === 0) continue;
+      route.candidates.push({
+        associationId: association.id,
+        providerId: provider.id,
+        providerName: provider.name,
+        wire: wireOfProviderType(provider.type),
+        baseUrl: provider.baseUrl,
+        apiKeys: provider.apiKeys,
+        headers: provider.headers,
+        providerModel: association.providerModel,
+        weight: association.weight,
+        toolCall: association.toolCall,
+        structuredOutput: association.structuredOutput,
+        vision: association.vision,
+      });
+    }
+    this.routes = routes;
+    return routes;
+  }
+}

@@ -1,0 +1,85 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createApp } from "../src/app.ts";
+import { openDatabase, type AppDatabase } from "../src/db/client.ts";
+import { LogWriter } from "../src/db/log-writer.ts";
+import { Catalog } from "../src/services/catalog.ts";
+
+export const TEST_TOKEN = "test-token-0123456789";
+
+export interface TestGateway {
+  url: string;
+  db: AppDatabase;
+  logWriter: LogWriter;
+  /** Calls the admin API with the test token. */
+  admin<T = any>(method: string, path: string, body?: unknown): Promise<T>;
+  stop(): Promise<void>;
+}
+
+/** A real gateway on a free loopback port, with its own database in a temp folder. */
+export function startTestGateway(): TestGateway {
+  const folder = mkdtempSync(join(tmpdir(), "llmio-test-"));
+  const db = openDatabase(join(folder, "llmio.db"));
+  const logWriter = new LogWriter(db, { flushIntervalMs: 10 });
+  const catalog = new Catalog(db);
+  const app = createApp({ config: { token: TEST_TOKEN }, db, logWriter, catalog });
+  app.listen({ port: 0, hostname: "127.0.0.1", idleTimeout: 255 });
+  const url = `http://127.0.0.1:${app.server!.port}`;
+  return {
+    url,
+    db,
+    logWriter,
+    async admin(method, path, body) {
+      const response = await fetch(`${url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${TEST_TOKEN}`, "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await response.text();
+      if (!response.ok) throw new Error(`${method} ${path} → ${response.status}: ${text}`);
+      return text ? JSON.parse(text) : undefined;
+    },
+    async stop() {
+      await app.stop(true);
+      logWriter.flush();
+      db.$client.close();
+      rmSync(folder, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface UpstreamSpec {
+  name: string;
+  baseUrl: string;
+  providerModel: string;
+  weight?: number;
+  apiKeys?: string[];
+}
+
+/** Creates one public model served by the given upstreams, through the admin API. */
+export async function configureModel(gateway: TestGateway, model: string, upstreams: UpstreamSpec[], options: { maxRetry?: number; timeoutMs?: number } = {}) {
+  const created = await gateway.admin("POST", "/api/models", { name: model, maxRetry: options.maxRetry ?? 3, timeoutMs: options.timeoutMs ?? 5000 });
+  for (const upstream of upstreams) {
+    const provider = await gateway.admin("POST", "/api/providers", {
+      name: upstream.name,
+      type: "openai",
+      baseUrl: upstream.baseUrl,
+      apiKeys: upstream.apiKeys ?? ["sk-fake-upstream-key-1234"],
+    });
+    await gateway.admin("POST", "/api/model-providers", {
+      modelId: created.id,
+      providerId: provider.id,
+      providerModel: upstream.providerModel,
+      weight: upstream.weight ?? 1,
+    });
+  }
+  return created;
+}
+
+/** Waits until the log writer has written everything queued, then returns the trace's rows. */
+export async function logsOf(gateway: TestGateway, traceId: string) {
+  await Bun.sleep(30);
+  gateway.logWriter.flush();
+  return gateway.admin("GET", `/api/logs/${traceId}/attempts`);
+}
