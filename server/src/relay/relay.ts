@@ -170,8 +170,10 @@ export function createRelay(deps: RelayDeps) {
           usage = upstreamProtocol.usageFromStreamEvent(data) ?? usage;
         },
         onEnd() {
-          if (streamError) return finish(streamError);
-          if (ended) return finish();
+          if (streamError || ended) {
+            finish(streamError);
+            return undefined;
+          }
           const error = new GatewayError("upstream", "upstream stream ended before completion", { traceId });
           finish(error.message);
           return protocol.encodeStreamError(error);

@@ -1,19 +1,19 @@
 import { Elysia, t } from "elysia";
 import type { AppDeps } from "../../app-deps.ts";
 import { LogService } from "../../services/admin/logs.ts";
-import { adminDoc } from "./shared.ts";
+import { adminDoc, oneOf } from "./shared.ts";
 
 /** `/api/logs`: the request log, one row per upstream attempt. */
 export function logRoutes(deps: AppDeps) {
   const service = new LogService(deps.db);
   return new Elysia({ name: "admin-logs", prefix: "/logs" })
-    .get("/", ({ query }) => service.page(query), {
+    .get("", ({ query }) => service.page(query), {
       query: t.Object({
         page: t.Optional(t.Integer({ description: "1-based; default 1" })),
         pageSize: t.Optional(t.Integer({ description: "default 20, at most 200" })),
         model: t.Optional(t.String()),
         providerId: t.Optional(t.Integer()),
-        status: t.Optional(t.UnionEnum(["success", "error"])),
+        status: t.Optional(oneOf(["success", "error"])),
         from: t.Optional(t.String({ description: "epoch ms or ISO date, inclusive" })),
         to: t.Optional(t.String({ description: "epoch ms or ISO date, inclusive" })),
         traceId: t.Optional(t.String()),

@@ -22,11 +22,11 @@ const associationBody = t.Object({
 export function modelProviderRoutes(deps: AppDeps) {
   const service = new ModelProviderService(deps.db, deps.catalog);
   return new Elysia({ name: "admin-model-providers", prefix: "/model-providers" })
-    .get("/", ({ query }) => service.list(query), {
+    .get("", ({ query }) => service.list(query), {
       query: t.Object({ modelId: t.Optional(t.Integer()) }),
       detail: adminDoc("List model-provider associations, optionally of one model"),
     })
-    .post("/", ({ body, status }) => status(201, service.create(body)), {
+    .post("", ({ body, status }) => status(201, service.create(body)), {
       body: associationBody,
       detail: adminDoc("Associate a provider model with a model"),
     })

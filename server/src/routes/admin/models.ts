@@ -1,12 +1,12 @@
 import { Elysia, t } from "elysia";
 import type { AppDeps } from "../../app-deps.ts";
 import { ModelService, modelStrategies } from "../../services/admin/models.ts";
-import { adminDoc, idParams } from "./shared.ts";
+import { adminDoc, idParams, oneOf } from "./shared.ts";
 
 const modelBody = t.Object({
   name: t.String({ minLength: 1 }),
   remark: t.Optional(t.String()),
-  strategy: t.Optional(t.UnionEnum(modelStrategies)),
+  strategy: t.Optional(oneOf(modelStrategies)),
   maxRetry: t.Optional(t.Integer({ minimum: 0 })),
   timeoutMs: t.Optional(t.Integer({ minimum: 1 })),
 });
@@ -15,8 +15,8 @@ const modelBody = t.Object({
 export function modelRoutes(deps: AppDeps) {
   const service = new ModelService(deps.db, deps.catalog);
   return new Elysia({ name: "admin-models", prefix: "/models" })
-    .get("/", () => service.list(), { detail: adminDoc("List models with their provider counts") })
-    .post("/", ({ body, status }) => status(201, service.create(body)), {
+    .get("", () => service.list(), { detail: adminDoc("List models with their provider counts") })
+    .post("", ({ body, status }) => status(201, service.create(body)), {
       body: modelBody,
       detail: adminDoc("Create a model"),
     })

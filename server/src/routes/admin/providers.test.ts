@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
 import { providers } from "../../db/schema.ts";
 import { createAdminHarness } from "./test-support.ts";
 
@@ -7,7 +8,7 @@ const SECOND_KEY = "sk-live-second-secret-2222";
 const NEW_KEY = "sk-live-third-secret-3333";
 
 function storedKeys(harness: ReturnType<typeof createAdminHarness>, id: number) {
-  return harness.deps.db.select().from(providers).all().find((row) => row.id === id)?.apiKeys;
+  return harness.deps.db.select().from(providers).where(eq(providers.id, id)).get()?.apiKeys;
 }
 
 describe("/api/providers", () => {
@@ -57,6 +58,12 @@ describe("/api/providers", () => {
     expect(response.json).toMatchObject({ apiKeys: ["sk-…9999"], keyCount: 1, consoleUrl: "https://console.anthropic.com" });
   });
 
+  test("PUT leaves omitted enum fields alone and clears consoleUrl with null", async () => {
+    const claude = (await logged("GET", "/api/providers")).json.find((provider: { name: string }) => provider.name === "Claude");
+    const response = await logged("PUT", `/api/providers/${claude.id}`, { consoleUrl: null });
+    expect(response.json).toMatchObject({ type: "anthropic", consoleUrl: null, keyCount: 1 });
+  });
+
   test("GET lists and reads one", async () => {
     const list = await logged("GET", "/api/providers");
     expect(list.json.map((provider: { name: string }) => provider.name)).toEqual(["OpenAI", "Claude"]);
@@ -65,8 +72,8 @@ describe("/api/providers", () => {
   });
 
   test("PUT without apiKeys keeps the keys and bumps updatedAt", async () => {
+    harness.deps.db.update(providers).set({ updatedAt: 1000 }).where(eq(providers.id, id)).run();
     const before = (await logged("GET", `/api/providers/${id}`)).json;
-    await Bun.sleep(2);
     const response = await logged("PUT", `/api/providers/${id}`, { enabled: false, baseUrl: "https://proxy.example.com/" });
     expect(response.status).toBe(200);
     expect(response.json).toMatchObject({ enabled: false, baseUrl: "https://proxy.example.com", keyCount: 2 });
@@ -78,7 +85,7 @@ describe("/api/providers", () => {
   test("PUT with the masked list round-tripped keeps old keys, adds and removes", async () => {
     const current = (await logged("GET", `/api/providers/${id}`)).json;
     const response = await logged("PUT", `/api/providers/${id}`, { apiKeys: [current.apiKeys[1], NEW_KEY] });
-    expect(response.json).toMatchObject({ apiKeys: ["sk-…2222", "sk-…3333"], keyCount: 2 });
+    expect(response.json).toMatchObject({ apiKeys: ["sk-…2222", "sk-…3333"], keyCount: 2, enabled: false, type: "openai" });
     expect(storedKeys(harness, id)).toEqual([SECOND_KEY, NEW_KEY]);
   });
 
@@ -120,5 +127,23 @@ describe("/api/providers", () => {
     expect(responses.length).toBeGreaterThan(10);
     const everything = responses.join("\n");
     for (const key of [FIRST_KEY, SECOND_KEY, NEW_KEY, "sk-ant-single-key-9999"]) expect(everything).not.toContain(key);
+  });
+  test("secret headers are masked and a masked value round-trips to the stored one", async () => {
+    const secret = "Bearer relay-secret-value-7777";
+    const created = await logged("POST", "/api/providers", {
+      name: "Relay",
+      type: "openai",
+      baseUrl: "https://relay.example.com/v1",
+      apiKey: "sk-relay-key-5555",
+      headers: { "x-relay-token": secret, "x-team": "b" },
+    });
+    expect(created.json.headers).toEqual({ "x-relay-token": "Bea…7777", "x-team": "b" });
+    const updated = await logged("PUT", `/api/providers/${created.json.id}`, { headers: { ...created.json.headers, "x-team": "c" } });
+    expect(updated.status).toBe(200);
+    const stored = harness.deps.db.select().from(providers).where(eq(providers.id, created.json.id)).get()!;
+    expect(stored.headers).toEqual({ "x-relay-token": secret, "x-team": "c" });
+    const bad = await call("PUT", `/api/providers/${created.json.id}`, { headers: { "x-relay-token": "xx…0000" } });
+    expect(bad.status).toBe(400);
+    expect(responses.join("\n")).not.toContain("relay-secret-value");
   });
 });

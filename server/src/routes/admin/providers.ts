@@ -1,11 +1,11 @@
 import { Elysia, t } from "elysia";
 import type { AppDeps } from "../../app-deps.ts";
 import { ProviderService, providerTypes } from "../../services/admin/providers.ts";
-import { adminDoc, idParams } from "./shared.ts";
+import { adminDoc, idParams, oneOf } from "./shared.ts";
 
 const providerBody = t.Object({
   name: t.String({ minLength: 1 }),
-  type: t.UnionEnum(providerTypes),
+  type: oneOf(providerTypes),
   baseUrl: t.String({ minLength: 1 }),
   apiKeys: t.Optional(t.Array(t.String())),
   apiKey: t.Optional(t.String()),
@@ -18,8 +18,8 @@ const providerBody = t.Object({
 export function providerRoutes(deps: AppDeps) {
   const service = new ProviderService(deps.db, deps.catalog);
   return new Elysia({ name: "admin-providers", prefix: "/providers" })
-    .get("/", () => service.list(), { detail: adminDoc("List providers") })
-    .post("/", ({ body, status }) => status(201, service.create(body)), {
+    .get("", () => service.list(), { detail: adminDoc("List providers") })
+    .post("", ({ body, status }) => status(201, service.create(body)), {
       body: providerBody,
       detail: adminDoc("Create a provider"),
     })

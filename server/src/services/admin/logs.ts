@@ -44,7 +44,7 @@ export class LogService {
       .limit(pageSize)
       .offset((page - 1) * pageSize)
       .all();
-    const [{ total }] = this.db.select({ total: count() }).from(requestLogs).where(where).all();
+    const { total } = this.db.select({ total: count() }).from(requestLogs).where(where).get()!;
     return { items, total };
   }
 
@@ -59,21 +59,22 @@ export class LogService {
   }
 }
 
+// Empty strings count as absent: a filter form sends `?model=` when the field is blank.
 function conditions(query: LogQuery): SQL[] {
   const from = toEpochMs(query.from, "from");
   const to = toEpochMs(query.to, "to");
   return [
-    query.model === undefined ? undefined : eq(requestLogs.model, query.model),
+    query.model ? eq(requestLogs.model, query.model) : undefined,
     query.providerId === undefined ? undefined : eq(requestLogs.providerId, query.providerId),
-    query.status === undefined ? undefined : eq(requestLogs.status, query.status),
-    query.traceId === undefined ? undefined : eq(requestLogs.traceId, query.traceId),
+    query.status ? eq(requestLogs.status, query.status) : undefined,
+    query.traceId ? eq(requestLogs.traceId, query.traceId) : undefined,
     from === undefined ? undefined : gte(requestLogs.createdAt, from),
     to === undefined ? undefined : lte(requestLogs.createdAt, to),
   ].filter((condition) => condition !== undefined);
 }
 
 /** Epoch ms from a number, a digit string, or an ISO date; a 400 naming the field otherwise. */
-export function toEpochMs(value: number | string | undefined, field: string): number | undefined {
+function toEpochMs(value: number | string | undefined, field: string): number | undefined {
   if (value === undefined || value === "") return undefined;
   const time = typeof value === "number" || /^\d+$/.test(value) ? Number(value) : Date.parse(value);
   if (!Number.isFinite(time)) {

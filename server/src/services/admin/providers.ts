@@ -51,7 +51,7 @@ export class ProviderService {
       type: input.type,
       baseUrl: normalizeBaseUrl(input.baseUrl),
       apiKeys: mergeApiKeys(submittedKeys(input) ?? [], []),
-      headers: input.headers ?? {},
+      headers: mergeHeaders(input.headers ?? {}, {}),
       enabled: input.enabled ?? true,
       consoleUrl: normalizeConsoleUrl(input.consoleUrl) ?? null,
       createdAt: now,
@@ -74,7 +74,7 @@ export class ProviderService {
       type: input.type,
       baseUrl: input.baseUrl === undefined ? undefined : normalizeBaseUrl(input.baseUrl),
       apiKeys: keys === undefined ? undefined : mergeApiKeys(keys, current.apiKeys),
-      headers: input.headers,
+      headers: input.headers === undefined ? undefined : mergeHeaders(input.headers, current.headers),
       enabled: input.enabled,
       consoleUrl: normalizeConsoleUrl(input.consoleUrl),
       updatedAt: Date.now(),
@@ -121,8 +121,32 @@ export function mergeApiKeys(submitted: string[], existing: string[]): string[] 
   return [...new Set(keys.filter(Boolean))];
 }
 
-function toView({ apiKeys, ...provider }: Provider): ProviderView {
-  return { ...provider, apiKeys: apiKeys.map(maskKey), keyCount: apiKeys.length };
+/** Header names whose values are credentials, masked like keys. */
+const SECRET_HEADER = /auth|key|token|secret|cookie|password/i;
+
+function maskHeaders(headers: Record<string, string>): Record<string, string> {
+  const masked: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) masked[name] = SECRET_HEADER.test(name) ? maskKey(value) : value;
+  return masked;
+}
+
+/** A secret header sent back masked, as this API shows it, keeps its stored value. */
+export function mergeHeaders(submitted: Record<string, string>, existing: Record<string, string>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(submitted)) {
+    const stored = existing[name];
+    if (value.includes("…") && SECRET_HEADER.test(name)) {
+      if (stored === undefined || maskKey(stored) !== value) {
+        throw new AdminError(400, `Invalid body: /headers/${name} is a masked value that matches no stored value`);
+      }
+      headers[name] = stored;
+    } else headers[name] = value;
+  }
+  return headers;
+}
+
+function toView({ apiKeys, headers, ...provider }: Provider): ProviderView {
+  return { ...provider, headers: maskHeaders(headers), apiKeys: apiKeys.map(maskKey), keyCount: apiKeys.length };
 }
 
 function submittedKeys(input: Partial<ProviderInput>): string[] | undefined {

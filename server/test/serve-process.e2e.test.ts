@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startFakeUpstream, type FakeUpstream } from "../src/fake-upstream/index.ts";
+
+const MAIN = join(import.meta.dir, "../src/main.ts");
+
+interface RunningGateway {
+  url: string;
+  process: Bun.Subprocess<"ignore", "pipe", "inherit">;
+  output: string;
+}
+
+/** Starts `llmio serve` as a real process on a free port and waits for its banner. */
+async function startProcess(args: string[], env: Record<string, string> = {}): Promise<RunningGateway> {
+  const child = Bun.spawn([process.execPath, MAIN, "serve", "--host", "127.0.0.1", "--port", "0", ...args], {
+    env: { ...process.env, TOKEN: "", ...env },
+    stdout: "pipe",
+    stderr: "inherit",
+  });
+  const decoder = new TextDecoder();
+  let output = "";
+  const reader = child.stdout.getReader();
+  while (!/listening on [^\n]*:(\d+)/.test(output) || !output.includes("database")) {
+    const { done, value } = await reader.read();
+    if (done) throw new Error(`gateway exited early: ${output}`);
+    output += decoder.decode(value);
+  }
+  reader.releaseLock();
+  const port = output.match(/listening on [^\n]*:(\d+)/)![1];
+  return { url: `http://127.0.0.1:${port}`, process: child, output };
+}
+
+let upstream: FakeUpstream;
+let folder: string;
+
+beforeAll(() => {
+  upstream = startFakeUpstream({ port: 0 });
+  folder = mkdtempSync(join(tmpdir(), "llmio-process-"));
+});
+
+afterAll(async () => {
+  await upstream.stop();
+  rmSync(folder, { recursive: true, force: true });
+});
+
+describe("llmio serve as a process", () => {
+  test("generates and keeps a token, never serves the admin API open, and keeps every log across a restart", async () => {
+    const dbPath = join(folder, "data", "llmio.db");
+    const first = await startProcess(["--db-path", dbPath]);
+    const token = readFileSync(join(folder, "data", "token"), "utf8").trim();
+    expect(token.length).toBeGreaterThan(20);
+    expect(first.output).toContain(`TOKEN=${token}`);
+    expect((await fetch(`${first.url}/api/providers`)).status).toBe(401);
+
+    const admin = (path: string, body?: unknown) =>
+      fetch(`${first.url}${path}`, {
+        method: body ? "POST" : "GET",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: body ? JSON.stringify(body) : undefined,
+      }).then((response) => response.json());
+    const provider = await admin("/api/providers", { name: "fake", type: "openai", baseUrl: `${upstream.url}/v1`, apiKey: "sk-x-1234" });
+    const model = await admin("/api/models", { name: "echo" });
+    await admin("/api/model-providers", { modelId: model.id, providerId: provider.id, providerModel: "fake-model" });
+
+    const requests = 25;
+    const answers = await Promise.all(
+      Array.from({ length: requests }, (_, index) =>
+        fetch(`${first.url}/v1/chat/completions`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+          body: JSON.stringify({ model: "echo", messages: [{ role: "user", content: `n${index}` }] }),
+        }).then((response) => response.json()),
+      ),
+    );
+    expect(answers.every((answer, index) => answer.choices[0].message.content === `Echo: n${index}`)).toBe(true);
+    // Stop at once: rows still queued in the log writer must be flushed on SIGTERM.
+    first.process.kill("SIGTERM");
+    expect(await first.process.exited).toBe(0);
+
+    const second = await startProcess(["--db-path", dbPath]);
+    expect(second.output).toContain(`TOKEN=${token}`);
+    const logs = await fetch(`${second.url}/api/logs?pageSize=200`, { headers: { authorization: `Bearer ${token}` } }).then((response) => response.json());
+    expect(logs.total).toBe(requests);
+    expect(logs.items.every((row: { status: string }) => row.status === "success")).toBe(true);
+    second.process.kill("SIGTERM");
+    await second.process.exited;
+  });
+
+  test("TOKEN from the environment is used and nothing is generated", async () => {
+    const dataDir = join(folder, "env-token");
+    const running = await startProcess(["--data-dir", dataDir], { TOKEN: "from-env-token" });
+    expect(running.output).not.toContain("TOKEN=");
+    const ok = await fetch(`${running.url}/api/models`, { headers: { authorization: "Bearer from-env-token" } });
+    expect(ok.status).toBe(200);
+    expect(existsSync(join(dataDir, "token"))).toBe(false);
+    running.process.kill("SIGTERM");
+    await running.process.exited;
+  });
+});
