@@ -1,0 +1,106 @@
+import { sql } from "drizzle-orm";
+import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+const now = sql`(unixepoch('subsec') * 1000)`;
+
+/** Upstream accounts. `type` is the wire protocol the provider speaks. */
+export const providers = sqliteTable("providers", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  name: text("name").notNull().unique(),
+  type: text("type", { enum: ["openai", "openai-responses", "anthropic", "gemini"] }).notNull(),
+  baseUrl: text("base_url").notNull(),
+  /** JSON array of API keys; never returned in full by the API. */
+  apiKeys: text("api_keys", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+  /** Extra headers sent on every upstream request. */
+  headers: text("headers", { mode: "json" }).$type<Record<string, string>>().notNull().default(sql`'{}'`),
+  enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+  consoleUrl: text("console_url"),
+  createdAt: integer("created_at", { mode: "number" }).notNull().default(now),
+  updatedAt: integer("updated_at", { mode: "number" }).notNull().default(now),
+});
+
+/** Public model names clients send. */
+export const models = sqliteTable("models", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  name: text("name").notNull().unique(),
+  remark: text("remark").notNull().default(""),
+  strategy: text("strategy", { enum: ["weighted", "priority", "round-robin", "least-latency"] })
+    .notNull()
+    .default("weighted"),
+  maxRetry: integer("max_retry").notNull().default(3),
+  timeoutMs: integer("timeout_ms").notNull().default(60_000),
+  createdAt: integer("created_at", { mode: "number" }).notNull().default(now),
+  updatedAt: integer("updated_at", { mode: "number" }).notNull().default(now),
+});
+
+/** Which provider models serve a public model, with weight, capabilities and prices. */
+export const modelProviders = sqliteTable(
+  "model_providers",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    modelId: integer("model_id")
+      .notNull()
+      .references(() => models.id, { onDelete: "cascade" }),
+    providerId: integer("provider_id")
+      .notNull()
+      .references(() => providers.id, { onDelete: "cascade" }),
+    providerModel: text("provider_model").notNull(),
+    weight: integer("weight").notNull().default(1),
+    enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+    toolCall: integer("tool_call", { mode: "boolean" }).notNull().default(true),
+    structuredOutput: integer("structured_output", { mode: "boolean" }).notNull().default(true),
+    vision: integer("vision", { mode: "boolean" }).notNull().default(true),
+    /** Prices in currency units per 1M tokens. */
+    priceInput: real("price_input").notNull().default(0),
+    priceCachedInput: real("price_cached_input").notNull().default(0),
+    priceOutput: real("price_output").notNull().default(0),
+    createdAt: integer("created_at", { mode: "number" }).notNull().default(now),
+    updatedAt: integer("updated_at", { mode: "number" }).notNull().default(now),
+  },
+  (table) => [
+    index("model_providers_model_idx").on(table.modelId),
+    index("model_providers_provider_idx").on(table.providerId),
+  ],
+);
+
+/** One row per upstream attempt; attempts of one client request share `traceId`. */
+export const requestLogs = sqliteTable(
+  "request_logs",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    traceId: text("trace_id").notNull(),
+    model: text("model").notNull(),
+    providerId: integer("provider_id"),
+    providerName: text("provider_name"),
+    providerModel: text("provider_model"),
+    clientProtocol: text("client_protocol").notNull(),
+    status: text("status", { enum: ["success", "error"] }).notNull(),
+    statusCode: integer("status_code"),
+    error: text("error"),
+    attempt: integer("attempt").notNull().default(0),
+    stream: integer("stream", { mode: "boolean" }).notNull().default(false),
+    promptTokens: integer("prompt_tokens").notNull().default(0),
+    completionTokens: integer("completion_tokens").notNull().default(0),
+    cachedTokens: integer("cached_tokens").notNull().default(0),
+    reasoningTokens: integer("reasoning_tokens").notNull().default(0),
+    totalTokens: integer("total_tokens").notNull().default(0),
+    firstByteMs: integer("first_byte_ms"),
+    durationMs: integer("duration_ms").notNull().default(0),
+    clientIp: text("client_ip"),
+    userAgent: text("user_agent"),
+    createdAt: integer("created_at", { mode: "number" }).notNull(),
+  },
+  (table) => [
+    index("request_logs_created_idx").on(table.createdAt),
+    index("request_logs_model_created_idx").on(table.model, table.createdAt),
+    index("request_logs_provider_created_idx").on(table.providerId, table.createdAt),
+    index("request_logs_status_created_idx").on(table.status, table.createdAt),
+    index("request_logs_trace_idx").on(table.traceId),
+  ],
+);
+
+export type Provider = typeof providers.$inferSelect;
+export type Model = typeof models.$inferSelect;
+export type ModelProvider = typeof modelProviders.$inferSelect;
+export type RequestLog = typeof requestLogs.$inferSelect;
+export type NewRequestLog = typeof requestLogs.$inferInsert;
