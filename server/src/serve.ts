@@ -37,7 +37,7 @@ export function serve(flags: ServerFlags) {
     stopping = true;
     console.log(`llmio: ${signal} received, stopping`);
     await app.stop();
-    logWriter.flush();
+    logWriter.close();
     db.$client.close();
     process.exit(0);
   };

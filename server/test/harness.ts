@@ -42,7 +42,8 @@ export function startTestGateway(): TestGateway {
     },
     async stop() {
       await app.stop(true);
-      logWriter.flush();
+      await Bun.sleep(20);
+      logWriter.close();
       db.$client.close();
       rmSync(folder, { recursive: true, force: true });
     },
@@ -51,6 +52,8 @@ export function startTestGateway(): TestGateway {
 
 export interface UpstreamSpec {
   name: string;
+  /** Provider type (wire protocol); default "openai". */
+  type?: "openai" | "openai-responses" | "anthropic" | "gemini";
   baseUrl: string;
   providerModel: string;
   weight?: number;
@@ -63,7 +66,7 @@ export async function configureModel(gateway: TestGateway, model: string, upstre
   for (const upstream of upstreams) {
     const provider = await gateway.admin("POST", "/api/providers", {
       name: upstream.name,
-      type: "openai",
+      type: upstream.type ?? "openai",
       baseUrl: upstream.baseUrl,
       apiKeys: upstream.apiKeys ?? ["sk-fake-upstream-key-1234"],
     });

@@ -1,52 +1,128 @@
+import type { CanonicalRequest, CanonicalResponse, EmbeddingRequest, EmbeddingResponse, StreamEvent } from "./canonical.ts";
 import type { GatewayError } from "./errors.ts";
 import type { Usage } from "./usage.ts";
 
 export type WireName = "openai-chat" | "openai-responses" | "anthropic" | "gemini";
+export type ProviderType = "openai" | "openai-responses" | "anthropic" | "gemini";
 export type JsonObject = Record<string, unknown>;
 
 /** Where and how to call one upstream. */
 export interface UpstreamTarget {
   baseUrl: string;
   apiKey: string;
+  /** The provider's model name. */
   model: string;
   stream: boolean;
+}
+
+/** What the URL says about a request (Gemini puts model and stream mode in the path). */
+export interface RequestContext {
+  model?: string;
+  stream?: boolean;
+  /** Gemini `:streamGenerateContent` without `alt=sse` answers one JSON array instead of SSE. */
+  streamFormat?: "sse" | "json-array";
 }
 
 /** The few request fields routing needs, read without decoding the whole request. */
 export interface RequestPeek {
   model: string;
   stream: boolean;
+  streamFormat?: "sse" | "json-array";
+}
+
+/** One parsed server-sent event. */
+export interface SseEvent {
+  event?: string;
+  data: string;
+}
+
+export interface UpstreamEndpoint {
+  url: string;
+  /** Auth and required headers; they override anything forwarded. */
+  headers: Record<string, string>;
+  /** Headers used only when the client did not send them (e.g. `anthropic-version`). */
+  defaultHeaders?: Record<string, string>;
+}
+
+/** The result of encoding a canonical request for an upstream: features it cannot carry become warnings. */
+export interface EncodedRequest {
+  body: JsonObject;
+  warnings: string[];
 }
 
 /**
- * What the relay needs from one wire protocol. Generic code only talks to this
- * interface and never branches on a protocol's name.
+ * Everything the relay needs from one wire protocol, for both sides of a call.
+ * Generic code only talks to this interface and never branches on a protocol's name.
  */
 export interface WireProtocol {
   readonly name: WireName;
-  /** Reads model and stream flag from a client request body; throws GatewayError on a bad shape. */
-  peek(body: JsonObject): RequestPeek;
-  /** Same-protocol fast path: the client's body with only what the upstream needs changed. */
-  prepareUpstreamBody(body: JsonObject, target: UpstreamTarget): JsonObject;
-  /** URL and auth headers for a call to a provider speaking this protocol. */
-  upstreamEndpoint(target: UpstreamTarget): { url: string; headers: Record<string, string> };
-  /** Usage from a complete (non-stream) response body. */
-  usageFromResponse(body: JsonObject): Usage | undefined;
-  /** Usage carried by one stream event's data, if any (later events override earlier ones). */
-  usageFromStreamEvent(data: string): Usage | undefined;
-  /** True for the event that ends a complete stream (e.g. `[DONE]`). */
-  isStreamEnd(data: string, event: string | undefined): boolean;
-  /** The message of an error frame sent inside a stream, if this event is one. */
-  streamEventError(data: string, event: string | undefined): string | undefined;
+
+  // ---- client side: requests arrive in this protocol, answers leave in it
+  /** Reads model and stream mode cheaply; throws GatewayError("bad_request") on a bad shape. */
+  peek(body: JsonObject, context: RequestContext): RequestPeek;
+  /** Full decode into the canonical request (cross-protocol path only). */
+  decodeRequest(body: JsonObject, context: RequestContext): CanonicalRequest;
+  encodeResponse(response: CanonicalResponse, request: CanonicalRequest): JsonObject;
+  /** Canonical events → this protocol's complete stream grammar, as text frames. Closing frames come from `flush`. */
+  encodeStream(request: CanonicalRequest, context: RequestContext): TransformStream<StreamEvent, string>;
   /** An error response body in this protocol's shape. */
   encodeError(error: GatewayError): JsonObject;
-  /** A mid-stream error in this protocol's stream grammar (complete SSE frames). */
+  /** A mid-stream error in this protocol's stream grammar (complete frames). */
   encodeStreamError(error: GatewayError): string;
-  /** Extra response headers for an error (e.g. retry hints). */
+  /** Extra response headers for an error (e.g. `x-should-retry`). */
   errorHeaders?(error: GatewayError): Record<string, string>;
+  /** A frame that keeps an idle stream alive (SSE comment or a protocol ping). */
+  readonly keepAliveFrame: string;
+
+  // ---- upstream side: providers speaking this protocol
+  /** URL and auth for a chat call to a provider speaking this protocol. */
+  upstreamEndpoint(target: UpstreamTarget): UpstreamEndpoint;
+  /** Same-protocol fast path: the client's body with only the model (and usage request) changed. */
+  prepareUpstreamBody(body: JsonObject, target: UpstreamTarget): JsonObject;
+  encodeRequest(request: CanonicalRequest, target: UpstreamTarget): EncodedRequest;
+  /** The request lets decoders undo their own encodings (e.g. free-form tools sent as functions). */
+  decodeResponse(body: JsonObject, request?: CanonicalRequest): CanonicalResponse;
+  /** Parsed SSE events from the upstream → canonical events (with start/end pairs and one `finish`). */
+  decodeStream(request?: CanonicalRequest): TransformStream<SseEvent, StreamEvent>;
+  /** An upstream error body (any status) → a gateway error carrying the upstream's message. */
+  decodeError(status: number, body: string): GatewayError;
+
+  // ---- fast-path observation (no full decode)
+  /** Usage from a complete (non-stream) response body. */
+  usageFromResponse(body: JsonObject): Usage | undefined;
+  /** Usage carried by one stream event, if any (later reports override earlier fields). */
+  usageFromStreamEvent(event: SseEvent): Partial<Usage> | undefined;
+  /** True for the event that ends a complete stream (`[DONE]`, `message_stop`, `response.completed` …). */
+  isStreamEnd(event: SseEvent): boolean;
+  /** The message of an error frame inside a stream, if this event is one. */
+  streamEventError(event: SseEvent): string | undefined;
+
+  /** Token counting, when the protocol has an endpoint for it. */
+  readonly countTokens?: CountTokensCodec;
+  /** Embeddings, when the protocol has an endpoint for them. */
+  readonly embeddings?: EmbeddingsCodec;
+}
+
+export interface CountTokensCodec {
+  /** Client side: the count request → canonical request (model from body or context). */
+  decodeRequest(body: JsonObject, context: RequestContext): CanonicalRequest;
+  encodeResponse(inputTokens: number): JsonObject;
+  /** Upstream side: a native count call. */
+  endpoint(target: UpstreamTarget): UpstreamEndpoint;
+  encodeRequest(request: CanonicalRequest, target: UpstreamTarget): JsonObject;
+  decodeResponse(body: JsonObject): number;
+}
+
+export interface EmbeddingsCodec {
+  decodeRequest(body: JsonObject, context: RequestContext): EmbeddingRequest;
+  /** The client's request decides the answer's shape (e.g. base64 vectors, batch form). */
+  encodeResponse(response: EmbeddingResponse, request: EmbeddingRequest): JsonObject;
+  endpoint(target: UpstreamTarget): UpstreamEndpoint;
+  encodeRequest(request: EmbeddingRequest, target: UpstreamTarget): JsonObject;
+  decodeResponse(body: JsonObject): EmbeddingResponse;
 }
 
 /** The wire protocol a provider of the given type speaks. */
-export function wireOfProviderType(type: "openai" | "openai-responses" | "anthropic" | "gemini"): WireName {
+export function wireOfProviderType(type: ProviderType): WireName {
   return type === "openai" ? "openai-chat" : type;
 }

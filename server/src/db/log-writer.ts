@@ -2,9 +2,9 @@ import type { AppDatabase } from "./client.ts";
 import type { NewRequestLog } from "./schema.ts";
 
 const COLUMNS = [
-  "trace_id", "model", "provider_id", "provider_name", "provider_model", "client_protocol", "status",
+  "trace_id", "model", "provider_id", "provider_name", "provider_model", "client_protocol", "endpoint", "status",
   "status_code", "error", "attempt", "stream", "prompt_tokens", "completion_tokens", "cached_tokens",
-  "reasoning_tokens", "total_tokens", "first_byte_ms", "duration_ms", "client_ip", "user_agent", "created_at",
+  "reasoning_tokens", "total_tokens", "usage_estimated", "warnings", "first_byte_ms", "duration_ms", "client_ip", "user_agent", "created_at",
 ] as const;
 
 export interface LogWriterOptions {
@@ -26,6 +26,7 @@ export class LogWriter {
   private readonly maxBatch: number;
   private listeners: Array<(rows: NewRequestLog[]) => void> = [];
   written = 0;
+  private closed = false;
 
   constructor(db: AppDatabase, options: LogWriterOptions = {}) {
     this.flushIntervalMs = options.flushIntervalMs ?? 100;
@@ -42,6 +43,10 @@ export class LogWriter {
 
   /** Queues one row; returns immediately. */
   write(row: NewRequestLog): void {
+    if (this.closed) {
+      console.error("llmio: a request log arrived after shutdown and was not saved:", row.traceId);
+      return;
+    }
     this.queue.push(row);
     if (this.queue.length >= this.maxBatch) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), this.flushIntervalMs);
@@ -54,6 +59,12 @@ export class LogWriter {
 
   get pending(): number {
     return this.queue.length;
+  }
+
+  /** Writes what is queued and refuses later rows (the database is about to close). */
+  close(): void {
+    this.flush();
+    this.closed = true;
   }
 
   /** Writes everything queued now. */
@@ -79,9 +90,9 @@ export class LogWriter {
 function toValues(row: NewRequestLog) {
   return [
     row.traceId, row.model, row.providerId ?? null, row.providerName ?? null, row.providerModel ?? null,
-    row.clientProtocol, row.status, row.statusCode ?? null, row.error ?? null, row.attempt ?? 0,
+    row.clientProtocol, row.endpoint ?? "chat", row.status, row.statusCode ?? null, row.error ?? null, row.attempt ?? 0,
     row.stream ? 1 : 0, row.promptTokens ?? 0, row.completionTokens ?? 0, row.cachedTokens ?? 0,
-    row.reasoningTokens ?? 0, row.totalTokens ?? 0, row.firstByteMs ?? null, row.durationMs ?? 0,
+    row.reasoningTokens ?? 0, row.totalTokens ?? 0, row.usageEstimated ? 1 : 0, row.warnings ?? null, row.firstByteMs ?? null, row.durationMs ?? 0,
     row.clientIp ?? null, row.userAgent ?? null, row.createdAt,
   ];
 }

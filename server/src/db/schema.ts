@@ -1,6 +1,10 @@
 import { sql } from "drizzle-orm";
 import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
+/** The APIs a provider can serve. */
+export const ENDPOINTS = ["chat", "embeddings", "count_tokens"] as const;
+export type Endpoint = (typeof ENDPOINTS)[number];
+
 const now = sql`(unixepoch('subsec') * 1000)`;
 
 /** Upstream accounts. `type` is the wire protocol the provider speaks. */
@@ -15,6 +19,8 @@ export const providers = sqliteTable("providers", {
   headers: text("headers", { mode: "json" }).$type<Record<string, string>>().notNull().default(sql`'{}'`),
   enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
   consoleUrl: text("console_url"),
+  /** Endpoints this provider serves; null means every one its protocol has. */
+  endpoints: text("endpoints", { mode: "json" }).$type<Endpoint[] | null>(),
   createdAt: integer("created_at", { mode: "number" }).notNull().default(now),
   updatedAt: integer("updated_at", { mode: "number" }).notNull().default(now),
 });
@@ -74,6 +80,8 @@ export const requestLogs = sqliteTable(
     providerName: text("provider_name"),
     providerModel: text("provider_model"),
     clientProtocol: text("client_protocol").notNull(),
+    /** Which API was called: chat (any chat-like protocol), embeddings or count_tokens. */
+    endpoint: text("endpoint", { enum: ["chat", "embeddings", "count_tokens"] }).notNull().default("chat"),
     status: text("status", { enum: ["success", "error"] }).notNull(),
     statusCode: integer("status_code"),
     error: text("error"),
@@ -84,6 +92,10 @@ export const requestLogs = sqliteTable(
     cachedTokens: integer("cached_tokens").notNull().default(0),
     reasoningTokens: integer("reasoning_tokens").notNull().default(0),
     totalTokens: integer("total_tokens").notNull().default(0),
+    /** Tokens were counted locally because the upstream reported none. */
+    usageEstimated: integer("usage_estimated", { mode: "boolean" }).notNull().default(false),
+    /** Features the upstream could not carry (translation degraded), joined by newlines. */
+    warnings: text("warnings"),
     firstByteMs: integer("first_byte_ms"),
     durationMs: integer("duration_ms").notNull().default(0),
     clientIp: text("client_ip"),

@@ -21,6 +21,9 @@
  *   words=N              answer with exactly N deterministic words (see text.ts)
  *   error-frame          stream: HTTP 200, one error data frame, then a normal end
  *   tool                 answer with a tool call (when the request has tools)
+ *   reasoning            start the answer with a reasoning / thinking block
+ *                        ("Thinking about: <user text>"), with the vendor's signature or
+ *                        encrypted content where it has one
  *
  * An unknown or malformed directive is a 400 from the fake, so a typo in a test fails loudly
  * instead of silently testing the happy path.
@@ -38,6 +41,7 @@ export interface Faults {
   words?: number;
   errorFrame?: boolean;
   tool?: boolean;
+  reasoning?: boolean;
 }
 
 /** Thrown for a directive the fake does not understand; the responder turns it into a 400. */
@@ -48,7 +52,7 @@ const MAX_INT_VALUE = 10_000_000;
 const MAX_WORDS = 100_000;
 
 type NumericKey = "status" | "retryAfter" | "firstByteDelayMs" | "tokenDelayMs" | "cutAfter" | "words";
-type FlagKey = "hang" | "errorFrame" | "tool";
+type FlagKey = "hang" | "errorFrame" | "tool" | "reasoning";
 
 const NUMERIC: Record<string, NumericKey> = {
   status: "status",
@@ -58,7 +62,7 @@ const NUMERIC: Record<string, NumericKey> = {
   "cut-after": "cutAfter",
   words: "words",
 };
-const FLAGS: Record<string, FlagKey> = { hang: "hang", "error-frame": "errorFrame", tool: "tool" };
+const FLAGS: Record<string, FlagKey> = { hang: "hang", "error-frame": "errorFrame", tool: "tool", reasoning: "reasoning" };
 
 // Benchmarks send the same model/header on every request; caching keeps parsing off the hot path.
 const CACHE_LIMIT = 256;

@@ -7,6 +7,11 @@
  * message mentions "weather", the `tool` fault is set, `tool_choice` is "required" or names a
  * function. The call goes to the named function, else the first tool, with the arguments
  * `{"location":"Paris"}`.
+ *
+ * Reasoning (`reasoning` fault): the answer is preceded by "Thinking about: <user text>" the
+ * DeepSeek / Qwen / vLLM way, as `message.reasoning_content` or streamed word by word as
+ * `delta.reasoning_content` before the answer. Its words count as completion tokens and as
+ * `completion_tokens_details.reasoning_tokens`; `cut-after` counts them as content chunks.
  */
 import {
   FAULT_HEADER,
@@ -42,6 +47,8 @@ interface Completion {
   created: number;
   model: string;
   reply: Reply;
+  /** Reasoning text chunks (`reasoning` fault); their count is the reasoning token count. */
+  reasoning?: readonly string[];
   promptTokens: number;
   completionTokens: number;
 }
@@ -121,16 +128,19 @@ function buildCompletion(
     if (message.role === "user") userContent = message.content;
   }
   const userText = joinedText(userContent);
-  const base = { id: `chatcmpl-fake${seq}`, created: Math.floor(Date.now() / 1000), model, promptTokens: approxTokens(promptChars) };
+  // Same reasoning text as the other responders: "Thinking about: <echoed user text>".
+  const reasoning = faults.reasoning ? answerChunks(`Thinking about:${echoAnswer(userText).slice("Echo:".length)}`) : undefined;
+  const reasoningTokens = reasoning?.length ?? 0;
+  const base = { id: `chatcmpl-fake${seq}`, created: Math.floor(Date.now() / 1000), model, reasoning, promptTokens: approxTokens(promptChars) };
 
   const toolName = chooseTool(body, faults, userText);
   if (toolName !== undefined) {
     const reply: Reply = { kind: "tool", callId: `call_fake${seq}`, name: toolName };
-    return { ...base, reply, completionTokens: TOOL_ARGUMENT_FRAGMENTS.length };
+    return { ...base, reply, completionTokens: reasoningTokens + TOOL_ARGUMENT_FRAGMENTS.length };
   }
   const content = faults.words === undefined ? echoAnswer(userText) : loremAnswer(faults.words);
   const chunks = answerChunks(content);
-  return { ...base, reply: { kind: "text", content, chunks }, completionTokens: chunks.length };
+  return { ...base, reply: { kind: "text", content, chunks }, completionTokens: reasoningTokens + chunks.length };
 }
 
 function chooseTool(body: JsonObject, faults: Readonly<Faults>, userText: string): string | undefined {
@@ -158,13 +168,13 @@ function usageObject(completion: Completion): JsonObject {
     completion_tokens: completion.completionTokens,
     total_tokens: completion.promptTokens + completion.completionTokens,
     prompt_tokens_details: { cached_tokens: 0 },
-    completion_tokens_details: { reasoning_tokens: 0 },
+    completion_tokens_details: { reasoning_tokens: completion.reasoning?.length ?? 0 },
   };
 }
 
 function completionObject(completion: Completion): JsonObject {
   const { reply } = completion;
-  const message =
+  const message: JsonObject =
     reply.kind === "text"
       ? { role: "assistant", content: reply.content, refusal: null }
       : {
@@ -173,6 +183,7 @@ function completionObject(completion: Completion): JsonObject {
           tool_calls: [{ id: reply.callId, type: "function", function: { name: reply.name, arguments: TOOL_ARGUMENTS } }],
           refusal: null,
         };
+  if (completion.reasoning) message.reasoning_content = completion.reasoning.join("");
   return {
     id: completion.id,
     object: "chat.completion",
@@ -200,20 +211,29 @@ function streamPlan(completion: Completion, withUsage: boolean): StreamPlan {
   const open = `,"logprobs":null,"finish_reason":null}]${usageNull}}\n\n`;
 
   const frames: string[] = [];
-  let contentCount: number;
+  let contentCount = 0;
   let finishReason: string;
+  // Reasoning streams first, DeepSeek style: a role chunk, then `reasoning_content` deltas with `content: null`.
+  const { reasoning } = completion;
+  if (reasoning) {
+    frames.push(`${head}{"role":"assistant","content":null,"reasoning_content":""}${open}`);
+    for (const chunk of reasoning) frames.push(`${head}{"content":null,"reasoning_content":${JSON.stringify(chunk)}}${open}`);
+    contentCount = reasoning.length;
+  }
   if (reply.kind === "text") {
-    frames.push(`${head}{"role":"assistant","content":""}${open}`);
+    if (!reasoning) frames.push(`${head}{"role":"assistant","content":""}${open}`);
     for (const chunk of reply.chunks) frames.push(`${head}{"content":${JSON.stringify(chunk)}}${open}`);
-    contentCount = reply.chunks.length;
+    contentCount += reply.chunks.length;
     finishReason = "stop";
   } else {
     const call = { index: 0, id: reply.callId, type: "function", function: { name: reply.name, arguments: "" } };
-    frames.push(`${head}${JSON.stringify({ role: "assistant", content: null, tool_calls: [call] })}${open}`);
+    const first = reasoning ? { tool_calls: [call] } : { role: "assistant", content: null, tool_calls: [call] };
+    frames.push(`${head}${JSON.stringify(first)}${open}`);
     for (const fragment of TOOL_ARGUMENT_FRAGMENTS) {
       frames.push(`${head}{"tool_calls":[{"index":0,"function":{"arguments":${JSON.stringify(fragment)}}}]}${open}`);
     }
-    contentCount = TOOL_ARGUMENT_FRAGMENTS.length;
+    // After reasoning, the call's opening frame sits inside the content range too.
+    contentCount += TOOL_ARGUMENT_FRAGMENTS.length + (reasoning ? 1 : 0);
     finishReason = "tool_calls";
   }
   frames.push(`${head}{},"logprobs":null,"finish_reason":"${finishReason}"}]${usageNull}}\n\n`);

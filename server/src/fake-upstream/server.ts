@@ -1,10 +1,15 @@
+import { anthropicRoutes } from "./anthropic.ts";
+import { geminiRoutes } from "./gemini.ts";
+import { geminiModelsRoutes } from "./gemini-models.ts";
 import { openaiChatRoutes } from "./openai-chat.ts";
+import { openaiEmbeddingsRoutes } from "./openai-embeddings.ts";
 import { openaiErrorResponse } from "./openai-errors.ts";
 import { openaiModelsRoutes } from "./openai-models.ts";
+import { openaiResponsesRoutes } from "./openai-responses.ts";
 import type { FakeRequestContext, FakeRoute } from "./route.ts";
 
 /** Every protocol the fake speaks; a new protocol only adds its route list here. */
-const ROUTES: readonly FakeRoute[] = [...openaiChatRoutes, ...openaiModelsRoutes];
+const ROUTES: readonly FakeRoute[] = [...openaiChatRoutes, ...openaiEmbeddingsRoutes, ...openaiModelsRoutes, ...openaiResponsesRoutes, ...anthropicRoutes, ...geminiRoutes, ...geminiModelsRoutes];
 
 export interface FakeUpstreamOptions {
   /** 0 (the default) picks a free port. */

@@ -1,35 +1,40 @@
 import { Elysia } from "elysia";
-import { GatewayError } from "../core/errors.ts";
-import { openaiChat } from "../protocols/openai-chat/index.ts";
-import type { Relay } from "../relay/relay.ts";
+import { wireProtocols } from "../protocols/index.ts";
+import type { Relays } from "../relay/index.ts";
 import type { Catalog } from "../services/catalog.ts";
-import { createProxyHandler, isAuthorized, protocolErrorResponse, type ProxyContext } from "./proxy-handler.ts";
+import { anthropicModelList, geminiModelList, openaiModelList } from "./model-lists.ts";
+import { createProxyHandler, isAuthorized, unauthorized, type ProxyContext } from "./proxy-handler.ts";
 
-/** OpenAI-compatible endpoints, under `/v1` and LLMIO's `/openai/v1`. */
-export function openaiProxyRoutes(relay: Relay, catalog: Catalog, token: string) {
-  const chatCompletions = createProxyHandler(openaiChat, relay, token);
+const proxyDoc = (summary: string) => ({ summary, tags: ["proxy: OpenAI"] });
+
+/**
+ * OpenAI-compatible endpoints under `/v1` and LLMIO's `/openai/v1`. `/v1/models` also answers
+ * Anthropic- or Gemini-shaped when the caller sends that vendor's headers (Cherry Studio's
+ * Anthropic providers, Claude Code's model discovery and @google/genai share the `/v1` root).
+ */
+export function openaiProxyRoutes(relays: Relays, catalog: Catalog, token: string) {
+  const chat = wireProtocols["openai-chat"];
+  const responses = wireProtocols["openai-responses"];
+  const chatCompletions = createProxyHandler(chat, token, relays.chat);
+  const createResponse = createProxyHandler(responses, token, relays.chat);
+  const compactResponse = createProxyHandler(responses, token, relays.compact);
+  const embeddings = createProxyHandler(chat, token, relays.embeddings);
   const listModels = ({ request }: ProxyContext) => {
-    if (!isAuthorized(request, token)) {
-      return protocolErrorResponse(openaiChat, new GatewayError("authentication", "Invalid or missing API key"));
-    }
-    return Response.json({
-      object: "list",
-      data: catalog.models().map((model) => ({
-        id: model.name,
-        object: "model",
-        created: Math.floor(model.createdAt / 1000),
-        owned_by: "llmio",
-      })),
-    });
+    if (!isAuthorized(request, token)) return unauthorized(chat);
+    const models = catalog.models();
+    if (request.headers.has("anthropic-version")) return Response.json(anthropicModelList(models));
+    if (request.headers.has("x-goog-api-key")) return Response.json(geminiModelList(models));
+    return Response.json(openaiModelList(models));
   };
 
   const app = new Elysia({ name: "proxy-openai" });
   for (const prefix of ["/v1", "/openai/v1"]) {
-    app.post(`${prefix}/chat/completions`, chatCompletions, {
-      parse: "none",
-      detail: { summary: "OpenAI Chat Completions (stream and non-stream)", tags: ["proxy"] },
-    });
-    app.get(`${prefix}/models`, listModels, { detail: { summary: "Public model names", tags: ["proxy"] } });
+    app
+      .post(`${prefix}/chat/completions`, chatCompletions, { parse: "none", detail: proxyDoc("Chat Completions (stream and non-stream)") })
+      .post(`${prefix}/responses`, createResponse, { parse: "none", detail: proxyDoc("Responses API (Codex)") })
+      .post(`${prefix}/responses/compact`, compactResponse, { parse: "none", detail: proxyDoc("Responses history compaction (Responses providers only)") })
+      .post(`${prefix}/embeddings`, embeddings, { parse: "none", detail: proxyDoc("Embeddings") })
+      .get(`${prefix}/models`, listModels, { detail: proxyDoc("Public model names") });
   }
   return app;
 }

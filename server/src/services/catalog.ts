@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import type { AppDatabase } from "../db/client.ts";
-import { modelProviders, models, providers, type Model, type Provider } from "../db/schema.ts";
+import { modelProviders, models, providers, type Endpoint, type Model, type Provider } from "../db/schema.ts";
 import { wireOfProviderType, type WireName } from "../core/wire-protocol.ts";
 
 /** One association a request for a public model may be sent to. */
@@ -9,6 +9,8 @@ export interface RouteCandidate {
   providerId: number;
   providerName: string;
   wire: WireName;
+  /** Endpoints this provider serves; undefined means all its protocol has. */
+  endpoints?: readonly Endpoint[];
   baseUrl: string;
   apiKeys: string[];
   headers: Record<string, string>;
@@ -79,6 +81,7 @@ export class Catalog {
         providerId: provider.id,
         providerName: provider.name,
         wire: wireOfProviderType(provider.type),
+        endpoints: provider.endpoints ?? undefined,
         baseUrl: provider.baseUrl,
         apiKeys: provider.apiKeys,
         headers: provider.headers,

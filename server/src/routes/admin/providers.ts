@@ -1,5 +1,6 @@
 import { Elysia, t } from "elysia";
 import type { AppDeps } from "../../app-deps.ts";
+import { ENDPOINTS } from "../../db/schema.ts";
 import { ProviderService, providerTypes } from "../../services/admin/providers.ts";
 import { adminDoc, idParams, oneOf } from "./shared.ts";
 
@@ -12,6 +13,8 @@ const providerBody = t.Object({
   headers: t.Optional(t.Record(t.String(), t.String())),
   enabled: t.Optional(t.Boolean()),
   consoleUrl: t.Optional(t.Nullable(t.String())),
+  /** Endpoints served; null or omitted: every endpoint the provider's protocol has. */
+  endpoints: t.Optional(t.Nullable(t.Array(oneOf(ENDPOINTS)))),
 });
 
 /** `/api/providers`: upstream accounts; keys are only ever returned masked. */

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import type { AppDatabase } from "../../db/client.ts";
-import { providers, type Provider } from "../../db/schema.ts";
+import { providers, type Endpoint, type Provider } from "../../db/schema.ts";
 import { maskKey } from "../auth.ts";
 import type { Catalog } from "../catalog.ts";
 import { AdminError } from "./errors.ts";
@@ -21,6 +21,8 @@ export interface ProviderInput {
   enabled?: boolean;
   /** Link to the vendor's console; `null` or "" clears it. */
   consoleUrl?: string | null;
+  /** Endpoints served; null means every endpoint the protocol has. */
+  endpoints?: Endpoint[] | null;
 }
 
 /** A provider as the admin API shows it: keys masked (`sk-…abcd`), never in full. */
@@ -54,6 +56,7 @@ export class ProviderService {
       headers: mergeHeaders(input.headers ?? {}, {}),
       enabled: input.enabled ?? true,
       consoleUrl: normalizeConsoleUrl(input.consoleUrl) ?? null,
+      endpoints: input.endpoints ?? null,
       createdAt: now,
       updatedAt: now,
     };
@@ -77,6 +80,7 @@ export class ProviderService {
       headers: input.headers === undefined ? undefined : mergeHeaders(input.headers, current.headers),
       enabled: input.enabled,
       consoleUrl: normalizeConsoleUrl(input.consoleUrl),
+      endpoints: input.endpoints,
       updatedAt: Date.now(),
     };
     const row = unlessDuplicate(

@@ -1,0 +1,32 @@
+import type { CanonicalRequest } from "../../core/canonical.ts";
+import type { CountTokensCodec, JsonObject, RequestContext, UpstreamTarget } from "../../core/wire-protocol.ts";
+import { decodeRequest } from "./decode-request.ts";
+import { encodeRequest } from "./encode-request.ts";
+import { upstreamEndpoint } from "./fast-path.ts";
+import { numberOf } from "./values.ts";
+
+/** The fields `/v1/messages/count_tokens` accepts; it rejects `max_tokens`, `stream` and sampling knobs. */
+const COUNT_FIELDS = ["model", "system", "messages", "tools", "tool_choice", "thinking"];
+
+/**
+ * `POST /v1/messages/count_tokens` → `{"input_tokens": N}`. The request is a Messages body
+ * without `max_tokens`. https://docs.claude.com/en/api/messages-count-tokens
+ */
+export const countTokens: CountTokensCodec = {
+  decodeRequest(body: JsonObject, context: RequestContext): CanonicalRequest {
+    return decodeRequest(body, context);
+  },
+  encodeResponse(inputTokens: number): JsonObject {
+    return { input_tokens: inputTokens };
+  },
+  endpoint(target: UpstreamTarget) {
+    return upstreamEndpoint(target, "/messages/count_tokens");
+  },
+  encodeRequest(request: CanonicalRequest, target: UpstreamTarget): JsonObject {
+    const { body } = encodeRequest(request, { ...target, stream: false });
+    return Object.fromEntries(COUNT_FIELDS.filter((field) => body[field] !== undefined).map((field) => [field, body[field]]));
+  },
+  decodeResponse(body: JsonObject): number {
+    return numberOf(body.input_tokens) ?? 0;
+  },
+};

@@ -1,0 +1,68 @@
+import { GatewayError } from "../../core/errors.ts";
+import type { Usage } from "../../core/usage.ts";
+import type { JsonObject, RequestContext, RequestPeek, SseEvent, UpstreamEndpoint, UpstreamTarget } from "../../core/wire-protocol.ts";
+import { isRecord, parseJson } from "./json-values.ts";
+import { decodeUsage } from "./usage.ts";
+import type { ChatCompletionChunk, ChatUsage } from "./wire-types.ts";
+
+/** Model and stream flag, read without decoding the request; the messages only need to be an array. */
+export function peek(body: JsonObject, context: RequestContext = {}): RequestPeek {
+  const model = typeof body.model === "string" && body.model !== "" ? body.model : context.model;
+  if (model === undefined || model === "") {
+    throw new GatewayError("bad_request", "you must provide a model parameter", { param: "model" });
+  }
+  if (!Array.isArray(body.messages)) {
+    throw new GatewayError("bad_request", "'messages' is a required property and must be an array", { param: "messages" });
+  }
+  return { model, stream: body.stream === true };
+}
+
+/** Rewrites the model and asks for usage in streams so it can be logged. */
+export function prepareUpstreamBody(body: JsonObject, target: UpstreamTarget): JsonObject {
+  const prepared: JsonObject = { ...body, model: target.model };
+  if (target.stream) {
+    const options = isRecord(body.stream_options) ? body.stream_options : {};
+    prepared.stream_options = { ...options, include_usage: true };
+  }
+  return prepared;
+}
+
+/** `${baseUrl}/chat/completions` with bearer auth; the base URL carries the version (`…/v1`). */
+export function upstreamEndpoint(target: UpstreamTarget): UpstreamEndpoint {
+  return {
+    url: `${target.baseUrl.replace(/\/+$/, "")}/chat/completions`,
+    headers: { authorization: `Bearer ${target.apiKey}` },
+  };
+}
+
+export function usageFromResponse(body: JsonObject): Usage | undefined {
+  return decodeUsage(body.usage as ChatUsage | undefined);
+}
+
+/** Only chunks that mention a non-null usage are parsed, so the stream's hot path stays cheap. */
+export function usageFromStreamEvent(event: SseEvent): Usage | undefined {
+  const { data } = event;
+  if (!data.includes('"usage":{') && !data.includes('"usage": {')) return undefined;
+  const chunk = parseJson(data);
+  return isRecord(chunk) ? decodeUsage(chunk.usage as ChatUsage | undefined) : undefined;
+}
+
+/** Chat Completions streams end with a literal `[DONE]` data frame. */
+export function isStreamEnd(event: SseEvent): boolean {
+  return event.data === "[DONE]";
+}
+
+/**
+ * Some upstreams (and relays) report failures inside a 200 stream as `data: {"error": …}`.
+ * Only frames that contain the key unescaped are parsed (text inside content is escaped).
+ */
+export function streamEventError(event: SseEvent): string | undefined {
+  const { data } = event;
+  if (!data.includes('"error"')) return undefined;
+  const parsed = parseJson(data);
+  if (!isRecord(parsed)) return undefined;
+  const error = (parsed as ChatCompletionChunk).error;
+  if (typeof error === "string") return error;
+  if (!isRecord(error)) return undefined;
+  return typeof error.message === "string" && error.message !== "" ? error.message : data;
+}

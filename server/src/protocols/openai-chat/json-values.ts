@@ -1,0 +1,34 @@
+import type { JsonValue } from "../../core/canonical.ts";
+
+/** Small guards for reading loosely typed JSON without trusting its shape. */
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+export function stringOrUndefined(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+/** A string with at least one character, else undefined (vendors send `""` placeholders). */
+export function nonEmptyString(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+export function numberOrUndefined(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
+}
+
+/** A parsed JSON value as the canonical JsonValue (JSON.parse output already is one). */
+export function asJsonValue(value: unknown): JsonValue {
+  return value as JsonValue;
+}
+
+/** JSON.parse that returns undefined instead of throwing. */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

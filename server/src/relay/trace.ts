@@ -1,0 +1,21 @@
+import type { WireProtocol } from "../core/wire-protocol.ts";
+import type { TraceLog } from "./failover.ts";
+
+/** The log fields shared by every attempt of one client call. */
+export function traceOf(
+  protocol: WireProtocol,
+  endpoint: TraceLog["endpoint"],
+  model: string,
+  request: { headers: Headers; clientIp?: string },
+  stream = false,
+): TraceLog {
+  return {
+    traceId: crypto.randomUUID(),
+    model,
+    clientProtocol: protocol.name,
+    endpoint,
+    stream,
+    clientIp: request.clientIp,
+    userAgent: request.headers.get("user-agent") ?? undefined,
+  };
+}

@@ -1,0 +1,143 @@
+import { EventSourceParserStream } from "eventsource-parser/stream";
+import { isOutputEvent, type StreamEvent } from "../core/canonical.ts";
+import { GatewayError } from "../core/errors.ts";
+import type { SseEvent } from "../core/wire-protocol.ts";
+import { startKeepAlive } from "./keep-alive.ts";
+
+/** Upstream bytes (first chunk already read) → SSE events → canonical events through the upstream's decoder. */
+export function decodeUpstreamEvents(
+  firstChunk: Uint8Array,
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  decode: TransformStream<SseEvent, StreamEvent>,
+): ReadableStreamDefaultReader<StreamEvent> {
+  let pending: Uint8Array | undefined = firstChunk;
+  const bytes = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (pending) {
+        controller.enqueue(pending);
+        pending = undefined;
+        return;
+      }
+      const { done, value } = await reader.read();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+  return bytes
+    .pipeThrough(new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>)
+    .pipeThrough(new EventSourceParserStream())
+    .pipeThrough(new TransformStream<{ event?: string; data: string }, SseEvent>({
+      transform: (message, controller) => controller.enqueue({ event: message.event, data: message.data }),
+    }))
+    .pipeThrough(decode)
+    .getReader();
+}
+
+/** The events read while waiting for the model to start answering. */
+export type StreamStart = { events: StreamEvent[] } | { failed: string };
+
+/**
+ * Reads until the first output event. An error (frame or broken connection) before any
+ * output means the attempt failed and another candidate may still serve the client.
+ */
+export async function awaitFirstOutput(events: ReadableStreamDefaultReader<StreamEvent>): Promise<StreamStart> {
+  const buffered: StreamEvent[] = [];
+  try {
+    for (;;) {
+      const { done, value } = await events.read();
+      if (done) return { failed: "upstream stream ended before any output" };
+      if (value.type === "error") {
+        void events.cancel().catch(() => {});
+        return { failed: value.error.message };
+      }
+      buffered.push(value);
+      if (isOutputEvent(value)) return { events: buffered };
+    }
+  } catch (error) {
+    return { failed: `upstream stream failed: ${(error as Error).message}` };
+  }
+}
+
+export interface TranslatedStreamHooks {
+  /** Sees each canonical event before it is encoded. */
+  onEvent(event: StreamEvent): void;
+  /** The stream is over: cleanly, with an error, or because the client left. */
+  onClose(outcome: { error?: string; cancelled?: boolean }): void;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Canonical events (buffered start, then the rest) → the client protocol's stream grammar,
+ * as bytes with keep-alives. A broken upstream becomes a canonical error event, so the
+ * client's encoder closes the stream with its protocol's error frame.
+ */
+export function encodeClientStream(
+  buffered: StreamEvent[],
+  events: ReadableStreamDefaultReader<StreamEvent>,
+  encode: TransformStream<StreamEvent, string>,
+  keepAliveFrame: string,
+  hooks: TranslatedStreamHooks,
+  traceId: string,
+): ReadableStream<Uint8Array> {
+  let failure: string | undefined;
+  const source = new ReadableStream<StreamEvent>({
+    async pull(controller) {
+      const next = buffered.shift();
+      if (next) {
+        hooks.onEvent(next);
+        controller.enqueue(next);
+        return;
+      }
+      try {
+        const { done, value } = await events.read();
+        if (done) {
+          controller.close();
+          return;
+        }
+        if (value.type === "error") failure ??= value.error.message;
+        hooks.onEvent(value);
+        controller.enqueue(value);
+      } catch (error) {
+        failure = `upstream stream failed: ${(error as Error).message}`;
+        controller.enqueue({ type: "error", error: new GatewayError("upstream", failure, { traceId }) });
+        controller.close();
+      }
+    },
+    cancel: (reason) => events.cancel(reason),
+  });
+  const frames = source.pipeThrough(encode).getReader();
+  let keepAlive: ReturnType<typeof startKeepAlive>;
+  let closed = false;
+  const close = (outcome: { error?: string; cancelled?: boolean }) => {
+    if (closed) return;
+    closed = true;
+    keepAlive.stop();
+    hooks.onClose(outcome);
+  };
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      keepAlive = startKeepAlive(controller, encoder.encode(keepAliveFrame));
+    },
+    async pull(controller) {
+      try {
+        const { done, value } = await frames.read();
+        if (done) {
+          close({ error: failure });
+          controller.close();
+          return;
+        }
+        keepAlive.touch();
+        controller.enqueue(encoder.encode(value));
+      } catch (error) {
+        close({ error: `encoding the stream failed: ${(error as Error).message}` });
+        controller.close();
+      }
+    },
+    cancel(reason) {
+      close({ cancelled: true });
+      return frames.cancel(reason);
+    },
+  });
+}

@@ -1,0 +1,31 @@
+import { Elysia } from "elysia";
+import { wireProtocols } from "../protocols/index.ts";
+import type { Relays } from "../relay/index.ts";
+import type { Catalog } from "../services/catalog.ts";
+import { anthropicModelList } from "./model-lists.ts";
+import { createProxyHandler, isAuthorized, unauthorized, type ProxyContext } from "./proxy-handler.ts";
+
+const proxyDoc = (summary: string) => ({ summary, tags: ["proxy: Anthropic"] });
+
+/**
+ * Anthropic Messages endpoints. Claude Code calls `/v1/messages?beta=true`: routing is on the
+ * path, the query is ignored. `/v1/messages` shares the `/v1` root with the OpenAI routes.
+ */
+export function anthropicProxyRoutes(relays: Relays, catalog: Catalog, token: string) {
+  const anthropic = wireProtocols.anthropic;
+  const messages = createProxyHandler(anthropic, token, relays.chat);
+  const countTokens = createProxyHandler(anthropic, token, relays.countTokens);
+  const listModels = ({ request }: ProxyContext) => {
+    if (!isAuthorized(request, token)) return unauthorized(anthropic);
+    return Response.json(anthropicModelList(catalog.models()));
+  };
+
+  const app = new Elysia({ name: "proxy-anthropic" });
+  for (const prefix of ["/v1", "/anthropic/v1"]) {
+    app
+      .post(`${prefix}/messages`, messages, { parse: "none", detail: proxyDoc("Messages (stream and non-stream)") })
+      .post(`${prefix}/messages/count_tokens`, countTokens, { parse: "none", detail: proxyDoc("Count tokens") });
+  }
+  app.get("/anthropic/v1/models", listModels, { detail: proxyDoc("Public model names, Anthropic shape") });
+  return app;
+}
