@@ -1,12 +1,28 @@
+import { Balancer } from "./balancer/balancer.ts";
 import type { ServerConfig } from "./config.ts";
 import type { AppDatabase } from "./db/client.ts";
-import type { LogWriter } from "./db/log-writer.ts";
-import type { Catalog } from "./services/catalog.ts";
+import { LogWriter, type LogWriterOptions } from "./db/log-writer.ts";
+import { Catalog } from "./services/catalog.ts";
+import type { ClientKeys } from "./services/client-keys.ts";
+import type { IpLockout } from "./services/ip-lockout.ts";
 
-/** Everything the HTTP layer needs, built once by `main.ts` (or a test). */
+/** Everything the HTTP layer needs, built once by `serve.ts` (or a test). */
 export interface AppDeps {
   config: Pick<ServerConfig, "token">;
   db: AppDatabase;
   logWriter: LogWriter;
   catalog: Catalog;
+  /** Routing state (health, limits, sticky sessions); shared by the proxy and the admin API. */
+  balancer: Balancer;
+}
+
+/** Who may call: client API keys (and the admin token) and the failed-login lockout. */
+export interface AuthServices {
+  clientKeys: ClientKeys;
+  lockout: IpLockout;
+}
+
+/** The gateway's services over an open database. */
+export function createDeps(config: AppDeps["config"], db: AppDatabase, logWriterOptions?: LogWriterOptions): AppDeps {
+  return { config, db, logWriter: new LogWriter(db, logWriterOptions), catalog: new Catalog(db), balancer: new Balancer() };
 }

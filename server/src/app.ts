@@ -1,19 +1,22 @@
 import { openapi } from "@elysiajs/openapi";
 import { Elysia } from "elysia";
-import type { AppDeps } from "./app-deps.ts";
-import { KeyRotation } from "./balancer/key-rotation.ts";
+import type { AppDeps, AuthServices } from "./app-deps.ts";
 import { createRelays } from "./relay/index.ts";
 import { adminRoutes } from "./routes/admin/index.ts";
 import { cors } from "./routes/cors.ts";
 import { anthropicProxyRoutes } from "./routes/proxy-anthropic.ts";
 import { geminiProxyRoutes } from "./routes/proxy-gemini.ts";
 import { openaiProxyRoutes } from "./routes/proxy-openai.ts";
+import { ClientKeys } from "./services/client-keys.ts";
+import { IpLockout } from "./services/ip-lockout.ts";
 import { VERSION } from "./version.ts";
 
-/** Builds the whole HTTP app without listening, so tests can call `app.handle()`. */
-export function createApp(deps: AppDeps) {
-  const relays = createRelays({ catalog: deps.catalog, logWriter: deps.logWriter, keys: new KeyRotation() });
-  const token = deps.config.token;
+/**
+ * Builds the whole HTTP app without listening, so tests can call `app.handle()`.
+ * `auth` is shared by the proxy and the admin API; tests pass one with small lockout thresholds.
+ */
+export function createApp(deps: AppDeps, auth: AuthServices = { clientKeys: new ClientKeys(deps), lockout: new IpLockout() }) {
+  const relays = createRelays({ catalog: deps.catalog, logWriter: deps.logWriter, balancer: deps.balancer });
   return new Elysia()
     .use(cors)
     .use(
@@ -27,10 +30,10 @@ export function createApp(deps: AppDeps) {
       }),
     )
     .get("/health", () => ({ status: "ok" }), { detail: { summary: "Liveness", tags: ["health"] } })
-    .use(openaiProxyRoutes(relays, deps.catalog, token))
-    .use(anthropicProxyRoutes(relays, deps.catalog, token))
-    .use(geminiProxyRoutes(relays, deps.catalog, token))
-    .use(adminRoutes(deps));
+    .use(openaiProxyRoutes(relays, deps.catalog, auth))
+    .use(anthropicProxyRoutes(relays, deps.catalog, auth))
+    .use(geminiProxyRoutes(relays, deps.catalog, auth))
+    .use(adminRoutes(deps, auth));
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -11,6 +11,8 @@ export interface ServerConfig {
   token: string;
   /** True when the token was generated (or loaded from the data folder) rather than given. */
   tokenGenerated: boolean;
+  /** How long shutdown waits for requests in flight before closing them. */
+  shutdownGraceMs: number;
 }
 
 export interface ServerFlags {
@@ -22,6 +24,7 @@ export interface ServerFlags {
 }
 
 const DEFAULT_PORT = 7070;
+const DEFAULT_SHUTDOWN_GRACE_MS = 30_000;
 const TOKEN_FILE = "token";
 
 /** Reads env and flags once; creates and persists a random token when none is configured. */
@@ -33,9 +36,10 @@ export function loadServerConfig(flags: ServerFlags = {}, env: Record<string, st
   const port = Number(flags.port ?? env.LLMIO_SERVER_PORT ?? DEFAULT_PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid port: ${flags.port ?? env.LLMIO_SERVER_PORT}`);
   const host = flags.host ?? env.LLMIO_HOST ?? "0.0.0.0";
+  const shutdownGraceMs = Number(env.LLMIO_SHUTDOWN_GRACE_MS ?? DEFAULT_SHUTDOWN_GRACE_MS);
   const given = flags.token ?? env.TOKEN;
-  if (given) return { host, port, databasePath, token: given, tokenGenerated: false };
-  return { host, port, databasePath, token: loadOrCreateToken(dirname(databasePath)), tokenGenerated: true };
+  if (given) return { host, port, databasePath, token: given, tokenGenerated: false, shutdownGraceMs };
+  return { host, port, databasePath, token: loadOrCreateToken(dirname(databasePath)), tokenGenerated: true, shutdownGraceMs };
 }
 
 /** The generated token lives beside the database so it survives restarts. */

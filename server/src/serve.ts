@@ -1,8 +1,7 @@
 import { createApp } from "./app.ts";
 import { loadServerConfig, type ServerFlags } from "./config.ts";
 import { openDatabase } from "./db/client.ts";
-import { LogWriter } from "./db/log-writer.ts";
-import { Catalog } from "./services/catalog.ts";
+import { createDeps } from "./app-deps.ts";
 import { VERSION } from "./version.ts";
 
 /** Longest idle time Bun allows; proxy routes lift it entirely per request. */
@@ -13,9 +12,9 @@ export function serve(flags: ServerFlags) {
   const startedAt = performance.now();
   const config = loadServerConfig(flags);
   const db = openDatabase(config.databasePath);
-  const logWriter = new LogWriter(db);
-  const catalog = new Catalog(db);
-  const app = createApp({ config, db, logWriter, catalog });
+  const deps = createDeps(config, db);
+  const { logWriter, catalog } = deps;
+  const app = createApp(deps);
   app.listen({ port: config.port, hostname: config.host, idleTimeout: IDLE_TIMEOUT_SECONDS });
 
   const port = app.server!.port;
@@ -35,8 +34,17 @@ export function serve(flags: ServerFlags) {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`llmio: ${signal} received, stopping`);
-    await app.stop();
+    const server = app.server!;
+    console.log(`llmio: ${signal} received; no new connections, waiting for ${server.pendingRequests} request(s) in flight`);
+    // Stop accepting, let running requests (streams included) finish, force-close at the deadline.
+    const drained = server.stop(false).then(() => true);
+    const deadline = Bun.sleep(config.shutdownGraceMs).then(() => false);
+    if (!(await Promise.race([drained, deadline]))) {
+      console.log(`llmio: closing ${server.pendingRequests} request(s) still running after ${config.shutdownGraceMs} ms`);
+      await server.stop(true);
+      // Streams cut just now still write their log rows.
+      await Bun.sleep(50);
+    }
     logWriter.close();
     db.$client.close();
     process.exit(0);

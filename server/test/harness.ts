@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createApp } from "../src/app.ts";
 import { openDatabase, type AppDatabase } from "../src/db/client.ts";
+import { createDeps, type AppDeps } from "../src/app-deps.ts";
 import { LogWriter } from "../src/db/log-writer.ts";
-import { Catalog } from "../src/services/catalog.ts";
 
 export const TEST_TOKEN = "test-token-0123456789";
 
@@ -12,6 +12,7 @@ export interface TestGateway {
   url: string;
   db: AppDatabase;
   logWriter: LogWriter;
+  deps: AppDeps;
   /** Calls the admin API with the test token. */
   admin<T = any>(method: string, path: string, body?: unknown): Promise<T>;
   stop(): Promise<void>;
@@ -21,15 +22,16 @@ export interface TestGateway {
 export function startTestGateway(): TestGateway {
   const folder = mkdtempSync(join(tmpdir(), "llmio-test-"));
   const db = openDatabase(join(folder, "llmio.db"));
-  const logWriter = new LogWriter(db, { flushIntervalMs: 10 });
-  const catalog = new Catalog(db);
-  const app = createApp({ config: { token: TEST_TOKEN }, db, logWriter, catalog });
+  const deps = createDeps({ token: TEST_TOKEN }, db, { flushIntervalMs: 10 });
+  const { logWriter } = deps;
+  const app = createApp(deps);
   app.listen({ port: 0, hostname: "127.0.0.1", idleTimeout: 255 });
   const url = `http://127.0.0.1:${app.server!.port}`;
   return {
     url,
     db,
     logWriter,
+    deps,
     async admin(method, path, body) {
       const response = await fetch(`${url}${path}`, {
         method,

@@ -23,11 +23,25 @@ export interface RequestContext {
   streamFormat?: "sse" | "json-array";
 }
 
+/** Provider capabilities a request depends on, detected by `peek` from a cheap scan of the body. */
+export interface RequestNeeds {
+  /** The request defines tools the model may call (and `tool_choice` is not "none"). */
+  toolCall: boolean;
+  /** JSON mode or a JSON schema for the answer. */
+  structuredOutput: boolean;
+  /** An image anywhere in the conversation (including inside tool results). */
+  vision: boolean;
+}
+
 /** The few request fields routing needs, read without decoding the whole request. */
 export interface RequestPeek {
   model: string;
   stream: boolean;
   streamFormat?: "sse" | "json-array";
+  /** What the request needs from a provider; routing only picks associations flagged for it. */
+  needs: RequestNeeds;
+  /** A session id in the body, when the protocol carries one (Responses `prompt_cache_key`, Anthropic `metadata.user_id` session part …). */
+  sessionId?: string;
 }
 
 /** One parsed server-sent event. */
@@ -96,6 +110,13 @@ export interface WireProtocol {
   isStreamEnd(event: SseEvent): boolean;
   /** The message of an error frame inside a stream, if this event is one. */
   streamEventError(event: SseEvent): string | undefined;
+  /**
+   * True for stream events that come before any model output (Anthropic message_start and ping,
+   * Responses response.created / in_progress / output_item.added of an empty message, an OpenAI chat
+   * chunk carrying only the assistant role). The relay keeps buffering while it sees only these, so
+   * an error frame right after them still fails over to another provider.
+   */
+  isPreambleEvent(event: SseEvent): boolean;
 
   /** Token counting, when the protocol has an endpoint for it. */
   readonly countTokens?: CountTokensCodec;

@@ -4,7 +4,7 @@ import type { NewRequestLog } from "./schema.ts";
 const COLUMNS = [
   "trace_id", "model", "provider_id", "provider_name", "provider_model", "client_protocol", "endpoint", "status",
   "status_code", "error", "attempt", "stream", "prompt_tokens", "completion_tokens", "cached_tokens",
-  "reasoning_tokens", "total_tokens", "usage_estimated", "warnings", "first_byte_ms", "duration_ms", "client_ip", "user_agent", "created_at",
+  "reasoning_tokens", "total_tokens", "usage_estimated", "warnings", "first_byte_ms", "duration_ms", "client_ip", "auth_key_id", "user_agent", "created_at",
 ] as const;
 
 export interface LogWriterOptions {
@@ -93,6 +93,6 @@ function toValues(row: NewRequestLog) {
     row.clientProtocol, row.endpoint ?? "chat", row.status, row.statusCode ?? null, row.error ?? null, row.attempt ?? 0,
     row.stream ? 1 : 0, row.promptTokens ?? 0, row.completionTokens ?? 0, row.cachedTokens ?? 0,
     row.reasoningTokens ?? 0, row.totalTokens ?? 0, row.usageEstimated ? 1 : 0, row.warnings ?? null, row.firstByteMs ?? null, row.durationMs ?? 0,
-    row.clientIp ?? null, row.userAgent ?? null, row.createdAt,
+    row.clientIp ?? null, row.authKeyId ?? null, row.userAgent ?? null, row.createdAt,
   ];
 }

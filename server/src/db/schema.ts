@@ -19,6 +19,15 @@ export const providers = sqliteTable("providers", {
   headers: text("headers", { mode: "json" }).$type<Record<string, string>>().notNull().default(sql`'{}'`),
   enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
   consoleUrl: text("console_url"),
+  /** Text that marks a 200 answer as a failure (relays that report errors with status 200). */
+  errorMatch: text("error_match"),
+  /** Limits for the whole provider and for each of its keys; null means unlimited. */
+  requestsPerMinute: integer("requests_per_minute"),
+  tokensPerMinute: integer("tokens_per_minute"),
+  maxConcurrent: integer("max_concurrent"),
+  keyRequestsPerMinute: integer("key_requests_per_minute"),
+  keyTokensPerMinute: integer("key_tokens_per_minute"),
+  keyMaxConcurrent: integer("key_max_concurrent"),
   /** Endpoints this provider serves; null means every one its protocol has. */
   endpoints: text("endpoints", { mode: "json" }).$type<Endpoint[] | null>(),
   createdAt: integer("created_at", { mode: "number" }).notNull().default(now),
@@ -34,7 +43,18 @@ export const models = sqliteTable("models", {
     .notNull()
     .default("weighted"),
   maxRetry: integer("max_retry").notNull().default(3),
+  /** Time to first byte allowed per attempt. */
   timeoutMs: integer("timeout_ms").notNull().default(60_000),
+  /** Other names and glob patterns (`claude-*`) that route here. */
+  aliases: text("aliases", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+  /** All attempts of one request together may not take longer than this before output starts. */
+  totalTimeoutMs: integer("total_timeout_ms").notNull().default(180_000),
+  /** A stream silent for this long after it started is ended with an error. */
+  streamIdleTimeoutMs: integer("stream_idle_timeout_ms").notNull().default(120_000),
+  /** How long requests of one session stay on the association that served them. */
+  stickySeconds: integer("sticky_seconds").notNull().default(120),
+  /** All traffic goes to this provider while set (the browser extension's pin). */
+  pinnedProviderId: integer("pinned_provider_id"),
   createdAt: integer("created_at", { mode: "number" }).notNull().default(now),
   updatedAt: integer("updated_at", { mode: "number" }).notNull().default(now),
 });
@@ -99,6 +119,8 @@ export const requestLogs = sqliteTable(
     firstByteMs: integer("first_byte_ms"),
     durationMs: integer("duration_ms").notNull().default(0),
     clientIp: text("client_ip"),
+    /** The client API key used; null for the admin TOKEN. */
+    authKeyId: integer("auth_key_id"),
     userAgent: text("user_agent"),
     createdAt: integer("created_at", { mode: "number" }).notNull(),
   },
@@ -108,9 +130,32 @@ export const requestLogs = sqliteTable(
     index("request_logs_provider_created_idx").on(table.providerId, table.createdAt),
     index("request_logs_status_created_idx").on(table.status, table.createdAt),
     index("request_logs_trace_idx").on(table.traceId),
+    index("request_logs_auth_key_created_idx").on(table.authKeyId, table.createdAt),
   ],
 );
 
+/** API keys handed to clients; TOKEN stays the full-access key. Only a hash of each key is stored. */
+export const authKeys = sqliteTable("auth_keys", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  name: text("name").notNull(),
+  keyHash: text("key_hash").notNull().unique(),
+  /** The key's first and last characters, for recognising it in lists. */
+  keyHint: text("key_hint").notNull(),
+  /** Public model names (or globs) this key may use; null means all. */
+  allowedModels: text("allowed_models", { mode: "json" }).$type<string[] | null>(),
+  expiresAt: integer("expires_at", { mode: "number" }),
+  /** Lifetime quotas; null means unlimited. */
+  requestQuota: integer("request_quota"),
+  tokenQuota: integer("token_quota"),
+  requestsUsed: integer("requests_used").notNull().default(0),
+  tokensUsed: integer("tokens_used").notNull().default(0),
+  enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+  lastUsedAt: integer("last_used_at", { mode: "number" }),
+  createdAt: integer("created_at", { mode: "number" }).notNull().default(now),
+  updatedAt: integer("updated_at", { mode: "number" }).notNull().default(now),
+});
+
+export type AuthKey = typeof authKeys.$inferSelect;
 export type Provider = typeof providers.$inferSelect;
 export type Model = typeof models.$inferSelect;
 export type ModelProvider = typeof modelProviders.$inferSelect;

@@ -97,6 +97,10 @@ describe("non-stream", () => {
     expect(named.content[0]).toMatchObject({ type: "tool_use", name: "other" });
     const any = await (await post({ tools: [{ type: "web_search_20250305", name: "web_search" }, WEATHER_TOOL], tool_choice: { type: "any" } })).json();
     expect(any.content[0]).toMatchObject({ type: "tool_use", name: "get_weather" });
+    // Deferred tools (tool search) are invisible to the model: Claude Code's placeholder comes first.
+    const placeholder = { name: "DeferredToolPlaceholder", input_schema: { type: "object" }, defer_loading: true };
+    const deferred = await (await post({ tools: [placeholder, WEATHER_TOOL] }, { fault: "tool" })).json();
+    expect(deferred.content[0]).toMatchObject({ type: "tool_use", name: "get_weather" });
   });
 
   test("thinking when the request enables it, omitted text with display omitted", async () => {

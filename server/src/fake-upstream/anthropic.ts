@@ -11,7 +11,8 @@
  * tools, `tool_choice` is not "none", the conversation does not end with a tool result (so an
  * agent loop terminates), and one of: the user text mentions "weather", the `tool` fault is
  * set, `tool_choice` is "any" or names a tool. The call goes to the named tool, else the
- * first one, with the input `{"location":"Paris"}`.
+ * first one, with the input `{"location":"Paris"}`. Tools with `defer_loading: true` (tool
+ * search) are never chosen: Anthropic's model cannot see them until a tool search loads them.
  *
  * Thinking: with the `reasoning` fault, or when the request enables thinking (`enabled` or
  * `adaptive`), the content starts with a thinking block "Thinking about: <user text>" and a
@@ -188,12 +189,16 @@ function chooseTool(body: JsonObject, messages: unknown[], faults: Readonly<Faul
   return undefined;
 }
 
-/** Client tools only: versioned server tools (`web_search_20250305` …) are run by Anthropic, not the client. */
+/**
+ * Client tools only: versioned server tools (`web_search_20250305` …) are run by Anthropic, not
+ * the client, and deferred tools (`defer_loading: true`) are hidden until a tool search.
+ */
 function clientToolNames(tools: unknown): string[] {
   if (!Array.isArray(tools)) return [];
   const names: string[] = [];
   for (const tool of tools) {
-    if (isObject(tool) && typeof tool.name === "string" && (tool.type === undefined || tool.type === "custom")) names.push(tool.name);
+    if (!isObject(tool) || typeof tool.name !== "string" || tool.defer_loading === true) continue;
+    if (tool.type === undefined || tool.type === "custom") names.push(tool.name);
   }
   return names;
 }

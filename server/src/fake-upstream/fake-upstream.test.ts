@@ -165,6 +165,17 @@ describe("tool calls", () => {
     expect(chunks.at(-1)!.usage).toEqual(nonStream.usage);
   });
 
+  test("no tool call once the conversation ends with a tool result, so an agent loop terminates", async () => {
+    const messages = [
+      { role: "user", content: "What's the weather in Paris?" },
+      { role: "assistant", content: null, tool_calls: [{ id: "call_1", type: "function", function: { name: "get_weather", arguments: '{"location":"Paris"}' } }] },
+      { role: "tool", tool_call_id: "call_1", content: "sunny" },
+    ];
+    const body = await (await chat({ tools: WEATHER_TOOLS, messages }, { fault: "tool" })).json();
+    expect(body.choices[0].finish_reason).toBe("stop");
+    expect(body.choices[0].message.content).toBe("Echo: What's the weather in Paris?");
+  });
+
   test("no tool call without tools", async () => {
     const body = await (await chat({ messages: [{ role: "user", content: "weather?" }] }, { fault: "tool" })).json();
     expect(body.choices[0].message.content).toBe("Echo: weather?");

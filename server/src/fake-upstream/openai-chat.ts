@@ -3,8 +3,9 @@
  *
  * Message text = a string `content`, or the `text` of each content part (parts joined by a
  * space for the echo). The answer and token counts follow text.ts; the reply is a tool call
- * instead when the request has `tools`, `tool_choice` is not "none", and one of: the last user
- * message mentions "weather", the `tool` fault is set, `tool_choice` is "required" or names a
+ * instead when the request has `tools`, `tool_choice` is not "none", the conversation does not
+ * end with a `tool` message (so an agent loop terminates), and one of: the last user message
+ * mentions "weather", the `tool` fault is set, `tool_choice` is "required" or names a
  * function. The call goes to the named function, else the first tool, with the arguments
  * `{"location":"Paris"}`.
  *
@@ -133,7 +134,7 @@ function buildCompletion(
   const reasoningTokens = reasoning?.length ?? 0;
   const base = { id: `chatcmpl-fake${seq}`, created: Math.floor(Date.now() / 1000), model, reasoning, promptTokens: approxTokens(promptChars) };
 
-  const toolName = chooseTool(body, faults, userText);
+  const toolName = chooseTool(body, messages, faults, userText);
   if (toolName !== undefined) {
     const reply: Reply = { kind: "tool", callId: `call_fake${seq}`, name: toolName };
     return { ...base, reply, completionTokens: reasoningTokens + TOOL_ARGUMENT_FRAGMENTS.length };
@@ -143,9 +144,11 @@ function buildCompletion(
   return { ...base, reply: { kind: "text", content, chunks }, completionTokens: reasoningTokens + chunks.length };
 }
 
-function chooseTool(body: JsonObject, faults: Readonly<Faults>, userText: string): string | undefined {
+function chooseTool(body: JsonObject, messages: readonly unknown[], faults: Readonly<Faults>, userText: string): string | undefined {
   const { tools, tool_choice: choice } = body;
   if (!Array.isArray(tools) || tools.length === 0 || choice === "none") return undefined;
+  const last = messages.at(-1);
+  if (isObject(last) && last.role === "tool") return undefined;
   if (isObject(choice) && isObject(choice.function) && typeof choice.function.name === "string") {
     return choice.function.name;
   }

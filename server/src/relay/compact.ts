@@ -2,44 +2,41 @@ import { GatewayError } from "../core/errors.ts";
 import type { JsonObject, WireProtocol } from "../core/wire-protocol.ts";
 import { exhaustedError, failover } from "./failover.ts";
 import { forwardRequestHeaders, forwardResponseHeaders } from "./forward-headers.ts";
-import { errorResponse, orderCandidates, type RelayDeps } from "./relay.ts";
-import { traceOf } from "./trace.ts";
+import { attemptBudget, planRequest } from "./plan.ts";
+import type { Principal } from "./principal.ts";
+import { errorResponse, type RelayDeps } from "./relay.ts";
 
 /**
  * Codex's `POST /v1/responses/compact` (history compaction) exists only on the Responses
  * API, so it passes through to Responses providers with the model rewritten.
  */
 export function createCompactRelay(deps: RelayDeps, responses: WireProtocol) {
-  return async function compact(request: { body: JsonObject; headers: Headers; clientIp?: string; signal?: AbortSignal }): Promise<Response> {
+  return async function compact(request: { body: JsonObject; headers: Headers; clientIp?: string; signal?: AbortSignal; principal?: Principal }): Promise<Response> {
     const model = typeof request.body.model === "string" ? request.body.model : "";
-    const trace = traceOf(responses, "chat", model, request);
-    const route = deps.catalog.route(model);
-    if (!route) {
-      return errorResponse(responses, new GatewayError("not_found", `The model \`${model}\` does not exist`, { param: "model" }), trace.traceId);
-    }
-    const candidates = orderCandidates(route.candidates, "chat").filter((candidate) => candidate.wire === responses.name);
-    if (candidates.length === 0) {
-      return errorResponse(
-        responses,
-        new GatewayError("bad_request", `Compaction needs an OpenAI Responses provider, and model \`${model}\` has none`),
-        trace.traceId,
-      );
-    }
+    const planned = planRequest(deps.catalog, deps.balancer, {
+      ...request,
+      protocol: responses,
+      model,
+      endpoint: "chat",
+      accepts: (candidate) => candidate.wire === responses.name,
+    });
+    if (planned instanceof Response) return planned;
+    const { trace, route, candidates } = planned;
     const clientHeaders = forwardRequestHeaders(request.headers);
     const result = await failover({
       candidates,
-      maxAttempts: route.model.maxRetry + 1,
+      balancer: deps.balancer,
+      ...attemptBudget(route),
       trace,
       logWriter: deps.logWriter,
       clientSignal: request.signal,
-      prepare(candidate) {
-        const target = { baseUrl: candidate.baseUrl, apiKey: deps.keys.next(candidate.providerId, candidate.apiKeys), model: candidate.providerModel, stream: false };
+      prepare(candidate, apiKey) {
+        const target = { baseUrl: candidate.baseUrl, apiKey, model: candidate.providerModel, stream: false };
         const endpoint = responses.upstreamEndpoint(target);
         return {
           url: `${endpoint.url}/compact`,
           headers: { ...clientHeaders, ...candidate.headers, ...endpoint.headers, "content-type": "application/json" },
           body: JSON.stringify({ ...request.body, model: candidate.providerModel }),
-          firstByteTimeoutMs: route.model.timeoutMs,
           readWholeBody: true,
         };
       },

@@ -4,7 +4,9 @@ import type { JsonObject, RequestContext, WireProtocol } from "../core/wire-prot
 import { wireProtocols } from "../protocols/index.ts";
 import { estimateInputTokens } from "./estimate-usage.ts";
 import { failover } from "./failover.ts";
-import { errorResponse, orderCandidates, type RelayDeps } from "./relay.ts";
+import { attemptBudget, planRequest } from "./plan.ts";
+import type { Principal } from "./principal.ts";
+import { errorResponse, type RelayDeps } from "./relay.ts";
 import { traceOf } from "./trace.ts";
 
 export interface CountTokensRequest {
@@ -14,6 +16,7 @@ export interface CountTokensRequest {
   headers: Headers;
   clientIp?: string;
   signal?: AbortSignal;
+  principal?: Principal;
 }
 
 /** Native count attempts before falling back to a local count. */
@@ -35,27 +38,34 @@ export function createTokenCounter(deps: RelayDeps) {
       if (error instanceof GatewayError) return errorResponse(protocol, error);
       throw error;
     }
-    const trace = traceOf(protocol, "count_tokens", canonical.model, request);
+    const planned = planRequest(deps.catalog, deps.balancer, {
+      ...request,
+      model: canonical.model,
+      endpoint: "count_tokens",
+      accepts: (candidate) => wireProtocols[candidate.wire].countTokens !== undefined,
+    });
+    // Unknown model, no native counter, or refused: count locally (errors about the key still apply).
+    if (planned instanceof Response && planned.status === 403) return planned;
+    const trace = planned instanceof Response ? traceOf(protocol, "count_tokens", canonical.model, request) : planned.trace;
     const headers = { "x-llmio-trace-id": trace.traceId };
-    const route = deps.catalog.route(canonical.model);
-    const candidates = route ? orderCandidates(route.candidates, "count_tokens").filter((candidate) => wireProtocols[candidate.wire].countTokens) : [];
 
-    if (candidates.length > 0) {
+    if (!(planned instanceof Response)) {
       const result = await failover({
-        candidates,
+        candidates: planned.candidates,
+        balancer: deps.balancer,
+        ...attemptBudget(planned.route),
         maxAttempts: MAX_NATIVE_ATTEMPTS,
         trace,
         logWriter: deps.logWriter,
         clientSignal: request.signal,
-        prepare(candidate) {
+        prepare(candidate, apiKey) {
           const upstream = wireProtocols[candidate.wire].countTokens!;
-          const target = { baseUrl: candidate.baseUrl, apiKey: deps.keys.next(candidate.providerId, candidate.apiKeys), model: candidate.providerModel, stream: false };
+          const target = { baseUrl: candidate.baseUrl, apiKey, model: candidate.providerModel, stream: false };
           const endpoint = upstream.endpoint(target);
           return {
             url: endpoint.url,
             headers: { ...endpoint.defaultHeaders, ...candidate.headers, ...endpoint.headers, "content-type": "application/json" },
             body: JSON.stringify(upstream.encodeRequest(canonical, target)),
-            firstByteTimeoutMs: route!.model.timeoutMs,
             readWholeBody: true,
           };
         },

@@ -3,8 +3,9 @@ import { GatewayError } from "../core/errors.ts";
 import type { JsonObject, RequestContext, WireProtocol } from "../core/wire-protocol.ts";
 import { embeddingsCodecOf, wireProtocols } from "../protocols/index.ts";
 import { exhaustedError, failover } from "./failover.ts";
-import { errorResponse, orderCandidates, usageColumns, type RelayDeps } from "./relay.ts";
-import { traceOf } from "./trace.ts";
+import { attemptBudget, planRequest } from "./plan.ts";
+import type { Principal } from "./principal.ts";
+import { errorResponse, usageColumns, type RelayDeps } from "./relay.ts";
 
 export interface EmbeddingsRelayRequest {
   protocol: WireProtocol;
@@ -13,6 +14,7 @@ export interface EmbeddingsRelayRequest {
   headers: Headers;
   clientIp?: string;
   signal?: AbortSignal;
+  principal?: Principal;
 }
 
 /** Embeddings from any provider whose protocol has them, answered in the client's shape. */
@@ -27,31 +29,30 @@ export function createEmbeddingsRelay(deps: RelayDeps) {
       if (error instanceof GatewayError) return errorResponse(protocol, error);
       throw error;
     }
-    const trace = traceOf(protocol, "embeddings", embedding.model, request);
-    const route = deps.catalog.route(embedding.model);
-    if (!route) {
-      return errorResponse(protocol, new GatewayError("not_found", `The model \`${embedding.model}\` does not exist`, { param: "model" }), trace.traceId);
-    }
-    const candidates = orderCandidates(route.candidates, "embeddings").filter((candidate) => embeddingsCodecOf(candidate.wire));
-    if (candidates.length === 0) {
-      return errorResponse(protocol, new GatewayError("bad_request", `No provider of model \`${embedding.model}\` serves embeddings`), trace.traceId);
-    }
+    const planned = planRequest(deps.catalog, deps.balancer, {
+      ...request,
+      model: embedding.model,
+      endpoint: "embeddings",
+      accepts: (candidate) => embeddingsCodecOf(candidate.wire) !== undefined,
+    });
+    if (planned instanceof Response) return planned;
+    const { trace, route, candidates } = planned;
 
     const result = await failover({
       candidates,
-      maxAttempts: route.model.maxRetry + 1,
+      balancer: deps.balancer,
+      ...attemptBudget(route),
       trace,
       logWriter: deps.logWriter,
       clientSignal: request.signal,
-      prepare(candidate) {
+      prepare(candidate, apiKey) {
         const upstream = embeddingsCodecOf(candidate.wire)!;
-        const target = { baseUrl: candidate.baseUrl, apiKey: deps.keys.next(candidate.providerId, candidate.apiKeys), model: candidate.providerModel, stream: false };
+        const target = { baseUrl: candidate.baseUrl, apiKey, model: candidate.providerModel, stream: false };
         const endpoint = upstream.endpoint(target);
         return {
           url: endpoint.url,
           headers: { ...endpoint.defaultHeaders, ...candidate.headers, ...endpoint.headers, "content-type": "application/json" },
           body: JSON.stringify(upstream.encodeRequest({ ...embedding, model: candidate.providerModel }, target)),
-          firstByteTimeoutMs: route.model.timeoutMs,
           readWholeBody: true,
         };
       },

@@ -1,58 +1,79 @@
-import { GatewayError } from "../core/errors.ts";
-import type { NewRequestLog } from "../db/schema.ts";
+import type { Balancer, Refusal } from "../balancer/balancer.ts";
+import { newTried } from "../balancer/balancer.ts";
+import { classifyFailure, isKeyFailure, isRetryable, type FailureClass } from "../balancer/failure-class.ts";
+import { GatewayError, type GatewayErrorKind } from "../core/errors.ts";
 import type { LogWriter } from "../db/log-writer.ts";
+import type { NewRequestLog } from "../db/schema.ts";
 import type { RouteCandidate } from "../services/catalog.ts";
 import { callUpstream, UpstreamFailure, type UpstreamCall, type UpstreamCallOptions } from "./upstream-call.ts";
 
-/** Upstream statuses that mean the request itself is wrong: another provider would refuse it too. */
-const CLIENT_FAULT_STATUSES = new Set([400, 413, 422]);
-
 /** Log fields shared by every attempt of one client request. */
-export type TraceLog = Pick<NewRequestLog, "traceId" | "model" | "clientProtocol" | "endpoint" | "stream" | "clientIp" | "userAgent">;
+export type TraceLog = Pick<NewRequestLog, "traceId" | "model" | "clientProtocol" | "endpoint" | "stream" | "clientIp" | "userAgent" | "authKeyId">;
 
-/** One attempt's log row, completed by whoever finishes the attempt. */
+/** Completes one attempt: writes its log row and frees its balancer lease. Later calls are ignored. */
 export type AttemptLogger = (fields: Partial<NewRequestLog>) => void;
 
 export interface FailoverOptions {
+  /** Best first (the balancer's plan). */
   candidates: readonly RouteCandidate[];
+  balancer: Balancer;
   maxAttempts: number;
+  /** Epoch ms by which output must have started (the model's total time budget). */
+  deadline: number;
+  /** Per attempt, capped by what is left of the budget. */
+  firstByteTimeoutMs: number;
   trace: TraceLog;
   logWriter: LogWriter;
   clientSignal?: AbortSignal;
-  /** The upstream call for one candidate (URL, headers, body, timeout). */
-  prepare(candidate: RouteCandidate): Omit<UpstreamCallOptions, "clientSignal">;
+  /** The upstream call for one candidate and key. */
+  prepare(candidate: RouteCandidate, apiKey: string): Omit<UpstreamCallOptions, "clientSignal" | "firstByteTimeoutMs">;
   /**
-   * Turns a successful call into the client's response (logging the attempt through `log`
-   * when it ends), or returns `{ failed }` to fail over (e.g. an error frame before any output).
+   * Turns a successful call into the client's response, finishing the attempt through `log`
+   * when it ends, or returns `{ failed }` to fail over (e.g. an error frame before any output).
    */
   accept(call: UpstreamCall, candidate: RouteCandidate, log: AttemptLogger): Promise<Response | { failed: string; statusCode?: number }>;
   /** The client's answer when the upstream says the request itself is bad (not retried). */
   rejectClientFault(failure: UpstreamFailure, candidate: RouteCandidate): Response;
 }
 
-/** Why every attempt failed, for the client's error. */
+/** Why no attempt succeeded, for the client's error. */
 export interface FailoverExhausted {
   failures: string[];
+  /** The class of each failed attempt, in order. */
+  classes: FailureClass[];
   retryAfterSeconds?: number;
   clientAborted: boolean;
+  refusal?: Refusal;
 }
 
 /**
- * Tries candidates in order until one succeeds. Only failures before anything reached
- * the client come here, so moving on to the next candidate is always safe.
+ * Tries candidates until one succeeds, within the attempt count and the time budget. Only
+ * failures before anything reached the client come here, so moving on is always safe. A
+ * failure's class decides what is skipped next: the key (credentials, rate limit, quota)
+ * or the whole association (server errors, timeouts, broken connections).
  */
 export async function failover(options: FailoverOptions): Promise<Response | FailoverExhausted> {
   const failures: string[] = [];
+  const tried = newTried();
+  const classes: FailureClass[] = [];
   let retryAfterSeconds: number | undefined;
-  const attempts = Math.min(options.maxAttempts, options.candidates.length);
 
-  for (let attempt = 0; attempt < attempts; attempt++) {
-    const candidate = options.candidates[attempt];
+  for (let attempt = 0; attempt < options.maxAttempts; attempt++) {
+    const lease = await options.balancer.acquire(options.candidates, tried, options.deadline, options.clientSignal);
+    if (!("candidate" in lease)) {
+      if (lease.retryAfterMs !== undefined) retryAfterSeconds ??= Math.max(1, Math.ceil(lease.retryAfterMs / 1000));
+      return { failures, classes, retryAfterSeconds, clientAborted: options.clientSignal?.aborted === true, refusal: lease };
+    }
+    const { candidate, apiKey } = lease;
     const started = performance.now();
-    let logged = false;
+    let finished = false;
     const log: AttemptLogger = (fields) => {
-      if (logged) return;
-      logged = true;
+      if (finished) return;
+      finished = true;
+      const ok = fields.status === "success";
+      const failure = ok ? undefined : classifyFailure({ status: fields.statusCode ?? undefined, message: fields.error ?? undefined });
+      const aborted = fields.error === CLIENT_CLOSED;
+      lease.finish({ ok, neutral: aborted, failure, firstByteMs: fields.firstByteMs ?? undefined, message: fields.error ?? undefined, tokens: fields.totalTokens });
       options.logWriter.write({
         ...options.trace,
         attempt,
@@ -66,31 +87,83 @@ export async function failover(options: FailoverOptions): Promise<Response | Fai
       });
     };
 
+    const remaining = options.deadline - Date.now();
     let call: UpstreamCall;
     try {
-      call = await callUpstream({ ...options.prepare(candidate), clientSignal: options.clientSignal });
+      call = await callUpstream({
+        ...options.prepare(candidate, apiKey),
+        firstByteTimeoutMs: Math.max(1, Math.min(options.firstByteTimeoutMs, remaining)),
+        clientSignal: options.clientSignal,
+      });
     } catch (error) {
       if (!(error instanceof UpstreamFailure)) throw error;
-      log({ statusCode: error.status, error: error.message });
+      const failure = error.clientAborted
+        ? undefined
+        : classifyFailure({ status: error.status, message: error.message, timedOut: error.details.timedOut, connectionFailed: error.status === undefined });
+      lease.finish({
+        ok: false,
+        neutral: error.clientAborted,
+        failure,
+        message: error.message,
+        retryAfterMs: error.retryAfterSeconds === undefined ? undefined : error.retryAfterSeconds * 1000,
+      });
+      finished = true;
+      options.logWriter.write({
+        ...options.trace,
+        attempt,
+        providerId: candidate.providerId,
+        providerName: candidate.providerName,
+        providerModel: candidate.providerModel,
+        status: "error",
+        statusCode: error.status,
+        error: error.clientAborted ? CLIENT_CLOSED : error.message,
+        createdAt: Date.now(),
+        durationMs: Math.round(performance.now() - started),
+      });
       failures.push(`${candidate.providerName}: ${error.message}`);
-      if (error.clientAborted) return { failures, retryAfterSeconds, clientAborted: true };
+      if (error.clientAborted) return { failures, classes, clientAborted: true };
+      if (failure) classes.push(failure);
       if (error.retryAfterSeconds !== undefined) retryAfterSeconds = error.retryAfterSeconds;
-      if (error.status && CLIENT_FAULT_STATUSES.has(error.status)) return options.rejectClientFault(error, candidate);
+      if (failure && !isRetryable(failure)) return options.rejectClientFault(error, candidate);
+      if (failure && isKeyFailure(failure)) tried.keys.add(`${candidate.providerId}\n${apiKey}`);
+      else tried.associations.add(candidate.associationId);
       continue;
     }
     const outcome = await options.accept(call, candidate, log);
     if (outcome instanceof Response) return outcome;
     log({ statusCode: outcome.statusCode ?? call.response.status, error: outcome.failed });
     failures.push(`${candidate.providerName}: ${outcome.failed}`);
+    classes.push("server");
+    tried.associations.add(candidate.associationId);
   }
-  return { failures, retryAfterSeconds, clientAborted: false };
+  return { failures, classes, retryAfterSeconds, clientAborted: false };
 }
 
-/** The client-facing error once every attempt failed. */
+/** The log's error text for a client that went away. */
+export const CLIENT_CLOSED = "client closed the request";
+
+const KIND_BY_FAILURE: Partial<Record<FailureClass, GatewayErrorKind>> = {
+  rate_limit: "rate_limit",
+  quota: "rate_limit",
+  overloaded: "overloaded",
+  timeout: "timeout",
+};
+
+/** The client-facing error once nothing succeeded: the real cause, its status, and a retry hint. */
 export function exhaustedError(result: FailoverExhausted, traceId: string): GatewayError {
-  if (result.clientAborted) return new GatewayError("bad_request", "client closed the request", { status: 499, traceId });
+  if (result.clientAborted) return new GatewayError("bad_request", CLIENT_CLOSED, { status: 499, traceId });
+  if (result.failures.length === 0 && result.refusal) {
+    const limited = result.refusal.reason.includes("limit");
+    return new GatewayError(limited ? "rate_limit" : "overloaded", `No attempt could be made: ${result.refusal.reason}`, {
+      traceId,
+      retryAfterSeconds: result.retryAfterSeconds,
+    });
+  }
+  // One status can only name one cause: it does so when every attempt failed the same way.
+  const kinds = new Set(result.classes.map((failure) => KIND_BY_FAILURE[failure] ?? "upstream"));
+  const kind = kinds.size === 1 ? [...kinds][0] : "upstream";
   const attempts = result.failures.length;
-  return new GatewayError("upstream", `All ${attempts} upstream attempt(s) failed: ${result.failures.join("; ")}`, {
+  return new GatewayError(kind, `All ${attempts} upstream attempt(s) failed: ${result.failures.join("; ")}`, {
     traceId,
     retryAfterSeconds: result.retryAfterSeconds,
   });

@@ -1,13 +1,35 @@
 /** How long a stream may stay silent before a keep-alive frame is sent. */
 export const KEEP_ALIVE_INTERVAL_MS = 15_000;
 
+export interface StreamWatch {
+  /** The upstream sent data. */
+  touch(): void;
+  stop(): void;
+  /** True once the upstream stayed silent past the idle limit. */
+  readonly idled: boolean;
+}
+
 /**
- * Sends the protocol's keep-alive frame whenever a stream has been silent for an
- * interval, so proxies and clients do not drop a connection while a model thinks.
+ * Watches a stream the gateway is relaying: sends the protocol's keep-alive frame whenever
+ * it has been silent for an interval (so proxies and clients keep the connection while a
+ * model thinks), and gives up on an upstream silent past `idleMs` by calling `onIdle`.
  */
-export function startKeepAlive(controller: ReadableStreamDefaultController<Uint8Array>, frame: Uint8Array, intervalMs = KEEP_ALIVE_INTERVAL_MS) {
+export function watchStream(
+  controller: ReadableStreamDefaultController<Uint8Array>,
+  frame: Uint8Array,
+  options: { idleMs: number; onIdle: () => void; intervalMs?: number },
+): StreamWatch {
+  const interval = Math.max(10, Math.min(options.intervalMs ?? KEEP_ALIVE_INTERVAL_MS, options.idleMs / 2));
   let sentSinceTick = false;
+  let lastData = Date.now();
+  let idled = false;
   const timer = setInterval(() => {
+    if (Date.now() - lastData >= options.idleMs) {
+      idled = true;
+      clearInterval(timer);
+      options.onIdle();
+      return;
+    }
     if (!sentSinceTick) {
       try {
         controller.enqueue(frame);
@@ -16,13 +38,17 @@ export function startKeepAlive(controller: ReadableStreamDefaultController<Uint8
       }
     }
     sentSinceTick = false;
-  }, intervalMs);
+  }, interval);
   return {
     touch() {
       sentSinceTick = true;
+      lastData = Date.now();
     },
     stop() {
       clearInterval(timer);
+    },
+    get idled() {
+      return idled;
     },
   };
 }

@@ -1,6 +1,6 @@
 import { createParser } from "eventsource-parser";
-import type { SseEvent } from "../core/wire-protocol.ts";
-import { startKeepAlive } from "./keep-alive.ts";
+import type { SseEvent, WireProtocol } from "../core/wire-protocol.ts";
+import { watchStream, type StreamWatch } from "./keep-alive.ts";
 
 export interface StreamObserver {
   /** Sees every SSE event as it passes. */
@@ -15,55 +15,106 @@ export interface StreamObserver {
 
 const encoder = new TextEncoder();
 
+/** The chunks read before committing to an attempt, or why it failed. */
+export type FastPathStart = { chunks: Uint8Array[] } | { failed: string };
+
 /**
- * Same-protocol fast path: passes upstream bytes to the client untouched, starting with
- * the chunk already read while deciding the attempt succeeded, and lets an observer see
- * the SSE events on the side.
+ * Reads the upstream's stream while it only carries preamble events (message_start, pings,
+ * role-only chunks), so that an error frame before any output still fails over.
+ */
+export async function awaitFastPathStart(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  firstChunk: Uint8Array,
+  upstream: WireProtocol,
+  options: { errorMatch?: string; idleMs: number },
+): Promise<FastPathStart> {
+  const chunks = [firstChunk];
+  const decoder = new TextDecoder();
+  let failed: string | undefined;
+  let started = false;
+  const parser = createParser({
+    onEvent(message) {
+      if (started || failed) return;
+      const event = { event: message.event, data: message.data };
+      failed = upstream.streamEventError(event);
+      if (!failed && !upstream.isPreambleEvent(event)) started = true;
+    },
+  });
+  const see = (chunk: Uint8Array) => {
+    const text = decoder.decode(chunk, { stream: true });
+    if (options.errorMatch && text.includes(options.errorMatch)) failed ??= `the stream contains the provider's error text "${options.errorMatch}"`;
+    parser.feed(text);
+  };
+  see(firstChunk);
+  while (!started && !failed) {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const idle = new Promise<"idle">((resolve) => (timer = setTimeout(() => resolve("idle"), options.idleMs)));
+    const next = await Promise.race([reader.read(), idle]).finally(() => clearTimeout(timer));
+    if (next === "idle") failed = `no output within ${options.idleMs} ms`;
+    else if (next.done) break;
+    else {
+      chunks.push(next.value);
+      see(next.value);
+    }
+  }
+  if (failed) {
+    void reader.cancel().catch(() => {});
+    return { failed };
+  }
+  return { chunks };
+}
+
+/**
+ * Same-protocol fast path: passes upstream bytes to the client untouched, starting with the
+ * chunks already read while deciding the attempt succeeded, and lets an observer see the SSE
+ * events on the side. Keep-alives fill silences; an upstream silent past `idleMs` fails.
  */
 export function observeStream(
   reader: ReadableStreamDefaultReader<Uint8Array>,
-  firstChunk: Uint8Array,
+  firstChunks: Uint8Array[],
   observer: StreamObserver,
-  keepAliveFrame: string,
+  options: { keepAliveFrame: string; idleMs: number },
 ): ReadableStream<Uint8Array> {
   const decoder = new TextDecoder();
   const parser = createParser({ onEvent: (message) => observer.onEvent({ event: message.event, data: message.data }) });
   const see = (chunk: Uint8Array) => parser.feed(decoder.decode(chunk, { stream: true }));
-  let pending: Uint8Array | undefined = firstChunk;
-  let keepAlive: ReturnType<typeof startKeepAlive>;
+  const pending = firstChunks.slice();
+  let watch: StreamWatch;
 
   return new ReadableStream<Uint8Array>({
     start(controller) {
-      keepAlive = startKeepAlive(controller, encoder.encode(keepAliveFrame));
+      watch = watchStream(controller, encoder.encode(options.keepAliveFrame), {
+        idleMs: options.idleMs,
+        onIdle: () => void reader.cancel().catch(() => {}),
+      });
     },
     async pull(controller) {
-      if (pending) {
-        const chunk = pending;
-        pending = undefined;
-        see(chunk);
-        controller.enqueue(chunk);
+      const buffered = pending.shift();
+      if (buffered) {
+        see(buffered);
+        controller.enqueue(buffered);
         return;
       }
       try {
         const { done, value } = await reader.read();
         if (done) {
-          keepAlive.stop();
-          const closing = observer.onEnd();
+          watch.stop();
+          const closing = watch.idled ? observer.onFailure(new Error(`no data for ${options.idleMs} ms`)) : observer.onEnd();
           if (closing) controller.enqueue(encoder.encode(closing));
           controller.close();
           return;
         }
-        keepAlive.touch();
+        watch.touch();
         see(value);
         controller.enqueue(value);
       } catch (error) {
-        keepAlive.stop();
+        watch.stop();
         controller.enqueue(encoder.encode(observer.onFailure(error)));
         controller.close();
       }
     },
     cancel(reason) {
-      keepAlive.stop();
+      watch.stop();
       observer.onCancel();
       return reader.cancel(reason);
     },

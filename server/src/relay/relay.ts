@@ -4,21 +4,23 @@ import { mergeUsage, type Usage } from "../core/usage.ts";
 import type { JsonObject, RequestContext, RequestPeek, SseEvent, UpstreamTarget, WireProtocol } from "../core/wire-protocol.ts";
 import type { LogWriter } from "../db/log-writer.ts";
 import type { NewRequestLog } from "../db/schema.ts";
-import type { KeyRotation } from "../balancer/key-rotation.ts";
-import { orderByWeight } from "../balancer/weighted-order.ts";
+import type { Balancer } from "../balancer/balancer.ts";
 import { wireProtocols } from "../protocols/index.ts";
 import type { Catalog, RouteCandidate } from "../services/catalog.ts";
 import { estimateUsage } from "./estimate-usage.ts";
-import { exhaustedError, failover, type AttemptLogger } from "./failover.ts";
+import { CLIENT_CLOSED, exhaustedError, failover, type AttemptLogger } from "./failover.ts";
 import { forwardRequestHeaders, forwardResponseHeaders } from "./forward-headers.ts";
-import { observeStream } from "./observed-stream.ts";
+import { awaitFastPathStart, observeStream } from "./observed-stream.ts";
+import { attemptBudget, planRequest } from "./plan.ts";
+import type { Principal } from "./principal.ts";
+import { errorResponse } from "./relay-errors.ts";
 import { awaitFirstOutput, decodeUpstreamEvents, encodeClientStream } from "./translate-stream.ts";
 import type { UpstreamCall } from "./upstream-call.ts";
 
 export interface RelayDeps {
   catalog: Catalog;
   logWriter: LogWriter;
-  keys: KeyRotation;
+  balancer: Balancer;
 }
 
 /** One client request as the HTTP layer hands it over. */
@@ -32,35 +34,21 @@ export interface RelayRequest {
   clientIp?: string;
   /** Aborted when the client goes away. */
   signal?: AbortSignal;
-}
-
-/** An error response in the client's protocol shape, with the trace id and retry hints. */
-export function errorResponse(protocol: WireProtocol, error: GatewayError, traceId?: string): Response {
-  if (traceId) error.traceId ??= traceId;
-  const headers: Record<string, string> = { ...protocol.errorHeaders?.(error) };
-  if (error.traceId) headers["x-llmio-trace-id"] = error.traceId;
-  if (error.retryAfterSeconds !== undefined) headers["retry-after"] = String(error.retryAfterSeconds);
-  return Response.json(protocol.encodeError(error), { status: error.status, headers });
-}
-
-/** Orders a model's candidates that serve an endpoint, by the model's strategy. */
-export function orderCandidates(candidates: readonly RouteCandidate[], endpoint: "chat" | "embeddings" | "count_tokens") {
-  return orderByWeight(candidates.filter((candidate) => !candidate.endpoints || candidate.endpoints.includes(endpoint)));
+  /** Who is calling: the admin token or a client key (which may be limited to some models). */
+  principal?: Principal;
 }
 
 /**
- * The relay pipeline: peek the request → pick candidates → for each attempt call the
- * upstream and wait for its first output; a failure before anything reached the client
- * moves on to the next candidate. Same protocol on both sides streams bytes straight
- * through (observed for usage); different protocols translate through the canonical model.
+ * The relay pipeline: peek the request → plan candidates (pins, capabilities, strategy,
+ * sticky session) → for each attempt, admitted by health and limits, call the upstream and
+ * wait for its first output; a failure before anything reached the client moves on. Same
+ * protocol on both sides streams bytes straight through (observed for usage); different
+ * protocols translate through the canonical model.
  */
 export function createRelay(deps: RelayDeps) {
-  const { keys } = deps;
-
   return async function relay(request: RelayRequest): Promise<Response> {
     const { protocol } = request;
     const context = request.context ?? {};
-    const traceId = crypto.randomUUID();
     const started = performance.now();
 
     let peek: RequestPeek;
@@ -70,17 +58,20 @@ export function createRelay(deps: RelayDeps) {
     try {
       peek = protocol.peek(request.body, context);
     } catch (error) {
-      if (error instanceof GatewayError) return errorResponse(protocol, error, traceId);
+      if (error instanceof GatewayError) return errorResponse(protocol, error);
       throw error;
     }
-    const route = deps.catalog.route(peek.model);
-    if (!route) {
-      return errorResponse(protocol, new GatewayError("not_found", `The model \`${peek.model}\` does not exist`, { param: "model" }), traceId);
-    }
-    const candidates = orderCandidates(route.candidates, "chat");
-    if (candidates.length === 0) {
-      return errorResponse(protocol, new GatewayError("overloaded", `No enabled provider serves model \`${peek.model}\``), traceId);
-    }
+    const planned = planRequest(deps.catalog, deps.balancer, {
+      ...request,
+      model: peek.model,
+      endpoint: "chat",
+      stream: peek.stream,
+      needs: peek.needs,
+      sessionId: peek.sessionId,
+    });
+    if (planned instanceof Response) return planned;
+    const { trace, route, plan, candidates } = planned;
+    const traceId = trace.traceId;
 
     const clientHeaders = forwardRequestHeaders(request.headers);
     const warningsByAttempt = new Map<RouteCandidate, string[]>();
@@ -88,26 +79,14 @@ export function createRelay(deps: RelayDeps) {
 
     const result = await failover({
       candidates,
-      maxAttempts: route.model.maxRetry + 1,
+      balancer: deps.balancer,
+      ...attemptBudget(route),
       logWriter: deps.logWriter,
       clientSignal: request.signal,
-      trace: {
-        traceId,
-        model: peek.model,
-        clientProtocol: protocol.name,
-        endpoint: "chat",
-        stream: peek.stream,
-        clientIp: request.clientIp,
-        userAgent: request.headers.get("user-agent") ?? undefined,
-      },
-      prepare(candidate) {
+      trace,
+      prepare(candidate, apiKey) {
         const upstream = wireProtocols[candidate.wire];
-        const target: UpstreamTarget = {
-          baseUrl: candidate.baseUrl,
-          apiKey: keys.next(candidate.providerId, candidate.apiKeys),
-          model: candidate.providerModel,
-          stream: peek.stream,
-        };
+        const target: UpstreamTarget = { baseUrl: candidate.baseUrl, apiKey, model: candidate.providerModel, stream: peek.stream };
         const endpoint = upstream.upstreamEndpoint(target);
         let body: JsonObject;
         if (isFastPath(candidate)) body = upstream.prepareUpstreamBody(request.body, target);
@@ -127,7 +106,6 @@ export function createRelay(deps: RelayDeps) {
             "content-type": "application/json",
           },
           body: JSON.stringify(body),
-          firstByteTimeoutMs: route.model.timeoutMs,
           readWholeBody: !peek.stream,
         };
       },
@@ -135,10 +113,16 @@ export function createRelay(deps: RelayDeps) {
         const firstByteMs = Math.round(performance.now() - started);
         const warnings = warningsByAttempt.get(candidate)?.join("\n");
         const upstream = wireProtocols[candidate.wire];
-        const logAttempt: AttemptLogger = (fields) => log({ firstByteMs, warnings, statusCode: call.response.status, ...fields });
+        const logAttempt: AttemptLogger = (fields) => {
+          if (fields.status === "success") deps.balancer.stick(plan, candidate.associationId);
+          log({ firstByteMs, warnings, statusCode: call.response.status, ...fields });
+        };
         const headers = forwardResponseHeaders(isFastPath(candidate) ? call.response.headers : new Headers(), { "x-llmio-trace-id": traceId });
 
         if (!peek.stream) {
+          if (candidate.errorMatch && call.text!.includes(candidate.errorMatch)) {
+            return { failed: `the answer contains the provider's error text "${candidate.errorMatch}"` };
+          }
           let body: JsonObject;
           try {
             body = JSON.parse(call.text!) as JsonObject;
@@ -158,8 +142,11 @@ export function createRelay(deps: RelayDeps) {
 
         headers.set("content-type", peek.streamFormat === "json-array" ? "application/json; charset=utf-8" : "text/event-stream; charset=utf-8");
         headers.set("cache-control", "no-cache");
-        if (isFastPath(candidate)) return passThroughStream(call, upstream, logAttempt, headers);
-        return translateStream(call, upstream, logAttempt, headers);
+        const idleMs = route.model.streamIdleTimeoutMs;
+        if (!isFastPath(candidate)) return translateStream(call, upstream, logAttempt, headers, idleMs);
+        const start = await awaitFastPathStart(call.reader!, call.firstChunk!, upstream, { errorMatch: candidate.errorMatch, idleMs });
+        if ("failed" in start) return start;
+        return passThroughStream(call, start.chunks, upstream, logAttempt, headers, idleMs);
       },
       rejectClientFault(failure, candidate) {
         if (isFastPath(candidate)) {
@@ -175,7 +162,7 @@ export function createRelay(deps: RelayDeps) {
     if (result instanceof Response) return result;
     return errorResponse(protocol, exhaustedError(result, traceId), traceId);
 
-    function passThroughStream(call: UpstreamCall, upstream: WireProtocol, log: AttemptLogger, headers: Headers) {
+    function passThroughStream(call: UpstreamCall, chunks: Uint8Array[], upstream: WireProtocol, log: AttemptLogger, headers: Headers, idleMs: number) {
       let usage: Usage | undefined;
       let streamError: string | undefined;
       let ended = false;
@@ -188,7 +175,7 @@ export function createRelay(deps: RelayDeps) {
       };
       const body = observeStream(
         call.reader!,
-        call.firstChunk!,
+        chunks,
         {
           onEvent(event) {
             if (upstream.isStreamEnd(event)) ended = true;
@@ -216,17 +203,17 @@ export function createRelay(deps: RelayDeps) {
             return protocol.encodeStreamError(error);
           },
           onCancel() {
-            void finish("client closed the stream");
+            void finish(CLIENT_CLOSED);
           },
         },
-        protocol.keepAliveFrame,
+        { keepAliveFrame: protocol.keepAliveFrame, idleMs },
       );
       return new Response(body, { status: 200, headers });
     }
 
-    async function translateStream(call: UpstreamCall, upstream: WireProtocol, log: AttemptLogger, headers: Headers) {
+    async function translateStream(call: UpstreamCall, upstream: WireProtocol, log: AttemptLogger, headers: Headers, idleMs: number) {
       const events = decodeUpstreamEvents(call.firstChunk!, call.reader!, upstream.decodeStream(decoded()));
-      const start = await awaitFirstOutput(events);
+      const start = await awaitFirstOutput(events, idleMs);
       if ("failed" in start) return start;
       let usage: Usage | undefined;
       let text = "";
@@ -234,7 +221,7 @@ export function createRelay(deps: RelayDeps) {
         start.events,
         events,
         protocol.encodeStream(decoded(), context),
-        protocol.keepAliveFrame,
+        { keepAliveFrame: protocol.keepAliveFrame, idleMs },
         {
           onEvent(event) {
             if (event.type === "usage" || event.type === "response-start") usage = mergeUsage(usage, event.usage);
@@ -243,7 +230,7 @@ export function createRelay(deps: RelayDeps) {
             else if (event.type === "tool-input-delta") text += event.delta;
           },
           async onClose(outcome) {
-            const error = outcome.cancelled ? "client closed the stream" : outcome.error;
+            const error = outcome.cancelled ? CLIENT_CLOSED : outcome.error;
             const counted = usage && usage.outputTokens + usage.inputTokens > 0 ? usage : await estimateUsage(decoded(), text);
             log({ status: error ? "error" : "success", error, durationMs: Math.round(performance.now() - started), ...usageColumns(counted) });
           },
@@ -315,3 +302,5 @@ export function usageColumns(usage: Usage | undefined): Partial<NewRequestLog> {
 }
 
 export type Relay = ReturnType<typeof createRelay>;
+
+export { errorResponse };

@@ -2,7 +2,7 @@ import { EventSourceParserStream } from "eventsource-parser/stream";
 import { isOutputEvent, type StreamEvent } from "../core/canonical.ts";
 import { GatewayError } from "../core/errors.ts";
 import type { SseEvent } from "../core/wire-protocol.ts";
-import { startKeepAlive } from "./keep-alive.ts";
+import { watchStream, type StreamWatch } from "./keep-alive.ts";
 
 /** Upstream bytes (first chunk already read) → SSE events → canonical events through the upstream's decoder. */
 export function decodeUpstreamEvents(
@@ -41,11 +41,18 @@ export type StreamStart = { events: StreamEvent[] } | { failed: string };
  * Reads until the first output event. An error (frame or broken connection) before any
  * output means the attempt failed and another candidate may still serve the client.
  */
-export async function awaitFirstOutput(events: ReadableStreamDefaultReader<StreamEvent>): Promise<StreamStart> {
+export async function awaitFirstOutput(events: ReadableStreamDefaultReader<StreamEvent>, idleMs: number): Promise<StreamStart> {
   const buffered: StreamEvent[] = [];
   try {
     for (;;) {
-      const { done, value } = await events.read();
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const idle = new Promise<"idle">((resolve) => (timer = setTimeout(() => resolve("idle"), idleMs)));
+      const next = await Promise.race([events.read(), idle]).finally(() => clearTimeout(timer));
+      if (next === "idle") {
+        void events.cancel().catch(() => {});
+        return { failed: `no output within ${idleMs} ms` };
+      }
+      const { done, value } = next;
       if (done) return { failed: "upstream stream ended before any output" };
       if (value.type === "error") {
         void events.cancel().catch(() => {});
@@ -77,11 +84,12 @@ export function encodeClientStream(
   buffered: StreamEvent[],
   events: ReadableStreamDefaultReader<StreamEvent>,
   encode: TransformStream<StreamEvent, string>,
-  keepAliveFrame: string,
+  options: { keepAliveFrame: string; idleMs: number },
   hooks: TranslatedStreamHooks,
   traceId: string,
 ): ReadableStream<Uint8Array> {
   let failure: string | undefined;
+  let idled = false;
   const source = new ReadableStream<StreamEvent>({
     async pull(controller) {
       const next = buffered.shift();
@@ -93,6 +101,10 @@ export function encodeClientStream(
       try {
         const { done, value } = await events.read();
         if (done) {
+          if (idled) {
+            failure = `upstream sent no data for ${options.idleMs} ms`;
+            controller.enqueue({ type: "error", error: new GatewayError("timeout", failure, { traceId }) });
+          }
           controller.close();
           return;
         }
@@ -108,17 +120,23 @@ export function encodeClientStream(
     cancel: (reason) => events.cancel(reason),
   });
   const frames = source.pipeThrough(encode).getReader();
-  let keepAlive: ReturnType<typeof startKeepAlive>;
+  let watch: StreamWatch;
   let closed = false;
   const close = (outcome: { error?: string; cancelled?: boolean }) => {
     if (closed) return;
     closed = true;
-    keepAlive.stop();
+    watch.stop();
     hooks.onClose(outcome);
   };
   return new ReadableStream<Uint8Array>({
     start(controller) {
-      keepAlive = startKeepAlive(controller, encoder.encode(keepAliveFrame));
+      watch = watchStream(controller, encoder.encode(options.keepAliveFrame), {
+        idleMs: options.idleMs,
+        onIdle() {
+          idled = true;
+          void events.cancel().catch(() => {});
+        },
+      });
     },
     async pull(controller) {
       try {
@@ -128,7 +146,7 @@ export function encodeClientStream(
           controller.close();
           return;
         }
-        keepAlive.touch();
+        watch.touch();
         controller.enqueue(encoder.encode(value));
       } catch (error) {
         close({ error: `encoding the stream failed: ${(error as Error).message}` });

@@ -1,9 +1,10 @@
 import { Elysia } from "elysia";
+import type { AuthServices } from "../app-deps.ts";
 import { wireProtocols } from "../protocols/index.ts";
 import type { Relays } from "../relay/index.ts";
 import type { Catalog } from "../services/catalog.ts";
 import { anthropicModelList } from "./model-lists.ts";
-import { createProxyHandler, isAuthorized, unauthorized, type ProxyContext } from "./proxy-handler.ts";
+import { authenticateRequest, createProxyHandler, type ProxyContext } from "./proxy-handler.ts";
 
 const proxyDoc = (summary: string) => ({ summary, tags: ["proxy: Anthropic"] });
 
@@ -11,13 +12,14 @@ const proxyDoc = (summary: string) => ({ summary, tags: ["proxy: Anthropic"] });
  * Anthropic Messages endpoints. Claude Code calls `/v1/messages?beta=true`: routing is on the
  * path, the query is ignored. `/v1/messages` shares the `/v1` root with the OpenAI routes.
  */
-export function anthropicProxyRoutes(relays: Relays, catalog: Catalog, token: string) {
+export function anthropicProxyRoutes(relays: Relays, catalog: Catalog, auth: AuthServices) {
   const anthropic = wireProtocols.anthropic;
-  const messages = createProxyHandler(anthropic, token, relays.chat);
-  const countTokens = createProxyHandler(anthropic, token, relays.countTokens);
-  const listModels = ({ request }: ProxyContext) => {
-    if (!isAuthorized(request, token)) return unauthorized(anthropic);
-    return Response.json(anthropicModelList(catalog.models()));
+  const messages = createProxyHandler(anthropic, auth, relays.chat);
+  const countTokens = createProxyHandler(anthropic, auth, relays.countTokens);
+  const listModels = (proxyContext: ProxyContext) => {
+    const principal = authenticateRequest(anthropic, proxyContext, auth);
+    if (principal instanceof Response) return principal;
+    return Response.json(anthropicModelList(auth.clientKeys.permittedModels(principal, catalog.models())));
   };
 
   const app = new Elysia({ name: "proxy-anthropic" });

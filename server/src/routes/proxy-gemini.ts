@@ -1,4 +1,5 @@
 import { Elysia } from "elysia";
+import type { AuthServices } from "../app-deps.ts";
 import { GatewayError } from "../core/errors.ts";
 import type { RequestContext } from "../core/wire-protocol.ts";
 import { wireProtocols } from "../protocols/index.ts";
@@ -6,7 +7,7 @@ import { errorResponse } from "../relay/relay.ts";
 import type { Relays } from "../relay/index.ts";
 import type { Catalog } from "../services/catalog.ts";
 import { geminiModel, geminiModelList } from "./model-lists.ts";
-import { createProxyHandler, isAuthorized, unauthorized, type ProxiedCall, type ProxyContext } from "./proxy-handler.ts";
+import { authenticateRequest, createProxyHandler, forbiddenModel, type ProxiedCall, type ProxyContext } from "./proxy-handler.ts";
 
 const proxyDoc = (summary: string) => ({ summary, tags: ["proxy: Gemini"] });
 
@@ -22,7 +23,7 @@ function splitModelMethod(segment: string): { model: string; method: string } {
  * Gemini `generativelanguage` v1beta endpoints under `/v1beta` (so `GOOGLE_GEMINI_BASE_URL=http://host:7070`
  * works) and LLMIO's `/gemini/v1beta`. The model and the stream mode come from the URL.
  */
-export function geminiProxyRoutes(relays: Relays, catalog: Catalog, token: string) {
+export function geminiProxyRoutes(relays: Relays, catalog: Catalog, auth: AuthServices) {
   const gemini = wireProtocols.gemini;
   const byMethod: Record<string, (call: ProxiedCall) => Promise<Response>> = {
     generateContent: relays.chat,
@@ -40,17 +41,20 @@ export function geminiProxyRoutes(relays: Relays, catalog: Catalog, token: strin
   };
   const call = createProxyHandler(
     gemini,
-    token,
+    auth,
     (proxied, params) => byMethod[splitModelMethod(params.model).method](proxied),
     contextOf,
   );
-  const listModels = ({ request }: ProxyContext) => {
-    if (!isAuthorized(request, token)) return unauthorized(gemini);
-    return Response.json(geminiModelList(catalog.models()));
+  const listModels = (proxyContext: ProxyContext) => {
+    const principal = authenticateRequest(gemini, proxyContext, auth);
+    if (principal instanceof Response) return principal;
+    return Response.json(geminiModelList(auth.clientKeys.permittedModels(principal, catalog.models())));
   };
-  const getModel = ({ request, params }: ProxyContext) => {
-    if (!isAuthorized(request, token)) return unauthorized(gemini);
-    const name = decodeURIComponent(params!.model);
+  const getModel = (proxyContext: ProxyContext) => {
+    const principal = authenticateRequest(gemini, proxyContext, auth);
+    if (principal instanceof Response) return principal;
+    const name = decodeURIComponent(proxyContext.params!.model);
+    if (!auth.clientKeys.checkModel(principal, name)) return forbiddenModel(gemini, name);
     const model = catalog.models().find((candidate) => candidate.name === name);
     if (!model) return errorResponse(gemini, new GatewayError("not_found", `models/${name} is not found`));
     return Response.json(geminiModel(model));

@@ -1,8 +1,10 @@
 import type { Server } from "bun";
+import type { AuthServices } from "../app-deps.ts";
 import { GatewayError } from "../core/errors.ts";
 import type { JsonObject, RequestContext, WireProtocol } from "../core/wire-protocol.ts";
-import { errorResponse } from "../relay/relay.ts";
-import { extractApiKey, tokensEqual } from "../services/auth.ts";
+import { errorResponse } from "../relay/relay-errors.ts";
+import { extractApiKey } from "../services/auth.ts";
+import type { Principal } from "../services/client-keys.ts";
 
 export interface ProxyContext {
   request: Request;
@@ -18,31 +20,77 @@ export interface ProxiedCall {
   headers: Headers;
   clientIp?: string;
   signal: AbortSignal;
-}
-
-/** Accepts the key from any header a client of any protocol uses, compared in constant time. */
-export function isAuthorized(request: Request, token: string): boolean {
-  const key = extractApiKey(request.headers, request.url);
-  return key !== undefined && tokensEqual(key, token);
-}
-
-export function unauthorized(protocol: WireProtocol): Response {
-  return errorResponse(protocol, new GatewayError("authentication", "Invalid or missing API key"));
+  /** Who is calling: the admin TOKEN or a client key (whose allowed models the relay checks). */
+  principal: Principal;
 }
 
 /**
- * The HTTP side of a proxied call: authenticate, parse the JSON body, hand it on.
- * LLM calls can idle far longer than Bun's default connection timeout, so it is lifted here.
+ * The caller's address as the socket sees it; undefined when there is no socket (`app.handle`
+ * in tests). `X-Forwarded-For` is not trusted: anyone could send it to dodge the lockout.
+ */
+export function clientIpOf({ request, server }: ProxyContext): string | undefined {
+  return server?.requestIP(request)?.address;
+}
+
+/**
+ * Authenticates a proxied request by the key in any header a client of any protocol uses.
+ * A locked-out IP gets a 429 with `Retry-After`; no key or an unknown key a 401 (an unknown key
+ * counts as a failed attempt of the IP); a disabled or expired client key a 401 saying so.
+ * Quotas are left to the caller: listing models costs nothing, so it is allowed without quota.
+ */
+export function authenticateRequest(protocol: WireProtocol, proxyContext: ProxyContext, auth: AuthServices, now = Date.now()): Principal | Response {
+  const { request } = proxyContext;
+  const clientIp = clientIpOf(proxyContext);
+  const retryAfterSeconds = clientIp === undefined ? undefined : auth.lockout.retryAfterSeconds(clientIp, now);
+  if (retryAfterSeconds !== undefined) {
+    const error = new GatewayError("rate_limit", "Too many failed authentication attempts; try again later", { retryAfterSeconds });
+    return errorResponse(protocol, error);
+  }
+  const key = extractApiKey(request.headers, request.url);
+  if (key === undefined) {
+    return unauthorized(protocol, "Missing API key (send it as Authorization: Bearer, x-api-key, x-goog-api-key or ?key=)");
+  }
+  const result = auth.clientKeys.authenticate(key, now);
+  if (result === undefined) {
+    if (clientIp !== undefined) auth.lockout.recordFailure(clientIp, now, key);
+    return unauthorized(protocol);
+  }
+  if ("rejected" in result) {
+    if (result.rejected === "disabled") return unauthorized(protocol, "This API key is disabled");
+    return unauthorized(protocol, `This API key expired at ${new Date(result.key.expiresAt ?? 0).toISOString()}`);
+  }
+  if (clientIp !== undefined) auth.lockout.recordSuccess(clientIp, now);
+  return result;
+}
+
+/** A 401 in the client's protocol shape. */
+export function unauthorized(protocol: WireProtocol, message = "Invalid API key"): Response {
+  return errorResponse(protocol, new GatewayError("authentication", message));
+}
+
+/** A 403 in the client's protocol shape for a model the caller's key may not use. */
+export function forbiddenModel(protocol: WireProtocol, model: string): Response {
+  return errorResponse(protocol, new GatewayError("permission", `This API key may not use model \`${model}\``));
+}
+
+/**
+ * The HTTP side of a proxied call: authenticate, check the key's quotas, parse the JSON body,
+ * hand it on. LLM calls can idle far longer than Bun's default connection timeout, so it is lifted here.
  */
 export function createProxyHandler(
   protocol: WireProtocol,
-  token: string,
+  auth: AuthServices,
   handle: (call: ProxiedCall, params: Record<string, string>) => Promise<Response>,
   contextOf: (request: Request, params: Record<string, string>) => RequestContext = () => ({}),
 ) {
-  return async ({ request, server, params }: ProxyContext): Promise<Response> => {
+  return async (proxyContext: ProxyContext): Promise<Response> => {
+    const { request, server, params } = proxyContext;
     server?.timeout(request, 0);
-    if (!isAuthorized(request, token)) return unauthorized(protocol);
+    const principal = authenticateRequest(protocol, proxyContext, auth);
+    if (principal instanceof Response) return principal;
+    // A lifetime quota: like OpenAI's `insufficient_quota`, a 429 that waiting will not cure (no Retry-After).
+    const quotaProblem = auth.clientKeys.checkQuota(principal);
+    if (quotaProblem !== undefined) return errorResponse(protocol, new GatewayError("rate_limit", quotaProblem));
     let body: unknown;
     try {
       body = JSON.parse(await request.text());
@@ -64,8 +112,9 @@ export function createProxyHandler(
       body: body as JsonObject,
       context,
       headers: request.headers,
-      clientIp: server?.requestIP(request)?.address,
+      clientIp: clientIpOf(proxyContext),
       signal: request.signal,
+      principal,
     };
     return handle(call, params ?? {});
   };

@@ -1,9 +1,10 @@
 import { Elysia } from "elysia";
+import type { AuthServices } from "../app-deps.ts";
 import { wireProtocols } from "../protocols/index.ts";
 import type { Relays } from "../relay/index.ts";
 import type { Catalog } from "../services/catalog.ts";
 import { anthropicModelList, geminiModelList, openaiModelList } from "./model-lists.ts";
-import { createProxyHandler, isAuthorized, unauthorized, type ProxyContext } from "./proxy-handler.ts";
+import { authenticateRequest, createProxyHandler, type ProxyContext } from "./proxy-handler.ts";
 
 const proxyDoc = (summary: string) => ({ summary, tags: ["proxy: OpenAI"] });
 
@@ -12,16 +13,18 @@ const proxyDoc = (summary: string) => ({ summary, tags: ["proxy: OpenAI"] });
  * Anthropic- or Gemini-shaped when the caller sends that vendor's headers (Cherry Studio's
  * Anthropic providers, Claude Code's model discovery and @google/genai share the `/v1` root).
  */
-export function openaiProxyRoutes(relays: Relays, catalog: Catalog, token: string) {
+export function openaiProxyRoutes(relays: Relays, catalog: Catalog, auth: AuthServices) {
   const chat = wireProtocols["openai-chat"];
   const responses = wireProtocols["openai-responses"];
-  const chatCompletions = createProxyHandler(chat, token, relays.chat);
-  const createResponse = createProxyHandler(responses, token, relays.chat);
-  const compactResponse = createProxyHandler(responses, token, relays.compact);
-  const embeddings = createProxyHandler(chat, token, relays.embeddings);
-  const listModels = ({ request }: ProxyContext) => {
-    if (!isAuthorized(request, token)) return unauthorized(chat);
-    const models = catalog.models();
+  const chatCompletions = createProxyHandler(chat, auth, relays.chat);
+  const createResponse = createProxyHandler(responses, auth, relays.chat);
+  const compactResponse = createProxyHandler(responses, auth, relays.compact);
+  const embeddings = createProxyHandler(chat, auth, relays.embeddings);
+  const listModels = (proxyContext: ProxyContext) => {
+    const { request } = proxyContext;
+    const principal = authenticateRequest(chat, proxyContext, auth);
+    if (principal instanceof Response) return principal;
+    const models = auth.clientKeys.permittedModels(principal, catalog.models());
     if (request.headers.has("anthropic-version")) return Response.json(anthropicModelList(models));
     if (request.headers.has("x-goog-api-key")) return Response.json(geminiModelList(models));
     return Response.json(openaiModelList(models));

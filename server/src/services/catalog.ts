@@ -2,6 +2,8 @@ import { eq } from "drizzle-orm";
 import type { AppDatabase } from "../db/client.ts";
 import { modelProviders, models, providers, type Endpoint, type Model, type Provider } from "../db/schema.ts";
 import { wireOfProviderType, type WireName } from "../core/wire-protocol.ts";
+import { ModelMatcher } from "../balancer/model-matcher.ts";
+import type { LimitConfig } from "../balancer/rate-limit.ts";
 
 /** One association a request for a public model may be sent to. */
 export interface RouteCandidate {
@@ -19,6 +21,11 @@ export interface RouteCandidate {
   toolCall: boolean;
   structuredOutput: boolean;
   vision: boolean;
+  /** A 200 answer containing this text counts as a failure. */
+  errorMatch?: string;
+  /** The provider's own limits and those of each of its keys. */
+  limits: LimitConfig;
+  keyLimits: LimitConfig;
 }
 
 export interface ModelRoute {
@@ -33,6 +40,7 @@ export interface ModelRoute {
  */
 export class Catalog {
   private routes: Map<string, ModelRoute> | undefined;
+  private matcher: ModelMatcher<ModelRoute> | undefined;
   private version = 0;
 
   constructor(private readonly db: AppDatabase) {}
@@ -42,8 +50,10 @@ export class Catalog {
     return this.version;
   }
 
+  /** The route for a requested model name: exact name, alias, or the most specific glob. */
   route(modelName: string): ModelRoute | undefined {
-    return this.load().get(modelName);
+    this.load();
+    return this.matcher!.match(modelName);
   }
 
   modelNames(): string[] {
@@ -56,6 +66,7 @@ export class Catalog {
 
   invalidate(): void {
     this.routes = undefined;
+    this.matcher = undefined;
     this.version++;
   }
 
@@ -90,9 +101,25 @@ export class Catalog {
         toolCall: association.toolCall,
         structuredOutput: association.structuredOutput,
         vision: association.vision,
+        errorMatch: provider.errorMatch || undefined,
+        limits: {
+          requestsPerMinute: provider.requestsPerMinute,
+          tokensPerMinute: provider.tokensPerMinute,
+          maxConcurrent: provider.maxConcurrent,
+        },
+        keyLimits: {
+          requestsPerMinute: provider.keyRequestsPerMinute,
+          tokensPerMinute: provider.keyTokensPerMinute,
+          maxConcurrent: provider.keyMaxConcurrent,
+        },
       });
     }
+    // Exact names first (a model's own name wins over another model's alias), then aliases and globs.
+    const matcher = new ModelMatcher<ModelRoute>();
+    for (const route of routes.values()) matcher.add(route.model.name, route);
+    for (const route of routes.values()) for (const alias of route.model.aliases) matcher.add(alias, route);
     this.routes = routes;
+    this.matcher = matcher;
     return routes;
   }
 }

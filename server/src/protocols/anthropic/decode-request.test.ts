@@ -63,7 +63,9 @@ describe("Claude Code captures", () => {
     const request = decodeRequest(body, {});
     expect(request.reasoning).toEqual({ enabled: true, effort: "medium", includeThoughts: false });
     expect(request.system.at(-1)!.text).toStartWith("# Environment");
-    expect(request.tools.map((tool) => tool.name)).toContain("DeferredToolPlaceholder");
+    // Deferred ("never call this tool") and not loaded by a tool search: not offered to other providers.
+    expect(request.tools.map((tool) => tool.name)).not.toContain("DeferredToolPlaceholder");
+    expect(request.tools).toHaveLength(body.tools.length - 1);
     const first = decodeRequest(capture("claude2.1.330-messages"), {});
     expect(first.system.at(-1)!.cacheControl).toEqual({ type: "ephemeral" });
   });
@@ -222,6 +224,36 @@ describe("parameters", () => {
     expect(request.responseFormat).toEqual({ type: "json-schema", schema: { type: "object" } });
     expect(request.tools).toEqual([{ type: "function", name: "mine", parameters: { type: "object" } }]);
     expect(request.extras.output_config).toEqual({ other: 1 });
+  });
+
+  test("defer_loading tools are left out until a tool_reference in a tool result loads them", () => {
+    const tools = [
+      { name: "ToolSearch", input_schema: { type: "object" } },
+      { name: "mcp__db__query", input_schema: { type: "object" }, defer_loading: true },
+      { name: "mcp__db__drop", input_schema: { type: "object" }, defer_loading: true },
+    ];
+    const before = decodeRequest({ model: "m", messages: [{ role: "user", content: "find the db tool" }], tools }, {});
+    expect(before.tools.map((tool) => tool.name)).toEqual(["ToolSearch"]);
+
+    const after = decodeRequest(
+      {
+        model: "m",
+        tools,
+        messages: [
+          { role: "user", content: "find the db tool" },
+          { role: "assistant", content: [{ type: "tool_use", id: "t1", name: "ToolSearch", input: { query: "db" } }] },
+          { role: "user", content: [{ type: "tool_result", tool_use_id: "t1", content: [{ type: "tool_reference", tool_name: "mcp__db__query" }] }] },
+        ],
+      },
+      {},
+    );
+    expect(after.tools.map((tool) => tool.name)).toEqual(["ToolSearch", "mcp__db__query"]);
+    expect(after.messages[2].content[0]).toEqual({
+      type: "tool-result",
+      callId: "t1",
+      name: "ToolSearch",
+      content: [{ type: "text", text: "Tool loaded: mcp__db__query" }],
+    });
   });
 
   test("missing model or messages is a bad request; the model may come from the context", () => {

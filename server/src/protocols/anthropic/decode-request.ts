@@ -43,7 +43,7 @@ export function decodeRequest(raw: JsonObject, context: RequestContext): Canonic
     model,
     system,
     messages,
-    tools: decodeTools(body.tools),
+    tools: decodeTools(body.tools, loadedToolNames(body.messages)),
     stream: typeof body.stream === "boolean" ? body.stream : (context.stream ?? false),
     extras: {},
   };
@@ -233,6 +233,9 @@ function decodeToolResult(block: AnthropicContentBlock & { type: "tool_result" }
       if (image?.type === "image") content.push(image);
     } else if (inner.type === "document" && isObject(inner.source) && inner.source.type === "text") {
       content.push(...nonEmpty(decodeText({ text: inner.source.data })));
+    } else if (inner.type === "tool_reference" && typeof inner.tool_name === "string") {
+      // Anthropic expands the reference into the tool's definition; elsewhere the tool joins `tools`.
+      content.push({ type: "text", text: `Tool loaded: ${inner.tool_name}` });
     }
   }
   const part: ToolResultPart = { type: "tool-result", callId, content };
@@ -242,13 +245,38 @@ function decodeToolResult(block: AnthropicContentBlock & { type: "tool_result" }
   return part;
 }
 
-function decodeTools(tools: unknown): Tool[] {
+/**
+ * Names of `defer_loading` tools a client-side tool search has loaded: `tool_reference`
+ * blocks inside tool results (Claude Code's ToolSearch answers with them).
+ */
+function loadedToolNames(messages: unknown[]): Set<string> {
+  const names = new Set<string>();
+  for (const message of messages) {
+    if (!isObject(message)) continue;
+    for (const block of blocksOf(message.content)) {
+      if (block.type !== "tool_result") continue;
+      for (const inner of blocksOf(block.content)) {
+        if (inner.type === "tool_reference" && typeof inner.tool_name === "string") names.add(inner.tool_name);
+      }
+    }
+  }
+  return names;
+}
+
+/**
+ * Client tools. A `defer_loading` tool is invisible to the model on Anthropic until a tool
+ * search loads it, so it is left out until then: other providers would otherwise see (and
+ * call) every deferred tool, such as Claude Code's `DeferredToolPlaceholder` ("never call
+ * this tool") or a large deferred MCP tool set.
+ */
+function decodeTools(tools: unknown, loaded: ReadonlySet<string>): Tool[] {
   if (!Array.isArray(tools)) return [];
   const decoded: Tool[] = [];
   for (const tool of tools) {
     // Versioned server tools (web_search_20250305, bash_20250124 …) run at Anthropic only.
     if (!isObject(tool) || typeof tool.name !== "string") continue;
     if (tool.type !== undefined && tool.type !== "custom") continue;
+    if (tool.defer_loading === true && !loaded.has(tool.name)) continue;
     const decodedTool: Tool = { type: "function", name: tool.name };
     if (typeof tool.description === "string") decodedTool.description = tool.description;
     if (tool.input_schema !== undefined) decodedTool.parameters = tool.input_schema as JsonValue;

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { GatewayError } from "../../core/errors.ts";
-import type { SseEvent, UpstreamTarget } from "../../core/wire-protocol.ts";
+import type { JsonObject, SseEvent, UpstreamTarget } from "../../core/wire-protocol.ts";
 import { loadFixture } from "../fixtures.ts";
 import { countTokens } from "./count-tokens.ts";
 import { decodeRequest } from "./decode-request.ts";
@@ -10,14 +10,76 @@ import { signatureFor } from "./reasoning-envelope.ts";
 
 const TARGET: UpstreamTarget = { baseUrl: "https://api.anthropic.com/v1/", apiKey: "sk-ant-1", model: "claude-haiku-4-5", stream: true };
 const stream = (name: string) => loadFixture<SseEvent>(import.meta.dir, name);
+const capture = (name: string): JsonObject => JSON.parse(readFileSync(`/work/shared/captures/${name}.json`, "utf8"));
+const NONE = { toolCall: false, structuredOutput: false, vision: false };
+const needs = (body: JsonObject) => anthropic.peek({ model: "m", messages: [], ...body }, {}).needs;
+const sessionOf = (userId: unknown) => anthropic.peek({ model: "m", messages: [], metadata: { user_id: userId } }, {}).sessionId;
+const IMAGE = { type: "image", source: { type: "base64", media_type: "image/png", data: "AAAA" } };
 
 describe("client side", () => {
-  test("peek reads model and stream from Claude Code's body", () => {
-    const body = JSON.parse(readFileSync("/work/shared/captures/claude-messages.json", "utf8"));
-    expect(anthropic.peek(body, {})).toEqual({ model: "claude-opus-4-8", stream: true });
-    expect(anthropic.peek({ model: "m", messages: [] }, {})).toEqual({ model: "m", stream: false });
+  test("peek reads model, stream, needs and session from Claude Code's body", () => {
+    const body = capture("claude-messages");
+    expect(anthropic.peek(body, {})).toEqual({ model: "claude-opus-4-8", stream: true, needs: { ...NONE, toolCall: true }, sessionId: "<uuid>" });
+    expect(anthropic.peek({ model: "m", messages: [] }, {})).toEqual({ model: "m", stream: false, needs: NONE });
+    expect(anthropic.peek({ model: "m", messages: [] }, {})).not.toHaveProperty("sessionId");
     expect(() => anthropic.peek({ messages: [] }, {})).toThrow(GatewayError);
     expect(() => anthropic.peek({ model: "m" }, {})).toThrow(GatewayError);
+  });
+
+  test("peek: every Claude Code capture needs tool calls only and names its session", () => {
+    const names = ["claude-messages", "claude-messages-toolresult", "claude-sonnet45-messages", "claude-sonnet45-messages-toolresult"];
+    for (const name of [...names, "claude2.1.330-messages", "claude2.1.330-messages-toolresult"]) {
+      const peeked = anthropic.peek(capture(name), {});
+      expect({ name, needs: peeked.needs, sessionId: peeked.sessionId }).toEqual({ name, needs: { ...NONE, toolCall: true }, sessionId: "<uuid>" });
+    }
+  });
+
+  test("peek: toolCall needs non-empty tools that tool_choice does not switch off", () => {
+    const tool = { name: "t", input_schema: { type: "object" } };
+    expect(needs({ tools: [tool] }).toolCall).toBe(true);
+    expect(needs({ tools: [{ type: "web_search_20250305", name: "web_search" }] }).toolCall).toBe(true);
+    expect(needs({ tools: [tool], tool_choice: { type: "any" } }).toolCall).toBe(true);
+    expect(needs({ tools: [tool], tool_choice: { type: "none" } }).toolCall).toBe(false);
+    expect(needs({ tools: [] }).toolCall).toBe(false);
+    expect(needs({ ...capture("claude-messages"), tool_choice: { type: "none" } }).toolCall).toBe(false);
+  });
+
+  test("peek: structuredOutput is output_config.format or the beta output_format", () => {
+    const format = { type: "json_schema", schema: { type: "object" } };
+    expect(needs({ output_config: { format } }).structuredOutput).toBe(true);
+    expect(needs({ output_config: { effort: "high", format } }).structuredOutput).toBe(true);
+    expect(needs({ output_format: format }).structuredOutput).toBe(true);
+    // Claude Code's output_config only sets the effort.
+    expect(needs({ output_config: { effort: "high" } }).structuredOutput).toBe(false);
+  });
+
+  test("peek: vision is an image block, also inside a tool_result", () => {
+    expect(needs({ messages: [{ role: "user", content: [{ type: "text", text: "what is this?" }, IMAGE] }] }).vision).toBe(true);
+    expect(needs({ messages: [{ role: "user", content: [{ type: "image", source: { type: "url", url: "https://x/y.png" } }] }] }).vision).toBe(true);
+    const toolResult = (content: unknown) => ({ role: "user", content: [{ type: "tool_result", tool_use_id: "t1", content }] });
+    expect(needs({ messages: [toolResult([{ type: "text", text: "screenshot:" }, IMAGE])] }).vision).toBe(true);
+    expect(needs({ messages: [toolResult("image")] }).vision).toBe(false);
+    expect(needs({ messages: [{ role: "user", content: "image" }, { role: "user", content: [{ type: "document", source: {} }] }] }).vision).toBe(false);
+
+    // Claude Code's tool result for a read file, with a screenshot added to it.
+    const body = capture("claude-messages-toolresult");
+    expect(needs(body).vision).toBe(false);
+    const messages = structuredClone(body.messages) as Array<{ content: unknown }>;
+    const result = (messages.at(-1)!.content as Array<{ type: string; content: unknown }>).find((block) => block.type === "tool_result")!;
+    result.content = [{ type: "text", text: String(result.content) }, IMAGE];
+    expect(needs({ ...body, messages }).vision).toBe(true);
+  });
+
+  test("peek: the session id from either form of Claude Code's metadata.user_id", () => {
+    const uuid = "0f8fad5b-d9cb-469f-a165-70867728950e";
+    expect(sessionOf(JSON.stringify({ device_id: "ab12", account_uuid: "", session_id: uuid }))).toBe(uuid);
+    expect(sessionOf(`user_${"a".repeat(64)}_account_5c1b2d3e-0000-4000-8000-000000000001_session_${uuid}`)).toBe(uuid);
+    expect(sessionOf(`user_${"a".repeat(64)}_account__session_${uuid}`)).toBe(uuid);
+    expect(sessionOf(JSON.stringify({ device_id: "ab12" }))).toBeUndefined();
+    expect(sessionOf("{not json")).toBeUndefined();
+    expect(sessionOf("user-1234")).toBeUndefined();
+    expect(sessionOf("user_x_session_")).toBeUndefined();
+    expect(sessionOf(42)).toBeUndefined();
   });
 
   test("keep-alive is an Anthropic ping event", () => {
@@ -83,6 +145,33 @@ describe("upstream side", () => {
     const errorFrame = stream("error-stream").at(-1)!;
     expect(anthropic.streamEventError(errorFrame)).toBe("overloaded_error: Overloaded");
     expect(text.map((event) => anthropic.streamEventError(event)).filter(Boolean)).toEqual([]);
+  });
+});
+
+describe("isPreambleEvent", () => {
+  const run = (events: SseEvent[]) => events.map((event) => anthropic.isPreambleEvent(event));
+
+  test("message_start, ping and the start of an empty text or thinking block", () => {
+    expect(run(stream("text-stream"))).toEqual([true, true, true, false, false, false, false, false]);
+    expect(run(stream("thinking-stream")).slice(0, 3)).toEqual([true, true, false]);
+    // An error right after the preamble can still fail over.
+    expect(run(stream("error-stream"))).toEqual([true, true, false, false]);
+    // A tool_use block start names the tool: that is output.
+    const toolStart = stream("tool-stream").find((event) => event.data.includes('"tool_use"'))!;
+    expect(anthropic.isPreambleEvent(toolStart)).toBe(false);
+    expect(anthropic.isPreambleEvent({ event: "content_block_start", data: '{"type":"content_block_start","index":0,"content_block":{"type":"text","text":"Hi"}}' })).toBe(false);
+    expect(anthropic.isPreambleEvent({ event: "content_block_start", data: '{"type":"content_block_start","index":0,"content_block":{"type":"redacted_thinking","data":"x"}}' })).toBe(false);
+    // This gateway's own keep-alive frame (a ping) is preamble too.
+    expect(anthropic.isPreambleEvent({ event: "ping", data: '{"type":"ping"}' })).toBe(true);
+  });
+
+  test("without event: lines the type is read from the data", () => {
+    for (const name of ["text-stream", "thinking-stream", "tool-stream", "error-stream"]) {
+      const events = stream(name);
+      expect(run(events.map((event) => ({ data: event.data })))).toEqual(run(events));
+    }
+    expect(anthropic.isPreambleEvent({ data: '{ "type": "message_start", "message": {} }' })).toBe(true);
+    expect(anthropic.isPreambleEvent({ data: "not json" })).toBe(false);
   });
 });
 

@@ -8,6 +8,7 @@ import { encodeResponse } from "./encode-response.ts";
 import { encodeStream, KEEP_ALIVE_FRAME } from "./encode-stream.ts";
 import { decodeError, encodeError, encodeStreamError, errorHeaders } from "./errors.ts";
 import {
+  isPreambleEvent,
   isStreamEnd,
   peek,
   prepareUpstreamBody,
@@ -38,5 +39,6 @@ export const anthropic: WireProtocol = {
   usageFromStreamEvent,
   isStreamEnd,
   streamEventError,
+  isPreambleEvent,
   countTokens,
 };

@@ -50,6 +50,12 @@ export interface AnthropicToolResultBlock {
   cache_control?: AnthropicCacheControl | null;
 }
 
+/** Inside a `tool_result` (client-side tool search): loads the named `defer_loading` tool. */
+export interface AnthropicToolReferenceBlock {
+  type: "tool_reference";
+  tool_name?: string;
+}
+
 export interface AnthropicThinkingBlock {
   type: "thinking";
   thinking?: string;
@@ -73,6 +79,7 @@ export type AnthropicContentBlock =
   | AnthropicDocumentBlock
   | AnthropicToolUseBlock
   | AnthropicToolResultBlock
+  | AnthropicToolReferenceBlock
   | AnthropicThinkingBlock
   | AnthropicRedactedThinkingBlock;
 
@@ -89,6 +96,8 @@ export interface AnthropicTool {
   description?: string;
   input_schema?: unknown;
   strict?: boolean;
+  /** Tool search: hidden from the model until a `tool_reference` block loads it. */
+  defer_loading?: boolean;
   cache_control?: AnthropicCacheControl | null;
 }
 

@@ -8,7 +8,7 @@
  */
 import { GatewayError } from "../../core/errors.ts";
 import type { Usage } from "../../core/usage.ts";
-import type { JsonObject, RequestContext, RequestPeek, SseEvent, UpstreamEndpoint, UpstreamTarget } from "../../core/wire-protocol.ts";
+import type { JsonObject, RequestContext, RequestNeeds, RequestPeek, SseEvent, UpstreamEndpoint, UpstreamTarget } from "../../core/wire-protocol.ts";
 import { errorDetailOf } from "./errors.ts";
 import { bareModel, methodEndpoint } from "./model-path.ts";
 import { isEnvelope, SKIP_SIGNATURE } from "./signatures.ts";
@@ -16,7 +16,11 @@ import { decodeUsage } from "./usage.ts";
 import { isObject, objectsOf, parseJson, stringOf } from "./values.ts";
 import type { GeminiCandidate, GeminiContent, GeminiPart, GeminiResponse } from "./wire-types.ts";
 
-/** Model and stream mode come from the URL; the body only has to hold a `contents` array. */
+/**
+ * Model and stream mode come from the URL; the body only has to hold a `contents` array, which
+ * (with `tools` and `generationConfig`) tells the capabilities needed. Gemini has no session id.
+ * The REST API also accepts snake_case field names, so both spellings are read.
+ */
 export function peek(body: JsonObject, context: RequestContext): RequestPeek {
   const model = context.model === undefined ? "" : bareModel(context.model);
   if (model === "") {
@@ -24,11 +28,68 @@ export function peek(body: JsonObject, context: RequestContext): RequestPeek {
       param: "model",
     });
   }
-  if (!Array.isArray(body.contents)) {
+  const contents = body.contents;
+  if (!Array.isArray(contents)) {
     throw new GatewayError("bad_request", "* GenerateContentRequest.contents: contents is not specified", { param: "contents" });
   }
+  const needs: RequestNeeds = {
+    toolCall: declaresFunctions(body),
+    structuredOutput: asksForJson(body.generationConfig ?? body.generation_config),
+    vision: hasImage(contents),
+  };
   const stream = context.stream === true;
-  return stream ? { model, stream, streamFormat: context.streamFormat ?? "sse" } : { model, stream };
+  return stream ? { model, stream, streamFormat: context.streamFormat ?? "sse", needs } : { model, stream, needs };
+}
+
+/** Some tool with non-empty `functionDeclarations`, unless function calling mode is NONE. */
+function declaresFunctions(body: JsonObject): boolean {
+  const tools = body.tools;
+  if (!Array.isArray(tools)) return false;
+  let declared = false;
+  for (const tool of tools) {
+    if (!isObject(tool)) continue;
+    const declarations = tool.functionDeclarations ?? tool.function_declarations;
+    if (Array.isArray(declarations) && declarations.length > 0) {
+      declared = true;
+      break;
+    }
+  }
+  if (!declared) return false;
+  const toolConfig = body.toolConfig ?? body.tool_config;
+  if (!isObject(toolConfig)) return true;
+  const calling = toolConfig.functionCallingConfig ?? toolConfig.function_calling_config;
+  const mode = isObject(calling) ? stringOf(calling.mode) : undefined;
+  return mode === undefined || mode.toUpperCase() !== "NONE";
+}
+
+/** JSON mode (`responseMimeType: application/json`) or a response schema. */
+function asksForJson(config: unknown): boolean {
+  if (!isObject(config)) return false;
+  if ((config.responseMimeType ?? config.response_mime_type) === "application/json") return true;
+  return (config.responseSchema ?? config.response_schema ?? config.responseJsonSchema ?? config.response_json_schema) !== undefined;
+}
+
+/** An image in `inlineData` / `fileData` of any part, or in a function response's parts. */
+function hasImage(contents: unknown[]): boolean {
+  for (const content of contents) {
+    if (!isObject(content) || !Array.isArray(content.parts)) continue;
+    for (const part of content.parts) {
+      if (!isObject(part)) continue;
+      if (isImagePart(part)) return true;
+      const response = part.functionResponse ?? part.function_response;
+      if (isObject(response) && Array.isArray(response.parts)) {
+        for (const inner of response.parts) if (isObject(inner) && isImagePart(inner)) return true;
+      }
+    }
+  }
+  return false;
+}
+
+function isImagePart(part: Record<string, unknown>): boolean {
+  const media = part.inlineData ?? part.inline_data ?? part.fileData ?? part.file_data;
+  if (!isObject(media)) return false;
+  const mimeType = media.mimeType ?? media.mime_type;
+  return typeof mimeType === "string" && mimeType.startsWith("image/");
 }
 
 /**
@@ -99,4 +160,15 @@ export function streamEventError(event: SseEvent): string | undefined {
   const detail = errorDetailOf(parseJson(data));
   if (!detail) return undefined;
   return stringOf(detail.message) || data;
+}
+
+/**
+ * A frame with no parts, no finishReason, no blockReason and no error — usually one carrying only
+ * `usageMetadata` or an empty candidate. Gemini streams normally start with output, so this is
+ * rarely true. String checks only: those keys are never escaped inside text.
+ */
+export function isPreambleEvent(event: SseEvent): boolean {
+  const { data } = event;
+  if (data.charCodeAt(0) !== 123 /* { */) return false;
+  return !data.includes('"parts"') && !data.includes('"finishReason"') && !data.includes('"blockReason"') && !data.includes('"error"');
 }

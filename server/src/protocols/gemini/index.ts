@@ -9,6 +9,7 @@ import { encodeResponse } from "./encode-response.ts";
 import { encodeStream } from "./encode-stream.ts";
 import { decodeError, encodeError, encodeStreamError } from "./errors.ts";
 import {
+  isPreambleEvent,
   isStreamEnd,
   peek,
   prepareUpstreamBody,
@@ -46,6 +47,7 @@ export const gemini: WireProtocol = {
   usageFromStreamEvent,
   isStreamEnd,
   streamEventError,
+  isPreambleEvent,
   countTokens,
   embeddings,
 };

@@ -1,11 +1,14 @@
 import { GatewayError } from "../../core/errors.ts";
 import type { Usage } from "../../core/usage.ts";
-import type { JsonObject, RequestContext, RequestPeek, SseEvent, UpstreamEndpoint, UpstreamTarget } from "../../core/wire-protocol.ts";
+import type { JsonObject, RequestContext, RequestNeeds, RequestPeek, SseEvent, UpstreamEndpoint, UpstreamTarget } from "../../core/wire-protocol.ts";
 import { isRecord, parseJson } from "./json-values.ts";
 import { decodeUsage } from "./usage.ts";
 import type { ChatCompletionChunk, ChatUsage } from "./wire-types.ts";
 
-/** Model and stream flag, read without decoding the request; the messages only need to be an array. */
+/**
+ * Model, stream flag and the capabilities the request needs, read without decoding the request;
+ * the messages only need to be an array.
+ */
 export function peek(body: JsonObject, context: RequestContext = {}): RequestPeek {
   const model = typeof body.model === "string" && body.model !== "" ? body.model : context.model;
   if (model === undefined || model === "") {
@@ -14,7 +17,32 @@ export function peek(body: JsonObject, context: RequestContext = {}): RequestPee
   if (!Array.isArray(body.messages)) {
     throw new GatewayError("bad_request", "'messages' is a required property and must be an array", { param: "messages" });
   }
-  return { model, stream: body.stream === true };
+  return { model, stream: body.stream === true, needs: needsOf(body, body.messages) };
+}
+
+function needsOf(body: JsonObject, messages: unknown[]): RequestNeeds {
+  return { toolCall: definesTools(body), structuredOutput: asksForJson(body.response_format), vision: hasImage(messages) };
+}
+
+/** Non-empty `tools` (or legacy `functions`) that `tool_choice` (or `function_call`) does not switch off. */
+function definesTools(body: JsonObject): boolean {
+  if ((body.tool_choice ?? body.function_call) === "none") return false;
+  return (Array.isArray(body.tools) && body.tools.length > 0) || (Array.isArray(body.functions) && body.functions.length > 0);
+}
+
+function asksForJson(format: unknown): boolean {
+  return isRecord(format) && (format.type === "json_schema" || format.type === "json_object");
+}
+
+/** Any `image_url` content part, in any message. */
+function hasImage(messages: unknown[]): boolean {
+  for (const message of messages) {
+    if (!isRecord(message)) continue;
+    const content = message.content;
+    if (!Array.isArray(content)) continue;
+    for (const part of content) if (isRecord(part) && part.type === "image_url") return true;
+  }
+  return false;
 }
 
 /** Rewrites the model and asks for usage in streams so it can be logged. */
@@ -65,4 +93,30 @@ export function streamEventError(event: SseEvent): string | undefined {
   if (typeof error === "string") return error;
   if (!isRecord(error)) return undefined;
   return typeof error.message === "string" && error.message !== "" ? error.message : data;
+}
+
+/**
+ * The first chunk announces the assistant role with empty content (`"content":""`, `null`, an
+ * empty `reasoning_content` …); Azure may send a `prompt_filter_results` chunk with no choices
+ * before it. Only chunks that mention one of those keys are parsed.
+ */
+export function isPreambleEvent(event: SseEvent): boolean {
+  const { data } = event;
+  if (!data.includes('"role"') && !data.includes('"prompt_filter_results"')) return false;
+  const chunk = parseJson(data);
+  if (!isRecord(chunk) || chunk.error !== undefined || !Array.isArray(chunk.choices)) return false;
+  for (const choice of chunk.choices) {
+    if (!isRecord(choice) || (choice.finish_reason !== null && choice.finish_reason !== undefined)) return false;
+    const delta = choice.delta;
+    if (delta === null || delta === undefined) continue;
+    if (!isRecord(delta)) return false;
+    for (const key in delta) {
+      if (key !== "role" && !isEmptyValue(delta[key])) return false;
+    }
+  }
+  return true;
+}
+
+function isEmptyValue(value: unknown): boolean {
+  return value === null || value === undefined || value === "" || (Array.isArray(value) && value.length === 0);
 }

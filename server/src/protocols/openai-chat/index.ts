@@ -8,6 +8,7 @@ import { encodeResponse } from "./encode-response.ts";
 import { encodeStream } from "./encode-stream.ts";
 import { decodeError, encodeError, encodeStreamError, errorHeaders } from "./errors.ts";
 import {
+  isPreambleEvent,
   isStreamEnd,
   peek,
   prepareUpstreamBody,
@@ -41,5 +42,6 @@ export const openaiChat: WireProtocol = {
   usageFromStreamEvent,
   isStreamEnd,
   streamEventError,
+  isPreambleEvent,
   embeddings: openaiEmbeddings,
 };

@@ -8,6 +8,7 @@ import { encodeResponse } from "./encode-response.ts";
 import { encodeStream } from "./encode-stream.ts";
 import { decodeError, encodeError, encodeStreamError, errorHeaders } from "./errors.ts";
 import {
+  isPreambleEvent,
   isStreamEnd,
   peek,
   prepareUpstreamBody,
@@ -42,5 +43,6 @@ export const openaiResponses: WireProtocol = {
   usageFromStreamEvent,
   isStreamEnd,
   streamEventError,
+  isPreambleEvent,
   countTokens,
 };

@@ -10,11 +10,12 @@ import { validationMessage } from "./validation-message.ts";
 export function adminErrorResponse(code: unknown, error: unknown): Response | undefined {
   if (error instanceof ValidationError) return errorResponse(400, validationMessage(error));
   if (code === "PARSE") return errorResponse(400, "Invalid body: not valid JSON");
-  if (error instanceof AdminError) return errorResponse(error.status, error.message);
+  if (error instanceof AdminError) return errorResponse(error.status, error.message, error.retryAfterSeconds);
   return undefined;
 }
 
-function errorResponse(status: number, message: string): Response {
+function errorResponse(status: number, message: string, retryAfterSeconds?: number): Response {
   const headers: Record<string, string> = status === 401 ? { "www-authenticate": "Bearer" } : {};
+  if (retryAfterSeconds !== undefined) headers["retry-after"] = String(retryAfterSeconds);
   return Response.json({ error: message }, { status, headers });
 }

@@ -1,35 +1,52 @@
 import { Elysia } from "elysia";
-import type { AppDeps } from "../../app-deps.ts";
+import type { AppDeps, AuthServices } from "../../app-deps.ts";
 import { bearerToken, tokensEqual } from "../../services/auth.ts";
 import { AdminError } from "../../services/admin/errors.ts";
+import { ClientKeys } from "../../services/client-keys.ts";
+import { IpLockout } from "../../services/ip-lockout.ts";
+import { authKeyRoutes } from "./auth-keys.ts";
 import { adminErrorResponse } from "./handle-error.ts";
 import { logRoutes } from "./logs.ts";
 import { metricRoutes } from "./metrics.ts";
 import { modelProviderRoutes } from "./model-providers.ts";
 import { modelRoutes } from "./models.ts";
 import { providerRoutes } from "./providers.ts";
+import { healthRoutes } from "./health.ts";
 import { statusRoutes } from "./status.ts";
 
 const UNAUTHORIZED = "unauthorized: missing or invalid admin token (send Authorization: Bearer <token>)";
+const LOCKED_OUT = "Too many failed authentication attempts; try again later";
 
 /**
- * The admin API under `/api`: every route needs `Authorization: Bearer <config.token>`,
- * and every failure answers `{ "error": message }` JSON.
+ * The admin API under `/api`: every route needs `Authorization: Bearer <config.token>`
+ * (client keys never work here), and every failure answers `{ "error": message }` JSON.
+ * A wrong token counts against the caller's IP like a bad proxy key; a locked-out IP gets 429s.
  */
-export function adminRoutes(deps: AppDeps) {
+export function adminRoutes(deps: AppDeps, auth: AuthServices = { clientKeys: new ClientKeys(deps), lockout: new IpLockout() }) {
+  const { lockout } = auth;
   return (
     new Elysia({ name: "admin", prefix: "/api" })
       .onError(({ code, error }) => adminErrorResponse(code, error))
       // Transform runs before validation, so an unauthenticated caller learns nothing about the schema.
-      .onTransform(({ request }) => {
+      .onTransform(({ request, server }) => {
+        const ip = server?.requestIP(request)?.address;
+        const retryAfterSeconds = ip === undefined ? undefined : lockout.retryAfterSeconds(ip);
+        if (retryAfterSeconds !== undefined) throw new AdminError(429, LOCKED_OUT, retryAfterSeconds);
         const token = bearerToken(request.headers);
-        if (token === undefined || !tokensEqual(token, deps.config.token)) throw new AdminError(401, UNAUTHORIZED);
+        if (token === undefined) throw new AdminError(401, UNAUTHORIZED);
+        if (!tokensEqual(token, deps.config.token)) {
+          if (ip !== undefined) lockout.recordFailure(ip, Date.now(), token);
+          throw new AdminError(401, UNAUTHORIZED);
+        }
+        if (ip !== undefined) lockout.recordSuccess(ip);
       })
       .use(providerRoutes(deps))
       .use(modelRoutes(deps))
       .use(modelProviderRoutes(deps))
+      .use(authKeyRoutes(auth.clientKeys))
       .use(logRoutes(deps))
       .use(metricRoutes(deps))
       .use(statusRoutes(deps))
+      .use(healthRoutes(deps))
   );
 }

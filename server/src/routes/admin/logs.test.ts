@@ -35,7 +35,7 @@ describe("/api/logs", () => {
       [
         "id", "traceId", "model", "providerId", "providerName", "providerModel", "clientProtocol", "status", "statusCode",
         "promptTokens", "completionTokens", "cachedTokens", "reasoningTokens", "totalTokens", "firstByteMs", "durationMs",
-        "attempt", "stream", "error", "clientIp", "userAgent", "createdAt", "endpoint", "usageEstimated", "warnings",
+        "attempt", "stream", "error", "clientIp", "authKeyId", "userAgent", "createdAt", "endpoint", "usageEstimated", "warnings",
       ].sort(),
     );
   });

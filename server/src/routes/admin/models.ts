@@ -9,6 +9,10 @@ const modelBody = t.Object({
   strategy: t.Optional(oneOf(modelStrategies)),
   maxRetry: t.Optional(t.Integer({ minimum: 0 })),
   timeoutMs: t.Optional(t.Integer({ minimum: 1 })),
+  aliases: t.Optional(t.Array(t.String({ minLength: 1 }))),
+  totalTimeoutMs: t.Optional(t.Integer({ minimum: 1 })),
+  streamIdleTimeoutMs: t.Optional(t.Integer({ minimum: 1 })),
+  stickySeconds: t.Optional(t.Integer({ minimum: 0 })),
 });
 
 /** `/api/models`: the public model names clients send. */
@@ -25,6 +29,11 @@ export function modelRoutes(deps: AppDeps) {
       params: idParams,
       body: t.Partial(modelBody),
       detail: adminDoc("Update a model"),
+    })
+    .put("/:id/pin", ({ params, body }) => service.pin(params.id, body.providerId), {
+      params: idParams,
+      body: t.Object({ providerId: t.Nullable(t.Integer({ minimum: 1 })) }),
+      detail: adminDoc("Pin the model to one provider (all its traffic goes there), or unpin with null"),
     })
     .delete("/:id", ({ params }) => service.remove(params.id), {
       params: idParams,

@@ -15,11 +15,20 @@ const providerBody = t.Object({
   consoleUrl: t.Optional(t.Nullable(t.String())),
   /** Endpoints served; null or omitted: every endpoint the provider's protocol has. */
   endpoints: t.Optional(t.Nullable(t.Array(oneOf(ENDPOINTS)))),
+  /** A 200 answer containing this text counts as a failure (relays reporting errors with 200). */
+  errorMatch: t.Optional(t.Nullable(t.String())),
+  requestsPerMinute: t.Optional(t.Nullable(t.Integer({ minimum: 1 }))),
+  tokensPerMinute: t.Optional(t.Nullable(t.Integer({ minimum: 1 }))),
+  maxConcurrent: t.Optional(t.Nullable(t.Integer({ minimum: 1 }))),
+  keyRequestsPerMinute: t.Optional(t.Nullable(t.Integer({ minimum: 1 }))),
+  keyTokensPerMinute: t.Optional(t.Nullable(t.Integer({ minimum: 1 }))),
+  keyMaxConcurrent: t.Optional(t.Nullable(t.Integer({ minimum: 1 }))),
 });
 
 /** `/api/providers`: upstream accounts; keys are only ever returned masked. */
 export function providerRoutes(deps: AppDeps) {
-  const service = new ProviderService(deps.db, deps.catalog);
+  // An edited provider gets a fresh start: dead keys and cool-downs are forgotten.
+  const service = new ProviderService(deps.db, deps.catalog, (id) => deps.balancer.health.resetProvider(id));
   return new Elysia({ name: "admin-providers", prefix: "/providers" })
     .get("", () => service.list(), { detail: adminDoc("List providers") })
     .post("", ({ body, status }) => status(201, service.create(body)), {

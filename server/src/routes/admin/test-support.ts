@@ -1,5 +1,5 @@
 import { Elysia } from "elysia";
-import type { AppDeps } from "../../app-deps.ts";
+import { createDeps, type AppDeps } from "../../app-deps.ts";
 import { openDatabase } from "../../db/client.ts";
 import { LogWriter } from "../../db/log-writer.ts";
 import { Catalog } from "../../services/catalog.ts";
@@ -10,7 +10,7 @@ export const TEST_TOKEN = "test-token";
 /** An in-memory admin app for tests, with a `call` helper that sends the admin token. */
 export function createAdminHarness() {
   const db = openDatabase(":memory:");
-  const deps: AppDeps = { config: { token: TEST_TOKEN }, db, logWriter: new LogWriter(db), catalog: new Catalog(db) };
+  const deps: AppDeps = createDeps({ token: TEST_TOKEN }, db);
   const app = new Elysia().use(adminRoutes(deps));
 
   async function call(method: string, path: string, body?: unknown, token: string | null = TEST_TOKEN) {

@@ -1,7 +1,8 @@
-import { count, eq, getTableColumns } from "drizzle-orm";
+import { and, count, eq, getTableColumns } from "drizzle-orm";
 import type { AppDatabase } from "../../db/client.ts";
 import { modelProviders, models, type Model } from "../../db/schema.ts";
 import type { Catalog } from "../catalog.ts";
+import { AdminError } from "./errors.ts";
 import { requireText } from "./fields.ts";
 import { found, unlessDuplicate, type Deleted } from "./rows.ts";
 
@@ -15,8 +16,16 @@ export interface ModelInput {
   strategy?: Model["strategy"];
   /** Further attempts after the first fails (≥ 0). */
   maxRetry?: number;
-  /** Budget for the whole request, in milliseconds (> 0). */
+  /** Time to first byte allowed per attempt, in milliseconds (> 0). */
   timeoutMs?: number;
+  /** Other names and globs (`claude-*`) routed to this model. */
+  aliases?: string[];
+  /** All attempts together before output starts, in milliseconds. */
+  totalTimeoutMs?: number;
+  /** A started stream silent this long is ended with an error, in milliseconds. */
+  streamIdleTimeoutMs?: number;
+  /** How long a session stays on the association that served it, in seconds (0 = off). */
+  stickySeconds?: number;
 }
 
 /** A model with the number of provider associations it has. */
@@ -63,6 +72,22 @@ export class ModelService {
     return this.get(id);
   }
 
+  /** Routes all of the model's traffic to one provider, or back to all of them (`null`). */
+  pin(id: number, providerId: number | null): ModelView {
+    this.get(id);
+    if (providerId !== null) {
+      const served = this.db
+        .select({ id: modelProviders.id })
+        .from(modelProviders)
+        .where(and(eq(modelProviders.modelId, id), eq(modelProviders.providerId, providerId)))
+        .get();
+      if (!served) throw new AdminError(400, `Invalid body: /providerId ${providerId} does not serve model ${id}`);
+    }
+    this.db.update(models).set({ pinnedProviderId: providerId, updatedAt: Date.now() }).where(eq(models.id, id)).run();
+    this.catalog.invalidate();
+    return this.get(id);
+  }
+
   /** Also removes the model's provider associations (foreign-key cascade). */
   remove(id: number): Deleted {
     found(this.db.delete(models).where(eq(models.id, id)).returning({ id: models.id }).get(), "model", id);
@@ -87,6 +112,10 @@ function settings(input: Partial<ModelInput>) {
     strategy: input.strategy,
     maxRetry: input.maxRetry,
     timeoutMs: input.timeoutMs,
+    aliases: input.aliases?.map((alias) => alias.trim()).filter(Boolean),
+    totalTimeoutMs: input.totalTimeoutMs,
+    streamIdleTimeoutMs: input.streamIdleTimeoutMs,
+    stickySeconds: input.stickySeconds,
   };
 }
 

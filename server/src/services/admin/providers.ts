@@ -23,6 +23,13 @@ export interface ProviderInput {
   consoleUrl?: string | null;
   /** Endpoints served; null means every endpoint the protocol has. */
   endpoints?: Endpoint[] | null;
+  errorMatch?: string | null;
+  requestsPerMinute?: number | null;
+  tokensPerMinute?: number | null;
+  maxConcurrent?: number | null;
+  keyRequestsPerMinute?: number | null;
+  keyTokensPerMinute?: number | null;
+  keyMaxConcurrent?: number | null;
 }
 
 /** A provider as the admin API shows it: keys masked (`sk-…abcd`), never in full. */
@@ -36,6 +43,8 @@ export class ProviderService {
   constructor(
     private readonly db: AppDatabase,
     private readonly catalog: Catalog,
+    /** Called after a provider is edited or deleted (its keys may have changed). */
+    private readonly onChange: (providerId: number) => void = () => {},
   ) {}
 
   list(): ProviderView[] {
@@ -57,6 +66,7 @@ export class ProviderService {
       enabled: input.enabled ?? true,
       consoleUrl: normalizeConsoleUrl(input.consoleUrl) ?? null,
       endpoints: input.endpoints ?? null,
+      ...routingSettings(input),
       createdAt: now,
       updatedAt: now,
     };
@@ -81,6 +91,7 @@ export class ProviderService {
       enabled: input.enabled,
       consoleUrl: normalizeConsoleUrl(input.consoleUrl),
       endpoints: input.endpoints,
+      ...routingSettings(input),
       updatedAt: Date.now(),
     };
     const row = unlessDuplicate(
@@ -88,6 +99,7 @@ export class ProviderService {
       duplicateMessage(values.name ?? current.name),
     );
     this.catalog.invalidate();
+    this.onChange(id);
     return toView(row);
   }
 
@@ -96,6 +108,7 @@ export class ProviderService {
     const row = this.db.delete(providers).where(eq(providers.id, id)).returning({ id: providers.id }).get();
     found(row, "provider", id);
     this.catalog.invalidate();
+    this.onChange(id);
     return { id, deleted: true };
   }
 
@@ -123,6 +136,19 @@ export function mergeApiKeys(submitted: string[], existing: string[]): string[] 
     return existing[position];
   });
   return [...new Set(keys.filter(Boolean))];
+}
+
+/** Error matcher and limits, by name so a caller's extra properties never reach the database. */
+function routingSettings(input: Partial<ProviderInput>) {
+  return {
+    errorMatch: input.errorMatch === undefined ? undefined : input.errorMatch?.trim() || null,
+    requestsPerMinute: input.requestsPerMinute,
+    tokensPerMinute: input.tokensPerMinute,
+    maxConcurrent: input.maxConcurrent,
+    keyRequestsPerMinute: input.keyRequestsPerMinute,
+    keyTokensPerMinute: input.keyTokensPerMinute,
+    keyMaxConcurrent: input.keyMaxConcurrent,
+  };
 }
 
 /** Header names whose values are credentials, masked like keys. */

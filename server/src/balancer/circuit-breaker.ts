@@ -1,0 +1,63 @@
+export type BreakerState = "closed" | "open" | "half-open";
+
+export interface BreakerOptions {
+  /** Consecutive failures that open the breaker. */
+  failureThreshold: number;
+  /** How long an open breaker rejects before letting one probe through. */
+  openMs: number;
+}
+
+export const DEFAULT_BREAKER: BreakerOptions = { failureThreshold: 5, openMs: 30_000 };
+
+/**
+ * A circuit breaker: opens after repeated failures, lets a single probe through after a
+ * cool-down (half-open), closes on the probe's success and re-opens on its failure.
+ */
+export class CircuitBreaker {
+  private failures = 0;
+  private openedAt = 0;
+  private probing = false;
+  state: BreakerState = "closed";
+
+  constructor(private readonly options: BreakerOptions = DEFAULT_BREAKER) {}
+
+  /** Whether a request may go through now; a half-open breaker admits one probe at a time. */
+  canPass(now: number): boolean {
+    if (this.state === "closed") return true;
+    if (this.state === "open") {
+      if (now - this.openedAt < this.options.openMs) return false;
+      this.state = "half-open";
+      this.probing = false;
+    }
+    return !this.probing;
+  }
+
+  /** Marks that the admitted request is the half-open probe. */
+  onAdmit(): void {
+    if (this.state === "half-open") this.probing = true;
+  }
+
+  recordSuccess(): void {
+    this.failures = 0;
+    this.probing = false;
+    this.state = "closed";
+  }
+
+  recordFailure(now: number): void {
+    this.failures++;
+    this.probing = false;
+    if (this.state === "half-open" || this.failures >= this.options.failureThreshold) {
+      this.state = "open";
+      this.openedAt = now;
+    }
+  }
+
+  /** When an open breaker will admit a probe. */
+  retryAt(): number | undefined {
+    return this.state === "open" ? this.openedAt + this.options.openMs : undefined;
+  }
+
+  snapshot() {
+    return { state: this.state, consecutiveFailures: this.failures, retryAt: this.retryAt() ?? null };
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * Why an attempt failed, decided from the status, the upstream's message and how the call
+ * ended. The class — not the status — decides whether to retry and what to cool down.
+ */
+export type FailureClass =
+  | "credential"
+  | "rate_limit"
+  | "quota"
+  | "overloaded"
+  | "server"
+  | "timeout"
+  | "connection"
+  | "bad_request"
+  | "content";
+
+export interface FailureFacts {
+  status?: number;
+  message?: string;
+  timedOut?: boolean;
+  /** The connection could not be made or broke before an answer. */
+  connectionFailed?: boolean;
+}
+
+const QUOTA_WORDS = /quota|insufficient|billing|balance|credit|exceeded your current|payment/i;
+const CONTENT_WORDS = /content[ _-]?(policy|filter|management)|safety|moderation|blocked/i;
+
+export function classifyFailure(facts: FailureFacts): FailureClass {
+  const { status, message = "" } = facts;
+  if (facts.timedOut) return "timeout";
+  if (status === undefined) return facts.connectionFailed ? "connection" : "server";
+  // A 2xx that still failed: an error frame in a stream, or a relay's error text with status 200.
+  if (status < 400) return CONTENT_WORDS.test(message) ? "content" : "server";
+  if (status === 401 || status === 403) return QUOTA_WORDS.test(message) ? "quota" : "credential";
+  if (status === 402) return "quota";
+  if (status === 429) return QUOTA_WORDS.test(message) && !/rate/i.test(message) ? "quota" : "rate_limit";
+  if (status === 408 || status === 504) return "timeout";
+  if (status === 503 || status === 529) return "overloaded";
+  if (status >= 500) return "server";
+  if (CONTENT_WORDS.test(message)) return "content";
+  return "bad_request";
+}
+
+/** A client's bad request (or refused content) fails the same way everywhere: not retried. */
+export function isRetryable(failure: FailureClass): boolean {
+  return failure !== "bad_request" && failure !== "content";
+}
+
+/** Failures that say something about the key rather than the provider. */
+export function isKeyFailure(failure: FailureClass): boolean {
+  return failure === "credential" || failure === "rate_limit" || failure === "quota";
+}

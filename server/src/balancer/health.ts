@@ -1,0 +1,172 @@
+import { maskKey } from "../services/auth.ts";
+import { CircuitBreaker, DEFAULT_BREAKER, type BreakerOptions } from "./circuit-breaker.ts";
+import type { FailureClass } from "./failure-class.ts";
+import type { LatencyStats } from "./strategies.ts";
+
+/** How fast the latency and error averages follow new samples. */
+const EWMA_ALPHA = 0.2;
+/** Outcomes kept per association for the status bars in the UI and extension. */
+const RECENT_OUTCOMES = 20;
+/** Back-off for a rate-limited key without Retry-After: 1 s, doubling, at most a minute. */
+const RATE_LIMIT_BACKOFF_MS = 1_000;
+const RATE_LIMIT_BACKOFF_MAX_MS = 60_000;
+/** A key out of quota rests this long before it is tried again. */
+const QUOTA_COOLDOWN_MS = 10 * 60_000;
+
+export interface AttemptOutcome {
+  ok: boolean;
+  /** The client left: says nothing about the provider, only frees the slots. */
+  neutral?: boolean;
+  failure?: FailureClass;
+  firstByteMs?: number;
+  retryAfterMs?: number;
+  message?: string;
+}
+
+class AssociationHealth {
+  readonly breaker: CircuitBreaker;
+  latency: LatencyStats | undefined;
+  /** true = success, false = failure, newest last. */
+  readonly recent: boolean[] = [];
+  lastError: { message: string; at: number } | undefined;
+
+  constructor(options: BreakerOptions) {
+    this.breaker = new CircuitBreaker(options);
+  }
+}
+
+class KeyHealth {
+  readonly breaker: CircuitBreaker;
+  /** Refused credentials: skipped until the provider is edited. */
+  dead: { reason: string; at: number } | undefined;
+  coolingUntil = 0;
+  rateLimitStreak = 0;
+
+  constructor(options: BreakerOptions) {
+    this.breaker = new CircuitBreaker(options);
+  }
+}
+
+/**
+ * What the gateway has learned about each association and each provider key: breakers,
+ * dead keys, rate-limit cool-downs and latency averages. In memory, per process.
+ */
+export class HealthRegistry {
+  private readonly associations = new Map<number, AssociationHealth>();
+  private readonly keys = new Map<number, Map<string, KeyHealth>>();
+
+  constructor(private readonly breakerOptions: BreakerOptions = DEFAULT_BREAKER) {}
+
+  association(id: number): AssociationHealth {
+    let health = this.associations.get(id);
+    if (!health) this.associations.set(id, (health = new AssociationHealth(this.breakerOptions)));
+    return health;
+  }
+
+  key(providerId: number, key: string): KeyHealth {
+    let byKey = this.keys.get(providerId);
+    if (!byKey) this.keys.set(providerId, (byKey = new Map()));
+    let health = byKey.get(key);
+    if (!health) byKey.set(key, (health = new KeyHealth(this.breakerOptions)));
+    return health;
+  }
+
+  /** Whether a key may be used now (not dead, not cooling down, its breaker admits). */
+  keyUsable(providerId: number, key: string, now: number): boolean {
+    const health = this.keys.get(providerId)?.get(key);
+    if (!health) return true;
+    return !health.dead && health.coolingUntil <= now && health.breaker.canPass(now);
+  }
+
+  /** The earliest time a cooling key of this provider becomes usable again. */
+  keyReadyAt(providerId: number, key: string): number {
+    const health = this.keys.get(providerId)?.get(key);
+    if (!health || health.dead) return health?.dead ? Infinity : 0;
+    return Math.max(health.coolingUntil, health.breaker.retryAt() ?? 0);
+  }
+
+  latencyOf(associationId: number): LatencyStats | undefined {
+    return this.associations.get(associationId)?.latency;
+  }
+
+  record(associationId: number, providerId: number, key: string, outcome: AttemptOutcome, now: number): void {
+    if (outcome.neutral) return;
+    const association = this.association(associationId);
+    const keyHealth = this.key(providerId, key);
+    association.recent.push(outcome.ok);
+    if (association.recent.length > RECENT_OUTCOMES) association.recent.shift();
+    const errorSample = outcome.ok ? 0 : 1;
+    const firstByte = outcome.firstByteMs ?? association.latency?.firstByteMs ?? 0;
+    association.latency = association.latency
+      ? {
+          firstByteMs: outcome.firstByteMs === undefined ? association.latency.firstByteMs : ewma(association.latency.firstByteMs, firstByte),
+          errorRate: ewma(association.latency.errorRate, errorSample),
+        }
+      : { firstByteMs: firstByte, errorRate: errorSample };
+
+    if (outcome.ok) {
+      association.breaker.recordSuccess();
+      keyHealth.breaker.recordSuccess();
+      keyHealth.rateLimitStreak = 0;
+      return;
+    }
+    association.lastError = { message: outcome.message ?? outcome.failure ?? "failed", at: now };
+    switch (outcome.failure) {
+      case "credential":
+        keyHealth.dead = { reason: outcome.message ?? "credentials refused", at: now };
+        return;
+      case "rate_limit": {
+        keyHealth.rateLimitStreak++;
+        const backoff = Math.min(RATE_LIMIT_BACKOFF_MS * 2 ** (keyHealth.rateLimitStreak - 1), RATE_LIMIT_BACKOFF_MAX_MS);
+        keyHealth.coolingUntil = now + (outcome.retryAfterMs ?? backoff);
+        return;
+      }
+      case "quota":
+        keyHealth.coolingUntil = now + (outcome.retryAfterMs ?? QUOTA_COOLDOWN_MS);
+        return;
+      case "bad_request":
+      case "content":
+        // The request was at fault, not the provider.
+        return;
+      default:
+        association.breaker.recordFailure(now);
+        keyHealth.breaker.recordFailure(now);
+    }
+  }
+
+  /** Forget what was learned about a provider's keys (it was edited: keys may be new). */
+  resetProvider(providerId: number): void {
+    this.keys.delete(providerId);
+  }
+
+  /** Breaker state, recent outcomes and latency of an association, for the admin API. */
+  associationSnapshot(id: number) {
+    const health = this.associations.get(id);
+    return {
+      breaker: health?.breaker.snapshot() ?? { state: "closed", consecutiveFailures: 0, retryAt: null },
+      recent: health?.recent.slice() ?? [],
+      firstByteMs: health?.latency ? Math.round(health.latency.firstByteMs) : null,
+      errorRate: health?.latency ? Number(health.latency.errorRate.toFixed(3)) : null,
+      lastError: health?.lastError ?? null,
+    };
+  }
+
+  /** Each key of a provider, masked, with its state. */
+  keySnapshots(providerId: number, keys: readonly string[], now: number) {
+    return keys.map((key) => {
+      const health = this.keys.get(providerId)?.get(key);
+      const state = !health ? "ok" : health.dead ? "dead" : health.coolingUntil > now ? "cooling" : health.breaker.canPass(now) ? "ok" : "open";
+      return {
+        key: maskKey(key),
+        state,
+        deadReason: health?.dead?.reason ?? null,
+        coolingUntil: health && health.coolingUntil > now ? health.coolingUntil : null,
+        breaker: health?.breaker.snapshot() ?? { state: "closed", consecutiveFailures: 0, retryAt: null },
+      };
+    });
+  }
+}
+
+function ewma(previous: number, sample: number): number {
+  return previous + EWMA_ALPHA * (sample - previous);
+}

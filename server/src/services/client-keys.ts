@@ -1,0 +1,241 @@
+import { createHash, randomBytes } from "node:crypto";
+import { eq, sql } from "drizzle-orm";
+import { globToRegExp, isGlob } from "../balancer/model-matcher.ts";
+import type { AppDatabase } from "../db/client.ts";
+import type { LogWriter } from "../db/log-writer.ts";
+import { authKeys, type AuthKey, type NewRequestLog } from "../db/schema.ts";
+import { maskKey, tokensEqual } from "./auth.ts";
+
+/** Every client key starts with this, so it is recognisable in configs and secret scanners. */
+export const CLIENT_KEY_PREFIX = "sk-llmio-";
+
+/** Who made a proxied call: the holder of the admin TOKEN, or of a client key. */
+export type Principal = { kind: "admin" } | { kind: "client"; key: AuthKey };
+
+/** A real client key that may not be used now. */
+export interface KeyRejection {
+  rejected: "disabled" | "expired";
+  key: AuthKey;
+}
+
+/** Settings of a new client key; omitted ones mean no restriction (and enabled). */
+export interface ClientKeyInput {
+  name: string;
+  /** Public model names or globs (`claude-*`); null means every model. */
+  allowedModels?: string[] | null;
+  /** Epoch milliseconds; null means never. */
+  expiresAt?: number | null;
+  /** Lifetime quotas; null means unlimited. */
+  requestQuota?: number | null;
+  tokenQuota?: number | null;
+  enabled?: boolean;
+}
+
+/** Changes to a client key: omitted fields stay, `resetUsage` zeroes the usage counters. */
+export interface ClientKeyChanges extends Partial<ClientKeyInput> {
+  resetUsage?: boolean;
+}
+
+export interface ClientKeysDeps {
+  db: AppDatabase;
+  logWriter: Pick<LogWriter, "onWritten">;
+  config: { token: string };
+}
+
+/**
+ * Client API keys: issuing, authenticating, model permissions, quotas and usage.
+ *
+ * Only a SHA-256 hash of each key is stored. A key carries 192 random bits, so a fast unsalted
+ * hash is enough (nothing to brute-force), and looking the hash up in a `Map` takes the same
+ * time whatever the secret is, so the lookup leaks nothing an attacker could use.
+ * Keys are held in memory, loaded on first use and reloaded after every admin write; usage
+ * from the request log is added to both the database and the memory copy, so quotas apply
+ * as soon as a request's log row is written (a few in-flight requests may overshoot a quota).
+ */
+export class ClientKeys {
+  private byHash: Map<string, AuthKey> | undefined;
+  private byId: Map<number, AuthKey> | undefined;
+
+  constructor(private readonly deps: ClientKeysDeps) {
+    deps.logWriter.onWritten((rows) => {
+      // Never throw into the log writer: it would take the batch for unwritten and write it again.
+      try {
+        this.recordUsage(rows);
+      } catch (error) {
+        console.error("llmio: recording client key usage failed:", (error as Error).message);
+      }
+    });
+  }
+
+  /**
+   * Who presents this key: the admin TOKEN (compared in constant time), an active client key,
+   * a `KeyRejection` for a disabled or expired client key, or undefined for an unknown key.
+   */
+  authenticate(presentedKey: string, now = Date.now()): Principal | KeyRejection | undefined {
+    if (tokensEqual(presentedKey, this.deps.config.token)) return { kind: "admin" };
+    const key = this.load().byHash.get(hashKey(presentedKey));
+    if (!key) return undefined;
+    if (!key.enabled) return { rejected: "disabled", key };
+    if (key.expiresAt !== null && key.expiresAt <= now) return { rejected: "expired", key };
+    return { kind: "client", key };
+  }
+
+  /**
+   * Whether the principal may use a public model name. `allowedModels` entries are exact
+   * names or globs (`*` any run of characters, `?` one character); null allows every model.
+   */
+  checkModel(principal: Principal, publicModelName: string): boolean {
+    if (principal.kind === "admin" || principal.key.allowedModels === null) return true;
+    return modelMatcher(principal.key)(publicModelName);
+  }
+
+  /** The models (anything with a public `name`) the principal may use, for the model lists. */
+  permittedModels<Item extends { name: string }>(principal: Principal, models: Item[]): Item[] {
+    return models.filter((model) => this.checkModel(principal, model.name));
+  }
+
+  /** Why the principal may make no more calls (a used-up quota), or undefined when it may. */
+  checkQuota(principal: Principal): string | undefined {
+    if (principal.kind === "admin") return undefined;
+    const { requestQuota, requestsUsed, tokenQuota, tokensUsed } = principal.key;
+    if (requestQuota !== null && requestsUsed >= requestQuota) {
+      return `This API key's request quota is used up (${requestsUsed} of ${requestQuota} requests)`;
+    }
+    if (tokenQuota !== null && tokensUsed >= tokenQuota) {
+      return `This API key's token quota is used up (${tokensUsed} of ${tokenQuota} tokens)`;
+    }
+    return undefined;
+  }
+
+  /** Every key, oldest first. */
+  list(): AuthKey[] {
+    return this.deps.db.select().from(authKeys).orderBy(authKeys.id).all();
+  }
+
+  get(id: number): AuthKey | undefined {
+    return this.deps.db.select().from(authKeys).where(eq(authKeys.id, id)).get();
+  }
+
+  /** Issues a new key. The full key is in the answer and nowhere else: only its hash is stored. */
+  create(input: ClientKeyInput, now = Date.now()): { key: string; row: AuthKey } {
+    const key = generateKey();
+    const row = this.deps.db
+      .insert(authKeys)
+      .values({ ...settings(input), name: input.name, keyHash: hashKey(key), keyHint: maskKey(key), createdAt: now, updatedAt: now })
+      .returning()
+      .get();
+    this.invalidate();
+    return { key, row };
+  }
+
+  /** Applies the changes; undefined when there is no such key. */
+  update(id: number, changes: ClientKeyChanges, now = Date.now()): AuthKey | undefined {
+    const reset = changes.resetUsage ? { requestsUsed: 0, tokensUsed: 0 } : {};
+    const row = this.deps.db
+      .update(authKeys)
+      .set({ ...settings(changes), ...reset, name: changes.name, updatedAt: now })
+      .where(eq(authKeys.id, id))
+      .returning()
+      .get();
+    this.invalidate();
+    return row;
+  }
+
+  /** Deletes a key; false when there is no such key. Its request logs keep its id. */
+  remove(id: number): boolean {
+    const deleted = this.deps.db.delete(authKeys).where(eq(authKeys.id, id)).returning({ id: authKeys.id }).get();
+    this.invalidate();
+    return deleted !== undefined;
+  }
+
+  /** Forgets the memory copy; the next authentication reloads it. */
+  invalidate(): void {
+    this.byHash = undefined;
+    this.byId = undefined;
+  }
+
+  /**
+   * Adds a batch of written request-log rows to the usage of their keys, in one UPDATE per key.
+   * A request counts once, when it succeeded: its attempts share a trace id and only the
+   * attempt that served it is a success row. Tokens are summed over every attempt (a stream
+   * cut after output started still consumed them). Token counting (`count_tokens`) is free.
+   */
+  private recordUsage(rows: NewRequestLog[]): void {
+    const usageById = new Map<number, { traces: Set<string>; tokens: number; lastUsedAt: number }>();
+    for (const row of rows) {
+      if (row.authKeyId === null || row.authKeyId === undefined || row.endpoint === "count_tokens") continue;
+      let usage = usageById.get(row.authKeyId);
+      if (!usage) usageById.set(row.authKeyId, (usage = { traces: new Set(), tokens: 0, lastUsedAt: 0 }));
+      if (row.status === "success") usage.traces.add(row.traceId);
+      usage.tokens += row.totalTokens ?? 0;
+      usage.lastUsedAt = Math.max(usage.lastUsedAt, row.createdAt);
+    }
+    if (usageById.size === 0) return;
+    this.deps.db.transaction((transaction) => {
+      for (const [id, usage] of usageById) {
+        transaction
+          .update(authKeys)
+          .set({
+            requestsUsed: sql`${authKeys.requestsUsed} + ${usage.traces.size}`,
+            tokensUsed: sql`${authKeys.tokensUsed} + ${usage.tokens}`,
+            lastUsedAt: sql`max(coalesce(${authKeys.lastUsedAt}, 0), ${usage.lastUsedAt})`,
+          })
+          .where(eq(authKeys.id, id))
+          .run();
+      }
+    });
+    for (const [id, usage] of usageById) {
+      const key = this.byId?.get(id);
+      if (!key) continue;
+      key.requestsUsed += usage.traces.size;
+      key.tokensUsed += usage.tokens;
+      key.lastUsedAt = Math.max(key.lastUsedAt ?? 0, usage.lastUsedAt);
+    }
+  }
+
+  private load(): { byHash: Map<string, AuthKey>; byId: Map<number, AuthKey> } {
+    if (!this.byHash || !this.byId) {
+      const rows = this.list();
+      this.byHash = new Map(rows.map((row) => [row.keyHash, row]));
+      this.byId = new Map(rows.map((row) => [row.id, row]));
+    }
+    return { byHash: this.byHash, byId: this.byId };
+  }
+}
+
+/** A new key: the prefix and 32 base64url characters (24 random bytes). */
+export function generateKey(): string {
+  return CLIENT_KEY_PREFIX + randomBytes(24).toString("base64url");
+}
+
+/** How a key is stored: the SHA-256 hex digest of the whole key. */
+export function hashKey(key: string): string {
+  return createHash("sha256").update(key).digest("hex");
+}
+
+// Compiled once per loaded key; the memory copy is replaced on every write, so entries never go stale.
+const matchers = new WeakMap<AuthKey, (name: string) => boolean>();
+
+/** Exact names by lookup, globs (`*`, `?`, as in model aliases) by regular expression. */
+function modelMatcher(key: AuthKey): (name: string) => boolean {
+  let matcher = matchers.get(key);
+  if (!matcher) {
+    const patterns = key.allowedModels ?? [];
+    const exact = new Set(patterns.filter((pattern) => !isGlob(pattern)));
+    const globs = patterns.filter(isGlob).map(globToRegExp);
+    matcher = (name) => exact.has(name) || globs.some((glob) => glob.test(name));
+    matchers.set(key, matcher);
+  }
+  return matcher;
+}
+
+// Picks the columns by name, so a caller's extra properties never reach the database.
+function settings(input: Partial<ClientKeyInput>) {
+  return {
+    allowedModels: input.allowedModels,
+    expiresAt: input.expiresAt,
+    requestQuota: input.requestQuota,
+    tokenQuota: input.tokenQuota,
+    enabled: input.enabled,
+  };
+}

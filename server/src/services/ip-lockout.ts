@@ -1,0 +1,103 @@
+import { createHash } from "node:crypto";
+
+/** Thresholds of an `IpLockout`; every field has a default. */
+export interface IpLockoutOptions {
+  /** Failed authentications within `windowMs` that lock an IP out (default 10). */
+  maxFailures?: number;
+  /** How far back failures count (default 5 minutes). */
+  windowMs?: number;
+  /** How long a locked-out IP is refused (default 15 minutes). */
+  lockoutMs?: number;
+  /** Most IPs remembered at once; beyond it the one that failed longest ago is forgotten (default 10,000). */
+  maxTracked?: number;
+}
+
+interface Failure {
+  time: number;
+  /** A short hash of the key that failed, when known. */
+  credential?: string;
+}
+
+interface IpRecord {
+  /** The recent failures, oldest first; never more than `maxFailures`. */
+  failures: Failure[];
+  lockedUntil?: number;
+}
+
+/**
+ * Locks an IP out after repeated failed authentications, so keys cannot be guessed at speed.
+ * Retrying one and the same wrong key counts once per window: that is a misconfigured client
+ * (an old key in a polling extension), not a guess, and should not lock its whole host out.
+ * Loopback and private addresses are not exempt: a gateway behind a local reverse proxy sees
+ * every client as 127.0.0.1, and exempting it would switch the protection off there.
+ * Memory is bounded: records are kept in the order of their last failure (a `Map` keeps
+ * insertion order), stale ones are dropped from the front, and at most `maxTracked` are kept.
+ */
+export class IpLockout {
+  private readonly records = new Map<string, IpRecord>();
+  private readonly maxFailures: number;
+  private readonly windowMs: number;
+  private readonly lockoutMs: number;
+  private readonly maxTracked: number;
+
+  constructor(options: IpLockoutOptions = {}) {
+    this.maxFailures = options.maxFailures ?? 10;
+    this.windowMs = options.windowMs ?? 5 * 60_000;
+    this.lockoutMs = options.lockoutMs ?? 15 * 60_000;
+    this.maxTracked = options.maxTracked ?? 10_000;
+  }
+
+  /** Seconds until a locked-out IP may try again (at least 1), or undefined when it is not locked out. */
+  retryAfterSeconds(ip: string, now = Date.now()): number | undefined {
+    const record = this.records.get(ip);
+    if (record?.lockedUntil === undefined) return undefined;
+    if (record.lockedUntil <= now) {
+      // The lockout is over: the IP starts again with a clean slate.
+      this.records.delete(ip);
+      return undefined;
+    }
+    return Math.max(1, Math.ceil((record.lockedUntil - now) / 1000));
+  }
+
+  isLocked(ip: string, now = Date.now()): boolean {
+    return this.retryAfterSeconds(ip, now) !== undefined;
+  }
+
+  /**
+   * Counts one failed authentication with the presented key (if any); returns true when the
+   * IP is now locked out. Only a hash prefix of the key is kept.
+   */
+  recordFailure(ip: string, now = Date.now(), presentedKey?: string): boolean {
+    if (this.isLocked(ip, now)) return true;
+    const record = this.records.get(ip) ?? { failures: [] };
+    const credential = presentedKey === undefined ? undefined : createHash("sha256").update(presentedKey).digest("base64url").slice(0, 12);
+    const recent = record.failures.filter(
+      (failure) => failure.time > now - this.windowMs && (credential === undefined || failure.credential !== credential),
+    );
+    recent.push({ time: now, credential });
+    // Re-inserting moves the record to the back, keeping the map ordered by last failure.
+    this.records.delete(ip);
+    if (recent.length >= this.maxFailures) this.records.set(ip, { failures: [], lockedUntil: now + this.lockoutMs });
+    else this.records.set(ip, { failures: recent });
+    this.evict(now);
+    return recent.length >= this.maxFailures;
+  }
+
+  /** A successful authentication forgets the IP's earlier failures (a lockout still runs its course). */
+  recordSuccess(ip: string, now = Date.now()): void {
+    if (!this.isLocked(ip, now)) this.records.delete(ip);
+  }
+
+  /** How many IPs are remembered (for tests and metrics). */
+  get size(): number {
+    return this.records.size;
+  }
+
+  private evict(now: number): void {
+    for (const [ip, record] of this.records) {
+      const stale = (record.lockedUntil ?? 0) <= now && (record.failures.at(-1)?.time ?? 0) <= now - this.windowMs;
+      if (!stale && this.records.size <= this.maxTracked) break;
+      this.records.delete(ip);
+    }
+  }
+}
