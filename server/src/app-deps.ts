@@ -1,4 +1,5 @@
 import { Balancer } from "./balancer/balancer.ts";
+import type { BreakerOptions } from "./balancer/circuit-breaker.ts";
 import type { ServerConfig } from "./config.ts";
 import type { AppDatabase } from "./db/client.ts";
 import { LogWriter, type LogWriterOptions } from "./db/log-writer.ts";
@@ -23,6 +24,10 @@ export interface AuthServices {
 }
 
 /** The gateway's services over an open database. */
-export function createDeps(config: AppDeps["config"], db: AppDatabase, logWriterOptions?: LogWriterOptions): AppDeps {
-  return { config, db, logWriter: new LogWriter(db, logWriterOptions), catalog: new Catalog(db), balancer: new Balancer() };
+export function createDeps(
+  config: AppDeps["config"],
+  db: AppDatabase,
+  options: { logWriter?: LogWriterOptions; breaker?: BreakerOptions } = {},
+): AppDeps {
+  return { config, db, logWriter: new LogWriter(db, options.logWriter), catalog: new Catalog(db), balancer: new Balancer({ breaker: options.breaker }) };
 }

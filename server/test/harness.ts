@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createApp } from "../src/app.ts";
 import { openDatabase, type AppDatabase } from "../src/db/client.ts";
-import { createDeps, type AppDeps } from "../src/app-deps.ts";
+import { createDeps, type AppDeps, type AuthServices } from "../src/app-deps.ts";
+import type { BreakerOptions } from "../src/balancer/circuit-breaker.ts";
 import { LogWriter } from "../src/db/log-writer.ts";
 
 export const TEST_TOKEN = "test-token-0123456789";
@@ -19,12 +20,12 @@ export interface TestGateway {
 }
 
 /** A real gateway on a free loopback port, with its own database in a temp folder. */
-export function startTestGateway(): TestGateway {
+export function startTestGateway(options: { breaker?: BreakerOptions; auth?: AuthServices } = {}): TestGateway {
   const folder = mkdtempSync(join(tmpdir(), "llmio-test-"));
   const db = openDatabase(join(folder, "llmio.db"));
-  const deps = createDeps({ token: TEST_TOKEN }, db, { flushIntervalMs: 10 });
+  const deps = createDeps({ token: TEST_TOKEN }, db, { logWriter: { flushIntervalMs: 10 }, breaker: options.breaker });
   const { logWriter } = deps;
-  const app = createApp(deps);
+  const app = createApp(deps, options.auth);
   app.listen({ port: 0, hostname: "127.0.0.1", idleTimeout: 255 });
   const url = `http://127.0.0.1:${app.server!.port}`;
   return {

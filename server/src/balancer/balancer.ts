@@ -1,6 +1,7 @@
 import { GatewayError } from "../core/errors.ts";
 import type { RequestPeek } from "../core/wire-protocol.ts";
 import type { ModelRoute, RouteCandidate } from "../services/catalog.ts";
+import type { BreakerOptions } from "./circuit-breaker.ts";
 import { HealthRegistry, type AttemptOutcome } from "./health.ts";
 import { KeyRotation } from "./key-rotation.ts";
 import { RateLimit } from "./rate-limit.ts";
@@ -43,13 +44,17 @@ export interface Refusal {
  * (requests/tokens per minute, concurrency) admit them, with a bounded wait when all are busy.
  */
 export class Balancer {
-  readonly health = new HealthRegistry();
+  readonly health: HealthRegistry;
   readonly sticky = new StickySessions();
   readonly queue = new WaitQueue();
   private readonly keyRotation = new KeyRotation();
   private readonly providerLimits = new Map<number, RateLimit>();
   private readonly keyLimits = new Map<number, Map<string, RateLimit>>();
   private readonly turns = new Map<number, number>();
+
+  constructor(options: { breaker?: BreakerOptions } = {}) {
+    this.health = new HealthRegistry(options.breaker);
+  }
 
   /** The candidates for one request, best first. */
   plan(request: PlanRequest): RouteCandidate[] | GatewayError {

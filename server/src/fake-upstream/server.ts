@@ -31,6 +31,9 @@ export interface FakeUpstream {
   readonly port: number;
   /** Requests received so far (all paths, including rejected ones). */
   readonly requests: number;
+  /** The most requests handled at once (until each handler had its response) since the last reset. */
+  readonly peakConcurrency: number;
+  resetPeakConcurrency(): void;
   /** The most recently received request. */
   readonly lastRequest: RecordedRequest | undefined;
   /** Stops listening and drops open connections (hung requests included). */
@@ -43,6 +46,8 @@ type Handler = (request: Request) => Response | Promise<Response>;
 export function startFakeUpstream(options: FakeUpstreamOptions = {}): FakeUpstream {
   const hostname = options.hostname ?? "127.0.0.1";
   let requests = 0;
+  let inFlight = 0;
+  let peakConcurrency = 0;
   // Headers stay a Headers object until a test reads them: no per-request copy.
   let last: { path: string; headers: Headers; body: unknown } | undefined;
 
@@ -62,7 +67,16 @@ export function startFakeUpstream(options: FakeUpstreamOptions = {}): FakeUpstre
   const routes: Record<string, Partial<Record<FakeRoute["method"], Handler>>> = {};
   for (const route of ROUTES) {
     for (const path of route.paths) {
-      (routes[path] ??= {})[route.method] = (request) => route.handle(request, begin(request, path));
+      (routes[path] ??= {})[route.method] = async (request) => {
+        // Counted until the handler has its response (for non-stream answers: the whole answer).
+        inFlight++;
+        peakConcurrency = Math.max(peakConcurrency, inFlight);
+        try {
+          return await route.handle(request, begin(request, path));
+        } finally {
+          inFlight--;
+        }
+      };
     }
   }
 
@@ -91,6 +105,12 @@ export function startFakeUpstream(options: FakeUpstreamOptions = {}): FakeUpstre
     port,
     get requests() {
       return requests;
+    },
+    get peakConcurrency() {
+      return peakConcurrency;
+    },
+    resetPeakConcurrency() {
+      peakConcurrency = inFlight;
     },
     get lastRequest() {
       if (last === undefined) return undefined;

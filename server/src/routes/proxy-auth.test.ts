@@ -11,7 +11,7 @@ const TOKEN = "proxy-auth-test-token";
 /** A gateway listening on 127.0.0.1, so the lockout sees a real (loopback) client address. */
 function startGateway(lockoutOptions: IpLockoutOptions = {}) {
   const db = openDatabase(":memory:");
-  const deps: AppDeps = createDeps({ token: TOKEN }, db, { flushIntervalMs: 5 });
+  const deps: AppDeps = createDeps({ token: TOKEN }, db, { logWriter: { flushIntervalMs: 5 } });
   const auth = { clientKeys: new ClientKeys(deps), lockout: new IpLockout(lockoutOptions) };
   const app = createApp(deps, auth);
   app.listen({ port: 0, hostname: "127.0.0.1" });
