@@ -18,6 +18,8 @@
  *   token-delay=MS       stream: wait MS between consecutive stream frames
  *   cut-after=N          stream: drop the connection after N content chunks (no finish
  *                        chunk, no [DONE]); non-stream: send half the body, then drop
+ *   stall-after=N        stream: after N content chunks go silent, connection held open
+ *                        (released when the client aborts or the server stops)
  *   words=N              answer with exactly N deterministic words (see text.ts)
  *   error-frame          stream: HTTP 200, one error data frame, then a normal end
  *   tool                 answer with a tool call (when the request has tools)
@@ -38,6 +40,7 @@ export interface Faults {
   firstByteDelayMs?: number;
   tokenDelayMs?: number;
   cutAfter?: number;
+  stallAfter?: number;
   words?: number;
   errorFrame?: boolean;
   tool?: boolean;
@@ -51,7 +54,7 @@ const NO_FAULTS: Readonly<Faults> = Object.freeze({});
 const MAX_INT_VALUE = 10_000_000;
 const MAX_WORDS = 100_000;
 
-type NumericKey = "status" | "retryAfter" | "firstByteDelayMs" | "tokenDelayMs" | "cutAfter" | "words";
+type NumericKey = "status" | "retryAfter" | "firstByteDelayMs" | "tokenDelayMs" | "cutAfter" | "stallAfter" | "words";
 type FlagKey = "hang" | "errorFrame" | "tool" | "reasoning";
 
 const NUMERIC: Record<string, NumericKey> = {
@@ -60,6 +63,7 @@ const NUMERIC: Record<string, NumericKey> = {
   "first-byte-delay": "firstByteDelayMs",
   "token-delay": "tokenDelayMs",
   "cut-after": "cutAfter",
+  "stall-after": "stallAfter",
   words: "words",
 };
 const FLAGS: Record<string, FlagKey> = { hang: "hang", "error-frame": "errorFrame", tool: "tool", reasoning: "reasoning" };
@@ -177,9 +181,15 @@ export function pacedStream(plan: StreamPlan, faults: Readonly<Faults>, signal: 
   const cutAt = faults.cutAfter === undefined ? -1 : plan.firstContent + Math.min(faults.cutAfter, plan.contentCount);
   const end = cutAt < 0 ? frames.length : cutAt;
   const delay = faults.tokenDelayMs ?? 0;
+  const stallAt = faults.stallAfter === undefined ? -1 : plan.firstContent + Math.min(faults.stallAfter, plan.contentCount);
   let next = 0;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
+      if (next === stallAt) {
+        // Silent from here on: the pull never returns until the client gives up.
+        await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
+        return;
+      }
       if (next >= end) {
         // Cut only once the queue has drained (pull runs again only then): erroring a stream
         // discards chunks still queued, and the client must see everything before the cut.
@@ -191,7 +201,7 @@ export function pacedStream(plan: StreamPlan, faults: Readonly<Faults>, signal: 
         if (signal.aborted) return;
       }
       // Without a delay there is nothing to wait for: emit everything due in one go.
-      const stop = delay > 0 ? next + 1 : end;
+      const stop = delay > 0 ? next + 1 : stallAt > next ? stallAt : end;
       while (next < stop) controller.enqueue(encoder.encode(frames[next++]));
       if (next >= end && cutAt < 0) controller.close();
     },
