@@ -121,6 +121,45 @@ describe("streams", () => {
   });
 });
 
+describe("matching and matchers", () => {
+  test("aliases and globs route changing client model names, most specific pattern first", async () => {
+    const baseUrl = `${upstream.url}/v1`;
+    const broad = await configureModel(gateway, "any-claude", [{ name: "broad", baseUrl, providerModel: "fake-model" }]);
+    await gateway.admin("PUT", `/api/models/${broad.id}`, { aliases: ["claude-*"] });
+    const narrow = await configureModel(gateway, "sonnet", [{ name: "narrow", baseUrl, providerModel: "fake-model" }]);
+    await gateway.admin("PUT", `/api/models/${narrow.id}`, { aliases: ["claude-sonnet-*", "my-sonnet"] });
+    const served = async (model: string) => {
+      const answer = await ask(model);
+      return (await logsOf(gateway, answer.traceId))[0].providerName;
+    };
+    expect(await served("claude-sonnet-4-5-20250929")).toBe("narrow");
+    expect(await served("claude-haiku-4-5")).toBe("broad");
+    expect(await served("my-sonnet")).toBe("narrow");
+    expect((await ask("gpt-5").catch((error) => error)).status).toBe(404);
+  });
+
+  test("a 200 answer carrying the provider's error text counts as a failure", async () => {
+    const baseUrl = `${upstream.url}/v1`;
+    await configureModel(gateway, "matcher", [
+      { name: "relay-200-error", baseUrl, providerModel: "fake-model", weight: 1000 },
+      { name: "relay-fine", baseUrl, providerModel: "fake-model", weight: 1 },
+    ]);
+    const providers = await gateway.admin("GET", "/api/providers");
+    const relay = providers.find((provider: { name: string }) => provider.name === "relay-200-error");
+    // The fake echoes the prompt word by word, so the marker is one word (relays put it in their first frame).
+    await gateway.admin("PUT", `/api/providers/${relay.id}`, { errorMatch: "exhausted" });
+    for (const stream of [false, true]) {
+      const answer = await ask("matcher", "quota exhausted, contact admin", { stream });
+      const rows = await logsOf(gateway, answer.traceId);
+      expect(rows.map((row: { providerName: string; status: string }) => `${row.providerName}:${row.status}`)).toEqual([
+        "relay-200-error:error",
+        "relay-fine:success",
+      ]);
+      expect(rows[0].error).toContain("error text");
+    }
+  });
+});
+
 describe("keys", () => {
   test("a refused key is marked dead and skipped; the other key serves", async () => {
     const model = await configureModel(gateway, "two-keys", [

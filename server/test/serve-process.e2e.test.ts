@@ -88,6 +88,38 @@ describe("llmio serve as a process", () => {
     await second.process.exited;
   });
 
+  test("graceful shutdown: a stream in flight finishes and is logged; new connections are refused", async () => {
+    const dbPath = join(folder, "graceful", "llmio.db");
+    const first = await startProcess(["--db-path", dbPath], { TOKEN: "graceful-token", LLMIO_SHUTDOWN_GRACE_MS: "10000" });
+    const headers = { authorization: "Bearer graceful-token", "content-type": "application/json" };
+    const post = (path: string, body: unknown) => fetch(`${first.url}${path}`, { method: "POST", headers, body: JSON.stringify(body) }).then((response) => response.json());
+    const provider = await post("/api/providers", { name: "slow", type: "openai", baseUrl: `${upstream.url}/v1`, apiKey: "sk-x-1234" });
+    const model = await post("/api/models", { name: "slow" });
+    await post("/api/model-providers", { modelId: model.id, providerId: provider.id, providerModel: "fake-model+token-delay=60+words=12" });
+
+    const response = await fetch(`${first.url}/v1/chat/completions`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ model: "slow", stream: true, messages: [{ role: "user", content: "x" }] }),
+    });
+    const reader = response.body!.getReader();
+    let text = new TextDecoder().decode((await reader.read()).value);
+    first.process.kill("SIGTERM");
+    await Bun.sleep(100);
+    const refused = await fetch(`${first.url}/health`).then(() => "answered", () => "refused");
+    expect(refused).toBe("refused");
+    for (let next = await reader.read(); !next.done; next = await reader.read()) text += new TextDecoder().decode(next.value);
+    expect(text).toContain("data: [DONE]");
+    expect(await first.process.exited).toBe(0);
+
+    const second = await startProcess(["--db-path", dbPath], { TOKEN: "graceful-token" });
+    const logs = await fetch(`${second.url}/api/logs`, { headers }).then((result) => result.json());
+    expect(logs.items).toHaveLength(1);
+    expect(logs.items[0]).toMatchObject({ status: "success", stream: true, completionTokens: 12 });
+    second.process.kill("SIGTERM");
+    await second.process.exited;
+  });
+
   test("TOKEN from the environment is used and nothing is generated", async () => {
     const dataDir = join(folder, "env-token");
     const running = await startProcess(["--data-dir", dataDir], { TOKEN: "from-env-token" });
