@@ -15,7 +15,7 @@ export function serve(flags: ServerFlags) {
   const deps = createDeps(config, db);
   const { logWriter, catalog } = deps;
   const app = createApp(deps);
-  app.listen({ port: config.port, hostname: config.host, idleTimeout: IDLE_TIMEOUT_SECONDS });
+  app.listen({ port: config.port, hostname: config.host, idleTimeout: IDLE_TIMEOUT_SECONDS, development: false });
 
   const port = app.server!.port;
   const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;

@@ -37,6 +37,11 @@ export class CircuitBreaker {
     if (this.state === "half-open") this.probing = true;
   }
 
+  /** The admitted request ended without saying anything about the upstream: let another probe through. */
+  release(): void {
+    this.probing = false;
+  }
+
   recordSuccess(): void {
     this.failures = 0;
     this.probing = false;

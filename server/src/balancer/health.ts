@@ -90,9 +90,13 @@ export class HealthRegistry {
   }
 
   record(associationId: number, providerId: number, key: string, outcome: AttemptOutcome, now: number): void {
-    if (outcome.neutral) return;
     const association = this.association(associationId);
     const keyHealth = this.key(providerId, key);
+    // An outcome that gives no verdict on a breaker must still end its half-open probe,
+    // or the breaker would refuse every request from then on.
+    association.breaker.release();
+    keyHealth.breaker.release();
+    if (outcome.neutral) return;
     association.recent.push(outcome.ok);
     if (association.recent.length > RECENT_OUTCOMES) association.recent.shift();
     const errorSample = outcome.ok ? 0 : 1;

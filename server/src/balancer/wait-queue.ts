@@ -16,7 +16,7 @@ export class WaitQueue {
    * or false when `deadline` passes or the client leaves.
    */
   wait(deadline: number, retryInMs: number, signal?: AbortSignal): Promise<boolean> {
-    if (this.waiters.length >= this.maxLength) return Promise.resolve(false);
+    if (this.waiters.length >= this.maxLength || signal?.aborted) return Promise.resolve(false);
     return new Promise((resolve) => {
       const now = Date.now();
       const entry = { wake: () => done(true) };

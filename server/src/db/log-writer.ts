@@ -7,6 +7,9 @@ const COLUMNS = [
   "reasoning_tokens", "total_tokens", "usage_estimated", "warnings", "first_byte_ms", "duration_ms", "client_ip", "auth_key_id", "user_agent", "created_at",
 ] as const;
 
+const ROW_PLACEHOLDERS = `(${COLUMNS.map(() => "?").join(", ")})`;
+const ROWS_PER_STATEMENT = 50;
+
 export interface LogWriterOptions {
   /** How long a row may wait before its batch is written. */
   flushIntervalMs?: number;
@@ -32,12 +35,18 @@ export class LogWriter {
     this.flushIntervalMs = options.flushIntervalMs ?? 100;
     this.maxBatch = options.maxBatch ?? 500;
     // A raw prepared statement: this is the hottest write in the gateway and drizzle would rebuild the SQL per row.
+    // Rows go in groups of ROWS_PER_STATEMENT per INSERT: far fewer statement executions.
     const sqlite = db.$client;
-    const insert = sqlite.prepare(
-      `INSERT INTO request_logs (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map(() => "?").join(", ")})`,
-    );
+    const statementFor = (rows: number) =>
+      sqlite.prepare(`INSERT INTO request_logs (${COLUMNS.join(", ")}) VALUES ${Array(rows).fill(ROW_PLACEHOLDERS).join(", ")}`);
+    const insertGroup = statementFor(ROWS_PER_STATEMENT);
+    const insertOne = statementFor(1);
     this.insertBatch = sqlite.transaction((rows: NewRequestLog[]) => {
-      for (const row of rows) insert.run(...toValues(row));
+      let index = 0;
+      for (; index + ROWS_PER_STATEMENT <= rows.length; index += ROWS_PER_STATEMENT) {
+        insertGroup.run(...rows.slice(index, index + ROWS_PER_STATEMENT).flatMap(toValues));
+      }
+      for (; index < rows.length; index++) insertOne.run(...toValues(rows[index]));
     });
   }
 
