@@ -13,6 +13,7 @@ import { WaitQueue } from "./wait-queue.ts";
 export const QUEUE_MAX_WAIT_MS = 30_000;
 /** How often a waiting request re-checks limits whose windows move on by themselves. */
 const QUEUE_POLL_MS = 1_000;
+const MIN_RECHECK_MS = 10;
 
 export interface PlanRequest {
   route: ModelRoute;
@@ -150,7 +151,8 @@ export class Balancer {
       if (!waitable) {
         return { reason: "no healthy provider is available", retryAfterMs: Number.isFinite(soonest) ? soonest : undefined };
       }
-      const retryIn = Number.isFinite(soonest) ? Math.max(1, soonest) : QUEUE_POLL_MS;
+      // A floor keeps a request from spinning while a half-open probe (ready "now") is still out.
+      const retryIn = Number.isFinite(soonest) ? Math.max(MIN_RECHECK_MS, soonest) : QUEUE_POLL_MS;
       if (!(await this.queue.wait(queueDeadline, Math.min(retryIn, QUEUE_POLL_MS), signal))) {
         return {
           reason: signal?.aborted ? "client closed the request" : "every provider is at its rate or concurrency limit",

@@ -45,9 +45,17 @@ describe("classifyFailure", () => {
     for (const [status, expected] of cases) expect(classifyFailure({ status })).toBe(expected);
   });
 
+  test("a 404 means the provider lacks the model or path: another provider may have it", () => {
+    expect(classifyFailure({ status: 404, message: "The model `gpt-x` does not exist" })).toBe("server");
+  });
+
+  test("a 429 about a quota is quota, about a rate limit (not words like 'generate') is rate_limit", () => {
+    expect(classifyFailure({ status: 429, message: "You exceeded your current quota while trying to generate" })).toBe("quota");
+    expect(classifyFailure({ status: 429, message: "Rate limit reached; quota resets soon" })).toBe("rate_limit");
+  });
+
   test("other 4xx are the client's fault; refused content is content", () => {
     expect(classifyFailure({ status: 400, message: "messages: field required" })).toBe("bad_request");
-    expect(classifyFailure({ status: 404 })).toBe("bad_request");
     expect(classifyFailure({ status: 422 })).toBe("bad_request");
     expect(classifyFailure({ status: 400, message: "Request blocked by safety settings" })).toBe("content");
     expect(classifyFailure({ status: 400, message: "flagged by moderation" })).toBe("content");

@@ -32,7 +32,9 @@ export function classifyFailure(facts: FailureFacts): FailureClass {
   if (status < 400) return CONTENT_WORDS.test(message) ? "content" : "server";
   if (status === 401 || status === 403) return QUOTA_WORDS.test(message) ? "quota" : "credential";
   if (status === 402) return "quota";
-  if (status === 429) return QUOTA_WORDS.test(message) && !/rate/i.test(message) ? "quota" : "rate_limit";
+  if (status === 429) return QUOTA_WORDS.test(message) && !/\brate\b|rate[ _-]?limit/i.test(message) ? "quota" : "rate_limit";
+  // The provider lacks the model or the path: its configuration, not the request, is wrong.
+  if (status === 404) return "server";
   if (status === 408 || status === 504) return "timeout";
   if (status === 503 || status === 529) return "overloaded";
   if (status >= 500) return "server";
