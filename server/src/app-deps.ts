@@ -3,7 +3,10 @@ import type { BreakerOptions } from "./balancer/circuit-breaker.ts";
 import type { ServerConfig } from "./config.ts";
 import type { AppDatabase } from "./db/client.ts";
 import { LogWriter, type LogWriterOptions } from "./db/log-writer.ts";
+import { BodyCapture } from "./services/body-capture.ts";
 import { Catalog } from "./services/catalog.ts";
+import { InFlightTracker } from "./services/in-flight.ts";
+import { SettingsStore } from "./services/settings.ts";
 import type { ClientKeys } from "./services/client-keys.ts";
 import type { IpLockout } from "./services/ip-lockout.ts";
 
@@ -15,6 +18,9 @@ export interface AppDeps {
   catalog: Catalog;
   /** Routing state (health, limits, sticky sessions); shared by the proxy and the admin API. */
   balancer: Balancer;
+  settings: SettingsStore;
+  inFlight: InFlightTracker;
+  bodyCapture: BodyCapture;
 }
 
 /** Who may call: client API keys (and the admin token) and the failed-login lockout. */
@@ -29,5 +35,15 @@ export function createDeps(
   db: AppDatabase,
   options: { logWriter?: LogWriterOptions; breaker?: BreakerOptions } = {},
 ): AppDeps {
-  return { config, db, logWriter: new LogWriter(db, options.logWriter), catalog: new Catalog(db), balancer: new Balancer({ breaker: options.breaker }) };
+  const settings = new SettingsStore(db);
+  return {
+    config,
+    db,
+    logWriter: new LogWriter(db, options.logWriter),
+    catalog: new Catalog(db),
+    balancer: new Balancer({ breaker: options.breaker }),
+    settings,
+    inFlight: new InFlightTracker(),
+    bodyCapture: new BodyCapture(db, settings),
+  };
 }

@@ -16,7 +16,7 @@ import { VERSION } from "./version.ts";
  * `auth` is shared by the proxy and the admin API; tests pass one with small lockout thresholds.
  */
 export function createApp(deps: AppDeps, auth: AuthServices = { clientKeys: new ClientKeys(deps), lockout: new IpLockout() }) {
-  const relays = createRelays({ catalog: deps.catalog, logWriter: deps.logWriter, balancer: deps.balancer });
+  const relays = createRelays(deps);
   return new Elysia()
     .use(cors)
     .use(

@@ -17,6 +17,7 @@ function makeModel(overrides: Partial<Model> = {}): Model {
     streamIdleTimeoutMs: 120_000,
     stickySeconds: 120,
     pinnedProviderId: null,
+    sortOrder: 0,
     createdAt: 0,
     updatedAt: 0,
     ...overrides,

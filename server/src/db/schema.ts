@@ -55,6 +55,8 @@ export const models = sqliteTable("models", {
   stickySeconds: integer("sticky_seconds").notNull().default(120),
   /** All traffic goes to this provider while set (the browser extension's pin). */
   pinnedProviderId: integer("pinned_provider_id"),
+  /** Position in the admin UI's list (drag to reorder). */
+  sortOrder: integer("sort_order").notNull().default(0),
   createdAt: integer("created_at", { mode: "number" }).notNull().default(now),
   updatedAt: integer("updated_at", { mode: "number" }).notNull().default(now),
 });
@@ -156,6 +158,25 @@ export const authKeys = sqliteTable("auth_keys", {
 });
 
 export type AuthKey = typeof authKeys.$inferSelect;
+
+/** Gateway settings changed from the admin UI, one JSON value per key (see services/settings.ts). */
+export const settings = sqliteTable("settings", {
+  key: text("key").primaryKey(),
+  value: text("value", { mode: "json" }).notNull(),
+  updatedAt: integer("updated_at", { mode: "number" }).notNull().default(now),
+});
+
+/** Request and response bodies of a trace, kept only while body capture is on (truncated). */
+export const requestBodies = sqliteTable(
+  "request_bodies",
+  {
+    traceId: text("trace_id").primaryKey(),
+    requestBody: text("request_body"),
+    responseBody: text("response_body"),
+    createdAt: integer("created_at", { mode: "number" }).notNull(),
+  },
+  (table) => [index("request_bodies_created_idx").on(table.createdAt)],
+);
 export type Provider = typeof providers.$inferSelect;
 export type Model = typeof models.$inferSelect;
 export type ModelProvider = typeof modelProviders.$inferSelect;

@@ -6,7 +6,9 @@ import type { LogWriter } from "../db/log-writer.ts";
 import type { NewRequestLog } from "../db/schema.ts";
 import type { Balancer } from "../balancer/balancer.ts";
 import { wireProtocols } from "../protocols/index.ts";
+import type { BodyCapture } from "../services/body-capture.ts";
 import type { Catalog, RouteCandidate } from "../services/catalog.ts";
+import type { InFlightTracker } from "../services/in-flight.ts";
 import { estimateUsage } from "./estimate-usage.ts";
 import { CLIENT_CLOSED, exhaustedError, failover, type AttemptLogger } from "./failover.ts";
 import { forwardRequestHeaders, forwardResponseHeaders } from "./forward-headers.ts";
@@ -21,6 +23,8 @@ export interface RelayDeps {
   catalog: Catalog;
   logWriter: LogWriter;
   balancer: Balancer;
+  inFlight: InFlightTracker;
+  bodyCapture: BodyCapture;
 }
 
 /** One client request as the HTTP layer hands it over. */
@@ -72,6 +76,13 @@ export function createRelay(deps: RelayDeps) {
     if (planned instanceof Response) return planned;
     const { trace, route, plan, candidates } = planned;
     const traceId = trace.traceId;
+    deps.inFlight.start({ ...trace, model: trace.model, stream: peek.stream, startedAt: Date.now(), clientIp: trace.clientIp ?? undefined, userAgent: trace.userAgent ?? undefined });
+    // Captured only while body capture is on: the client's request, and the answer as it went out.
+    const capture = deps.bodyCapture.enabled ? { response: "" } : undefined;
+    const done = (responseBody?: string) => {
+      deps.inFlight.end(traceId);
+      if (capture) deps.bodyCapture.save(traceId, JSON.stringify(request.body), responseBody ?? capture.response);
+    };
 
     const clientHeaders = forwardRequestHeaders(request.headers);
     const warningsByAttempt = new Map<RouteCandidate, string[]>();
@@ -85,6 +96,7 @@ export function createRelay(deps: RelayDeps) {
       clientSignal: request.signal,
       trace,
       prepare(candidate, apiKey) {
+        deps.inFlight.attempt(traceId, candidate.providerName);
         const upstream = wireProtocols[candidate.wire];
         const target: UpstreamTarget = { baseUrl: candidate.baseUrl, apiKey, model: candidate.providerModel, stream: peek.stream };
         const endpoint = upstream.upstreamEndpoint(target);
@@ -116,6 +128,7 @@ export function createRelay(deps: RelayDeps) {
         const logAttempt: AttemptLogger = (fields) => {
           if (fields.status === "success") deps.balancer.stick(plan, candidate.associationId);
           log({ firstByteMs, warnings, statusCode: call.response.status, ...fields });
+          done(peek.stream ? undefined : call.text);
         };
         const headers = forwardResponseHeaders(isFastPath(candidate) ? call.response.headers : new Headers(), { "x-llmio-trace-id": traceId });
 
@@ -159,8 +172,14 @@ export function createRelay(deps: RelayDeps) {
         return errorResponse(protocol, error, traceId);
       },
     });
-    if (result instanceof Response) return result;
-    return errorResponse(protocol, exhaustedError(result, traceId), traceId);
+    if (result instanceof Response) {
+      // Streams end (and call `done`) later; a refused request ends here.
+      if (!result.body || result.status >= 400) done();
+      return result;
+    }
+    const failure = errorResponse(protocol, exhaustedError(result, traceId), traceId);
+    done();
+    return failure;
 
     function passThroughStream(call: UpstreamCall, chunks: Uint8Array[], upstream: WireProtocol, log: AttemptLogger, headers: Headers, idleMs: number) {
       let usage: Usage | undefined;
@@ -178,6 +197,7 @@ export function createRelay(deps: RelayDeps) {
         chunks,
         {
           onEvent(event) {
+            if (capture) capture.response += `${event.data}\n`;
             if (upstream.isStreamEnd(event)) ended = true;
             streamError ??= upstream.streamEventError(event);
             usage = mergeUsage(usage, upstream.usageFromStreamEvent(event));
@@ -230,6 +250,7 @@ export function createRelay(deps: RelayDeps) {
             else if (event.type === "tool-input-delta") text += event.delta;
           },
           async onClose(outcome) {
+            if (capture) capture.response = text;
             const error = outcome.cancelled ? CLIENT_CLOSED : outcome.error;
             const counted = usage && usage.outputTokens + usage.inputTokens > 0 ? usage : await estimateUsage(decoded(), text);
             log({ status: error ? "error" : "success", error, durationMs: Math.round(performance.now() - started), ...usageColumns(counted) });

@@ -1,0 +1,57 @@
+import { settings as settingsTable } from "../db/schema.ts";
+import type { AppDatabase } from "../db/client.ts";
+
+/** Gateway-wide settings changed from the admin UI. */
+export interface GatewaySettings {
+  /** Request logs older than this many days are deleted by the retention job; null keeps them. */
+  logRetentionDays: number | null;
+  /** At most this many request-log rows are kept (oldest go first); null means no cap. */
+  logMaxRows: number | null;
+  /** Keep request and response bodies of each call (for the log detail drawer). */
+  bodyCapture: boolean;
+  /** Bodies are cut to this many characters. */
+  bodyCaptureMaxChars: number;
+  /** Defaults for new models. */
+  defaultTimeoutMs: number;
+  defaultMaxRetry: number;
+}
+
+export const DEFAULT_SETTINGS: GatewaySettings = {
+  logRetentionDays: 30,
+  logMaxRows: 1_000_000,
+  bodyCapture: false,
+  bodyCaptureMaxChars: 65_536,
+  defaultTimeoutMs: 60_000,
+  defaultMaxRetry: 3,
+};
+
+/** Settings kept in the `settings` table, read once and cached (the request path reads them). */
+export class SettingsStore {
+  private cached: GatewaySettings | undefined;
+
+  constructor(private readonly db: AppDatabase) {}
+
+  get(): GatewaySettings {
+    if (this.cached) return this.cached;
+    const stored: Record<string, unknown> = {};
+    for (const row of this.db.select().from(settingsTable).all()) stored[row.key] = row.value;
+    this.cached = { ...DEFAULT_SETTINGS, ...(stored as Partial<GatewaySettings>) };
+    return this.cached;
+  }
+
+  update(changes: Partial<GatewaySettings>): GatewaySettings {
+    const now = Date.now();
+    this.db.transaction((transaction) => {
+      for (const [key, value] of Object.entries(changes)) {
+        if (value === undefined || !(key in DEFAULT_SETTINGS)) continue;
+        transaction
+          .insert(settingsTable)
+          .values({ key, value, updatedAt: now })
+          .onConflictDoUpdate({ target: settingsTable.key, set: { value, updatedAt: now } })
+          .run();
+      }
+    });
+    this.cached = undefined;
+    return this.get();
+  }
+}
