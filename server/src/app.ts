@@ -9,13 +9,19 @@ import { geminiProxyRoutes } from "./routes/proxy-gemini.ts";
 import { openaiProxyRoutes } from "./routes/proxy-openai.ts";
 import { ClientKeys } from "./services/client-keys.ts";
 import { IpLockout } from "./services/ip-lockout.ts";
+import { uiRoutes } from "./routes/ui.ts";
+import type { UiAssets } from "./ui-assets.ts";
 import { VERSION } from "./version.ts";
 
 /**
  * Builds the whole HTTP app without listening, so tests can call `app.handle()`.
  * `auth` is shared by the proxy and the admin API; tests pass one with small lockout thresholds.
  */
-export function createApp(deps: AppDeps, auth: AuthServices = { clientKeys: new ClientKeys(deps), lockout: new IpLockout() }) {
+export function createApp(
+  deps: AppDeps,
+  auth: AuthServices = { clientKeys: new ClientKeys(deps), lockout: new IpLockout() },
+  uiAssets: UiAssets = {},
+) {
   const relays = createRelays(deps);
   return new Elysia()
     .use(cors)
@@ -33,7 +39,9 @@ export function createApp(deps: AppDeps, auth: AuthServices = { clientKeys: new 
     .use(openaiProxyRoutes(relays, deps.catalog, auth))
     .use(anthropicProxyRoutes(relays, deps.catalog, auth))
     .use(geminiProxyRoutes(relays, deps.catalog, auth))
-    .use(adminRoutes(deps, auth));
+    .use(adminRoutes(deps, auth))
+    // Last: its catch-all answers any other GET with the single-page app.
+    .use(uiRoutes(uiAssets));
 }
 
 export type App = ReturnType<typeof createApp>;

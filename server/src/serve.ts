@@ -2,19 +2,20 @@ import { createApp } from "./app.ts";
 import { loadServerConfig, type ServerFlags } from "./config.ts";
 import { openDatabase } from "./db/client.ts";
 import { createDeps } from "./app-deps.ts";
+import { loadUiAssets } from "./ui-assets.ts";
 import { VERSION } from "./version.ts";
 
 /** Longest idle time Bun allows; proxy routes lift it entirely per request. */
 const IDLE_TIMEOUT_SECONDS = 255;
 
 /** `llmio serve`: opens the database, starts the HTTP server, and shuts down cleanly on signals. */
-export function serve(flags: ServerFlags) {
+export async function serve(flags: ServerFlags) {
   const startedAt = performance.now();
   const config = loadServerConfig(flags);
   const db = openDatabase(config.databasePath);
   const deps = createDeps(config, db);
   const { logWriter, catalog } = deps;
-  const app = createApp(deps);
+  const app = createApp(deps, undefined, await loadUiAssets());
   app.listen({ port: config.port, hostname: config.host, idleTimeout: IDLE_TIMEOUT_SECONDS, development: false });
 
   const port = app.server!.port;

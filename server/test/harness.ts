@@ -5,6 +5,7 @@ import { createApp } from "../src/app.ts";
 import { openDatabase, type AppDatabase } from "../src/db/client.ts";
 import { createDeps, type AppDeps, type AuthServices } from "../src/app-deps.ts";
 import type { BreakerOptions } from "../src/balancer/circuit-breaker.ts";
+import { uiAssetsFromDisk } from "../src/ui-assets.ts";
 import { LogWriter } from "../src/db/log-writer.ts";
 
 export const TEST_TOKEN = "test-token-0123456789";
@@ -25,7 +26,7 @@ export function startTestGateway(options: { breaker?: BreakerOptions; auth?: Aut
   const db = openDatabase(join(folder, "llmio.db"));
   const deps = createDeps({ token: TEST_TOKEN }, db, { logWriter: { flushIntervalMs: 10 }, breaker: options.breaker });
   const { logWriter } = deps;
-  const app = createApp(deps, options.auth);
+  const app = createApp(deps, options.auth, uiAssetsFromDisk());
   app.listen({ port: 0, hostname: "127.0.0.1", idleTimeout: 255 });
   const url = `http://127.0.0.1:${app.server!.port}`;
   return {
