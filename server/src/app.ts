@@ -9,6 +9,7 @@ import { geminiProxyRoutes } from "./routes/proxy-gemini.ts";
 import { openaiProxyRoutes } from "./routes/proxy-openai.ts";
 import { ClientKeys } from "./services/client-keys.ts";
 import { IpLockout } from "./services/ip-lockout.ts";
+import { operationsRoutes } from "./routes/operations.ts";
 import { uiRoutes } from "./routes/ui.ts";
 import type { UiAssets } from "./ui-assets.ts";
 import { VERSION } from "./version.ts";
@@ -35,7 +36,7 @@ export function createApp(
         },
       }),
     )
-    .get("/health", () => ({ status: "ok" }), { detail: { summary: "Liveness", tags: ["health"] } })
+    .use(operationsRoutes(deps))
     .use(openaiProxyRoutes(relays, deps.catalog, auth))
     .use(anthropicProxyRoutes(relays, deps.catalog, auth))
     .use(geminiProxyRoutes(relays, deps.catalog, auth))

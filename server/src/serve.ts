@@ -4,6 +4,7 @@ import { openDatabase } from "./db/client.ts";
 import { createDeps } from "./app-deps.ts";
 import { loadUiAssets } from "./ui-assets.ts";
 import { VERSION } from "./version.ts";
+import { logger } from "./services/logger.ts";
 
 /** Longest idle time Bun allows; proxy routes lift it entirely per request. */
 const IDLE_TIMEOUT_SECONDS = 255;
@@ -36,12 +37,12 @@ export async function serve(flags: ServerFlags) {
     if (stopping) return;
     stopping = true;
     const server = app.server!;
-    console.log(`llmio: ${signal} received; no new connections, waiting for ${server.pendingRequests} request(s) in flight`);
+    logger.info("stopping: no new connections, waiting for requests in flight", { signal, inFlight: server.pendingRequests });
     // Stop accepting, let running requests (streams included) finish, force-close at the deadline.
     const drained = server.stop(false).then(() => true);
     const deadline = Bun.sleep(config.shutdownGraceMs).then(() => false);
     if (!(await Promise.race([drained, deadline]))) {
-      console.log(`llmio: closing ${server.pendingRequests} request(s) still running after ${config.shutdownGraceMs} ms`);
+      logger.warn("closing requests still running at the shutdown deadline", { inFlight: server.pendingRequests, graceMs: config.shutdownGraceMs });
       await server.stop(true);
       // Streams cut just now still write their log rows.
       await Bun.sleep(50);
@@ -54,7 +55,7 @@ export async function serve(flags: ServerFlags) {
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   // A crash must not lose logs that were already accepted.
   process.on("uncaughtException", (error) => {
-    console.error("llmio: uncaught exception:", error);
+    logger.error("uncaught exception", { error: error.stack ?? error.message });
     logWriter.flush();
   });
   return { app, config, db, logWriter, catalog, port };

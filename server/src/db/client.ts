@@ -22,8 +22,14 @@ export function openDatabase(path: string): AppDatabase {
   return db;
 }
 
+const migrations = embeddedMigrations() as unknown as MigrationMeta[];
+
+/** How many migrations this build carries (readiness compares it with those applied). */
+export function embeddedMigrationCount(): number {
+  return migrations.length;
+}
+
 function migrate(db: AppDatabase) {
-  const migrations = embeddedMigrations() as unknown as MigrationMeta[];
   // drizzle's bun-sqlite migrator reads files from disk; the dialect applies our embedded copy instead.
   (db as any).dialect.migrate(migrations, (db as any).session, {});
 }

@@ -1,5 +1,6 @@
 import type { AppDatabase } from "./client.ts";
 import type { NewRequestLog } from "./schema.ts";
+import { logger } from "../services/logger.ts";
 
 const COLUMNS = [
   "trace_id", "model", "provider_id", "provider_name", "provider_model", "client_protocol", "endpoint", "status",
@@ -53,7 +54,7 @@ export class LogWriter {
   /** Queues one row; returns immediately. */
   write(row: NewRequestLog): void {
     if (this.closed) {
-      console.error("llmio: a request log arrived after shutdown and was not saved:", row.traceId);
+      logger.error("a request log arrived after shutdown and was not saved", { traceId: row.traceId });
       return;
     }
     this.queue.push(row);
@@ -90,7 +91,7 @@ export class LogWriter {
     } catch (error) {
       // Keep the rows for the next try rather than dropping them (e.g. a locked database).
       this.queue = rows.concat(this.queue);
-      console.error("llmio: writing request logs failed:", (error as Error).message);
+      logger.error("writing request logs failed; will retry", { error, rows: rows.length });
       this.timer ??= setTimeout(() => this.flush(), this.flushIntervalMs * 10);
     }
   }

@@ -5,6 +5,7 @@ import type { AppDatabase } from "../db/client.ts";
 import type { LogWriter } from "../db/log-writer.ts";
 import { authKeys, type AuthKey, type NewRequestLog } from "../db/schema.ts";
 import { maskKey, tokensEqual } from "./auth.ts";
+import { logger } from "./logger.ts";
 
 /** Every client key starts with this, so it is recognisable in configs and secret scanners. */
 export const CLIENT_KEY_PREFIX = "sk-llmio-";
@@ -62,7 +63,7 @@ export class ClientKeys {
       try {
         this.recordUsage(rows);
       } catch (error) {
-        console.error("llmio: recording client key usage failed:", (error as Error).message);
+        logger.error("recording client key usage failed", { error });
       }
     });
   }

@@ -1,0 +1,88 @@
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { AppDeps } from "../app-deps.ts";
+import { classifyFailure } from "../balancer/failure-class.ts";
+import type { NewRequestLog } from "../db/schema.ts";
+
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
+const BREAKER_VALUE = { closed: 0, "half-open": 1, open: 2 } as const;
+
+/**
+ * The gateway's Prometheus metrics. Counters and histograms follow the request log (each
+ * written batch), so they cost nothing on the request path; gauges are read at scrape time.
+ */
+export function createMetrics(deps: AppDeps): Registry {
+  const registry = new Registry();
+  const attempts = new Counter({
+    name: "llmio_upstream_attempts_total",
+    help: "Upstream attempts by model, provider, status and failure class",
+    labelNames: ["model", "provider", "status", "class"],
+    registers: [registry],
+  });
+  const tokens = new Counter({
+    name: "llmio_tokens_total",
+    help: "Tokens of successful attempts by model, provider and kind",
+    labelNames: ["model", "provider", "kind"],
+    registers: [registry],
+  });
+  const firstByte = new Histogram({
+    name: "llmio_first_byte_seconds",
+    help: "Time to the first upstream byte of successful attempts",
+    labelNames: ["model", "provider"],
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: "llmio_request_duration_seconds",
+    help: "Total duration of successful attempts",
+    labelNames: ["model", "provider"],
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
+  gauge(registry, "llmio_in_flight_requests", "Client requests being served", () => deps.inFlight.size);
+  gauge(registry, "llmio_queue_depth", "Requests waiting for a free provider slot", () => deps.balancer.queue.length);
+  gauge(registry, "llmio_log_writer_backlog", "Request-log rows waiting to be written", () => deps.logWriter.pending);
+  gauge(registry, "llmio_process_resident_memory_bytes", "Resident memory of the gateway process", () => process.memoryUsage.rss());
+  new Gauge({
+    name: "llmio_breaker_state",
+    help: "Circuit breaker of each association: 0 closed, 1 half-open, 2 open",
+    labelNames: ["association", "model", "provider"],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const model of deps.catalog.modelNames()) {
+        for (const candidate of deps.catalog.route(model)?.candidates ?? []) {
+          const state = deps.balancer.health.associationSnapshot(candidate.associationId).breaker.state;
+          this.set({ association: String(candidate.associationId), model, provider: candidate.providerName }, BREAKER_VALUE[state]);
+        }
+      }
+    },
+  });
+
+  deps.logWriter.onWritten((rows: NewRequestLog[]) => {
+    for (const row of rows) {
+      const model = row.model;
+      const provider = row.providerName ?? "";
+      const failure = row.status === "success" ? "" : classifyFailure({ status: row.statusCode ?? undefined, message: row.error ?? undefined });
+      attempts.inc({ model, provider, status: row.status, class: failure });
+      if (row.status !== "success") continue;
+      tokens.inc({ model, provider, kind: "prompt" }, row.promptTokens ?? 0);
+      tokens.inc({ model, provider, kind: "completion" }, row.completionTokens ?? 0);
+      tokens.inc({ model, provider, kind: "cached" }, row.cachedTokens ?? 0);
+      tokens.inc({ model, provider, kind: "reasoning" }, row.reasoningTokens ?? 0);
+      if (row.firstByteMs !== null && row.firstByteMs !== undefined) firstByte.observe({ model, provider }, row.firstByteMs / 1000);
+      duration.observe({ model, provider }, (row.durationMs ?? 0) / 1000);
+    }
+  });
+  return registry;
+}
+
+function gauge(registry: Registry, name: string, help: string, read: () => number) {
+  new Gauge({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      this.set(read());
+    },
+  });
+}
