@@ -1,5 +1,8 @@
 #!/usr/bin/env bun
 import { defineCommand, runMain } from "citty";
+import { configCommand } from "./cli/config-command.ts";
+import { installServiceCommand } from "./cli/install-service.ts";
+import { uninstallServiceCommand } from "./cli/uninstall-service.ts";
 import { runFakeUpstreamCli } from "./fake-upstream/index.ts";
 import { serve } from "./serve.ts";
 import { VERSION } from "./version.ts";
@@ -38,7 +41,14 @@ const versionCommand = defineCommand({
 
 const main = defineCommand({
   meta: { name: "llmio", version: VERSION, description: "LLM API gateway" },
-  subCommands: { serve: serveCommand, "fake-upstream": fakeUpstreamCommand, version: versionCommand },
+  subCommands: {
+    serve: serveCommand,
+    "fake-upstream": fakeUpstreamCommand,
+    "install-service": installServiceCommand,
+    "uninstall-service": uninstallServiceCommand,
+    config: configCommand,
+    version: versionCommand,
+  },
 });
 
 // `llmio` with no subcommand (or only flags) serves, like LLMIO.

@@ -2,6 +2,7 @@ import { createApp } from "./app.ts";
 import { loadServerConfig, type ServerFlags } from "./config.ts";
 import { openDatabase } from "./db/client.ts";
 import { createDeps } from "./app-deps.ts";
+import { LogRetention } from "./services/log-retention.ts";
 import { loadUiAssets } from "./ui-assets.ts";
 import { VERSION } from "./version.ts";
 import { logger } from "./services/logger.ts";
@@ -17,6 +18,7 @@ export async function serve(flags: ServerFlags) {
   const deps = createDeps(config, db);
   const { logWriter, catalog } = deps;
   const app = createApp(deps, undefined, await loadUiAssets());
+  const retention = new LogRetention(db, deps.settings).start();
   app.listen({ port: config.port, hostname: config.host, idleTimeout: IDLE_TIMEOUT_SECONDS, development: false });
 
   const port = app.server!.port;
@@ -30,6 +32,11 @@ export async function serve(flags: ServerFlags) {
   if (config.tokenGenerated) {
     console.log(`\n  No TOKEN set: using the generated admin token kept in ${config.databasePath.replace(/[^/]+$/, "token")}`);
     console.log(`  TOKEN=${config.token}\n`);
+  }
+
+  if (!process.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
+    // Bun reads this once at start-up; without it at most 256 upstream requests run at once.
+    logger.warn("BUN_CONFIG_MAX_HTTP_REQUESTS is not set: at most 256 upstream requests run at once; start with BUN_CONFIG_MAX_HTTP_REQUESTS=65536 for thousands of concurrent streams");
   }
 
   let stopping = false;
@@ -47,6 +54,7 @@ export async function serve(flags: ServerFlags) {
       // Streams cut just now still write their log rows.
       await Bun.sleep(50);
     }
+    retention.stop();
     logWriter.close();
     db.$client.close();
     process.exit(0);

@@ -56,16 +56,31 @@ export async function failover(options: FailoverOptions): Promise<Response | Fai
   const failures: string[] = [];
   const tried = newTried();
   const classes: FailureClass[] = [];
+  const started = performance.now();
   let retryAfterSeconds: number | undefined;
 
   for (let attempt = 0; attempt < options.maxAttempts; attempt++) {
     const lease = await options.balancer.acquire(options.candidates, tried, options.deadline, options.clientSignal);
     if (!("candidate" in lease)) {
       if (lease.retryAfterMs !== undefined) retryAfterSeconds ??= Math.max(1, Math.ceil(lease.retryAfterMs / 1000));
-      return { failures, classes, retryAfterSeconds, clientAborted: options.clientSignal?.aborted === true, refusal: lease };
+      const clientAborted = options.clientSignal?.aborted === true;
+      // No attempt was made at all (every provider busy or broken, or the client left while queued):
+      // the request still gets its row, so the log accounts for every call.
+      if (attempt === 0) {
+        options.logWriter.write({
+          ...options.trace,
+          attempt: 0,
+          status: "error",
+          statusCode: clientAborted ? 499 : lease.reason.includes("limit") ? 429 : 503,
+          error: clientAborted ? CLIENT_CLOSED : lease.reason,
+          createdAt: Date.now(),
+          durationMs: Math.round(performance.now() - started),
+        });
+      }
+      return { failures, classes, retryAfterSeconds, clientAborted, refusal: lease };
     }
     const { candidate, apiKey } = lease;
-    const started = performance.now();
+    const attemptStarted = performance.now();
     let finished = false;
     const log: AttemptLogger = (fields) => {
       if (finished) return;
@@ -82,7 +97,7 @@ export async function failover(options: FailoverOptions): Promise<Response | Fai
         providerModel: candidate.providerModel,
         status: "error",
         createdAt: Date.now(),
-        durationMs: Math.round(performance.now() - started),
+        durationMs: Math.round(performance.now() - attemptStarted),
         ...fields,
       });
     };
@@ -118,7 +133,7 @@ export async function failover(options: FailoverOptions): Promise<Response | Fai
         statusCode: error.status,
         error: error.clientAborted ? CLIENT_CLOSED : error.message,
         createdAt: Date.now(),
-        durationMs: Math.round(performance.now() - started),
+        durationMs: Math.round(performance.now() - attemptStarted),
       });
       failures.push(`${candidate.providerName}: ${error.message}`);
       if (error.clientAborted) return { failures, classes, clientAborted: true };

@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import type { AppDatabase } from "../db/client.ts";
+import { watchExternalChanges } from "../db/external-changes.ts";
 import { modelProviders, models, providers, type Endpoint, type Model, type Provider } from "../db/schema.ts";
 import { wireOfProviderType, type WireName } from "../core/wire-protocol.ts";
 import { ModelMatcher } from "../balancer/model-matcher.ts";
@@ -43,7 +44,12 @@ export class Catalog {
   private matcher: ModelMatcher<ModelRoute> | undefined;
   private version = 0;
 
-  constructor(private readonly db: AppDatabase) {}
+  /** Another process (`llmio config apply`) wrote to the database. */
+  private readonly changedElsewhere: () => boolean;
+
+  constructor(private readonly db: AppDatabase) {
+    this.changedElsewhere = watchExternalChanges(db);
+  }
 
   /** Bumped on every change; lets dependants cache derived data. */
   get revision(): number {
@@ -71,6 +77,7 @@ export class Catalog {
   }
 
   private load(): Map<string, ModelRoute> {
+    if (this.routes && this.changedElsewhere()) this.invalidate();
     if (this.routes) return this.routes;
     const providerById = new Map<number, Provider>();
     for (const provider of this.db.select().from(providers).where(eq(providers.enabled, true)).all()) {

@@ -6,6 +6,7 @@ import type { LogWriter } from "../db/log-writer.ts";
 import { authKeys, type AuthKey, type NewRequestLog } from "../db/schema.ts";
 import { maskKey, tokensEqual } from "./auth.ts";
 import { logger } from "./logger.ts";
+import { watchExternalChanges } from "../db/external-changes.ts";
 
 /** Every client key starts with this, so it is recognisable in configs and secret scanners. */
 export const CLIENT_KEY_PREFIX = "sk-llmio-";
@@ -57,7 +58,11 @@ export class ClientKeys {
   private byHash: Map<string, AuthKey> | undefined;
   private byId: Map<number, AuthKey> | undefined;
 
+  /** Another process (`llmio config apply`) wrote to the database. */
+  private readonly changedElsewhere: () => boolean;
+
   constructor(private readonly deps: ClientKeysDeps) {
+    this.changedElsewhere = watchExternalChanges(deps.db);
     deps.logWriter.onWritten((rows) => {
       // Never throw into the log writer: it would take the batch for unwritten and write it again.
       try {
@@ -195,6 +200,7 @@ export class ClientKeys {
   }
 
   private load(): { byHash: Map<string, AuthKey>; byId: Map<number, AuthKey> } {
+    if (this.byHash && this.changedElsewhere()) this.invalidate();
     if (!this.byHash || !this.byId) {
       const rows = this.list();
       this.byHash = new Map(rows.map((row) => [row.keyHash, row]));
