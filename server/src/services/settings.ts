@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { settings as settingsTable } from "../db/schema.ts";
 import type { AppDatabase } from "../db/client.ts";
 
@@ -44,10 +45,11 @@ export class SettingsStore {
     this.db.transaction((transaction) => {
       for (const [key, value] of Object.entries(changes)) {
         if (value === undefined || !(key in DEFAULT_SETTINGS)) continue;
+        // Stored as JSON text: a `null` setting (no limit) must not become SQL NULL.
         transaction
           .insert(settingsTable)
-          .values({ key, value, updatedAt: now })
-          .onConflictDoUpdate({ target: settingsTable.key, set: { value, updatedAt: now } })
+          .values({ key, value: sql`${JSON.stringify(value)}`, updatedAt: now })
+          .onConflictDoUpdate({ target: settingsTable.key, set: { value: sql`${JSON.stringify(value)}`, updatedAt: now } })
           .run();
       }
     });

@@ -5,6 +5,7 @@ import { AdminError } from "../../services/admin/errors.ts";
 import { ClientKeys } from "../../services/client-keys.ts";
 import { IpLockout } from "../../services/ip-lockout.ts";
 import { authKeyRoutes } from "./auth-keys.ts";
+import { dashboardRoutes } from "./dashboard.ts";
 import { adminErrorResponse } from "./handle-error.ts";
 import { logRoutes } from "./logs.ts";
 import { metricRoutes } from "./metrics.ts";
@@ -12,6 +13,8 @@ import { modelProviderRoutes } from "./model-providers.ts";
 import { modelRoutes } from "./models.ts";
 import { providerRoutes } from "./providers.ts";
 import { healthRoutes } from "./health.ts";
+import { liveRoutes } from "./live.ts";
+import { settingRoutes } from "./settings.ts";
 import { statusRoutes } from "./status.ts";
 
 const UNAUTHORIZED = "unauthorized: missing or invalid admin token (send Authorization: Bearer <token>)";
@@ -48,5 +51,8 @@ export function adminRoutes(deps: AppDeps, auth: AuthServices = { clientKeys: ne
       .use(metricRoutes(deps))
       .use(statusRoutes(deps))
       .use(healthRoutes(deps))
+      .use(dashboardRoutes(deps))
+      .use(liveRoutes(deps))
+      .use(settingRoutes(deps))
   );
 }

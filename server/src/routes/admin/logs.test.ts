@@ -46,7 +46,7 @@ describe("/api/logs", () => {
     expect(second.json.items.map((item: { traceId: string }) => item.traceId)).toEqual([
       "bulk-4", "bulk-3", "bulk-2", "bulk-1", "bulk-0", "t3", "t2", "t1", "t1",
     ]);
-    expect((await call("GET", "/api/logs?page=9")).json).toEqual({ items: [], total: 29 });
+    expect((await call("GET", "/api/logs?page=9")).json).toEqual({ items: [], total: 29, nextCursor: null });
     expect((await call("GET", "/api/logs?pageSize=1000")).json.items).toHaveLength(29);
     expect((await call("GET", "/api/logs?pageSize=3")).json.items).toHaveLength(3);
   });
@@ -86,5 +86,100 @@ describe("/api/logs", () => {
       [1, "success"],
     ]);
     expect((await call("GET", "/api/logs/unknown/attempts")).json).toEqual([]);
+  });
+});
+
+describe("/api/logs filters, keyset paging and trace detail", () => {
+  const { call, deps } = createAdminHarness();
+  const TIME = Date.parse("2025-04-01T08:00:00Z");
+
+  beforeAll(() => {
+    // 45 rows; groups of three share a createdAt, so the keyset must break ties by id.
+    for (let index = 0; index < 45; index++) {
+      deps.logWriter.write(
+        attempt({
+          traceId: `k${index}`,
+          createdAt: TIME + Math.floor(index / 3) * 1000,
+          authKeyId: index % 2 === 0 ? 7 : null,
+          clientProtocol: index % 5 === 0 ? "anthropic" : "openai-chat",
+          endpoint: index % 9 === 0 ? "count_tokens" : "chat",
+          usageEstimated: index % 9 === 0,
+          warnings: index === 44 ? "tools dropped" : null,
+        }),
+      );
+    }
+    deps.logWriter.write(attempt({ traceId: "with-bodies", attempt: 0, status: "error", statusCode: 500, createdAt: TIME + 100_000 }));
+    deps.logWriter.write(attempt({ traceId: "with-bodies", attempt: 1, providerId: 2, createdAt: TIME + 101_000 }));
+    deps.logWriter.flush();
+    deps.bodyCapture.save("with-bodies", '{"model":"gpt","messages":[]}', '{"choices":[]}');
+  });
+
+  test("cursor pages cover every row once, in order, with total null", async () => {
+    const everything = (await call("GET", "/api/logs?pageSize=200")).json.items.map((item: { id: number }) => item.id);
+    expect(everything).toHaveLength(47);
+    const first = await call("GET", "/api/logs?pageSize=7");
+    expect(first.json.total).toBe(47);
+    const walked: number[] = first.json.items.map((item: { id: number }) => item.id);
+    let cursor: number | null = first.json.nextCursor;
+    let pages = 1;
+    while (cursor !== null) {
+      const page = await call("GET", `/api/logs?pageSize=7&cursor=${cursor}`);
+      expect(page.json.total).toBeNull();
+      walked.push(...page.json.items.map((item: { id: number }) => item.id));
+      cursor = page.json.nextCursor;
+      pages++;
+    }
+    expect(pages).toBe(7);
+    expect(walked).toEqual(everything);
+    expect(new Set(walked).size).toBe(47);
+  });
+
+  test("a full last page has no next cursor", async () => {
+    const all = (await call("GET", "/api/logs?pageSize=47")).json;
+    expect(all.items).toHaveLength(47);
+    expect(all.nextCursor).toBeNull();
+  });
+
+  test("the cursor combines with filters", async () => {
+    const keyed = await call("GET", "/api/logs?authKeyId=7&pageSize=10");
+    expect(keyed.json.total).toBe(23);
+    const rest = await call("GET", `/api/logs?authKeyId=7&pageSize=50&cursor=${keyed.json.nextCursor}`);
+    expect(rest.json.items).toHaveLength(13);
+    expect([...keyed.json.items, ...rest.json.items].every((item: { authKeyId: number }) => item.authKeyId === 7)).toBe(true);
+    const anthropic = await call("GET", "/api/logs?clientProtocol=anthropic&pageSize=50");
+    expect(anthropic.json.items.map((item: { traceId: string }) => item.traceId)).toEqual(
+      ["k40", "k35", "k30", "k25", "k20", "k15", "k10", "k5", "k0"],
+    );
+    expect((await call("GET", "/api/logs?traceId=k9")).json.items).toHaveLength(1);
+  });
+
+  test("a cursor whose row is gone continues below its id", async () => {
+    const page = await call("GET", "/api/logs?pageSize=3&cursor=4");
+    expect(page.json.items.map((item: { id: number }) => item.id)).toEqual([3, 2, 1]);
+    const deletedRow = await call("GET", "/api/logs?pageSize=3&cursor=100000");
+    expect(deletedRow.json.items[0].traceId).toBe("with-bodies");
+  });
+
+  test("items carry authKeyId, endpoint, usageEstimated and warnings", async () => {
+    const [newestBulk] = (await call("GET", "/api/logs?traceId=k44")).json.items;
+    expect(newestBulk).toMatchObject({ authKeyId: 7, endpoint: "chat", usageEstimated: false, warnings: "tools dropped" });
+    const [counted] = (await call("GET", "/api/logs?traceId=k9")).json.items;
+    expect(counted).toMatchObject({ authKeyId: null, endpoint: "count_tokens", usageEstimated: true, warnings: null });
+  });
+
+  test("trace detail: attempts in order with the captured bodies", async () => {
+    const response = await call("GET", "/api/logs/trace/with-bodies");
+    expect(response.status).toBe(200);
+    expect(response.json.attempts.map((item: { attempt: number; status: string }) => [item.attempt, item.status])).toEqual([
+      [0, "error"],
+      [1, "success"],
+    ]);
+    expect(response.json.bodies).toEqual({ requestBody: '{"model":"gpt","messages":[]}', responseBody: '{"choices":[]}' });
+    expect((await call("GET", "/api/logs/trace/k1")).json).toMatchObject({ bodies: null });
+    expect((await call("GET", "/api/logs/trace/unknown")).json).toEqual({ attempts: [], bodies: null });
+  });
+
+  test("a non-integer cursor is a 400 naming it", async () => {
+    expect(await call("GET", "/api/logs?cursor=abc")).toMatchObject({ status: 400, json: { error: expect.stringContaining("cursor") } });
   });
 });

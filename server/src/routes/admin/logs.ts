@@ -9,16 +9,23 @@ export function logRoutes(deps: AppDeps) {
   return new Elysia({ name: "admin-logs", prefix: "/logs" })
     .get("", ({ query }) => service.page(query), {
       query: t.Object({
-        page: t.Optional(t.Integer({ description: "1-based; default 1" })),
+        page: t.Optional(t.Integer({ description: "1-based; default 1; ignored with cursor" })),
         pageSize: t.Optional(t.Integer({ description: "default 20, at most 200" })),
+        cursor: t.Optional(t.Integer({ description: "nextCursor of the previous page; total is null then" })),
         model: t.Optional(t.String()),
         providerId: t.Optional(t.Integer()),
         status: t.Optional(oneOf(["success", "error"])),
         from: t.Optional(t.String({ description: "epoch ms or ISO date, inclusive" })),
         to: t.Optional(t.String({ description: "epoch ms or ISO date, inclusive" })),
         traceId: t.Optional(t.String()),
+        authKeyId: t.Optional(t.Integer()),
+        clientProtocol: t.Optional(t.String()),
       }),
-      detail: adminDoc("Page through request attempts, newest first"),
+      detail: adminDoc("Page through request attempts, newest first (page numbers, or keyset with cursor)"),
+    })
+    .get("/trace/:traceId", ({ params }) => service.trace(params.traceId), {
+      params: t.Object({ traceId: t.String() }),
+      detail: adminDoc("All attempts of one request, in attempt order, with its captured bodies"),
     })
     .get("/:traceId/attempts", ({ params }) => service.attempts(params.traceId), {
       params: t.Object({ traceId: t.String() }),

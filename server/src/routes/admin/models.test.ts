@@ -79,3 +79,42 @@ describe("/api/models", () => {
     expect((await call("DELETE", `/api/models/${id}`)).status).toBe(404);
   });
 });
+
+describe("/api/models order", () => {
+  const { call } = createAdminHarness();
+  const ids: Record<string, number> = {};
+  const names = async () => (await call("GET", "/api/models")).json.map((model: { name: string }) => model.name);
+
+  test("new models go to the end of the list", async () => {
+    for (const name of ["a", "b", "c"]) ids[name] = (await call("POST", "/api/models", { name })).json.id;
+    expect((await call("GET", "/api/models")).json.map((model: { sortOrder: number }) => model.sortOrder)).toEqual([0, 1, 2]);
+  });
+
+  test("PUT /order sets positions; models left out follow in their old order", async () => {
+    const response = await call("PUT", "/api/models/order", { ids: [ids.c, ids.a] });
+    expect(response.status).toBe(200);
+    expect(response.json.map((model: { name: string; sortOrder: number }) => [model.name, model.sortOrder])).toEqual([
+      ["c", 0],
+      ["a", 1],
+      ["b", 2],
+    ]);
+    expect(await names()).toEqual(["c", "a", "b"]);
+    ids.d = (await call("POST", "/api/models", { name: "d" })).json.id;
+    expect(await names()).toEqual(["c", "a", "b", "d"]);
+    await call("PUT", "/api/models/order", { ids: [ids.d, ids.b, ids.a, ids.c] });
+    expect(await names()).toEqual(["d", "b", "a", "c"]);
+  });
+
+  test("unknown or repeated ids are 400s naming the position", async () => {
+    expect(await call("PUT", "/api/models/order", { ids: [ids.a, 999] })).toMatchObject({
+      status: 400,
+      json: { error: "Invalid body: /ids/1 is model 999, which does not exist" },
+    });
+    expect(await call("PUT", "/api/models/order", { ids: [ids.a, ids.b, ids.a] })).toMatchObject({
+      status: 400,
+      json: { error: `Invalid body: /ids/2 repeats model ${ids.a}` },
+    });
+    expect((await call("PUT", "/api/models/order", { ids: ["x"] })).json.error).toStartWith("Invalid body: /ids/0");
+    expect(await names()).toEqual(["d", "b", "a", "c"]);
+  });
+});

@@ -1,5 +1,6 @@
 import { Elysia, t } from "elysia";
 import type { AppDeps } from "../../app-deps.ts";
+import { ModelStatsService } from "../../services/admin/model-stats.ts";
 import { ModelService, modelStrategies } from "../../services/admin/models.ts";
 import { adminDoc, idParams, oneOf } from "./shared.ts";
 
@@ -17,9 +18,17 @@ const modelBody = t.Object({
 
 /** `/api/models`: the public model names clients send. */
 export function modelRoutes(deps: AppDeps) {
-  const service = new ModelService(deps.db, deps.catalog);
+  const service = new ModelService(deps.db, deps.catalog, () => {
+    const settings = deps.settings.get();
+    return { maxRetry: settings.defaultMaxRetry, timeoutMs: settings.defaultTimeoutMs };
+  });
+  const stats = new ModelStatsService(deps.db, deps.catalog);
   return new Elysia({ name: "admin-models", prefix: "/models" })
-    .get("", () => service.list(), { detail: adminDoc("List models with their provider counts") })
+    .get("", () => service.list(), { detail: adminDoc("List models (by sortOrder, then id) with their provider counts") })
+    .put("/order", ({ body }) => service.reorder(body.ids), {
+      body: t.Object({ ids: t.Array(t.Integer()) }),
+      detail: adminDoc("Set the list order: the given models first, in that order; returns the list"),
+    })
     .post("", ({ body, status }) => status(201, service.create(body)), {
       body: modelBody,
       detail: adminDoc("Create a model"),
@@ -34,6 +43,11 @@ export function modelRoutes(deps: AppDeps) {
       params: idParams,
       body: t.Object({ providerId: t.Nullable(t.Integer({ minimum: 1 })) }),
       detail: adminDoc("Pin the model to one provider (all its traffic goes there), or unpin with null"),
+    })
+    .get("/:id/stats", ({ params, query }) => stats.stats(params.id, query.hours), {
+      params: idParams,
+      query: t.Object({ hours: t.Optional(t.Integer({ description: "1…168, default 24" })) }),
+      detail: adminDoc("Attempts, errors, share and last error of each provider association over the last hours"),
     })
     .delete("/:id", ({ params }) => service.remove(params.id), {
       params: idParams,

@@ -1,6 +1,8 @@
 import { Elysia, t } from "elysia";
 import type { AppDeps } from "../../app-deps.ts";
 import { ENDPOINTS } from "../../db/schema.ts";
+import { ProviderModelLister } from "../../services/admin/provider-models.ts";
+import { ProviderTester } from "../../services/admin/provider-test.ts";
 import { ProviderService, providerTypes } from "../../services/admin/providers.ts";
 import { adminDoc, idParams, oneOf } from "./shared.ts";
 
@@ -29,6 +31,8 @@ const providerBody = t.Object({
 export function providerRoutes(deps: AppDeps) {
   // An edited provider gets a fresh start: dead keys and cool-downs are forgotten.
   const service = new ProviderService(deps.db, deps.catalog, (id) => deps.balancer.health.resetProvider(id));
+  const tester = new ProviderTester(deps.db);
+  const lister = new ProviderModelLister(deps.db);
   return new Elysia({ name: "admin-providers", prefix: "/providers" })
     .get("", () => service.list(), { detail: adminDoc("List providers") })
     .post("", ({ body, status }) => status(201, service.create(body)), {
@@ -44,5 +48,14 @@ export function providerRoutes(deps: AppDeps) {
     .delete("/:id", ({ params }) => service.remove(params.id), {
       params: idParams,
       detail: adminDoc("Delete a provider and its model associations"),
+    })
+    .post("/:id/test", ({ params, body }) => tester.test(params.id, body?.model), {
+      params: idParams,
+      body: t.Optional(t.Object({ model: t.Optional(t.String()) })),
+      detail: adminDoc("Send a minimal chat call (\"Say OK\", 8 tokens) with the first key; default model: the first association's"),
+    })
+    .get("/:id/models", ({ params }) => lister.list(params.id), {
+      params: idParams,
+      detail: adminDoc("The models the provider itself lists (GET {baseUrl}/models); 502 when it cannot be asked"),
     });
 }

@@ -1,6 +1,6 @@
-import { and, asc, count, desc, eq, gte, lte, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, lt, lte, sql, type SQL } from "drizzle-orm";
 import type { AppDatabase } from "../../db/client.ts";
-import { requestLogs, type RequestLog } from "../../db/schema.ts";
+import { requestBodies, requestLogs, type RequestLog } from "../../db/schema.ts";
 import { AdminError } from "./errors.ts";
 
 const DEFAULT_PAGE_SIZE = 20;
@@ -8,10 +8,15 @@ const MAX_PAGE_SIZE = 200;
 
 /** Filters and paging for the request log; every filter is optional. */
 export interface LogQuery {
-  /** 1-based; lower values read page 1. */
+  /** 1-based; lower values read page 1. Ignored when `cursor` is given. */
   page?: number;
   /** Default 20, clamped to 1…200. */
   pageSize?: number;
+  /**
+   * Keyset paging: the `nextCursor` of the previous page (a row id). The page continues after
+   * that row in the list's order, i.e. with the rows of smaller id (ids grow with time).
+   */
+  cursor?: number;
   model?: string;
   providerId?: number;
   status?: RequestLog["status"];
@@ -20,12 +25,24 @@ export interface LogQuery {
   /** Inclusive upper bound on `createdAt`: epoch ms, or an ISO date string. */
   to?: number | string;
   traceId?: string;
+  authKeyId?: number;
+  clientProtocol?: string;
 }
 
-/** One page of attempts, newest first, and how many match in all. */
+/** One page of attempts, newest first. */
 export interface LogPage {
   items: RequestLog[];
-  total: number;
+  /** How many rows match in all; null in cursor mode, where counting a million rows would cost more than the page. */
+  total: number | null;
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: number | null;
+}
+
+/** Everything kept about one client request. */
+export interface TraceDetail {
+  attempts: RequestLog[];
+  /** Null unless body capture was on when the request ran (and retention has not removed them). */
+  bodies: { requestBody: string | null; responseBody: string | null } | null;
 }
 
 /** Read side of the request log (one row per upstream attempt). */
@@ -34,18 +51,24 @@ export class LogService {
 
   page(query: LogQuery = {}): LogPage {
     const pageSize = Math.min(Math.max(Math.trunc(query.pageSize ?? DEFAULT_PAGE_SIZE), 1), MAX_PAGE_SIZE);
-    const page = Math.max(Math.trunc(query.page ?? 1), 1);
-    const where = and(...conditions(query));
-    const items = this.db
+    const filters = conditions(query);
+    const keyset = query.cursor === undefined ? undefined : this.after(query.cursor);
+    const offset = keyset ? 0 : (Math.max(Math.trunc(query.page ?? 1), 1) - 1) * pageSize;
+    // Newest first by (createdAt, id): every (column, created_at) index serves this order without a sort.
+    // One row more than asked tells whether a next page exists.
+    const rows = this.db
       .select()
       .from(requestLogs)
-      .where(where)
+      .where(and(...filters, keyset))
       .orderBy(desc(requestLogs.createdAt), desc(requestLogs.id))
-      .limit(pageSize)
-      .offset((page - 1) * pageSize)
+      .limit(pageSize + 1)
+      .offset(offset)
       .all();
-    const { total } = this.db.select({ total: count() }).from(requestLogs).where(where).get()!;
-    return { items, total };
+    const items = rows.slice(0, pageSize);
+    const nextCursor = rows.length > pageSize ? items[items.length - 1].id : null;
+    if (keyset) return { items, total: null, nextCursor };
+    const { total } = this.db.select({ total: count() }).from(requestLogs).where(and(...filters)).get()!;
+    return { items, total, nextCursor };
   }
 
   /** Every attempt of one client request, first attempt first (empty for an unknown trace). */
@@ -56,6 +79,23 @@ export class LogService {
       .where(eq(requestLogs.traceId, traceId))
       .orderBy(asc(requestLogs.attempt), asc(requestLogs.id))
       .all();
+  }
+
+  /** The attempts of one request with its captured bodies. */
+  trace(traceId: string): TraceDetail {
+    const bodies = this.db
+      .select({ requestBody: requestBodies.requestBody, responseBody: requestBodies.responseBody })
+      .from(requestBodies)
+      .where(eq(requestBodies.traceId, traceId))
+      .get();
+    return { attempts: this.attempts(traceId), bodies: bodies ?? null };
+  }
+
+  /** Rows after the cursor row in (createdAt, id) order; by id alone when that row is gone (retention). */
+  private after(cursor: number): SQL {
+    const row = this.db.select({ createdAt: requestLogs.createdAt }).from(requestLogs).where(eq(requestLogs.id, cursor)).get();
+    if (!row) return lt(requestLogs.id, cursor);
+    return sql`(${requestLogs.createdAt}, ${requestLogs.id}) < (${row.createdAt}, ${cursor})`;
   }
 }
 
@@ -68,6 +108,8 @@ function conditions(query: LogQuery): SQL[] {
     query.providerId === undefined ? undefined : eq(requestLogs.providerId, query.providerId),
     query.status ? eq(requestLogs.status, query.status) : undefined,
     query.traceId ? eq(requestLogs.traceId, query.traceId) : undefined,
+    query.authKeyId === undefined ? undefined : eq(requestLogs.authKeyId, query.authKeyId),
+    query.clientProtocol ? eq(requestLogs.clientProtocol, query.clientProtocol) : undefined,
     from === undefined ? undefined : gte(requestLogs.createdAt, from),
     to === undefined ? undefined : lte(requestLogs.createdAt, to),
   ].filter((condition) => condition !== undefined);

@@ -1,4 +1,4 @@
-import { and, count, eq, getTableColumns } from "drizzle-orm";
+import { and, count, eq, getTableColumns, max } from "drizzle-orm";
 import type { AppDatabase } from "../../db/client.ts";
 import { modelProviders, models, type Model } from "../../db/schema.ts";
 import type { Catalog } from "../catalog.ts";
@@ -33,15 +33,24 @@ export interface ModelView extends Model {
   providerCount: number;
 }
 
+/** What a new model gets when its request leaves these out (the gateway settings' defaults). */
+export interface ModelDefaults {
+  maxRetry: number;
+  timeoutMs: number;
+}
+
 /** Model CRUD; every write invalidates the routing catalog. */
 export class ModelService {
   constructor(
     private readonly db: AppDatabase,
     private readonly catalog: Catalog,
+    /** Read at each create, so a settings change applies to the next model; schema defaults without it. */
+    private readonly defaults?: () => ModelDefaults,
   ) {}
 
+  /** In the admin UI's order (`sortOrder`, then id). */
   list(): ModelView[] {
-    return this.views().orderBy(models.id).all();
+    return this.views().orderBy(models.sortOrder, models.id).all();
   }
 
   get(id: number): ModelView {
@@ -50,7 +59,16 @@ export class ModelService {
 
   create(input: ModelInput): ModelView {
     const now = Date.now();
-    const values = { name: requireText(input.name, "name"), ...settings(input), createdAt: now, updatedAt: now };
+    const { last } = this.db.select({ last: max(models.sortOrder) }).from(models).get()!;
+    const values = {
+      name: requireText(input.name, "name"),
+      ...this.defaults?.(),
+      ...definedSettings(input),
+      // New models go to the end of the list.
+      sortOrder: last === null ? 0 : last + 1,
+      createdAt: now,
+      updatedAt: now,
+    };
     const row = unlessDuplicate(
       () => this.db.insert(models).values(values).returning().get(),
       duplicateMessage(values.name),
@@ -88,6 +106,30 @@ export class ModelService {
     return this.get(id);
   }
 
+  /**
+   * Sets the list order: the given models take positions 0, 1, … in that order; models left
+   * out keep their relative order after them. Returns the reordered list.
+   */
+  reorder(ids: number[]): ModelView[] {
+    const existing = this.db.select({ id: models.id }).from(models).orderBy(models.sortOrder, models.id).all();
+    const known = new Set(existing.map((model) => model.id));
+    const seen = new Set<number>();
+    ids.forEach((id, index) => {
+      if (!known.has(id)) throw new AdminError(400, `Invalid body: /ids/${index} is model ${id}, which does not exist`);
+      if (seen.has(id)) throw new AdminError(400, `Invalid body: /ids/${index} repeats model ${id}`);
+      seen.add(id);
+    });
+    const order = [...ids, ...existing.map((model) => model.id).filter((id) => !seen.has(id))];
+    // Only the position changes; `updatedAt` stays, as the model's settings did not change.
+    this.db.transaction((transaction) => {
+      order.forEach((id, position) => {
+        transaction.update(models).set({ sortOrder: position }).where(eq(models.id, id)).run();
+      });
+    });
+    this.catalog.invalidate();
+    return this.list();
+  }
+
   /** Also removes the model's provider associations (foreign-key cascade). */
   remove(id: number): Deleted {
     found(this.db.delete(models).where(eq(models.id, id)).returning({ id: models.id }).get(), "model", id);
@@ -117,6 +159,11 @@ function settings(input: Partial<ModelInput>) {
     streamIdleTimeoutMs: input.streamIdleTimeoutMs,
     stickySeconds: input.stickySeconds,
   };
+}
+
+/** Only the fields the caller gave, so the settings' defaults are not overwritten by `undefined`. */
+function definedSettings(input: ModelInput) {
+  return Object.fromEntries(Object.entries(settings(input)).filter(([, value]) => value !== undefined)) as ReturnType<typeof settings>;
 }
 
 function duplicateMessage(name: string): string {

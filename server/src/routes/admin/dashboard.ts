@@ -1,0 +1,14 @@
+import { Elysia, t } from "elysia";
+import type { AppDeps } from "../../app-deps.ts";
+import { DashboardService } from "../../services/admin/dashboard.ts";
+import { dashboardRanges } from "../../services/admin/dashboard-range.ts";
+import { adminDoc, oneOf } from "./shared.ts";
+
+/** `/api/dashboard`: traffic, tokens, cost and latency over a period. */
+export function dashboardRoutes(deps: AppDeps) {
+  const service = new DashboardService(deps.db, deps.catalog);
+  return new Elysia({ name: "admin-dashboard" }).get("/dashboard", ({ query }) => service.dashboard(query.range ?? "today"), {
+    query: t.Object({ range: t.Optional(oneOf(dashboardRanges)) }),
+    detail: adminDoc("Totals, a time series (1 h / 6 h / 1 day buckets), and breakdowns by model, provider, key and user agent"),
+  });
+}

@@ -1,0 +1,137 @@
+import type { RangeWindow } from "./dashboard-range.ts";
+import { bucketCount } from "./dashboard-range.ts";
+import type { ScanRow } from "./dashboard-scan.ts";
+import { IntegerList, percentile } from "./percentiles.ts";
+import { attemptCost, type PriceBook } from "./prices.ts";
+
+/** Latency percentiles of successful attempts, in ms; null when there were none. */
+export interface LatencyPercentiles {
+  firstByteP50: number | null;
+  firstByteP95: number | null;
+  durationP50: number | null;
+  durationP95: number | null;
+}
+
+/** Sums for one bucket or the whole period. */
+export class PeriodTally {
+  requests = 0;
+  errors = 0;
+  promptTokens = 0;
+  completionTokens = 0;
+  cachedTokens = 0;
+  cost = 0;
+  private readonly firstByte = new IntegerList();
+  private readonly duration = new IntegerList();
+
+  /** A successful attempt's tokens, cost and timings. */
+  add(promptTokens: number, completionTokens: number, cachedTokens: number, cost: number, durationMs: number, firstByteMs: number | null): void {
+    this.promptTokens += promptTokens;
+    this.completionTokens += completionTokens;
+    this.cachedTokens += cachedTokens;
+    this.cost += cost;
+    this.duration.push(durationMs);
+    if (firstByteMs !== null) this.firstByte.push(firstByteMs);
+  }
+
+  latency(): LatencyPercentiles {
+    const firstByte = this.firstByte.sorted();
+    const duration = this.duration.sorted();
+    return {
+      firstByteP50: percentile(firstByte, 0.5),
+      firstByteP95: percentile(firstByte, 0.95),
+      durationP50: percentile(duration, 0.5),
+      durationP95: percentile(duration, 0.95),
+    };
+  }
+}
+
+export interface ModelTally {
+  requests: number;
+  errors: number;
+  tokens: number;
+  cost: number;
+}
+
+export interface ProviderTally {
+  requests: number;
+  errors: number;
+  tokens: number;
+  firstByte: IntegerList;
+}
+
+/**
+ * Everything the dashboard sums, fed one log row at a time. A request (trace) is counted once:
+ * at its successful attempt, or, when none succeeded, at its first attempt as an error. That
+ * holds because the relay logs an attempt 0 for every request it tried and stops at the first
+ * success. Token counting calls are requests without tokens, cost or latency.
+ */
+export class DashboardTally {
+  readonly totals = new PeriodTally();
+  readonly buckets: PeriodTally[];
+  readonly byModel = new Map<string, ModelTally>();
+  readonly byProvider = new Map<number, ProviderTally>();
+  readonly byKey = new Map<number | null, { requests: number; tokens: number }>();
+  readonly byAgent = new Map<string | null, number>();
+
+  constructor(
+    private readonly window: RangeWindow,
+    private readonly prices: PriceBook,
+    /** The configured model a logged model name belongs to. */
+    private readonly publicName: (logged: string) => string,
+  ) {
+    this.buckets = Array.from({ length: bucketCount(window) }, () => new PeriodTally());
+  }
+
+  add(row: ScanRow): void {
+    const [createdAt, , succeeded, attempt, providerId, firstByteMs, durationMs, promptTokens, completionTokens, cachedTokens, countingTokens, modelName, providerModel, authKeyId, userAgent, succeededLater] = row;
+    const bucket = this.buckets[Math.floor((createdAt - this.window.from) / this.window.bucketMs)];
+    const model = this.model(this.publicName(modelName));
+    const provider = providerId === null ? undefined : this.provider(providerId);
+    if (provider) provider.requests++;
+    if (!succeeded) {
+      if (provider) provider.errors++;
+      if (attempt === 0 && !succeededLater) this.countRequest(bucket, model, authKeyId, userAgent, true);
+      return;
+    }
+    this.countRequest(bucket, model, authKeyId, userAgent, false);
+    if (countingTokens) return;
+    const cost = attemptCost(this.prices.lookup(modelName, providerId, providerModel), promptTokens, cachedTokens, completionTokens);
+    const tokens = promptTokens + completionTokens;
+    bucket.add(promptTokens, completionTokens, cachedTokens, cost, durationMs, firstByteMs);
+    this.totals.add(promptTokens, completionTokens, cachedTokens, cost, durationMs, firstByteMs);
+    model.tokens += tokens;
+    model.cost += cost;
+    this.byKey.get(authKeyId)!.tokens += tokens;
+    if (provider) {
+      provider.tokens += tokens;
+      if (firstByteMs !== null) provider.firstByte.push(firstByteMs);
+    }
+  }
+
+  private countRequest(bucket: PeriodTally, model: ModelTally, authKeyId: number | null, userAgent: string | null, failed: boolean): void {
+    bucket.requests++;
+    this.totals.requests++;
+    model.requests++;
+    if (failed) {
+      bucket.errors++;
+      this.totals.errors++;
+      model.errors++;
+    }
+    const key = this.byKey.get(authKeyId);
+    if (key) key.requests++;
+    else this.byKey.set(authKeyId, { requests: 1, tokens: 0 });
+    this.byAgent.set(userAgent, (this.byAgent.get(userAgent) ?? 0) + 1);
+  }
+
+  private model(name: string): ModelTally {
+    let model = this.byModel.get(name);
+    if (!model) this.byModel.set(name, (model = { requests: 0, errors: 0, tokens: 0, cost: 0 }));
+    return model;
+  }
+
+  private provider(providerId: number): ProviderTally {
+    let provider = this.byProvider.get(providerId);
+    if (!provider) this.byProvider.set(providerId, (provider = { requests: 0, errors: 0, tokens: 0, firstByte: new IntegerList() }));
+    return provider;
+  }
+}

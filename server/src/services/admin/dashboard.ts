@@ -1,0 +1,182 @@
+import { inArray } from "drizzle-orm";
+import type { AppDatabase } from "../../db/client.ts";
+import { authKeys, providers } from "../../db/schema.ts";
+import type { Catalog } from "../catalog.ts";
+import { rangeWindow, type DashboardRange, type RangeWindow } from "./dashboard-range.ts";
+import { LogScanner } from "./dashboard-scan.ts";
+import { DashboardTally, type LatencyPercentiles, type ProviderTally } from "./dashboard-tally.ts";
+import { percentile } from "./percentiles.ts";
+import { PriceBook } from "./prices.ts";
+
+/** An answer is reused this long: the UI polls, and a 30-day answer reads every row of the period. */
+const CACHE_MS = 5_000;
+/** Entries in the top-keys and top-user-agents lists. */
+const TOP_ENTRIES = 10;
+
+export interface DashboardTotals extends LatencyPercentiles {
+  requests: number;
+  success: number;
+  errors: number;
+  /** success / requests; 0 without requests. */
+  successRate: number;
+  promptTokens: number;
+  completionTokens: number;
+  cachedTokens: number;
+  cost: number;
+}
+
+/** One bucket of the series; `t` is its start (epoch ms). */
+export interface DashboardPoint extends LatencyPercentiles {
+  t: number;
+  requests: number;
+  errors: number;
+  promptTokens: number;
+  completionTokens: number;
+  cost: number;
+}
+
+/**
+ * The dashboard of one range. Requests and errors count client requests (traces): a request
+ * is an error when none of its attempts succeeded. Tokens, cost and latency come from the
+ * successful attempts; token counting calls (`count_tokens`) are requests but spend no tokens.
+ * `byModel` is by configured model (the names clients sent, resolved through aliases and globs).
+ * `byProvider` counts attempts: a provider's failure shows even when another provider rescued
+ * the request.
+ */
+export interface Dashboard {
+  range: RangeWindow;
+  totals: DashboardTotals;
+  series: DashboardPoint[];
+  byModel: Array<{ model: string; requests: number; errors: number; tokens: number; cost: number }>;
+  byProvider: Array<{ providerId: number; providerName: string; requests: number; errors: number; tokens: number; firstByteP50: number | null }>;
+  /** `authKeyId` null: the admin token. */
+  topKeys: Array<{ authKeyId: number | null; name: string; requests: number; tokens: number }>;
+  topUserAgents: Array<{ userAgent: string | null; requests: number }>;
+}
+
+/** Traffic, tokens, cost and latency over today, 7 or 30 days, from the request log. */
+export class DashboardService {
+  private readonly scanner: LogScanner;
+  private readonly cache = new Map<DashboardRange, { expiresAt: number; answer: Promise<Dashboard> }>();
+
+  constructor(
+    private readonly db: AppDatabase,
+    private readonly catalog: Catalog,
+    /** Rows per query (small in tests, to cross chunk boundaries). */
+    chunkRows?: number,
+  ) {
+    this.scanner = new LogScanner(db, chunkRows);
+  }
+
+  /** The dashboard as of now, reused for a few seconds (callers during a computation share it). */
+  dashboard(range: DashboardRange): Promise<Dashboard> {
+    const now = Date.now();
+    const cached = this.cache.get(range);
+    if (cached && cached.expiresAt > now) return cached.answer;
+    const entry = { expiresAt: now + CACHE_MS, answer: this.build(range, now) };
+    this.cache.set(range, entry);
+    entry.answer.catch(() => {
+      if (this.cache.get(range) === entry) this.cache.delete(range);
+    });
+    return entry.answer;
+  }
+
+  /** Computes the dashboard as of `now`, uncached: one pass over the period's rows. */
+  async build(range: DashboardRange, now: number): Promise<Dashboard> {
+    const window = rangeWindow(range, now);
+    const publicNames = new Map<string, string>();
+    const publicName = (logged: string) => {
+      let name = publicNames.get(logged);
+      if (name === undefined) publicNames.set(logged, (name = this.catalog.route(logged)?.model.name ?? logged));
+      return name;
+    };
+    const tally = new DashboardTally(window, new PriceBook(this.db, this.catalog), publicName);
+    for await (const rows of this.scanner.chunks(window)) for (const row of rows) tally.add(row);
+
+    const { totals } = tally;
+    const success = totals.requests - totals.errors;
+    return {
+      range: window,
+      totals: {
+        requests: totals.requests,
+        success,
+        errors: totals.errors,
+        successRate: totals.requests === 0 ? 0 : success / totals.requests,
+        promptTokens: totals.promptTokens,
+        completionTokens: totals.completionTokens,
+        cachedTokens: totals.cachedTokens,
+        cost: money(totals.cost),
+        ...totals.latency(),
+      },
+      series: tally.buckets.map((bucket, index) => ({
+        t: window.from + index * window.bucketMs,
+        requests: bucket.requests,
+        errors: bucket.errors,
+        promptTokens: bucket.promptTokens,
+        completionTokens: bucket.completionTokens,
+        cost: money(bucket.cost),
+        ...bucket.latency(),
+      })),
+      byModel: [...tally.byModel]
+        .map(([model, entry]) => ({ model, ...entry, cost: money(entry.cost) }))
+        .sort((a, b) => b.requests - a.requests || a.model.localeCompare(b.model)),
+      byProvider: this.providerRows(tally.byProvider),
+      topKeys: this.keyRows(tally.byKey),
+      topUserAgents: [...tally.byAgent]
+        .map(([userAgent, requests]) => ({ userAgent, requests }))
+        .sort((a, b) => b.requests - a.requests)
+        .slice(0, TOP_ENTRIES),
+    };
+  }
+
+  private providerRows(byProvider: Map<number, ProviderTally>): Dashboard["byProvider"] {
+    const ids = [...byProvider.keys()];
+    const names = new Map(
+      ids.length === 0
+        ? []
+        : this.db.select({ id: providers.id, name: providers.name }).from(providers).where(inArray(providers.id, ids)).all().map((row) => [row.id, row.name]),
+    );
+    return [...byProvider]
+      .map(([providerId, tally]) => ({
+        providerId,
+        providerName: names.get(providerId) ?? this.loggedProviderName(providerId),
+        requests: tally.requests,
+        errors: tally.errors,
+        tokens: tally.tokens,
+        firstByteP50: percentile(tally.firstByte.sorted(), 0.5),
+      }))
+      .sort((a, b) => b.requests - a.requests || a.providerId - b.providerId);
+  }
+
+  /** A deleted provider's name as its latest log row has it. */
+  private loggedProviderName(providerId: number): string {
+    const row = this.db.$client
+      .query("SELECT provider_name AS name FROM request_logs WHERE provider_id = ? ORDER BY created_at DESC LIMIT 1")
+      .get(providerId) as { name: string | null } | null;
+    return row?.name ?? `provider ${providerId}`;
+  }
+
+  private keyRows(byKey: Map<number | null, { requests: number; tokens: number }>): Dashboard["topKeys"] {
+    const top = [...byKey]
+      .map(([authKeyId, tally]) => ({ authKeyId, ...tally }))
+      .sort((a, b) => b.requests - a.requests || b.tokens - a.tokens)
+      .slice(0, TOP_ENTRIES);
+    const ids = top.map((entry) => entry.authKeyId).filter((id) => id !== null);
+    const names = new Map(
+      ids.length === 0
+        ? []
+        : this.db.select({ id: authKeys.id, name: authKeys.name }).from(authKeys).where(inArray(authKeys.id, ids)).all().map((row) => [row.id, row.name]),
+    );
+    return top.map(({ authKeyId, requests, tokens }) => ({
+      authKeyId,
+      name: authKeyId === null ? "admin token" : (names.get(authKeyId) ?? `deleted key ${authKeyId}`),
+      requests,
+      tokens,
+    }));
+  }
+}
+
+/** Costs to a millionth of the currency unit: sums of floats would show 0.30000000000000004. */
+function money(value: number): number {
+  return Math.round(value * 1_000_000) / 1_000_000;
+}

@@ -1,0 +1,116 @@
+import type { Statement } from "bun:sqlite";
+import { desc, eq } from "drizzle-orm";
+import type { AppDatabase } from "../../db/client.ts";
+import { requestLogs, type RequestLog } from "../../db/schema.ts";
+import type { InFlightTracker } from "../in-flight.ts";
+import { startOfLocalDay } from "./dashboard-range.ts";
+import { MetricsService } from "./metrics.ts";
+
+const RECENT_ERRORS = 20;
+/**
+ * Rows reach the database up to a batch interval after their `createdAt`; sums older than
+ * this are final and kept, so a poll only reads the last minute or so of the day again.
+ */
+const SETTLE_MS = 60_000;
+
+/** A request the gateway is answering right now. */
+export interface LiveRequest {
+  traceId: string;
+  model: string;
+  clientProtocol: string;
+  stream: boolean;
+  startedAt: number;
+  clientIp: string | null;
+  userAgent: string | null;
+  /** The provider of the attempt under way; null before the first attempt starts. */
+  providerName: string | null;
+}
+
+/** What the dashboard's live panel polls every few seconds; cheap by construction. */
+export interface LiveSnapshot {
+  /** Oldest first. */
+  inFlight: LiveRequest[];
+  /** Failed attempts, newest first. */
+  recentErrors: RequestLog[];
+  requestsLastMinute: number;
+  errorsLastMinute: number;
+  /** Prompt + completion tokens of today's successful attempts (since local midnight). */
+  tokensToday: number;
+}
+
+/** Requests in flight and the last minute's traffic. */
+export class LiveService {
+  private readonly metrics: MetricsService;
+  private readonly tokensToday: TokensToday;
+
+  constructor(
+    private readonly db: AppDatabase,
+    private readonly inFlight: InFlightTracker,
+  ) {
+    this.metrics = new MetricsService(db);
+    this.tokensToday = new TokensToday(db);
+  }
+
+  snapshot(now = Date.now()): LiveSnapshot {
+    const { requestsLastMinute, errorsLastMinute } = this.metrics.status(0, now);
+    return {
+      inFlight: this.inFlight
+        .list()
+        .sort((a, b) => a.startedAt - b.startedAt)
+        .map((request) => ({
+          traceId: request.traceId,
+          model: request.model,
+          clientProtocol: request.clientProtocol,
+          stream: request.stream,
+          startedAt: request.startedAt,
+          clientIp: request.clientIp ?? null,
+          userAgent: request.userAgent ?? null,
+          providerName: request.providerName ?? null,
+        })),
+      recentErrors: this.db
+        .select()
+        .from(requestLogs)
+        .where(eq(requestLogs.status, "error"))
+        .orderBy(desc(requestLogs.createdAt), desc(requestLogs.id))
+        .limit(RECENT_ERRORS)
+        .all(),
+      requestsLastMinute,
+      errorsLastMinute,
+      tokensToday: this.tokensToday.read(now),
+    };
+  }
+}
+
+/** Today's token total, summed once and then extended by the newly settled rows on each read. */
+class TokensToday {
+  private readonly sum: Statement;
+  private day = Number.NaN;
+  private settledUntil = 0;
+  private settled = 0;
+
+  constructor(db: AppDatabase) {
+    this.sum = db.$client.prepare(
+      `SELECT coalesce(sum(prompt_tokens + completion_tokens), 0) AS tokens FROM request_logs
+       WHERE status = 'success' AND endpoint != 'count_tokens' AND created_at >= ? AND created_at < ?`,
+    );
+  }
+
+  read(now: number): number {
+    const day = startOfLocalDay(now);
+    if (day !== this.day) {
+      this.day = day;
+      this.settledUntil = day;
+      this.settled = 0;
+    }
+    const settleTo = now - SETTLE_MS;
+    if (settleTo > this.settledUntil) {
+      this.settled += this.tokens(this.settledUntil, settleTo);
+      this.settledUntil = settleTo;
+    }
+    return this.settled + this.tokens(this.settledUntil, Number.MAX_SAFE_INTEGER);
+  }
+
+  private tokens(from: number, to: number): number {
+    return (this.sum.get(from, to) as { tokens: number }).tokens;
+  }
+}

@@ -1,0 +1,74 @@
+import { eq } from "drizzle-orm";
+import type { AppDatabase } from "../../db/client.ts";
+import { modelProviders, models } from "../../db/schema.ts";
+import type { Catalog } from "../catalog.ts";
+
+/** An association's prices, per 1M tokens. */
+export interface Prices {
+  input: number;
+  cachedInput: number;
+  output: number;
+}
+
+const NO_PRICES: Prices = { input: 0, cachedInput: 0, output: 0 };
+
+/**
+ * Cost of one successful attempt: uncached input, cached input and output, each at its
+ * price per 1M tokens (`promptTokens` includes the cached ones).
+ */
+export function attemptCost(prices: Prices, promptTokens: number, cachedTokens: number, completionTokens: number): number {
+  return ((promptTokens - cachedTokens) * prices.input + cachedTokens * prices.cachedInput + completionTokens * prices.output) / 1_000_000;
+}
+
+/**
+ * The prices of the association that served a logged attempt, found by the public model
+ * (the logged name resolved through aliases and globs) and the provider; when a model has
+ * several associations on one provider, the one with the logged provider model. Today's
+ * prices apply to old rows too: the log keeps tokens, not prices.
+ */
+export class PriceBook {
+  private readonly associations = new Map<string, Array<{ providerModel: string; prices: Prices }>>();
+  private readonly resolved = new Map<string, Map<number | null, Map<string | null, Prices>>>();
+
+  constructor(
+    db: AppDatabase,
+    private readonly catalog: Catalog,
+  ) {
+    const rows = db
+      .select({
+        modelName: models.name,
+        providerId: modelProviders.providerId,
+        providerModel: modelProviders.providerModel,
+        input: modelProviders.priceInput,
+        cachedInput: modelProviders.priceCachedInput,
+        output: modelProviders.priceOutput,
+      })
+      .from(modelProviders)
+      .innerJoin(models, eq(models.id, modelProviders.modelId))
+      .orderBy(modelProviders.id)
+      .all();
+    for (const { modelName, providerId, providerModel, ...prices } of rows) {
+      const key = `${modelName}\n${providerId}`;
+      const list = this.associations.get(key) ?? [];
+      list.push({ providerModel, prices });
+      this.associations.set(key, list);
+    }
+  }
+
+  /** Zero prices when no association matches (deleted since, or an attempt with no provider). */
+  lookup(model: string, providerId: number | null, providerModel: string | null): Prices {
+    // Nested maps: called once per log row, so no key strings are built on the way.
+    let byProvider = this.resolved.get(model);
+    if (!byProvider) this.resolved.set(model, (byProvider = new Map()));
+    let byProviderModel = byProvider.get(providerId);
+    if (!byProviderModel) byProvider.set(providerId, (byProviderModel = new Map()));
+    let prices = byProviderModel.get(providerModel);
+    if (prices === undefined) {
+      const publicName = this.catalog.route(model)?.model.name ?? model;
+      const candidates = this.associations.get(`${publicName}\n${providerId}`) ?? [];
+      prices = (candidates.find((candidate) => candidate.providerModel === providerModel) ?? candidates[0])?.prices ?? NO_PRICES;
+      byProviderModel.set(providerModel, prices);
+    }
+    return prices;
+  }
+}

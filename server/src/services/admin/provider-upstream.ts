@@ -1,0 +1,42 @@
+import { eq } from "drizzle-orm";
+import { wireOfProviderType, type UpstreamEndpoint, type WireProtocol } from "../../core/wire-protocol.ts";
+import type { AppDatabase } from "../../db/client.ts";
+import { providers, type Provider } from "../../db/schema.ts";
+import { wireProtocols } from "../../protocols/index.ts";
+import { maskKey } from "../auth.ts";
+import { found } from "./rows.ts";
+
+/** Admin calls to a provider's own API (connection test, model list) give up after this long. */
+export const PROVIDER_CALL_TIMEOUT_MS = 15_000;
+
+/** A provider, its first key, and the wire protocol it speaks. */
+export interface ProviderAccess {
+  provider: Provider;
+  wire: WireProtocol;
+  /** The first key; undefined when the provider has none. */
+  apiKey: string | undefined;
+}
+
+/** A provider by id (404 when unknown) with what an admin call to it needs. */
+export function providerAccess(db: AppDatabase, providerId: number): ProviderAccess {
+  const provider = found(db.select().from(providers).where(eq(providers.id, providerId)).get(), "provider", providerId);
+  return { provider, wire: wireProtocols[wireOfProviderType(provider.type)], apiKey: provider.apiKeys[0] };
+}
+
+/** Headers as the relay sends them: protocol defaults, the provider's own headers, then auth. */
+export function upstreamHeaders(provider: Provider, endpoint: UpstreamEndpoint): Record<string, string> {
+  return { ...endpoint.defaultHeaders, ...provider.headers, ...endpoint.headers };
+}
+
+/** Text with every key of the provider masked: upstream error messages sometimes echo the key. */
+export function redactKeys(text: string, provider: Provider): string {
+  let redacted = text;
+  for (const key of provider.apiKeys) if (key) redacted = redacted.replaceAll(key, maskKey(key));
+  return redacted;
+}
+
+/** Why a fetch threw: the timeout, or the connection's own message. */
+export function fetchFailure(error: unknown, signal: AbortSignal, timeoutMs: number): string {
+  if (signal.aborted) return `no answer within ${timeoutMs / 1000} s`;
+  return `connection failed: ${(error as Error).message}`;
+}

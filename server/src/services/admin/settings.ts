@@ -1,0 +1,29 @@
+import type { AppDatabase } from "../../db/client.ts";
+import { LogRetention, type RetentionResult } from "../log-retention.ts";
+import type { GatewaySettings, SettingsStore } from "../settings.ts";
+
+/** Gateway settings for the admin UI; values are validated by the route's schema. */
+export class SettingsService {
+  private readonly retention: LogRetention;
+
+  constructor(
+    private readonly db: AppDatabase,
+    private readonly store: SettingsStore,
+  ) {
+    this.retention = new LogRetention(db, store);
+  }
+
+  get(): GatewaySettings {
+    return this.store.get();
+  }
+
+  /** Omitted fields stay as they are; `null` (no retention limit) is a value. Returns every setting. */
+  update(changes: Partial<GatewaySettings>): GatewaySettings {
+    return this.store.update(changes);
+  }
+
+  /** Applies the retention limits now instead of at the next hourly run. */
+  runRetention(): Promise<RetentionResult> {
+    return this.retention.run();
+  }
+}
