@@ -326,3 +326,18 @@ describe("errors and other endpoints", () => {
     expect(upstream.lastRequest?.path).toBe("/v1/chat/completions");
   });
 });
+
+test("GET /v1/models answers Anthropic-shaped to Anthropic callers (x-api-key + anthropic-version)", async () => {
+  const upstream = startFakeUpstream({ port: 0 });
+  try {
+    const anthropic = await fetch(`${upstream.url}/v1/models`, { headers: { "x-api-key": "sk-a", "anthropic-version": "2023-06-01" } });
+    expect(anthropic.status).toBe(200);
+    const body = await anthropic.json();
+    expect(body.data[0]).toMatchObject({ type: "model", id: "fake-model" });
+    expect(body.has_more).toBe(false);
+    const refused = await fetch(`${upstream.url}/v1/models`, { headers: { "x-api-key": "bad-key", "anthropic-version": "2023-06-01" } });
+    expect(refused.status).toBe(401);
+  } finally {
+    await upstream.stop();
+  }
+});

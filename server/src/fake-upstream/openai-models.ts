@@ -9,14 +9,28 @@ const MODELS_BODY = JSON.stringify({
   object: "list",
   data: FAKE_MODEL_IDS.map((id) => ({ id, object: "model", created: 0, owned_by: "llmio-fake" })),
 });
+// Anthropic's shape, for callers that send `anthropic-version` (the same path serves both vendors).
+const ANTHROPIC_MODELS_BODY = JSON.stringify({
+  data: FAKE_MODEL_IDS.map((id) => ({ type: "model", id, display_name: id, created_at: "2025-01-01T00:00:00Z" })),
+  has_more: false,
+  first_id: FAKE_MODEL_IDS[0],
+  last_id: FAKE_MODEL_IDS.at(-1),
+});
 const JSON_HEADERS = { "content-type": "application/json" };
 
-/** `GET /v1/models` (and `/models`, for base URLs that already end in /v1). */
+/** `GET /v1/models` (and `/models`, for base URLs that already end in /v1), OpenAI- or Anthropic-shaped. */
 export const openaiModelsRoutes: readonly FakeRoute[] = [
   {
     method: "GET",
     paths: ["/v1/models", "/models"],
     handle(request) {
+      if (request.headers.has("anthropic-version")) {
+        const key = request.headers.get("x-api-key");
+        if (!key || key.startsWith("bad")) {
+          return Response.json({ type: "error", error: { type: "authentication_error", message: "invalid x-api-key" } }, { status: 401 });
+        }
+        return new Response(ANTHROPIC_MODELS_BODY, { headers: JSON_HEADERS });
+      }
       return rejectBadBearer(request) ?? new Response(MODELS_BODY, { headers: JSON_HEADERS });
     },
   },
