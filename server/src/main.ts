@@ -1,6 +1,7 @@
 #!/usr/bin/env bun
 import { defineCommand, runMain } from "citty";
 import { configCommand } from "./cli/config-command.ts";
+import { healthcheckCommand } from "./cli/healthcheck.ts";
 import { installServiceCommand } from "./cli/install-service.ts";
 import { uninstallServiceCommand } from "./cli/uninstall-service.ts";
 import { runFakeUpstreamCli } from "./fake-upstream/index.ts";
@@ -47,6 +48,7 @@ const main = defineCommand({
     "install-service": installServiceCommand,
     "uninstall-service": uninstallServiceCommand,
     config: configCommand,
+    healthcheck: healthcheckCommand,
     version: versionCommand,
   },
 });
