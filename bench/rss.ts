@@ -2,6 +2,7 @@
  * Memory and CPU of the processes under test, read from /proc (Linux only).
  *   - VmRSS: resident memory now; VmHWM: the process's lifetime peak ("high water mark").
  *   - CPU: utime + stime from /proc/<pid>/stat, in clock ticks (USER_HZ, 100 on Linux).
+ *   - ProcSampler polls both for a set of processes during one measurement.
  */
 import { readdirSync, readFileSync } from "node:fs";
 
@@ -51,54 +52,66 @@ export function fdCount(pid: number): number {
   }
 }
 
-/** Measures CPU use of a process between `new CpuMeter()` and `percent()` (100% = one core). */
-export class CpuMeter {
-  private readonly startCpu: number;
-  private readonly startWall = performance.now();
-  constructor(readonly pid: number) {
-    this.startCpu = cpuSeconds(pid) ?? 0;
-  }
-  /** Average CPU use since construction, in % of one core. */
-  percent(): number {
-    const cpu = (cpuSeconds(this.pid) ?? this.startCpu) - this.startCpu;
-    const wall = (performance.now() - this.startWall) / 1000;
-    return wall > 0 ? (cpu / wall) * 100 : 0;
-  }
+/** Busy CPU seconds of the whole machine, all cores (/proc/stat: user, nice, system, irq, softirq, steal). */
+export function machineBusySeconds(): number {
+  const line = readFileSync("/proc/stat", "utf8").slice(0, 200).split("\n", 1)[0];
+  const v = line.trim().split(/\s+/).slice(1).map(Number);
+  return (v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / TICKS_PER_SECOND;
 }
 
-/** Samples VmRSS of a few processes every `intervalMs` and keeps each one's peak. */
-export class RssSampler {
-  private timer: ReturnType<typeof setInterval> | undefined;
-  readonly peakMb = new Map<number, number>();
-  readonly samples: Array<{ atMs: number; rssMb: Record<number, number> }> = [];
-  private readonly startedAt = performance.now();
-
-  constructor(private readonly pids: number[], private readonly intervalMs = 100, private readonly keepSamples = false) {}
-
-  start(): this {
+/**
+ * CPU (utime+stime) and VmRSS of a changing set of processes, sampled every `intervalMs`,
+ * plus the machine's busy time, so CPU used by anything else (other programs, and kernel
+ * network work not charged to a process) shows up as "other".
+ */
+export class ProcSampler {
+  private readonly first = new Map<number, { cpu: number; at: number }>();
+  private readonly last = new Map<number, { cpu: number; at: number }>();
+  readonly peakRss = new Map<number, number>();
+  private readonly timer: ReturnType<typeof setInterval>;
+  private machineFirst: { cpu: number; at: number } | undefined;
+  private machineLast: { cpu: number; at: number } | undefined;
+  constructor(private readonly pids: number[], intervalMs = 100) {
     this.sample();
-    this.timer = setInterval(() => this.sample(), this.intervalMs);
-    return this;
+    this.timer = setInterval(() => this.sample(), intervalMs);
   }
-
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+  add(pid: number) {
+    this.pids.push(pid);
     this.sample();
   }
-
-  peak(pid: number): number {
-    return this.peakMb.get(pid) ?? 0;
-  }
-
-  private sample(): void {
-    const row: Record<number, number> = {};
+  sample() {
+    const at = performance.now();
+    const machine = { cpu: machineBusySeconds(), at };
+    this.machineFirst ??= machine;
+    this.machineLast = machine;
     for (const pid of this.pids) {
+      const cpu = cpuSeconds(pid);
+      if (cpu !== undefined) {
+        if (!this.first.has(pid)) this.first.set(pid, { cpu, at });
+        this.last.set(pid, { cpu, at });
+      }
       const mem = readMem(pid);
-      if (!mem) continue;
-      row[pid] = mem.rssMb;
-      if (mem.rssMb > (this.peakMb.get(pid) ?? 0)) this.peakMb.set(pid, mem.rssMb);
+      if (mem && mem.rssMb > (this.peakRss.get(pid) ?? 0)) this.peakRss.set(pid, mem.rssMb);
     }
-    if (this.keepSamples) this.samples.push({ atMs: performance.now() - this.startedAt, rssMb: row });
+  }
+  stop() {
+    clearInterval(this.timer);
+    this.sample();
+  }
+  /** Average CPU in % of one core between the first and last sample of `pid`. */
+  cpuPercent(pid: number): number {
+    const a = this.first.get(pid);
+    const b = this.last.get(pid);
+    if (!a || !b || b.at <= a.at) return Number.NaN;
+    return ((b.cpu - a.cpu) / ((b.at - a.at) / 1000)) * 100;
+  }
+  /** CPU used outside the sampled processes, in % of one core, over the sampled period. */
+  otherPercent(): number {
+    const a = this.machineFirst;
+    const b = this.machineLast;
+    if (!a || !b || b.at <= a.at) return Number.NaN;
+    let ours = 0;
+    for (const [pid, first] of this.first) ours += (this.last.get(pid)?.cpu ?? first.cpu) - first.cpu;
+    return ((b.cpu - a.cpu - ours) / ((b.at - a.at) / 1000)) * 100;
   }
 }

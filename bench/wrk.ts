@@ -23,7 +23,7 @@ export interface WrkOptions {
 }
 
 export interface WrkResult {
-  /** Requests written to sockets (counted in the Lua `request()` hook). */
+  /** Requests generated for sending (Lua `request()` calls, minus wrk's one verification call); includes those cut off by the deadline. */
   sent: number;
   /** Requests answered (any status). */
   completed: number;
@@ -91,7 +91,9 @@ function request()
 end
 
 function done(summary, latency, requests)
-  local total_sent = 0
+  -- wrk calls request() once on thread 1 to check the script before the run (script_verify_request);
+  -- that request is never sent, so it does not count.
+  local total_sent = -1
   for _, t in ipairs(threads) do total_sent = total_sent + t:get("sent") end
   local e = summary.errors
   io.write(string.format(

@@ -127,7 +127,8 @@ export function createRelay(deps: RelayDeps) {
         const upstream = wireProtocols[candidate.wire];
         const logAttempt: AttemptLogger = (fields) => {
           if (fields.status === "success") deps.balancer.stick(plan, candidate.associationId);
-          log({ firstByteMs, warnings, statusCode: call.response.status, ...fields });
+          // Both measured from the client's request, so duration ≥ first byte.
+          log({ firstByteMs, warnings, statusCode: call.response.status, durationMs: Math.round(performance.now() - started), ...fields });
           done(peek.stream ? undefined : call.text);
         };
         const headers = forwardResponseHeaders(isFastPath(candidate) ? call.response.headers : new Headers(), { "x-llmio-trace-id": traceId });

@@ -1,0 +1,324 @@
+/**
+ * Results of the benchmark: per-run and aggregated numbers, the markdown tables, the
+ * machine facts and the verdicts against the issue's targets.
+ */
+import { readFileSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import type { OpenStreamsResult } from "./open-streams.ts";
+import { capture, ROOT } from "./proc.ts";
+import { maxOf, mean, sum } from "./stats.ts";
+import { delta, fmt, markdownTable, ratio } from "./table.ts";
+import { PORTKEY_START, type TargetName, TARGETS } from "./targets.ts";
+
+export const SCENARIO_IDS = ["chat-c1", "chat-c32", "chat-c256", "stream", "burst", "open-streams", "soak"] as const;
+export type ScenarioId = (typeof SCENARIO_IDS)[number];
+
+export interface Lat {
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+export interface RunResult {
+  target: TargetName;
+  round: number;
+  durationS: number;
+  rps: number;
+  sent: number;
+  completed: number;
+  failures: number;
+  failureDetail: string;
+  latency: Lat;
+  ttfb?: Lat;
+  ttft?: Lat;
+  frames?: string;
+  rssPeakMb: number;
+  /** % of one core: the target, the fake upstream, the load generator, everything else on the machine. */
+  cpu: { target: number; fake: number; load: number; other: number };
+  rows?: number;
+  open?: OpenStreamsResult;
+  idleRssMb?: number;
+}
+
+export interface ScenarioResult {
+  id: ScenarioId;
+  title: string;
+  setup: string;
+  kind: "wrk" | "stream" | "open";
+  runs: RunResult[];
+  agg: Record<TargetName, Agg>;
+}
+
+export interface Agg {
+  rps: number;
+  latency: Lat;
+  ttfb?: Lat;
+  ttft?: Lat;
+  failures: number;
+  failureDetail: string;
+  sent: number;
+  completed: number;
+  rows?: number;
+  rssPeakMb: number;
+  /** % of one core: the target, the fake upstream, the load generator, everything else on the machine. */
+  cpu: { target: number; fake: number; load: number; other: number };
+  frames?: string;
+  open?: OpenStreamsResult;
+}
+
+export function aggregate(runs: RunResult[]): Agg {
+  const lat = (pick: (r: RunResult) => Lat | undefined): Lat | undefined => {
+    const xs = runs.map(pick).filter((x): x is Lat => x !== undefined);
+    if (xs.length === 0) return undefined;
+    return { p50: mean(xs.map((x) => x.p50)), p90: mean(xs.map((x) => x.p90)), p99: mean(xs.map((x) => x.p99)), max: maxOf(xs.map((x) => x.max)) };
+  };
+  const rowsList = runs.map((r) => r.rows).filter((x): x is number => x !== undefined);
+  return {
+    rps: mean(runs.map((r) => r.rps)),
+    latency: lat((r) => r.latency)!,
+    ttfb: lat((r) => r.ttfb),
+    ttft: lat((r) => r.ttft),
+    failures: sum(runs.map((r) => r.failures)),
+    failureDetail: [...new Set(runs.map((r) => r.failureDetail).filter(Boolean))].join(" | "),
+    sent: sum(runs.map((r) => r.sent)),
+    completed: sum(runs.map((r) => r.completed)),
+    rows: rowsList.length ? sum(rowsList) : undefined,
+    rssPeakMb: maxOf(runs.map((r) => r.rssPeakMb)),
+    cpu: {
+      target: mean(runs.map((r) => r.cpu.target)),
+      fake: mean(runs.map((r) => r.cpu.fake)),
+      load: mean(runs.map((r) => r.cpu.load)),
+      other: mean(runs.map((r) => r.cpu.other)),
+    },
+    frames: [...new Set(runs.map((r) => r.frames).filter(Boolean))].join(", ") || undefined,
+    open: runs.find((r) => r.open)?.open,
+  };
+}
+
+export function rowsCell(a: Agg): string {
+  if (a.rows === undefined) return "–";
+  return a.rows === a.sent ? `${a.rows} = ${a.sent} ✓` : `${a.rows} ≠ ${a.sent} ✗`;
+}
+
+export function renderScenario(s: ScenarioResult): string {
+  const d = s.agg.direct;
+  const p = s.agg.portkey;
+  if (s.kind === "wrk") {
+    const rows = TARGETS.map((name) => {
+      const a = s.agg[name];
+      const self = name === "direct";
+      const cpuUs = (a.cpu.target / 100 / a.rps) * 1e6;
+      return [
+        name,
+        fmt(a.rps),
+        fmt(a.latency.p50),
+        fmt(a.latency.p90),
+        fmt(a.latency.p99),
+        fmt(a.latency.max),
+        self ? "–" : delta(a.latency.p50 - d.latency.p50),
+        self ? "–" : delta(a.latency.p99 - d.latency.p99),
+        self ? "1.00×" : ratio(a.rps / d.rps),
+        name === "portkey" ? "1.00×" : ratio(a.rps / p.rps),
+        String(a.failures),
+        fmt(a.rssPeakMb),
+        `${fmt(a.cpu.target)} / ${self ? "=" : fmt(a.cpu.fake)} / ${fmt(a.cpu.load)}`,
+        fmt(cpuUs),
+        rowsCell(a),
+      ];
+    });
+    return markdownTable(
+      ["target", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "+p50 ms", "+p99 ms", "vs direct", "vs Portkey", "failures", "RSS peak MB", "CPU % target/fake/wrk", "CPU µs/req", "log rows = sent"],
+      rows,
+    );
+  }
+  if (s.kind === "stream") {
+    const rows = TARGETS.map((name) => {
+      const a = s.agg[name];
+      const self = name === "direct";
+      return [
+        name,
+        fmt(a.rps),
+        fmt(a.ttfb!.p50),
+        fmt(a.ttft!.p50),
+        fmt(a.ttft!.p99),
+        fmt(a.latency.p50),
+        fmt(a.latency.p99),
+        fmt(a.latency.max),
+        self ? "–" : delta(a.ttft!.p50 - d.ttft!.p50),
+        self ? "–" : delta(a.latency.p50 - d.latency.p50),
+        self ? "–" : delta(a.latency.p99 - d.latency.p99),
+        name === "portkey" ? "1.00×" : ratio(a.rps / p.rps),
+        String(a.failures),
+        a.frames ?? "–",
+        fmt(a.rssPeakMb),
+        `${fmt(a.cpu.target)} / ${self ? "=" : fmt(a.cpu.fake)} / ${fmt(a.cpu.load)}`,
+        rowsCell(a),
+      ];
+    });
+    return markdownTable(
+      ["target", "streams/s", "TTFB p50", "TTFT p50", "TTFT p99", "total p50", "total p99", "total max", "+TTFT p50", "+total p50", "+total p99", "vs Portkey", "failures", "SSE frames", "RSS peak MB", "CPU % target/fake/client", "log rows = sent"],
+      rows,
+    );
+  }
+  const rows = TARGETS.map((name) => {
+    const a = s.agg[name];
+    const o = a.open!;
+    const idle = s.runs.find((r) => r.target === name)?.idleRssMb ?? Number.NaN;
+    // Every client stream holds a connection (and a pending request) in the target, open upstream or not.
+    const perK = ((a.rssPeakMb - idle) / Math.max(1, o.requested)) * 1000;
+    return [
+      name,
+      `${o.requested}`,
+      `${o.peakOpen}`,
+      fmt(o.peakAtS),
+      `${o.ok}`,
+      `${o.failed}`,
+      `${o.unfinished} (${o.neverStarted})`,
+      fmt(a.ttfb!.p50),
+      fmt(a.ttfb!.p99),
+      fmt(a.ttfb!.max),
+      fmt(a.latency.p50 / 1000),
+      `${fmt(idle)} → ${fmt(a.rssPeakMb)}`,
+      fmt(perK),
+      `${fmt(a.cpu.target)} / ${name === "direct" ? "=" : fmt(a.cpu.fake)} / ${fmt(a.cpu.load)}`,
+      rowsCell(a),
+    ];
+  });
+  return markdownTable(
+    ["target", "streams", "peak open", "peak at s", "ok", "failed", "unfinished (no 1st byte)", "TTFB p50 ms", "TTFB p99 ms", "TTFB max ms", "total p50 s", "RSS before → peak MB", "MB per 1k streams", "CPU % target/fake/client", "log rows = sent"],
+    rows,
+  );
+}
+
+export interface Facts {
+  lines: string[];
+}
+
+export function machineFacts(wrkVersionText: string, fetchMax: number | undefined): Facts {
+  const cpuModel = cpus()[0]?.model ?? "unknown";
+  const nofile = /Max open files\s+(\d+)\s+(\d+)/.exec(readFileSync("/proc/self/limits", "utf8"));
+  const portkeyVersion = JSON.parse(readFileSync(join(ROOT, "bench/node_modules/@portkey-ai/gateway/package.json"), "utf8")).version;
+  const commit = capture(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"]);
+  const dirty = capture(["git", "-C", ROOT, "status", "--porcelain", "server"]) !== "" ? " (+ uncommitted changes in server/)" : "";
+  return {
+    lines: [
+      `- date: ${new Date().toISOString()}`,
+      `- machine: ${cpus().length} CPUs (nproc ${capture(["nproc"])}), ${cpuModel}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Linux ${capture(["uname", "-r"])}`,
+      `- open-file limit (RLIMIT_NOFILE soft/hard): ${nofile ? `${nofile[1]}/${nofile[2]}` : "?"}`,
+      `- Bun ${Bun.version} (${Bun.revision.slice(0, 9)}) for all three targets and the stream clients`,
+      `- llmio: git ${commit}${dirty}; SQLite request logging on (WAL, database in ${tmpdir()} on ${capture(["sh", "-c", `df -T ${tmpdir()} | awk 'NR==2{print $2}'`]) || "?"})`,
+      `- Portkey gateway: @portkey-ai/gateway ${portkeyVersion} (\`bun ${PORTKEY_START.replace(`${ROOT}/`, "")} --headless\`)`,
+      `- load generator: wrk ${wrkVersionText} (non-stream scenarios; 2 threads, Lua POST script); streams: bench/stream-client.ts and bench/open-streams.ts on Bun (fetch)`,
+      `- gateways' BUN_CONFIG_MAX_HTTP_REQUESTS: ${fetchMax ?? "unset (Bun's default: 256 concurrent outgoing fetches)"}`,
+      `- all processes share the same ${cpus().length} cores: load generator, gateway and fake upstream compete for CPU`,
+    ],
+  };
+}
+
+export interface Verdict {
+  text: string;
+  met: boolean | undefined;
+}
+
+export function verdicts(results: ScenarioResult[], idle: Record<TargetName, number>, soak?: SoakResult): Verdict[] {
+  const out: Verdict[] = [];
+  const get = (id: ScenarioId) => results.find((r) => r.id === id);
+  const c1 = get("chat-c1");
+  if (c1) {
+    // Paired per round (llmio round r minus direct round r), so each round's drift cancels.
+    const paired = (pick: (l: Lat) => number) =>
+      c1.runs
+        .filter((r) => r.target === "llmio")
+        .map((l) => {
+          const d = c1.runs.find((r) => r.target === "direct" && r.round === l.round);
+          return d ? pick(l.latency) - pick(d.latency) : Number.NaN;
+        });
+    for (const [label, pick, limit] of [
+      ["p50", (l: Lat) => l.p50, 0.5],
+      ["p99", (l: Lat) => l.p99, 2],
+    ] as const) {
+      const added = pick(c1.agg.llmio.latency) - pick(c1.agg.direct.latency);
+      const rounds = paired(pick);
+      const suspect = noisy(c1, pick);
+      out.push({
+        text: `added latency ${label} ≤ ${limit} ms (chat, concurrency 1): ${fmt(added)} ms${rounds.length > 1 ? ` (per round: ${rounds.map((x) => fmt(x)).join(", ")})` : ""}${suspect ? ` — NOISY: ${suspect}` : ""}`,
+        met: suspect ? undefined : added <= limit,
+      });
+    }
+  }
+  for (const id of ["chat-c32", "chat-c256"] as const) {
+    const s = get(id);
+    if (!s) continue;
+    const vsPortkey = s.agg.llmio.rps / s.agg.portkey.rps;
+    const vsDirect = s.agg.llmio.rps / s.agg.direct.rps;
+    const suspect = noisy(s, (l) => l.p50);
+    const note = suspect ? ` — NOISY: ${suspect}` : "";
+    out.push({ text: `throughput ≥ 2× Portkey (${id}): ${ratio(vsPortkey)} (${fmt(s.agg.llmio.rps)} vs ${fmt(s.agg.portkey.rps)} req/s)${note}`, met: vsPortkey >= 2 });
+    out.push({ text: `throughput ≥ 60% of direct (${id}): ${(vsDirect * 100).toFixed(0)}% (${fmt(s.agg.llmio.rps)} vs ${fmt(s.agg.direct.rps)} req/s)${note}`, met: vsDirect >= 0.6 });
+  }
+  if (Number.isFinite(idle.llmio)) out.push({ text: `idle RSS ≤ 60 MB (llmio, configured, before load): ${fmt(idle.llmio)} MB`, met: idle.llmio <= 60 });
+  const peaks = results.map((r) => ({ id: r.id, mb: r.agg.llmio.rssPeakMb }));
+  if (soak) peaks.push({ id: "soak", mb: soak.peakMb });
+  if (peaks.length) {
+    const worst = peaks.reduce((a, b) => (b.mb > a.mb ? b : a));
+    out.push({ text: `RSS under load ≤ 250 MB (llmio, peak over all scenarios): ${fmt(worst.mb)} MB (in ${worst.id})`, met: worst.mb <= 250 });
+  }
+  const rowChecks = results.map((r) => ({ id: r.id, rows: r.agg.llmio.rows ?? 0, sent: r.agg.llmio.sent }));
+  if (soak) rowChecks.push({ id: "soak", rows: soak.rows, sent: soak.sent });
+  const bad = rowChecks.filter((c) => c.rows !== c.sent);
+  out.push({
+    text: `log rows written = requests sent (llmio): ${bad.length === 0 ? "equal in every scenario" : bad.map((c) => `${c.id}: ${c.rows} rows for ${c.sent} sent (${delta(c.rows - c.sent)})`).join("; ")}`,
+    met: bad.length === 0,
+  });
+  const failing = results.filter((r) => r.agg.llmio.failures > 0);
+  out.push({
+    text: `no failed requests through llmio: ${failing.length === 0 ? "none failed" : failing.map((r) => `${r.id}: ${r.agg.llmio.failures} (${r.agg.llmio.failureDetail})`).join("; ")}`,
+    met: failing.length === 0,
+  });
+  return out;
+}
+
+/** Other programs busy during a run, or one target's rounds far apart: says why, else undefined. */
+function noisy(s: ScenarioResult, pick: (l: Lat) => number): string | undefined {
+  const reasons: string[] = [];
+  const busy = s.runs.filter((r) => r.cpu.other > OTHER_CPU_WARN);
+  if (busy.length) reasons.push(`other processes used up to ${fmt(maxOf(busy.map((r) => r.cpu.other)))}% CPU during ${busy.length} run(s)`);
+  for (const name of TARGETS) {
+    const values = s.runs.filter((r) => r.target === name).map((r) => pick(r.latency));
+    if (values.length > 1 && Math.max(...values) > 3 * Math.min(...values)) reasons.push(`${name}'s rounds differ more than 3× (${values.map((v) => fmt(v)).join(" vs ")} ms)`);
+  }
+  return reasons.length ? reasons.join("; ") : undefined;
+}
+
+/** Runs where the rest of the machine used more than this (% of one core) are flagged. */
+export const OTHER_CPU_WARN = 30;
+
+export function renderVerdicts(list: Verdict[]): string {
+  return list.map((v) => `- ${v.met === undefined ? "INCONCLUSIVE" : v.met ? "MET" : "NOT MET"} — ${v.text}`).join("\n");
+}
+
+export interface SoakResult {
+  minutes: Array<{ atS: number; rssMb: number; rps: number }>;
+  startMb: number;
+  endMb: number;
+  peakMb: number;
+  rows: number;
+  sent: number;
+  failures: number;
+  rps: number;
+}
+
+export function renderSoak(s: SoakResult): string {
+  const table = markdownTable(
+    ["after s", "RSS MB", "req/s"],
+    s.minutes.map((m) => [String(m.atS), fmt(m.rssMb), fmt(m.rps)]),
+  );
+  const growth = s.endMb - s.minutes[0].rssMb;
+  return `${table}\n\nRSS before ${fmt(s.startMb)} MB, after the first slice ${fmt(s.minutes[0].rssMb)} MB, at the end ${fmt(s.endMb)} MB (${delta(growth)} MB after warm-up), peak ${fmt(s.peakMb)} MB; ${fmt(s.rps)} req/s on average; failures ${s.failures}; log rows ${s.rows} for ${s.sent} sent${s.rows === s.sent ? " ✓" : " ✗"}.`;
+}
+
+export function failureNotes(r: ScenarioResult): string[] {
+  return TARGETS.filter((name) => r.agg[name].failures > 0).map((name) => `Failures (${name}): ${r.agg[name].failureDetail}`);
+}

@@ -1,0 +1,154 @@
+/**
+ * The three things a request can go to, each its own process on loopback:
+ *   direct   the fake upstream itself (`llmio fake-upstream`, a bare Bun.serve)
+ *   llmio    `llmio serve` with a fresh SQLite database, request logging on, configured
+ *            through its admin API to route each benchmark model to the fake upstream
+ *   portkey  Portkey's open-source gateway (npm `@portkey-ai/gateway`) on Bun, routed to the
+ *            fake upstream with its `x-portkey-custom-host` header
+ * Every target receives the same JSON body: llmio's models are named exactly like the fake's
+ * model strings (e.g. `fake-model+words=20`), so nothing is rewritten in between.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { Subprocess } from "bun";
+import { BUN, freePort, ROOT, spawn, stop } from "./proc.ts";
+
+export type TargetName = "direct" | "llmio" | "portkey";
+export const TARGETS: readonly TargetName[] = ["direct", "llmio", "portkey"];
+
+export interface Target {
+  name: TargetName;
+  pid: number;
+  /** Origin, e.g. http://127.0.0.1:40123 */
+  base: string;
+  chatUrl: string;
+  /** Headers a client sends (authentication and routing). */
+  headers: Record<string, string>;
+  child: Subprocess;
+  logFile: string;
+}
+
+export const LLMIO_TOKEN = "bench";
+const UPSTREAM_KEY = "sk-bench";
+
+export const PORTKEY_START = join(ROOT, "bench/node_modules/@portkey-ai/gateway/build/start-server.js");
+
+/** Models the benchmark uses; `limited` ones go to the llmio provider with a concurrency limit. */
+export interface BenchModel {
+  name: string;
+  limited?: boolean;
+}
+
+async function waitForHttp(url: string, child: Subprocess, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode} while starting`);
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      await response.arrayBuffer();
+      return;
+    } catch {
+      await Bun.sleep(100);
+    }
+  }
+  throw new Error(`${what} did not answer on ${url} within ${timeoutMs} ms`);
+}
+
+export async function startFake(tmp: string): Promise<Target> {
+  const port = freePort();
+  const logFile = join(tmp, "fake-upstream.log");
+  const child = spawn([BUN, "server/src/main.ts", "fake-upstream", "--port", String(port), "--host", "127.0.0.1"], { output: logFile });
+  const base = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${base}/health-probe`, child, "fake upstream");
+  return { name: "direct", pid: child.pid, base, chatUrl: `${base}/v1/chat/completions`, headers: { Authorization: `Bearer ${UPSTREAM_KEY}` }, child, logFile };
+}
+
+export interface LlmioTarget extends Target {
+  dbPath: string;
+  admin(method: string, path: string, body?: unknown): Promise<any>;
+}
+
+export async function startLlmio(
+  tmp: string,
+  fake: Target,
+  models: BenchModel[],
+  env: Record<string, string>,
+  maxConcurrent: number,
+  bunArgs: string[] = [],
+): Promise<LlmioTarget> {
+  const port = freePort();
+  const dbPath = join(tmp, "bench.db");
+  const logFile = join(tmp, "llmio.log");
+  const child = spawn([BUN, ...bunArgs, "server/src/main.ts", "serve", "--port", String(port), "--host", "127.0.0.1", "--db-path", dbPath], {
+    output: logFile,
+    env: { TOKEN: LLMIO_TOKEN, ...env },
+  });
+  const base = `http://127.0.0.1:${port}`;
+  const admin = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${LLMIO_TOKEN}`, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`llmio admin ${method} ${path}: HTTP ${response.status} ${text}`);
+    return text ? JSON.parse(text) : undefined;
+  };
+  await waitForHttp(`${base}/api/models`, child, "llmio");
+
+  const provider = await admin("POST", "/api/providers", { name: "fake", type: "openai", baseUrl: `${fake.base}/v1`, apiKey: UPSTREAM_KEY });
+  const limited = await admin("POST", "/api/providers", { name: "fake-limited", type: "openai", baseUrl: `${fake.base}/v1`, apiKey: UPSTREAM_KEY });
+  await admin("PUT", `/api/providers/${limited.id}`, { maxConcurrent });
+  for (const model of models) {
+    const created = await admin("POST", "/api/models", { name: model.name });
+    await admin("POST", "/api/model-providers", { modelId: created.id, providerId: model.limited ? limited.id : provider.id, providerModel: model.name });
+  }
+  return {
+    name: "llmio",
+    pid: child.pid,
+    base,
+    chatUrl: `${base}/v1/chat/completions`,
+    headers: { Authorization: `Bearer ${LLMIO_TOKEN}` },
+    child,
+    logFile,
+    dbPath,
+    admin,
+  };
+}
+
+export async function startPortkey(tmp: string, fake: Target, env: Record<string, string>): Promise<Target> {
+  if (!existsSync(PORTKEY_START)) {
+    throw new Error(`Portkey's gateway is not installed (${PORTKEY_START} missing): run \`bun install\` at the repository root`);
+  }
+  const port = freePort();
+  const logFile = join(tmp, "portkey.log");
+  const child = spawn([BUN, PORTKEY_START, `--port=${port}`, "--headless"], { output: logFile, env });
+  const base = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${base}/`, child, "Portkey gateway", 30_000);
+  return {
+    name: "portkey",
+    pid: child.pid,
+    base,
+    chatUrl: `${base}/v1/chat/completions`,
+    headers: {
+      Authorization: `Bearer ${UPSTREAM_KEY}`,
+      "x-portkey-provider": "openai",
+      "x-portkey-custom-host": `${fake.base}/v1`,
+    },
+    child,
+    logFile,
+  };
+}
+
+/** One request through a target, checked for a 200 and the expected answer. */
+export async function smokeTest(target: Target, body: string, expect: string): Promise<void> {
+  const response = await fetch(target.chatUrl, { method: "POST", headers: { "content-type": "application/json", ...target.headers }, body });
+  const text = await response.text();
+  if (response.status !== 200 || !text.includes(expect)) {
+    throw new Error(`${target.name}: smoke request failed: HTTP ${response.status} ${text.slice(0, 300)}`);
+  }
+}
+
+export async function stopTarget(target: Target): Promise<void> {
+  await stop(target.child, 5000);
+}

@@ -1,0 +1,115 @@
+import { describe, expect, it } from "vitest";
+import { associationToForm, formToAssociationInput, newAssociationForm, priceParts, validateAssociationForm } from "./association-form.ts";
+import { expiryOf, formToAuthKeyInput, newAuthKeyForm, quotaUsed, validateAuthKeyForm } from "./auth-key-form.ts";
+import { formToModelInput, modelToForm, newModelForm, parseAliases, validateModelForm } from "./model-form.ts";
+import { settingsChanges, validateSettings } from "./settings-form.ts";
+import type { Association, Model, Settings } from "./types.ts";
+
+describe("model form", () => {
+  it("converts seconds in the form to milliseconds in the API", () => {
+    const form = { ...newModelForm({ timeoutMs: 30_000, maxRetry: 2 }), name: " gpt-4o ", aliasesText: "gpt-4o*, openai-4o  gpt4o, gpt-4o*" };
+    expect(form.timeoutSeconds).toBe(30);
+    expect(formToModelInput(form)).toEqual({
+      name: "gpt-4o",
+      remark: "",
+      aliases: ["gpt-4o*", "openai-4o", "gpt4o"],
+      strategy: "weighted",
+      maxRetry: 2,
+      timeoutMs: 30_000,
+      totalTimeoutMs: 180_000,
+      streamIdleTimeoutMs: 120_000,
+      stickySeconds: 120,
+    });
+  });
+
+  it("round-trips a stored model", () => {
+    const model = { id: 1, name: "m", remark: "r", strategy: "priority", maxRetry: 1, timeoutMs: 1500, aliases: ["a"], totalTimeoutMs: 9000, streamIdleTimeoutMs: 4000, stickySeconds: 0, pinnedProviderId: null, sortOrder: 0, providerCount: 0, createdAt: 0, updatedAt: 0 } satisfies Model;
+    expect(formToModelInput(modelToForm(model))).toEqual({ name: "m", remark: "r", strategy: "priority", maxRetry: 1, timeoutMs: 1500, aliases: ["a"], totalTimeoutMs: 9000, streamIdleTimeoutMs: 4000, stickySeconds: 0 });
+  });
+
+  it("validates names and numbers", () => {
+    expect(validateModelForm({ ...newModelForm(), name: "ok" })).toEqual({});
+    expect(validateModelForm({ ...newModelForm(), name: "has space", maxRetry: -1, timeoutSeconds: 0, stickySeconds: 1.5 })).toEqual({
+      name: "validation.noSpaces",
+      maxRetry: "validation.nonNegativeInteger",
+      timeoutSeconds: "validation.positive",
+      stickySeconds: "validation.nonNegativeInteger",
+    });
+    expect(validateModelForm(newModelForm()).name).toBe("validation.required");
+  });
+
+  it("parses aliases", () => {
+    expect(parseAliases(" a,b  c,,a ")).toEqual(["a", "b", "c"]);
+  });
+});
+
+describe("association form", () => {
+  it("requires a provider and a provider model", () => {
+    expect(validateAssociationForm(newAssociationForm())).toEqual({ providerId: "validation.required", providerModel: "validation.required" });
+    expect(validateAssociationForm({ ...newAssociationForm(2), providerModel: "x", priceInput: -1 })).toEqual({ priceInput: "validation.nonNegative" });
+  });
+
+  it("sends zero for empty prices", () => {
+    const input = formToAssociationInput({ ...newAssociationForm(2), providerModel: " fake-model ", weight: 5, priceOutput: 0.6 }, 9);
+    expect(input).toEqual({ modelId: 9, providerId: 2, providerModel: "fake-model", weight: 5, enabled: true, toolCall: true, structuredOutput: true, vision: true, priceInput: 0, priceCachedInput: 0, priceOutput: 0.6 });
+  });
+
+  it("shows prices only when one is set", () => {
+    const association = { id: 1, modelId: 1, providerId: 1, providerName: "p", providerModel: "m", weight: 1, enabled: true, toolCall: true, structuredOutput: false, vision: true, priceInput: 0, priceCachedInput: 0, priceOutput: 0 } satisfies Association;
+    expect(priceParts(association)).toEqual([]);
+    expect(priceParts({ ...association, priceInput: 0.15 }).map((part) => part.value)).toEqual([0.15, 0, 0]);
+    expect(associationToForm(association)).toMatchObject({ priceInput: null, structuredOutput: false });
+  });
+});
+
+describe("client key form", () => {
+  const now = new Date(2026, 0, 10, 12, 0).getTime();
+
+  it("computes expiry from presets and dates", () => {
+    expect(expiryOf({ expiry: "never", expiryDate: "" }, now)).toBeNull();
+    expect(expiryOf({ expiry: "30d", expiryDate: "" }, now)).toBe(now + 30 * 86_400_000);
+    expect(expiryOf({ expiry: "custom", expiryDate: "2026-02-01" }, now)).toBe(new Date(2026, 1, 1, 23, 59, 59, 999).getTime());
+    expect(expiryOf({ expiry: "custom", expiryDate: "" }, now)).toBeUndefined();
+  });
+
+  it("validates and converts", () => {
+    expect(validateAuthKeyForm(newAuthKeyForm(), now)).toEqual({ name: "validation.required" });
+    expect(validateAuthKeyForm({ ...newAuthKeyForm(), name: "k", allowedModels: [], expiry: "custom", tokenQuota: 0 }, now)).toEqual({
+      allowedModels: "validation.pickModel",
+      expiryDate: "validation.date",
+      tokenQuota: "validation.positiveInteger",
+    });
+    expect(formToAuthKeyInput({ ...newAuthKeyForm(), name: " laptop ", allowedModels: ["gpt-*"], expiry: "7d", requestQuota: 100 }, now)).toEqual({
+      name: "laptop",
+      allowedModels: ["gpt-*"],
+      expiresAt: now + 7 * 86_400_000,
+      requestQuota: 100,
+      tokenQuota: null,
+      enabled: true,
+    });
+  });
+
+  it("reports quota use", () => {
+    expect(quotaUsed(50, 200)).toBe(0.25);
+    expect(quotaUsed(500, 200)).toBe(1);
+    expect(quotaUsed(5, null)).toBeNull();
+  });
+});
+
+describe("settings form", () => {
+  const saved: Settings = { logRetentionDays: 30, logMaxRows: 1_000_000, bodyCapture: false, bodyCaptureMaxChars: 65_536, defaultTimeoutMs: 60_000, defaultMaxRetry: 3 };
+
+  it("sends only what changed", () => {
+    expect(settingsChanges(saved, { ...saved })).toEqual({});
+    expect(settingsChanges(saved, { ...saved, bodyCapture: true, logRetentionDays: null })).toEqual({ bodyCapture: true, logRetentionDays: null });
+  });
+
+  it("validates", () => {
+    expect(validateSettings(saved)).toEqual({});
+    expect(validateSettings({ ...saved, logRetentionDays: 0, defaultMaxRetry: -1, defaultTimeoutMs: 0 })).toEqual({
+      logRetentionDays: "validation.positiveInteger",
+      defaultMaxRetry: "validation.nonNegativeInteger",
+      defaultTimeoutMs: "validation.positive",
+    });
+  });
+});

@@ -1,0 +1,256 @@
+/** Shapes of the admin API (`/api`), as the server sends them. All times are epoch milliseconds. */
+
+export type ProviderType = "openai" | "openai-responses" | "anthropic" | "gemini";
+export type Endpoint = "chat" | "embeddings" | "count_tokens";
+export type Strategy = "weighted" | "priority" | "round-robin" | "least-latency";
+
+export interface Provider {
+  id: number;
+  name: string;
+  type: ProviderType;
+  baseUrl: string;
+  /** Masked (`sk-…abcd`); send them back unchanged to keep those keys. */
+  apiKeys: string[];
+  keyCount: number;
+  headers: Record<string, string>;
+  enabled: boolean;
+  consoleUrl: string | null;
+  endpoints: Endpoint[] | null;
+  errorMatch: string | null;
+  requestsPerMinute: number | null;
+  tokensPerMinute: number | null;
+  maxConcurrent: number | null;
+  keyRequestsPerMinute: number | null;
+  keyTokensPerMinute: number | null;
+  keyMaxConcurrent: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type ProviderInput = Omit<Provider, "id" | "keyCount" | "createdAt" | "updatedAt">;
+
+export interface Model {
+  id: number;
+  name: string;
+  remark: string;
+  strategy: Strategy;
+  maxRetry: number;
+  timeoutMs: number;
+  aliases: string[];
+  totalTimeoutMs: number;
+  streamIdleTimeoutMs: number;
+  stickySeconds: number;
+  pinnedProviderId: number | null;
+  sortOrder: number;
+  providerCount: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type ModelInput = Pick<Model, "name" | "remark" | "strategy" | "maxRetry" | "timeoutMs" | "aliases" | "totalTimeoutMs" | "streamIdleTimeoutMs" | "stickySeconds">;
+
+export interface Association {
+  id: number;
+  modelId: number;
+  providerId: number;
+  providerName: string;
+  providerModel: string;
+  weight: number;
+  enabled: boolean;
+  toolCall: boolean;
+  structuredOutput: boolean;
+  vision: boolean;
+  priceInput: number;
+  priceCachedInput: number;
+  priceOutput: number;
+}
+
+export type AssociationInput = Omit<Association, "id" | "providerName">;
+
+export interface AssociationStats {
+  associationId: number;
+  providerId: number;
+  providerName: string;
+  requests: number;
+  errors: number;
+  /** 0..1 of the model's successful requests. */
+  share: number;
+  lastError: { message: string; at: number } | null;
+}
+
+export type KeyState = "ok" | "dead" | "cooling" | "open";
+export type BreakerState = "closed" | "open" | "half-open" | string;
+
+export interface ProviderHealth {
+  id: number;
+  name: string;
+  type: ProviderType;
+  enabled: boolean;
+  keys: { key: string; state: KeyState; deadReason?: string | null; coolingUntil?: number | null; breaker?: unknown }[];
+  limits: {
+    inFlight: number;
+    requestsLastMinute: number;
+    tokensLastMinute: number;
+    requestsPerMinute: number | null;
+    tokensPerMinute: number | null;
+    maxConcurrent: number | null;
+  };
+  associations: {
+    id: number;
+    modelId: number;
+    modelName: string;
+    providerModel: string;
+    weight: number;
+    enabled: boolean;
+    breaker: { state: BreakerState; consecutiveFailures: number; retryAt: number | null } | null;
+    /** Last 20 outcomes, newest last; true = success. */
+    recent: boolean[];
+    firstByteMs: number | null;
+    errorRate: number | null;
+    lastError: { message: string; at: number } | null;
+  }[];
+}
+
+export interface ConnectionTest {
+  ok: boolean;
+  latencyMs: number;
+  status: number | null;
+  model: string;
+  error?: string;
+  answer?: string;
+}
+
+export interface AuthKey {
+  id: number;
+  name: string;
+  keyHint: string;
+  allowedModels: string[] | null;
+  expiresAt: number | null;
+  requestQuota: number | null;
+  tokenQuota: number | null;
+  requestsUsed: number;
+  tokensUsed: number;
+  enabled: boolean;
+  lastUsedAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+  status: "active" | "disabled" | "expired" | "quota_exhausted";
+}
+
+export interface CreatedAuthKey extends AuthKey {
+  key: string;
+}
+
+export type AuthKeyInput = Pick<AuthKey, "name" | "allowedModels" | "expiresAt" | "requestQuota" | "tokenQuota" | "enabled">;
+
+export interface LogRow {
+  id: number;
+  traceId: string;
+  model: string;
+  providerId: number | null;
+  providerName: string | null;
+  providerModel: string | null;
+  clientProtocol: string;
+  endpoint: Endpoint;
+  status: "success" | "error";
+  statusCode: number | null;
+  error: string | null;
+  attempt: number;
+  stream: boolean;
+  promptTokens: number;
+  completionTokens: number;
+  cachedTokens: number;
+  reasoningTokens: number;
+  totalTokens: number;
+  usageEstimated: boolean;
+  warnings: string | null;
+  firstByteMs: number | null;
+  durationMs: number;
+  clientIp: string | null;
+  authKeyId: number | null;
+  userAgent: string | null;
+  createdAt: number;
+}
+
+export interface LogPage {
+  items: LogRow[];
+  total: number | null;
+  nextCursor?: number | null;
+}
+
+export interface TraceDetail {
+  attempts: LogRow[];
+  bodies: { requestBody: string | null; responseBody: string | null } | null;
+}
+
+export type DashboardRange = "today" | "7d" | "30d";
+
+export interface DashboardPoint {
+  t: number;
+  requests: number;
+  errors: number;
+  promptTokens: number;
+  completionTokens: number;
+  cost: number;
+  firstByteP50: number | null;
+  firstByteP95: number | null;
+  durationP50: number | null;
+  durationP95: number | null;
+}
+
+export interface Dashboard {
+  range: { from: number; to: number; bucketMs: number };
+  totals: {
+    requests: number;
+    success: number;
+    errors: number;
+    successRate: number;
+    promptTokens: number;
+    completionTokens: number;
+    cachedTokens: number;
+    cost: number;
+    firstByteP50: number | null;
+    firstByteP95: number | null;
+    durationP50: number | null;
+    durationP95: number | null;
+  };
+  series: DashboardPoint[];
+  byModel: { model: string; requests: number; errors: number; tokens: number; cost: number }[];
+  byProvider: { providerId: number | null; providerName: string | null; requests: number; errors: number; tokens: number; firstByteP50: number | null }[];
+  topKeys: { authKeyId: number | null; name: string | null; requests: number; tokens: number }[];
+  topUserAgents: { userAgent: string | null; requests: number }[];
+}
+
+export interface InFlight {
+  traceId: string;
+  model: string;
+  clientProtocol: string;
+  stream: boolean;
+  startedAt: number;
+  clientIp?: string | null;
+  userAgent?: string | null;
+  providerName?: string | null;
+}
+
+export interface Live {
+  inFlight: InFlight[];
+  recentErrors: LogRow[];
+  requestsLastMinute: number;
+  errorsLastMinute: number;
+  tokensToday: number;
+}
+
+export interface Settings {
+  logRetentionDays: number | null;
+  logMaxRows: number | null;
+  bodyCapture: boolean;
+  bodyCaptureMaxChars: number;
+  defaultTimeoutMs: number;
+  defaultMaxRetry: number;
+}
+
+export interface Status {
+  version?: string;
+  uptimeSeconds?: number;
+  [key: string]: unknown;
+}

@@ -1,0 +1,197 @@
+import { A } from "@solidjs/router";
+import { createMemo, createResource, For, type JSX, Show } from "solid-js";
+import { CopyButton } from "../components/copy-button.tsx";
+import { Drawer } from "../components/drawer.tsx";
+import { EmptyState, ErrorBox, LoadingRows } from "../components/states.tsx";
+import { api } from "../lib/api.ts";
+import { formatDateTime, formatDuration, formatInteger } from "../lib/format.ts";
+import { t } from "../lib/i18n/index.ts";
+import { prettyBody } from "../lib/pretty-body.ts";
+import type { LogRow } from "../lib/types.ts";
+
+/** Everything about one client request: each attempt with timings, tokens and errors, and the bodies when captured. */
+export function LogDetailDrawer(props: { traceId: string; keyName: (id: number | null) => string; onClose: () => void }) {
+  const [trace, { refetch }] = createResource(
+    () => props.traceId,
+    (traceId) => api.trace(traceId),
+  );
+  const attempts = () => trace()?.attempts ?? [];
+  const final = () => attempts().at(-1);
+  const succeeded = () => attempts().some((attempt) => attempt.status === "success");
+  const longest = createMemo(() => Math.max(1, ...attempts().map((attempt) => attempt.durationMs)));
+
+  return (
+    <Drawer
+      title={
+        <span class="flex min-w-0 items-center gap-2">
+          {t("logs.detailTitle")}
+          <Show when={trace()}>
+            <span class={succeeded() ? "badge-ok" : "badge-bad"}>{succeeded() ? t("logs.status.success") : t("logs.status.error")}</span>
+          </Show>
+        </span>
+      }
+      onClose={props.onClose}
+    >
+      <div class="space-y-5" data-testid="log-detail">
+        <div class="flex items-center gap-2 rounded-lg bg-zinc-50 px-3 py-2 dark:bg-zinc-800/60">
+          <span class="text-xs muted">{t("logs.traceId")}</span>
+          <code class="min-w-0 flex-1 truncate font-mono text-xs" data-testid="detail-trace">
+            {props.traceId}
+          </code>
+          <CopyButton text={props.traceId} />
+        </div>
+
+        <Show when={trace.error}>
+          <ErrorBox error={trace.error} onRetry={refetch} />
+        </Show>
+        <Show when={trace.loading}>
+          <LoadingRows rows={4} />
+        </Show>
+        <Show when={trace() && attempts().length === 0}>
+          <EmptyState icon="i-lucide-search-x" title={t("logs.traceNotFound")} />
+        </Show>
+
+        <Show when={final()}>
+          {(last) => (
+            <>
+              <dl class="grid grid-cols-2 gap-x-4 gap-y-3 text-sm sm:grid-cols-3">
+                <Fact label={t("common.model")} value={<span class="font-medium">{last().model}</span>} />
+                <Fact label={t("logs.protocol")} value={last().clientProtocol} />
+                <Fact label={t("logs.endpoint")} value={`${t(`endpoint.${last().endpoint ?? "chat"}`)}${last().stream ? " · stream" : ""}`} />
+                <Fact label={t("logs.time")} value={formatDateTime(attempts()[0].createdAt)} />
+                <Fact label={t("dashboard.clientKey")} value={props.keyName(last().authKeyId ?? null)} />
+                <Fact label={t("logs.clientIp")} value={last().clientIp ?? "—"} />
+                <Fact class="col-span-2 sm:col-span-3" label={t("dashboard.userAgent")} value={<span class="break-all">{last().userAgent ?? "—"}</span>} />
+              </dl>
+
+              <section>
+                <h3 class="section-title mb-2">{t("logs.attempts", { count: attempts().length })}</h3>
+                <ol class="space-y-2.5">
+                  <For each={attempts()}>{(attempt) => <AttemptCard attempt={attempt} longest={longest()} />}</For>
+                </ol>
+              </section>
+
+              <section class="space-y-3">
+                <h3 class="section-title">{t("logs.bodies")}</h3>
+                <Show
+                  when={trace()?.bodies}
+                  fallback={
+                    <p class="rounded-lg border border-dashed border-zinc-300 px-3 py-3 text-sm muted dark:border-zinc-700">
+                      {t("logs.noBodies")}{" "}
+                      <A href="/settings" class="text-brand-600 hover:underline dark:text-brand-300">
+                        {t("nav.settings")}
+                      </A>
+                    </p>
+                  }
+                >
+                  {(bodies) => (
+                    <>
+                      <BodyBlock title={t("logs.requestBody")} body={bodies().requestBody} />
+                      <BodyBlock title={t("logs.responseBody")} body={bodies().responseBody} />
+                    </>
+                  )}
+                </Show>
+              </section>
+            </>
+          )}
+        </Show>
+      </div>
+    </Drawer>
+  );
+}
+
+function Fact(props: { label: string; value: JSX.Element; class?: string }) {
+  return (
+    <div class={`min-w-0 ${props.class ?? ""}`}>
+      <dt class="text-xs muted">{props.label}</dt>
+      <dd class="mt-0.5 truncate">{props.value}</dd>
+    </div>
+  );
+}
+
+function AttemptCard(props: { attempt: LogRow; longest: number }) {
+  const ok = () => props.attempt.status === "success";
+  const firstBytePercent = () => ((props.attempt.firstByteMs ?? 0) / props.longest) * 100;
+  const durationPercent = () => Math.max((props.attempt.durationMs / props.longest) * 100, 1);
+  return (
+    <li class={`rounded-lg border p-3 ${ok() ? "border-zinc-200 dark:border-zinc-800" : "border-red-200 bg-red-50/40 dark:(border-red-500/30 bg-red-500/5)"}`} data-testid="attempt">
+      <div class="flex flex-wrap items-center gap-2">
+        <span class="badge-muted">#{props.attempt.attempt + 1}</span>
+        <span class="min-w-0 flex-1 truncate text-sm">
+          <span class="font-medium">{props.attempt.providerName ?? "—"}</span>
+          <Show when={props.attempt.providerModel}>
+            <span class="muted"> · </span>
+            <span class="font-mono text-xs">{props.attempt.providerModel}</span>
+          </Show>
+        </span>
+        <span class={ok() ? "badge-ok" : "badge-bad"}>{props.attempt.statusCode ?? (ok() ? "OK" : "ERR")}</span>
+      </div>
+      {/* Timing: first byte (dark) within the whole attempt (light), scaled to the longest attempt. */}
+      <div class="mt-3 space-y-1">
+        <div class="relative h-2 overflow-hidden rounded-full bg-zinc-100 dark:bg-zinc-800" role="img" aria-label={t("logs.timingLabel", { firstByte: formatDuration(props.attempt.firstByteMs), duration: formatDuration(props.attempt.durationMs) })}>
+          <div class={`absolute inset-y-0 left-0 rounded-full ${ok() ? "bg-brand-300 dark:bg-brand-500/50" : "bg-red-300 dark:bg-red-500/50"}`} style={{ width: `${durationPercent()}%` }} />
+          <div class={`absolute inset-y-0 left-0 rounded-full ${ok() ? "bg-brand-600 dark:bg-brand-400" : "bg-red-600"}`} style={{ width: `${firstBytePercent()}%` }} />
+        </div>
+        <div class="flex flex-wrap justify-between gap-x-3 text-xs tabular-nums muted">
+          <span>
+            {t("logs.firstByte")} {formatDuration(props.attempt.firstByteMs)}
+          </span>
+          <span>
+            {t("logs.duration")} {formatDuration(props.attempt.durationMs)}
+          </span>
+        </div>
+      </div>
+      <dl class="mt-3 grid grid-cols-2 gap-x-4 gap-y-1 text-xs sm:grid-cols-4">
+        <TokenFact label={t("logs.promptTokens")} value={props.attempt.promptTokens} />
+        <TokenFact label={t("logs.completionTokens")} value={props.attempt.completionTokens} />
+        <TokenFact label={t("logs.cachedTokens")} value={props.attempt.cachedTokens} />
+        <TokenFact label={t("logs.reasoningTokens")} value={props.attempt.reasoningTokens} />
+      </dl>
+      <Show when={props.attempt.usageEstimated}>
+        <p class="mt-2 text-xs muted">
+          <span class="i-lucide-info mr-1" />
+          {t("logs.estimated")}
+        </p>
+      </Show>
+      <Show when={props.attempt.warnings}>
+        <p class="mt-2 whitespace-pre-wrap text-xs text-amber-700 dark:text-amber-300">
+          <span class="i-lucide-triangle-alert mr-1" />
+          {props.attempt.warnings}
+        </p>
+      </Show>
+      <Show when={props.attempt.error}>
+        <pre class="mt-2 max-h-40 overflow-auto whitespace-pre-wrap break-words rounded-md bg-red-50 p-2 font-mono text-xs text-red-800 dark:(bg-red-500/10 text-red-200)" data-testid="attempt-error">
+          {props.attempt.error}
+        </pre>
+      </Show>
+    </li>
+  );
+}
+
+function TokenFact(props: { label: string; value: number }) {
+  return (
+    <div class="flex justify-between gap-2 sm:block">
+      <dt class="muted">{props.label}</dt>
+      <dd class="font-medium tabular-nums">{formatInteger(props.value)}</dd>
+    </div>
+  );
+}
+
+function BodyBlock(props: { title: string; body: string | null }) {
+  const pretty = createMemo(() => prettyBody(props.body));
+  return (
+    <div class="min-w-0">
+      <div class="mb-1 flex items-center justify-between">
+        <h4 class="text-xs font-semibold uppercase tracking-wide muted">{props.title}</h4>
+        <Show when={props.body}>
+          <CopyButton text={() => props.body ?? ""} />
+        </Show>
+      </div>
+      <Show when={props.body} fallback={<p class="text-sm muted">—</p>}>
+        <pre class="code-block max-h-80 overflow-auto rounded-lg bg-zinc-950 p-3 font-mono text-xs leading-relaxed text-zinc-100 dark:ring-1 dark:ring-zinc-800" data-testid="body">
+          {pretty()}
+        </pre>
+      </Show>
+    </div>
+  );
+}

@@ -1,0 +1,81 @@
+import { createEffect, createSignal, Show } from "solid-js";
+import { createStore } from "solid-js/store";
+import { NumberField, SelectField, TextField } from "../components/fields.tsx";
+import { Modal } from "../components/modal.tsx";
+import { ErrorBox, Spinner } from "../components/states.tsx";
+import { api } from "../lib/api.ts";
+import { t } from "../lib/i18n/index.ts";
+import { formToModelInput, modelToForm, newModelForm, STRATEGIES, validateModelForm, type ModelForm, type ModelFormErrors } from "../lib/model-form.ts";
+import type { Model, Settings } from "../lib/types.ts";
+
+/** Create or edit a public model: name, aliases, strategy, retries and timeouts. */
+export function ModelFormModal(props: { model?: Model; defaults?: Settings; onClose: () => void; onSaved: (model: Model) => void }) {
+  const [form, setForm] = createStore<ModelForm>(props.model ? modelToForm(props.model) : newModelForm({ timeoutMs: props.defaults?.defaultTimeoutMs, maxRetry: props.defaults?.defaultMaxRetry }));
+  const [errors, setErrors] = createSignal<ModelFormErrors>({});
+  // After a first submit, errors follow the fields as they are corrected.
+  const [submitted, setSubmitted] = createSignal(false);
+  createEffect(() => submitted() && setErrors(validateModelForm(form)));
+  const [failure, setFailure] = createSignal<unknown>();
+  const [saving, setSaving] = createSignal(false);
+  const error = (field: keyof ModelForm) => (errors()[field] ? t(errors()[field]!) : null);
+
+  const submit = async (event: SubmitEvent) => {
+    event.preventDefault();
+    setSubmitted(true);
+    const found = validateModelForm(form);
+    setErrors(found);
+    if (Object.keys(found).length) return;
+    setSaving(true);
+    setFailure(undefined);
+    try {
+      const input = formToModelInput(form);
+      props.onSaved(props.model ? await api.updateModel(props.model.id, input) : await api.createModel(input));
+    } catch (caught) {
+      setFailure(caught);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <Modal
+      title={props.model ? t("models.editTitle", { name: props.model.name }) : t("models.createTitle")}
+      onClose={props.onClose}
+      footer={
+        <>
+          <button type="button" class="btn-secondary" onClick={props.onClose}>
+            {t("common.cancel")}
+          </button>
+          <button type="submit" form="model-form" class="btn-primary" disabled={saving()} data-testid="model-save">
+            <Show when={saving()}>
+              <Spinner />
+            </Show>
+            {props.model ? t("common.save") : t("common.create")}
+          </button>
+        </>
+      }
+    >
+      <form id="model-form" class="grid gap-4 sm:grid-cols-2" onSubmit={submit} novalidate>
+        <TextField label={t("common.name")} name="name" value={form.name} onValue={(value) => setForm("name", value)} error={error("name")} hint={t("models.hint.name")} autocomplete="off" inputClass="font-mono" required />
+        <SelectField
+          label={t("models.strategy")}
+          name="strategy"
+          value={form.strategy}
+          onValue={(value) => setForm("strategy", value)}
+          options={STRATEGIES.map((strategy) => ({ value: strategy, label: t(`strategy.${strategy}`) }))}
+          hint={t(`strategy.${form.strategy}.hint`)}
+        />
+        <TextField class="sm:col-span-2" label={t("models.aliases")} name="aliases" value={form.aliasesText} onValue={(value) => setForm("aliasesText", value)} hint={t("models.hint.aliases")} placeholder="gpt-4o*, claude-*" autocomplete="off" />
+        <TextField class="sm:col-span-2" label={t("models.remark")} name="remark" value={form.remark} onValue={(value) => setForm("remark", value)} autocomplete="off" />
+        <NumberField label={t("models.maxRetry")} name="maxRetry" value={form.maxRetry} onValue={(value) => setForm("maxRetry", value)} min={0} error={error("maxRetry")} hint={t("models.hint.maxRetry")} />
+        <NumberField label={t("models.timeout")} name="timeout" value={form.timeoutSeconds} onValue={(value) => setForm("timeoutSeconds", value)} min={1} step={0.5} unit="s" error={error("timeoutSeconds")} hint={t("models.hint.timeout")} />
+        <NumberField label={t("models.totalTimeout")} value={form.totalTimeoutSeconds} onValue={(value) => setForm("totalTimeoutSeconds", value)} min={1} unit="s" error={error("totalTimeoutSeconds")} hint={t("models.hint.totalTimeout")} />
+        <NumberField label={t("models.streamIdleTimeout")} value={form.streamIdleTimeoutSeconds} onValue={(value) => setForm("streamIdleTimeoutSeconds", value)} min={1} unit="s" error={error("streamIdleTimeoutSeconds")} hint={t("models.hint.streamIdle")} />
+        <NumberField label={t("models.sticky")} value={form.stickySeconds} onValue={(value) => setForm("stickySeconds", value)} min={0} unit="s" error={error("stickySeconds")} hint={t("models.hint.sticky")} />
+        <Show when={failure()}>
+          <ErrorBox class="sm:col-span-2" error={failure()} />
+        </Show>
+      </form>
+    </Modal>
+  );
+}
