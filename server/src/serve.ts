@@ -24,15 +24,18 @@ export async function serve(flags: ServerFlags) {
   const port = app.server!.port;
   const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
   const base = `http://${shownHost}:${port}`;
-  console.log(`llmio ${VERSION} listening on ${config.host}:${port} (ready in ${Math.round(performance.now() - startedAt)} ms)`);
-  console.log(`  admin UI      ${base}/`);
-  console.log(`  OpenAI API    ${base}/v1  (also ${base}/openai/v1)`);
-  console.log(`  OpenAPI docs  ${base}/openapi`);
-  console.log(`  database      ${config.databasePath}`);
+  // One write, so anything reading the banner sees it whole.
+  const banner = [
+    `llmio ${VERSION} listening on ${config.host}:${port} (ready in ${Math.round(performance.now() - startedAt)} ms)`,
+    `  admin UI      ${base}/`,
+    `  OpenAI API    ${base}/v1  (also ${base}/openai/v1)`,
+    `  OpenAPI docs  ${base}/openapi`,
+    `  database      ${config.databasePath}`,
+  ];
   if (config.tokenGenerated) {
-    console.log(`\n  No TOKEN set: using the generated admin token kept in ${config.databasePath.replace(/[^/]+$/, "token")}`);
-    console.log(`  TOKEN=${config.token}\n`);
+    banner.push("", `  No TOKEN set: using the generated admin token kept in ${config.databasePath.replace(/[^/]+$/, "token")}`, `  TOKEN=${config.token}`, "");
   }
+  console.log(banner.join("\n"));
 
   if (!process.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
     // Bun reads this once at start-up; without it at most 256 upstream requests run at once.
