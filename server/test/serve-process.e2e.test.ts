@@ -8,7 +8,7 @@ const MAIN = join(import.meta.dir, "../src/main.ts");
 
 interface RunningGateway {
   url: string;
-  process: Bun.Subprocess<"ignore", "pipe", "inherit">;
+  process: Bun.Subprocess<"ignore", "pipe", "pipe">;
   output: string;
 }
 
@@ -17,8 +17,10 @@ async function startProcess(args: string[], env: Record<string, string> = {}): P
   const child = Bun.spawn([process.execPath, MAIN, "serve", "--host", "127.0.0.1", "--port", "0", ...args], {
     env: { ...process.env, TOKEN: "", ...env },
     stdout: "pipe",
-    stderr: "inherit",
+    // Piped, not inherited: a child left running must not hold the test runner's output open.
+    stderr: "pipe",
   });
+  spawned.push(child);
   const decoder = new TextDecoder();
   let output = "";
   const reader = child.stdout.getReader();
@@ -34,6 +36,8 @@ async function startProcess(args: string[], env: Record<string, string> = {}): P
 
 let upstream: FakeUpstream;
 let folder: string;
+/** Every gateway process started, killed at the end even when a test failed half-way. */
+const spawned: Bun.Subprocess[] = [];
 
 beforeAll(() => {
   upstream = startFakeUpstream({ port: 0 });
@@ -41,6 +45,7 @@ beforeAll(() => {
 });
 
 afterAll(async () => {
+  for (const child of spawned) child.kill("SIGKILL");
   await upstream.stop();
   rmSync(folder, { recursive: true, force: true });
 });
