@@ -27,8 +27,8 @@ run([
   "build",
   "server/src/main.ts",
   "--compile",
+  // No --bytecode: it starts ≈20 ms faster but keeps ≈5 MB more resident, and start-up is already < 150 ms.
   "--minify",
-  "--bytecode",
   // A service must not pick up a stray .env or bunfig.toml from whatever folder it runs in.
   "--no-compile-autoload-dotenv",
   "--no-compile-autoload-bunfig",

@@ -1,11 +1,5 @@
 #!/usr/bin/env bun
 import { defineCommand, runMain } from "citty";
-import { configCommand } from "./cli/config-command.ts";
-import { healthcheckCommand } from "./cli/healthcheck.ts";
-import { installServiceCommand } from "./cli/install-service.ts";
-import { uninstallServiceCommand } from "./cli/uninstall-service.ts";
-import { runFakeUpstreamCli } from "./fake-upstream/index.ts";
-import { serve } from "./serve.ts";
 import { VERSION } from "./version.ts";
 
 const serveCommand = defineCommand({
@@ -17,8 +11,9 @@ const serveCommand = defineCommand({
     "data-dir": { type: "string", description: "Folder for the database and generated token" },
     token: { type: "string", description: "Admin and full-access API key (env TOKEN; generated when unset)" },
   },
-  run({ args }) {
-    serve({ port: args.port, host: args.host, dbPath: args["db-path"], dataDir: args["data-dir"], token: args.token });
+  async run({ args }) {
+    const { serve } = await import("./serve.ts");
+    await serve({ port: args.port, host: args.host, dbPath: args["db-path"], dataDir: args["data-dir"], token: args.token });
   },
 });
 
@@ -28,7 +23,8 @@ const fakeUpstreamCommand = defineCommand({
     port: { type: "string", description: "Port to listen on", default: "8080" },
     host: { type: "string", description: "Address to bind", default: "127.0.0.1" },
   },
-  run({ args }) {
+  async run({ args }) {
+    const { runFakeUpstreamCli } = await import("./fake-upstream/index.ts");
     runFakeUpstreamCli({ port: Number(args.port), host: args.host });
   },
 });
@@ -42,13 +38,14 @@ const versionCommand = defineCommand({
 
 const main = defineCommand({
   meta: { name: "llmio", version: VERSION, description: "LLM API gateway" },
+  // Loaded on demand: a running gateway never holds the code of the other commands in memory.
   subCommands: {
     serve: serveCommand,
     "fake-upstream": fakeUpstreamCommand,
-    "install-service": installServiceCommand,
-    "uninstall-service": uninstallServiceCommand,
-    config: configCommand,
-    healthcheck: healthcheckCommand,
+    "install-service": () => import("./cli/install-service.ts").then((module) => module.installServiceCommand),
+    "uninstall-service": () => import("./cli/uninstall-service.ts").then((module) => module.uninstallServiceCommand),
+    config: () => import("./cli/config-command.ts").then((module) => module.configCommand),
+    healthcheck: () => import("./cli/healthcheck.ts").then((module) => module.healthcheckCommand),
     version: versionCommand,
   },
 });
