@@ -1,0 +1,62 @@
+/** Shapes of the llmio admin API answers the extension reads (only the fields it uses). */
+
+/** `GET /api/status`. */
+export interface StatusSnapshot {
+  version: string;
+  uptimeSeconds: number;
+  requestsLastMinute: number;
+  errorsLastMinute: number;
+  logBacklog: number;
+}
+
+/** `GET /api/live`. */
+export interface LiveSnapshot {
+  inFlight: { traceId: string; model: string; providerName: string | null; startedAt: number }[];
+  recentErrors: { providerName: string | null; model: string; error: string | null; createdAt: number }[];
+  requestsLastMinute: number;
+  errorsLastMinute: number;
+  tokensToday: number;
+}
+
+export type BreakerState = "closed" | "open" | "half-open";
+
+/** One association (model ↔ provider) as `GET /api/health/providers` shows it. */
+export interface AssociationHealth {
+  id: number;
+  providerId: number;
+  modelId: number;
+  modelName: string;
+  providerModel: string;
+  weight: number;
+  enabled: boolean;
+  breaker: { state: BreakerState; consecutiveFailures: number; retryAt: number | null };
+  /** Outcomes of the last attempts, oldest first (true = success). */
+  recent: boolean[];
+  errorRate: number | null;
+  lastError: string | null;
+}
+
+/** `GET /api/health/providers`: one entry per provider. */
+export interface ProviderHealth {
+  id: number;
+  name: string;
+  type: string;
+  enabled: boolean;
+  keys: { key: string; state: "ok" | "dead" | "cooling" | "open" }[];
+  associations: AssociationHealth[];
+}
+
+/** `GET /api/models`. */
+export interface ModelSummary {
+  id: number;
+  name: string;
+  pinnedProviderId: number | null;
+  providerCount: number;
+}
+
+/** `POST /api/auth-keys` answer: the only time the key is shown. */
+export interface CreatedClientKey {
+  id: number;
+  name: string;
+  key: string;
+}

@@ -1,0 +1,676 @@
+/**
+ * The browser extension end to end, in real Chromium (Debian's /usr/bin/chromium driven by
+ * playwright-core) with the unpacked MV3 build loaded, against a real gateway and the fake
+ * upstream: configure it through the options page, watch the popup's live numbers, pin a model
+ * to a provider from the popup and see the next request's log row go there, switch routes and
+ * providers, survive a gateway that is down, slow or refuses the token, and set up local pages
+ * that mimic NextChat, LobeChat, Open WebUI and a generic settings form with one click each.
+ * Screenshots land in test-results/extension/.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type BrowserContext, chromium, type Page, type Worker } from "playwright-core";
+import { startFakeUpstream, type FakeUpstream } from "../src/fake-upstream/index.ts";
+import { configureModel, logsOf, startTestGateway, TEST_TOKEN, type TestGateway } from "./harness.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+const ROOT = join(import.meta.dir, "../..");
+const EXTENSION_DIR = join(ROOT, "extension");
+const BUILD_DIR = join(EXTENSION_DIR, ".output/chrome-mv3");
+const SHOTS = join(ROOT, "test-results/extension");
+const POPUP_SIZE = { width: 400, height: 600 };
+const TOOL_KEY_NAME = "llmio browser extension (chat tools)";
+
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`extension.e2e: skipped — ${CHROMIUM} is missing (apt-get install -y chromium)`);
+
+let upstream: FakeUpstream;
+let gateway: TestGateway;
+let pages: ReturnType<typeof startChatToolPages>;
+let hanging: ReturnType<typeof Bun.serve>;
+let context: BrowserContext;
+let userDataDir: string;
+let extensionId = "";
+let options: Page;
+const consoleLines: string[] = [];
+const pageErrors: string[] = [];
+
+/** The extension must exist before Chromium loads it; building takes a few seconds. */
+function buildExtensionIfMissing() {
+  if (existsSync(join(BUILD_DIR, "manifest.json"))) return;
+  const build = Bun.spawnSync([process.execPath, "run", "--cwd", EXTENSION_DIR, "build:chrome"], { stdout: "pipe", stderr: "pipe" });
+  if (build.exitCode !== 0) throw new Error(`extension build failed:\n${build.stdout.toString()}\n${build.stderr.toString()}`);
+}
+
+async function shot(page: Page, name: string) {
+  await page.waitForTimeout(200);
+  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+}
+
+function watch(page: Page) {
+  page.on("console", (message) => consoleLines.push(message.text()));
+  page.on("pageerror", (error) => pageErrors.push(`${page.url()}: ${error.message}`));
+  return page;
+}
+
+async function openExtensionPage(path: string, viewport = POPUP_SIZE) {
+  const page = watch(await context.newPage());
+  page.setDefaultTimeout(10_000);
+  await page.setViewportSize(viewport);
+  await page.goto(`chrome-extension://${extensionId}/${path}`);
+  return page;
+}
+
+/** Writes extension storage from a trusted extension page (what the options page does). */
+async function setStorage(values: Record<string, unknown>) {
+  await options.evaluate((items) => chrome.storage.local.set(items), values);
+}
+
+async function getStorage(): Promise<Record<string, unknown>> {
+  return options.evaluate(() => chrome.storage.local.get(null));
+}
+
+async function badge() {
+  return options.evaluate(async () => ({
+    text: await chrome.action.getBadgeText({}),
+    color: await chrome.action.getBadgeBackgroundColor({}),
+  }));
+}
+
+/** Sends one chat request through the gateway; returns its trace id and answer. */
+async function chat(model: string, key = TEST_TOKEN) {
+  const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: JSON.stringify({ model, messages: [{ role: "user", content: "hello from the extension test" }] }),
+  });
+  const body = (await response.json()) as { choices?: { message: { content: string } }[] };
+  return { status: response.status, traceId: response.headers.get("x-llmio-trace-id") ?? "", text: body.choices?.[0]?.message.content ?? "" };
+}
+
+async function providerId(name: string): Promise<number> {
+  const providers: { id: number; name: string }[] = await gateway.admin("GET", "/api/providers");
+  return providers.find((provider) => provider.name === name)!.id;
+}
+
+async function modelByName(name: string) {
+  const models: { id: number; name: string; pinnedProviderId: number | null }[] = await gateway.admin("GET", "/api/models");
+  return models.find((model) => model.name === name)!;
+}
+
+/** Open WebUI's server-side connection settings, as the fake Open WebUI page's backend keeps them. */
+interface OpenWebUiConfig {
+  ENABLE_OPENAI_API: boolean;
+  OPENAI_API_BASE_URLS: string[];
+  OPENAI_API_KEYS: string[];
+  OPENAI_API_CONFIGS: Record<string, { enable?: boolean }>;
+}
+
+const OPEN_WEBUI_TOKEN = "owui-session-token-admin";
+
+/**
+ * Local pages that mimic each chat tool's settings mechanism, one path per tool on one origin:
+ * NextChat's `#/?settings=` fast link (with its confirm step), LobeChat's `?settings=` import,
+ * Open WebUI's `/openai/config/update` API (bearer = `localStorage.token`), and a generic
+ * settings form whose state, like React's, only follows real `input` events. Each page shows
+ * what it stored and proves it by calling the gateway with it.
+ */
+function startChatToolPages() {
+  const openWebUi: { config: OpenWebUiConfig; updates: number } = {
+    config: {
+      ENABLE_OPENAI_API: true,
+      OPENAI_API_BASE_URLS: ["https://api.openai.com/v1"],
+      OPENAI_API_KEYS: ["sk-existing-connection"],
+      OPENAI_API_CONFIGS: { "0": { enable: true } },
+    },
+    updates: 0,
+  };
+  const askGateway = `
+    async function askGateway(base, key, target) {
+      const response = await fetch(base + "/chat/completions", {
+        method: "POST",
+        headers: { authorization: "Bearer " + key, "content-type": "application/json" },
+        body: JSON.stringify({ model: "chat-model", messages: [{ role: "user", content: "hi from " + document.title }] }),
+      });
+      const body = await response.json();
+      document.getElementById(target).textContent = response.status + " " + (body.choices ? body.choices[0].message.content : JSON.stringify(body));
+    }`;
+  const html = (title: string, body: string, script: string) =>
+    new Response(
+      `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title>
+<style>body{font:14px system-ui;margin:0;background:#f4f4f5}header{background:#18181b;color:#fff;padding:14px 20px;font-weight:600}
+main{padding:20px;max-width:640px}pre{background:#fff;border:1px solid #e4e4e7;padding:10px;border-radius:8px;white-space:pre-wrap;word-break:break-all}
+label{display:block;margin:10px 0}input{display:block;width:100%;padding:6px;margin-top:4px}
+#dialog{position:fixed;inset:30% 20%;background:#fff;border:1px solid #a1a1aa;padding:20px;border-radius:10px;box-shadow:0 10px 40px #0003}</style>
+</head><body><header>${title} (test double)</header><main>${body}</main><script>${askGateway}\n${script}</script></body></html>`,
+      { headers: { "content-type": "text/html; charset=utf-8" } },
+    );
+  const nextChat = () =>
+    html(
+      "NextChat",
+      `<p>Settings (access-control store):</p><pre id="state">not configured</pre><p>Gateway reply:</p><pre id="reply">—</pre>
+<div id="dialog" hidden><p>Detected settings in the link. Apply them?</p><pre id="incoming"></pre><button id="confirm">Confirm</button> <button id="cancel">Cancel</button></div>`,
+      `
+      function render() {
+        const stored = localStorage.getItem("access-control");
+        const state = stored ? JSON.parse(stored).state : undefined;
+        document.getElementById("state").textContent = state ? JSON.stringify({ ...state, openaiApiKey: "(a key)" }) : "not configured";
+        return state;
+      }
+      // NextChat's useCommand({ settings }): read #/?settings=, ask, then set the access store.
+      function readFastLink() {
+        const query = location.hash.indexOf("?");
+        if (query < 0) return;
+        const text = new URLSearchParams(location.hash.slice(query + 1)).get("settings");
+        if (!text) return;
+        const payload = JSON.parse(text);
+        document.getElementById("incoming").textContent = JSON.stringify({ url: payload.url, key: payload.key ? "(a key)" : "" });
+        document.getElementById("dialog").hidden = false;
+        document.getElementById("confirm").onclick = () => {
+          document.getElementById("dialog").hidden = true;
+          localStorage.setItem("access-control", JSON.stringify({ state: { openaiUrl: payload.url, openaiApiKey: payload.key, useCustomConfig: true }, version: 2 }));
+          history.replaceState(null, "", location.pathname + "#/");
+          const state = render();
+          // NextChat appends v1/chat/completions to openaiUrl.
+          askGateway(state.openaiUrl.replace(/\\/$/, "") + "/v1", state.openaiApiKey, "reply");
+        };
+      }
+      window.addEventListener("hashchange", readFastLink);
+      readFastLink();
+      render();`,
+    );
+  const lobeChat = () =>
+    html(
+      "LobeChat",
+      `<p>keyVaults.openai:</p><pre id="state">not configured</pre><p>Gateway reply:</p><pre id="reply">—</pre>`,
+      `
+      const imported = new URLSearchParams(location.search).get("settings");
+      if (imported) {
+        const settings = JSON.parse(imported);
+        localStorage.setItem("lobe-settings", JSON.stringify(settings));
+        history.replaceState(null, "", location.pathname);
+      }
+      const stored = localStorage.getItem("lobe-settings");
+      if (stored) {
+        const openai = JSON.parse(stored).keyVaults.openai;
+        document.getElementById("state").textContent = JSON.stringify({ baseURL: openai.baseURL, apiKey: openai.apiKey ? "(a key)" : "" });
+        askGateway(openai.baseURL, openai.apiKey, "reply");
+      }`,
+    );
+  const openWebUiPage = () =>
+    html(
+      "Open WebUI",
+      `<p>Signed in as admin (localStorage.token). Connections:</p><pre id="state">loading…</pre>`,
+      `
+      localStorage.setItem("token", ${JSON.stringify(OPEN_WEBUI_TOKEN)});
+      async function render() {
+        const response = await fetch("/openai/config", { headers: { authorization: "Bearer " + localStorage.token } });
+        const config = await response.json();
+        document.getElementById("state").textContent = config.OPENAI_API_BASE_URLS.join("\\n");
+      }
+      render();
+      setInterval(render, 500);`,
+    );
+  const settingsForm = () =>
+    html(
+      "My Chat App",
+      `<form onsubmit="return false"><label>API Base URL<input id="base" name="baseUrl" placeholder="https://api.openai.com/v1"></label>
+<label>API Key<input id="key" name="apiKey" type="password"></label><button type="button" id="save">Save</button></form>
+<p>Saved settings:</p><pre id="state">nothing saved</pre><p>Gateway reply:</p><pre id="reply">—</pre>`,
+      `
+      // Like a React controlled input: state follows input events only, and a value written
+      // through the element's own (wrapped) property is "known" and ignored, as React's tracker does.
+      const state = { baseUrl: "", apiKey: "" };
+      const native = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value");
+      for (const [id, field] of [["base", "baseUrl"], ["key", "apiKey"]]) {
+        const input = document.getElementById(id);
+        let tracked = "";
+        Object.defineProperty(input, "value", { configurable: true, get() { return native.get.call(this); }, set(value) { tracked = String(value); native.set.call(this, value); } });
+        input.addEventListener("input", () => {
+          const actual = native.get.call(input);
+          if (actual === tracked) return;
+          tracked = actual;
+          state[field] = actual;
+        });
+      }
+      document.getElementById("save").onclick = () => {
+        document.getElementById("state").textContent = JSON.stringify({ baseUrl: state.baseUrl, apiKey: state.apiKey ? "(a key)" : "" });
+        askGateway(state.baseUrl, state.apiKey, "reply");
+      };`,
+    );
+  const plain = () => html("NextChat", `<p>A NextChat-looking page that is not in the extension's list.</p>`, "");
+
+  const server = Bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    async fetch(request) {
+      const { pathname } = new URL(request.url);
+      if (pathname.startsWith("/openai/config")) {
+        if (request.headers.get("authorization") !== `Bearer ${OPEN_WEBUI_TOKEN}`) return Response.json({ detail: "Not authenticated" }, { status: 401 });
+        if (pathname === "/openai/config" && request.method === "GET") return Response.json(openWebUi.config);
+        if (pathname === "/openai/config/update" && request.method === "POST") {
+          openWebUi.config = (await request.json()) as OpenWebUiConfig;
+          openWebUi.updates += 1;
+          return Response.json(openWebUi.config);
+        }
+      }
+      if (pathname.startsWith("/nextchat/")) return nextChat();
+      if (pathname.startsWith("/lobechat/")) return lobeChat();
+      if (pathname.startsWith("/open-webui/")) return openWebUiPage();
+      if (pathname.startsWith("/settings-form/")) return settingsForm();
+      if (pathname.startsWith("/plain/")) return plain();
+      return new Response("not found", { status: 404 });
+    },
+  });
+  return { url: `http://127.0.0.1:${server.port}`, openWebUi, stop: () => server.stop(true) };
+}
+
+describe.skipIf(!hasChromium)("browser extension in Chromium", () => {
+  beforeAll(async () => {
+    buildExtensionIfMissing();
+    mkdirSync(SHOTS, { recursive: true });
+    upstream = startFakeUpstream({ port: 0 });
+    gateway = startTestGateway({ breaker: { failureThreshold: 2, openMs: 120_000 } });
+    const baseUrl = `${upstream.url}/v1`;
+    await configureModel(gateway, "chat-model", [
+      { name: "alpha", baseUrl, providerModel: "fake-model", weight: 100 },
+      { name: "beta", baseUrl, providerModel: "fake-model", weight: 1 },
+    ]);
+    await configureModel(gateway, "slow-model", [{ name: "alpha-slow", baseUrl, providerModel: "fake-model+first-byte-delay=5000" }], { timeoutMs: 15_000 });
+    await configureModel(gateway, "flaky-model", [{ name: "broken", baseUrl, providerModel: "fake-model+status=500" }], { maxRetry: 0 });
+    pages = startChatToolPages();
+    // Accepts connections and never answers: the "slow gateway".
+    hanging = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Promise<Response>(() => {}) });
+
+    userDataDir = mkdtempSync(join(tmpdir(), "llmio-extension-e2e-"));
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      locale: "en-US",
+      args: [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        `--disable-extensions-except=${BUILD_DIR}`,
+        `--load-extension=${BUILD_DIR}`,
+      ],
+    });
+    const worker: Worker = context.serviceWorkers()[0] ?? (await context.waitForEvent("serviceworker"));
+    worker.on("console", (message) => consoleLines.push(message.text()));
+    extensionId = new URL(worker.url()).host;
+    options = await openExtensionPage("options.html", { width: 1000, height: 1100 });
+  }, 120_000);
+
+  afterAll(async () => {
+    await context?.close();
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+    hanging?.stop(true);
+    pages?.stop();
+    await gateway?.stop();
+    await upstream?.stop();
+  });
+
+  test("the manifest asks for little: loopback hosts, optional others, no tabs or <all_urls>", async () => {
+    const manifest = await Bun.file(join(BUILD_DIR, "manifest.json")).json();
+    expect(manifest.manifest_version).toBe(3);
+    expect(manifest.permissions.sort()).toEqual(["alarms", "contextMenus", "scripting", "storage"]);
+    expect(manifest.host_permissions).toEqual(["http://127.0.0.1/*", "http://localhost/*"]);
+    expect(manifest.optional_host_permissions).toEqual(["http://*/*", "https://*/*"]);
+    expect(manifest.content_scripts[0].matches).toEqual(["https://app.nextchat.dev/*", "https://chat-preview.lobehub.com/*"]);
+    expect(JSON.stringify(manifest)).not.toContain("<all_urls>");
+    expect(manifest.commands["open-admin"].suggested_key.default).toBe("Alt+Shift+L");
+  });
+
+  test("options: test and save the gateway URL and admin token (stored in storage.local)", async () => {
+    await options.getByTestId("gateway-url").fill(gateway.url);
+    await options.getByTestId("credential").fill("wrong-token-123456");
+    await options.getByTestId("test").click();
+    await options.getByTestId("notice").filter({ hasText: "refused this token" }).waitFor();
+
+    const { key: clientKey } = await gateway.admin("POST", "/api/auth-keys", { name: "e2e client", allowedModels: ["chat-model"] });
+    await options.getByTestId("credential").fill(clientKey);
+    await options.getByTestId("test").click();
+    await options.getByTestId("notice").filter({ hasText: "client key: 1 models" }).waitFor();
+
+    await options.getByTestId("credential").fill(TEST_TOKEN);
+    await options.getByTestId("test").click();
+    await options.getByTestId("notice").filter({ hasText: "the admin token works" }).waitFor();
+    await options.getByTestId("save").click();
+    await options.getByTestId("notice").filter({ hasText: "Saved." }).waitFor();
+    const stored = await getStorage();
+    expect(stored.gatewayUrl).toBe(gateway.url);
+    expect(stored.credential).toBe(TEST_TOKEN);
+    expect(await options.evaluate(() => chrome.storage.sync.get(null))).toEqual({});
+    await options.getByTestId("credential").blur();
+    await shot(options, "options");
+  }, 30_000);
+
+  test("popup: live numbers, the models with their providers, and the toolbar badge", async () => {
+    for (let index = 0; index < 8; index++) expect((await chat("chat-model")).status).toBe(200);
+    for (let index = 0; index < 3; index++) expect((await chat("flaky-model")).status).toBeGreaterThanOrEqual(500);
+    const slow = chat("slow-model");
+
+    const popup = await openExtensionPage("popup.html");
+    await popup.getByTestId("version").waitFor();
+    expect(await popup.getByTestId("gateway-state").innerText()).toBe("up");
+    // The slow request is still waiting for its first byte: one request in flight.
+    await expectText(popup, "kpi-in-flight", (text) => text === "1");
+    const requests = Number(await popup.getByTestId("kpi-rpm").innerText());
+    expect(requests).toBeGreaterThanOrEqual(11);
+    expect(Number((await popup.getByTestId("kpi-tokens-today").innerText()).replace(/,/g, ""))).toBeGreaterThan(0);
+    expect(await popup.getByTestId("kpi-error-rate").innerText()).toMatch(/%$/);
+
+    const model = popup.locator("[data-testid=model][data-model=chat-model]");
+    await model.waitFor();
+    expect(await model.locator("[data-testid=route]").evaluateAll((rows) => rows.map((row) => row.getAttribute("data-provider")))).toEqual(["alpha", "beta"]);
+    expect(await model.locator("[data-testid=route][data-provider=alpha] [data-testid=weight]").inputValue()).toBe("100");
+    // The broken provider's breaker opened after two failures.
+    await popup.locator("[data-testid=model][data-model=flaky-model] [data-testid=breaker]").filter({ hasText: "breaker open" }).waitFor();
+    await popup.locator("[data-testid=provider][data-provider=broken]").filter({ hasText: "failing" }).waitFor();
+    // The badge: one failing provider, amber.
+    expect(await badge()).toEqual({ text: "1", color: [217, 119, 6, 255] });
+    await shot(popup, "popup");
+    await popup.emulateMedia({ colorScheme: "dark" });
+    await shot(popup, "popup-dark");
+    await popup.emulateMedia({ colorScheme: "light" });
+
+    // Live: new traffic shows up without reopening the popup.
+    expect((await slow).status).toBe(200);
+    await expectText(popup, "kpi-in-flight", (text) => text === "0");
+    for (let index = 0; index < 5; index++) await chat("chat-model");
+    await expectText(popup, "kpi-rpm", (text) => Number(text) >= requests + 5);
+    await popup.close();
+  }, 40_000);
+
+  test("popup: pinning a provider changes where the next request goes; unpinning restores it", async () => {
+    const popup = await openExtensionPage("popup.html");
+    const beta = popup.locator("[data-testid=model][data-model=chat-model] [data-testid=route][data-provider=beta]");
+    await beta.getByTestId("pin").click();
+    await popup.locator("[data-testid=model][data-model=chat-model] [data-testid=pinned-to]").filter({ hasText: "beta" }).waitFor();
+    expect((await modelByName("chat-model")).pinnedProviderId).toBe(await providerId("beta"));
+    // alpha has weight 100 against beta's 1: without the pin nearly everything goes to alpha.
+    for (let index = 0; index < 3; index++) {
+      const answer = await chat("chat-model");
+      const rows = await logsOf(gateway, answer.traceId);
+      expect(rows.map((row: { providerName: string; status: string }) => `${row.providerName}:${row.status}`)).toEqual(["beta:success"]);
+    }
+    await shot(popup, "popup-pinned");
+
+    await beta.getByTestId("pin").click();
+    await popup.locator("[data-testid=model][data-model=chat-model] [data-testid=pinned-to]").waitFor({ state: "detached" });
+    expect((await modelByName("chat-model")).pinnedProviderId).toBeNull();
+    const answer = await chat("chat-model");
+    expect((await logsOf(gateway, answer.traceId))[0].providerName).toBe("alpha");
+    await popup.close();
+  }, 30_000);
+
+  test("popup: route switch, weight and pausing a provider take effect on the gateway at once", async () => {
+    const popup = await openExtensionPage("popup.html");
+    const alpha = popup.locator("[data-testid=model][data-model=chat-model] [data-testid=route][data-provider=alpha]");
+    const model = await modelByName("chat-model");
+    const association = async (provider: string) => {
+      const list: { providerName: string; enabled: boolean; weight: number }[] = await gateway.admin("GET", `/api/model-providers?modelId=${model.id}`);
+      return list.find((entry) => entry.providerName === provider)!;
+    };
+
+    await alpha.getByTestId("route-enabled").click();
+    await alpha.locator("[data-testid=route-enabled][aria-checked=false]").waitFor();
+    expect((await association("alpha")).enabled).toBe(false);
+    const answer = await chat("chat-model");
+    expect((await logsOf(gateway, answer.traceId))[0].providerName).toBe("beta");
+    await alpha.getByTestId("route-enabled").click();
+    await alpha.locator("[data-testid=route-enabled][aria-checked=true]").waitFor();
+    expect((await association("alpha")).enabled).toBe(true);
+
+    await alpha.getByTestId("weight").fill("40");
+    await alpha.getByTestId("weight").press("Enter");
+    await waitUntil(async () => (await association("alpha")).weight === 40);
+
+    const broken = popup.locator("[data-testid=provider][data-provider=broken]");
+    await broken.getByTestId("provider-enabled").click();
+    await broken.filter({ hasText: "paused for every model" }).waitFor();
+    const providers: { name: string; enabled: boolean }[] = await gateway.admin("GET", "/api/providers");
+    expect(providers.find((provider) => provider.name === "broken")!.enabled).toBe(false);
+    // A paused provider is the user's choice, not a failure: the badge no longer counts it.
+    await waitUntil(async () => (await badge()).text !== "1");
+    await broken.getByTestId("provider-enabled").click();
+    await broken.locator("[data-testid=provider-enabled][aria-checked=true]").waitFor();
+    await waitUntil(async () => (await gateway.admin("GET", `/api/providers/${await providerId("broken")}`)).enabled === true);
+    await popup.close();
+  }, 30_000);
+
+  test("popup: a client key gets the reduced view; a refused token, a dead and a silent gateway keep it usable", async () => {
+    const { key: clientKey } = await gateway.admin("POST", "/api/auth-keys", { name: "popup client", allowedModels: ["chat-model", "slow-model"] });
+    const scenarios: { name: string; storage: Record<string, string>; check: (popup: Page) => Promise<void> }[] = [
+      {
+        name: "popup-client-key",
+        storage: { credential: clientKey },
+        check: async (popup) => {
+          await popup.getByTestId("client-models").filter({ hasText: "slow-model" }).waitFor();
+          expect(await popup.getByTestId("banner").innerText()).toContain("Routing controls need the admin token");
+          expect(await popup.getByTestId("models").count()).toBe(0);
+        },
+      },
+      {
+        name: "popup-unauthorized",
+        storage: { credential: "not-the-token-42" },
+        check: async (popup) => {
+          await popup.getByTestId("banner").filter({ hasText: "refused the token" }).waitFor();
+        },
+      },
+      {
+        name: "popup-down",
+        storage: { gatewayUrl: "http://127.0.0.1:9" },
+        check: async (popup) => {
+          await popup.getByTestId("banner").filter({ hasText: "Gateway down" }).waitFor();
+          expect(await popup.getByTestId("gateway-state").innerText()).toBe("down");
+        },
+      },
+      {
+        name: "popup-slow",
+        storage: { gatewayUrl: `http://127.0.0.1:${hanging.port}` },
+        check: async (popup) => {
+          await popup.getByTestId("banner").filter({ hasText: "not answering" }).waitFor({ timeout: 8000 });
+          expect(await popup.getByTestId("gateway-state").innerText()).toBe("slow");
+        },
+      },
+    ];
+    for (const scenario of scenarios) {
+      await setStorage({ gatewayUrl: gateway.url, credential: TEST_TOKEN, ...scenario.storage });
+      const popup = await openExtensionPage("popup.html");
+      await scenario.check(popup);
+      // Still a working popup: the header and the copy-paste section are there.
+      await popup.getByTestId("connect-tools").waitFor();
+      await shot(popup, scenario.name);
+      await popup.close();
+    }
+    // Back to the admin token: the popup recovers on its own while open, too.
+    await setStorage({ gatewayUrl: `http://127.0.0.1:${hanging.port}`, credential: TEST_TOKEN });
+    const popup = await openExtensionPage("popup.html");
+    await popup.getByTestId("banner").filter({ hasText: "not answering" }).waitFor({ timeout: 8000 });
+    await setStorage({ gatewayUrl: gateway.url, credential: TEST_TOKEN });
+    await popup.reload();
+    await popup.getByTestId("kpi-rpm").waitFor();
+    await popup.close();
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+
+  test("popup: the copy-paste URLs for Immersive Translate and desktop tools, with a client key (never the admin token)", async () => {
+    const popup = await openExtensionPage("popup.html");
+    await popup.getByTestId("kpi-rpm").waitFor();
+    await popup.getByTestId("connect-tools").locator("summary").click();
+    expect(await popup.getByTestId("paste-immersive").innerText()).toBe(`${gateway.url}/v1/chat/completions`);
+    expect(await popup.getByTestId("paste-openai").innerText()).toBe(`${gateway.url}/v1`);
+    expect(await popup.getByTestId("paste-anthropic").innerText()).toBe(gateway.url);
+    await popup.getByTestId("create-key").click();
+    const key = popup.getByTestId("paste-key");
+    await key.waitFor();
+    expect(await key.innerText()).toMatch(/^•+$/);
+    const stored = (await getStorage()).toolKey as string;
+    expect(stored).toBeTruthy();
+    expect(stored).not.toBe(TEST_TOKEN);
+    expect((await chat("chat-model", stored)).status).toBe(200);
+    await shot(popup, "popup-connect-tools");
+    await popup.close();
+    // The chat tools below reuse this key rather than issuing another.
+    const keys: { name: string }[] = await gateway.admin("GET", "/api/auth-keys");
+    expect(keys.filter((entry) => entry.name === TOOL_KEY_NAME)).toHaveLength(1);
+  }, 20_000);
+
+  describe("web chat tools", () => {
+    test("hosts added in the options page get the prompt; other pages do not", async () => {
+      const hosts: [string, string][] = [
+        [`${pages.url}/nextchat/`, "auto"],
+        [`${pages.url}/lobechat/`, "lobechat"],
+        [`${pages.url}/open-webui/`, "open-webui"],
+        [`${pages.url}/settings-form/`, "form"],
+      ];
+      for (const [url, tool] of hosts) {
+        await options.getByTestId("host-url").fill(url);
+        await options.getByTestId("host-tool").selectOption(tool);
+        await options.getByTestId("add-host").click();
+        await options.getByTestId("hosts-notice").filter({ hasText: `Added ${url}` }).waitFor();
+      }
+      expect(await options.getByTestId("user-host").count()).toBe(4);
+      await shot(options, "options-chat-tools");
+
+      // Same title as NextChat, but not in the list: no prompt.
+      const plain = watch(await context.newPage());
+      await plain.goto(`${pages.url}/plain/`);
+      await plain.waitForTimeout(1500);
+      expect(await plain.locator("llmio-prompt").count()).toBe(0);
+      await plain.close();
+    }, 30_000);
+
+    test("NextChat: the prompt, a page script cannot click it, a real click opens the fast link, the app's confirm stores it", async () => {
+      const page = watch(await context.newPage());
+      await page.setViewportSize({ width: 1000, height: 640 });
+      await page.goto(`${pages.url}/nextchat/`);
+      const prompt = page.getByTestId("llmio-prompt");
+      await prompt.getByText("Use llmio here?").waitFor();
+      expect(await prompt.locator(".body").innerText()).toContain(gateway.url);
+      await shot(page, "prompt-nextchat");
+
+      // A click dispatched by the page's own script is not the user's: nothing happens.
+      await page.evaluate(() => (document.querySelector("llmio-prompt")!.shadowRoot!.querySelector("[data-action=use]") as HTMLButtonElement).click());
+      await page.waitForTimeout(500);
+      expect(page.url()).toBe(`${pages.url}/nextchat/`);
+
+      await prompt.getByRole("button", { name: "Use llmio here" }).click();
+      await page.locator("#dialog").waitFor();
+      await prompt.getByText("NextChat will ask you to confirm").waitFor();
+      expect(decodeURIComponent(page.url())).not.toContain(TEST_TOKEN);
+      await shot(page, "nextchat-confirm");
+      await page.locator("#confirm").click();
+      await page.locator("#reply").filter({ hasText: "200 Echo: hi from NextChat" }).waitFor();
+      const state = JSON.parse((await page.evaluate(() => localStorage.getItem("access-control")))!).state;
+      expect(state.openaiUrl).toBe(gateway.url);
+      expect(state.openaiApiKey).toBe((await getStorage()).toolKey);
+      expect(state.useCustomConfig).toBe(true);
+      await shot(page, "nextchat-configured");
+      await page.close();
+    }, 30_000);
+
+    test("LobeChat: the click reloads it with ?settings= (keyVaults.openai with /v1); the prompt does not come back", async () => {
+      const page = watch(await context.newPage());
+      await page.setViewportSize({ width: 1000, height: 640 });
+      await page.goto(`${pages.url}/lobechat/`);
+      const prompt = page.getByTestId("llmio-prompt");
+      await prompt.getByRole("button", { name: "Use llmio here" }).click();
+      await page.locator("#reply").filter({ hasText: "200 Echo: hi from LobeChat" }).waitFor();
+      expect(await page.locator("#state").innerText()).toContain(`"baseURL":"${gateway.url}/v1"`);
+      await page.waitForTimeout(1000);
+      expect(await page.locator("llmio-prompt").count()).toBe(0);
+      await shot(page, "lobechat-configured");
+      await page.close();
+    }, 30_000);
+
+    test("Open WebUI: the click adds the gateway through /openai/config/update with the page's token, keeping the other connection", async () => {
+      const page = watch(await context.newPage());
+      await page.setViewportSize({ width: 1000, height: 640 });
+      await page.goto(`${pages.url}/open-webui/`);
+      const prompt = page.getByTestId("llmio-prompt");
+      await prompt.getByRole("button", { name: "Use llmio here" }).click();
+      await prompt.getByText("as an OpenAI connection").waitFor();
+      const config = pages.openWebUi.config;
+      expect(pages.openWebUi.updates).toBe(1);
+      expect(config.OPENAI_API_BASE_URLS).toEqual(["https://api.openai.com/v1", `${gateway.url}/v1`]);
+      expect(config.OPENAI_API_KEYS[0]).toBe("sk-existing-connection");
+      expect(config.OPENAI_API_CONFIGS["1"]).toEqual({ enable: true });
+      // Open WebUI would now list models from the gateway, server-side, with that key.
+      const models = await fetch(`${config.OPENAI_API_BASE_URLS[1]}/models`, { headers: { authorization: `Bearer ${config.OPENAI_API_KEYS[1]}` } });
+      expect(models.status).toBe(200);
+      await page.locator("#state").filter({ hasText: `${gateway.url}/v1` }).waitFor();
+      await shot(page, "open-webui-configured");
+      await page.close();
+    }, 30_000);
+
+    test("any other app: the click fills its settings form with real input events; the app's own save keeps them", async () => {
+      const page = watch(await context.newPage());
+      await page.setViewportSize({ width: 1000, height: 640 });
+      await page.goto(`${pages.url}/settings-form/`);
+      const prompt = page.getByTestId("llmio-prompt");
+      await prompt.getByRole("button", { name: "Use llmio here" }).click();
+      await prompt.getByText("Filled the base URL and API key").waitFor();
+      expect(await page.locator("#base").inputValue()).toBe(`${gateway.url}/v1`);
+      await shot(page, "prompt-settings-form-done");
+      await page.locator("#save").click();
+      await page.locator("#state").filter({ hasText: `"baseUrl":"${gateway.url}/v1"` }).waitFor();
+      await page.locator("#reply").filter({ hasText: "200 Echo: hi from My Chat App" }).waitFor();
+      await page.close();
+    }, 30_000);
+  });
+
+  test("open admin: the popup's button opens the gateway's UI in a tab", async () => {
+    await setStorage({ gatewayUrl: gateway.url, credential: TEST_TOKEN });
+    const popup = await openExtensionPage("popup.html");
+    const opened = context.waitForEvent("page");
+    await popup.getByRole("button", { name: "Open llmio admin" }).click();
+    const admin = await opened;
+    await admin.waitForURL(`${gateway.url}/`);
+    expect(await admin.title()).toContain("llmio");
+    await admin.close();
+  }, 20_000);
+
+  test("no token or key in any console line of the extension or the pages", async () => {
+    const keys: string[] = [TEST_TOKEN, (await getStorage()).toolKey as string];
+    for (const line of consoleLines) for (const secret of keys) expect(line).not.toContain(secret);
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+async function expectText(page: Page, testId: string, accept: (text: string) => boolean, timeoutMs = 8000) {
+  const locator = page.getByTestId(testId);
+  await waitUntil(async () => accept(await locator.innerText()), timeoutMs, () => locator.innerText());
+}
+
+async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 8000, describe?: () => Promise<string>) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await condition()) return;
+    await Bun.sleep(100);
+  }
+  throw new Error(`condition not met within ${timeoutMs} ms${describe ? `: last value ${await describe()}` : ""}`);
+}
+
+describe("browser extension builds", () => {
+  test("Firefox (MV2): wxt zip builds it and writes the store zip and the sources zip", () => {
+    const zip = Bun.spawnSync([process.execPath, "run", "--cwd", EXTENSION_DIR, "zip:firefox"], { stdout: "pipe", stderr: "pipe" });
+    expect(zip.exitCode).toBe(0);
+    const output = join(EXTENSION_DIR, ".output");
+    const manifest = JSON.parse(readFileSync(join(output, "firefox-mv2/manifest.json"), "utf8"));
+    expect(manifest.manifest_version).toBe(2);
+    expect(manifest.permissions).toEqual(["storage", "alarms", "contextMenus", "scripting", "http://127.0.0.1/*", "http://localhost/*"]);
+    expect(manifest.optional_permissions).toEqual(["http://*/*", "https://*/*"]);
+    expect(manifest.browser_action.default_popup).toBe("popup.html");
+    const version = JSON.parse(readFileSync(join(EXTENSION_DIR, "package.json"), "utf8")).version;
+    for (const file of [`llmio-${version}-firefox.zip`, `llmio-${version}-sources.zip`]) expect(existsSync(join(output, file))).toBe(true);
+  }, 120_000);
+});
