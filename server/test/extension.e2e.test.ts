@@ -15,6 +15,9 @@ import { type BrowserContext, chromium, type Page, type Worker } from "playwrigh
 import { startFakeUpstream, type FakeUpstream } from "../src/fake-upstream/index.ts";
 import { configureModel, logsOf, startTestGateway, TEST_TOKEN, type TestGateway } from "./harness.ts";
 
+/** The extension APIs, as seen by code evaluated inside the extension's own pages. */
+declare const chrome: any;
+
 const CHROMIUM = "/usr/bin/chromium";
 const ROOT = join(import.meta.dir, "../..");
 const EXTENSION_DIR = join(ROOT, "extension");
