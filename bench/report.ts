@@ -40,6 +40,8 @@ export interface RunResult {
   rows?: number;
   open?: OpenStreamsResult;
   idleRssMb?: number;
+  /** How often this run was repeated because other programs disturbed it (the last measurement is kept). */
+  repeats?: number;
 }
 
 export interface ScenarioResult {

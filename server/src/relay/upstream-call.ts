@@ -62,12 +62,15 @@ export async function callUpstream(options: UpstreamCallOptions): Promise<Upstre
   };
 
   try {
-    const response = await fetch(options.url, {
-      method: "POST",
-      headers: options.headers,
-      body: options.body,
-      signal: controller.signal,
-    });
+    const sent = fetch(options.url, { method: "POST", headers: options.headers, body: options.body, signal: controller.signal });
+    // A fetch still queued inside Bun (past its concurrent-request cap) does not see the abort
+    // until it is dispatched; racing the signal lets a timeout or a departed client end it now.
+    const aborted = abortedBy(controller.signal);
+    // Either may settle after the race is decided: neither may become an unhandled rejection,
+    // and a response arriving for an abandoned call is closed.
+    aborted.catch(() => {});
+    sent.then((late) => (controller.signal.aborted && !late.bodyUsed ? late.body?.cancel() : undefined)).catch(() => {});
+    const response = await Promise.race([sent, aborted]);
     if (!response.ok) {
       const body = await response.text();
       throw fail(`HTTP ${response.status}: ${errorText(body)}`, {
@@ -91,6 +94,14 @@ export async function callUpstream(options: UpstreamCallOptions): Promise<Upstre
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Rejects when the signal aborts; a late response to an abandoned call is discarded. */
+function abortedBy(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+  });
 }
 
 /** The upstream's own error message when its body is an error envelope, else the start of the body. */
