@@ -13,7 +13,7 @@ WORKDIR /data
 VOLUME ["/data"]
 ENV LLMIO_DB_PATH=/data/llmio.db \
     LLMIO_SERVER_PORT=7070 \
-    BUN_CONFIG_MAX_HTTP_REQUESTS=65536
+    BUN_CONFIG_MAX_HTTP_REQUESTS=65535
 EXPOSE 7070
 HEALTHCHECK --interval=30s --timeout=3s CMD ["/usr/local/bin/llmio", "healthcheck"]
 ENTRYPOINT ["/usr/local/bin/llmio"]

@@ -89,7 +89,7 @@ const config = {
   soakS: quick ? 30 : 600,
   streamDelayMs: num(flags["stream-delay"], 1),
   // As shipped: the start script, the systemd unit and the Docker image all raise Bun's cap.
-  fetchMax: flags["fetch-max"] === undefined ? 65_536 : Number(flags["fetch-max"]),
+  fetchMax: flags["fetch-max"] === undefined ? 65_535 : Number(flags["fetch-max"]),
   providerLimit: 20,
   burstConnections: 2000,
 };

@@ -79,7 +79,10 @@ export async function startLlmio(
   const port = freePort();
   const dbPath = join(tmp, "bench.db");
   const logFile = join(tmp, "llmio.log");
-  const child = spawn([BUN, ...bunArgs, "server/src/main.ts", "serve", "--port", String(port), "--host", "127.0.0.1", "--db-path", dbPath], {
+  // The shipped artifact when it is built (`bun run build`), else the sources; profiling needs the sources.
+  const binary = join(ROOT, "dist/llmio");
+  const program = existsSync(binary) && bunArgs.length === 0 ? [binary] : [BUN, ...bunArgs, "server/src/main.ts"];
+  const child = spawn([...program, "serve", "--port", String(port), "--host", "127.0.0.1", "--db-path", dbPath], {
     output: logFile,
     env: { TOKEN: LLMIO_TOKEN, ...env },
   });

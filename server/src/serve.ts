@@ -39,7 +39,7 @@ export async function serve(flags: ServerFlags) {
 
   if (!process.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
     // Bun reads this once at start-up; without it at most 256 upstream requests run at once.
-    logger.warn("BUN_CONFIG_MAX_HTTP_REQUESTS is not set: at most 256 upstream requests run at once; start with BUN_CONFIG_MAX_HTTP_REQUESTS=65536 for thousands of concurrent streams");
+    logger.warn("BUN_CONFIG_MAX_HTTP_REQUESTS is not set: at most 256 upstream requests run at once; start with BUN_CONFIG_MAX_HTTP_REQUESTS=65535 for thousands of concurrent streams");
   }
 
   let stopping = false;

@@ -33,7 +33,7 @@ export function renderUnit(options: UnitOptions): string {
     `ExecStart=${command.map((argument, index) => quoteArgument(argument, index === 0)).join(" ")}`,
     ...(options.environmentFile ? [`EnvironmentFile=-${escapeSpecifiers(options.environmentFile)}`] : []),
     "# Bun allows 256 upstream requests at once unless told otherwise at start-up.",
-    "Environment=BUN_CONFIG_MAX_HTTP_REQUESTS=65536",
+    "Environment=BUN_CONFIG_MAX_HTTP_REQUESTS=65535",
     ...Object.entries(options.environment).map(([name, value]) => `Environment=${quoteAssignment(name, value)}`),
     ...(options.user ? [] : ["# A throwaway system user; only the state directory persists across runs.", "DynamicUser=yes"]),
     "# The gateway keeps its database and token in $STATE_DIRECTORY.",
