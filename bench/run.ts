@@ -574,8 +574,8 @@ async function main() {
     const dir = join(ROOT, "bench/results");
     mkdirSync(join(dir, "raw"), { recursive: true });
     // A partial run (--only) or one with changed knobs gets its own name and leaves latest.md alone.
-    const partial = only !== undefined || config.fetchMax !== undefined || flags.profile;
-    const suffix = [only ? `only-${[...only].join("+")}` : "", config.fetchMax !== undefined ? `fetch-max-${config.fetchMax}` : "", flags.profile ? "profiled" : ""].filter(Boolean).join("-");
+    const partial = only !== undefined || config.fetchMax !== 65_535 || flags.profile;
+    const suffix = [only ? `only-${[...only].join("+")}` : "", config.fetchMax !== 65_535 ? `fetch-max-${config.fetchMax}` : "", flags.profile ? "profiled" : ""].filter(Boolean).join("-");
     const name = `${stamp}-${mode}${suffix ? `-${suffix}` : ""}`;
     const file = join(dir, `${name}.md`);
     writeFileSync(file, md);
