@@ -68,6 +68,11 @@ export class DashboardService {
     this.scanner = new LogScanner(db, chunkRows);
   }
 
+  /** New requests were logged: today's view is cheap to recompute, so it is never stale. */
+  forgetToday(): void {
+    this.cache.delete("today");
+  }
+
   /** The dashboard as of now, reused for a few seconds (callers during a computation share it). */
   dashboard(range: DashboardRange): Promise<Dashboard> {
     const now = Date.now();
