@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import { timingSafeEqual } from "node:crypto";
 
 /**
  * Constant-time comparison: both sides are hashed with SHA-256 first so neither the
@@ -6,9 +6,19 @@ import { createHash, timingSafeEqual } from "node:crypto";
  * token never matches, so a misconfigured server cannot be opened with an empty key.
  */
 export function tokensEqual(given: string, expected: string): boolean {
-  const givenDigest = createHash("sha256").update(given).digest();
-  const expectedDigest = createHash("sha256").update(expected).digest();
-  return timingSafeEqual(givenDigest, expectedDigest) && expected.length > 0;
+  const givenDigest = new Bun.CryptoHasher("sha256").update(given).digest();
+  return timingSafeEqual(givenDigest, digestOf(expected)) && expected.length > 0;
+}
+
+// The expected side is the same token on every request: hash it once (the gateway's hottest check).
+let lastExpected: string | undefined;
+let lastExpectedDigest: Buffer | undefined;
+function digestOf(expected: string): Buffer {
+  if (expected !== lastExpected || !lastExpectedDigest) {
+    lastExpected = expected;
+    lastExpectedDigest = new Bun.CryptoHasher("sha256").update(expected).digest();
+  }
+  return lastExpectedDigest;
 }
 
 /** The token of an `Authorization: Bearer <token>` header (scheme case-insensitive). */
