@@ -5,7 +5,7 @@ import { wireProtocols } from "../protocols/index.ts";
 import { estimateInputTokens } from "./estimate-usage.ts";
 import { failover } from "./failover.ts";
 import { attemptBudget, planRequest } from "./plan.ts";
-import type { Principal } from "./principal.ts";
+import type { Principal } from "../services/client-keys.ts";
 import { errorResponse, type RelayDeps } from "./relay.ts";
 import { traceOf } from "./trace.ts";
 

@@ -4,7 +4,7 @@ import type { JsonObject, RequestContext, WireProtocol } from "../core/wire-prot
 import { embeddingsCodecOf, wireProtocols } from "../protocols/index.ts";
 import { exhaustedError, failover } from "./failover.ts";
 import { attemptBudget, planRequest } from "./plan.ts";
-import type { Principal } from "./principal.ts";
+import type { Principal } from "../services/client-keys.ts";
 import { errorResponse, usageColumns, type RelayDeps } from "./relay.ts";
 
 export interface EmbeddingsRelayRequest {

@@ -52,3 +52,10 @@ export function watchStream(
     },
   };
 }
+
+/** The next read of a stream, or "idle" when nothing arrives within `ms`. */
+export function readWithin<T>(reader: ReadableStreamDefaultReader<T>, ms: number) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const idle = new Promise<"idle">((resolve) => (timer = setTimeout(() => resolve("idle"), ms)));
+  return Promise.race([reader.read(), idle]).finally(() => clearTimeout(timer));
+}

@@ -1,6 +1,6 @@
 import { createParser } from "eventsource-parser";
 import type { SseEvent, WireProtocol } from "../core/wire-protocol.ts";
-import { watchStream, type StreamWatch } from "./keep-alive.ts";
+import { readWithin, watchStream, type StreamWatch } from "./keep-alive.ts";
 
 export interface StreamObserver {
   /** Sees every SSE event as it passes. */
@@ -47,9 +47,7 @@ export async function awaitFastPathStart(
   };
   see(firstChunk);
   while (!started && !failed) {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const idle = new Promise<"idle">((resolve) => (timer = setTimeout(() => resolve("idle"), options.idleMs)));
-    const next = await Promise.race([reader.read(), idle]).finally(() => clearTimeout(timer));
+    const next = await readWithin(reader, options.idleMs);
     if (next === "idle") failed = `no output within ${options.idleMs} ms`;
     else if (next.done) break;
     else {

@@ -4,7 +4,7 @@ import type { RequestPeek, WireProtocol } from "../core/wire-protocol.ts";
 import type { Endpoint } from "../db/schema.ts";
 import type { Catalog, ModelRoute, RouteCandidate } from "../services/catalog.ts";
 import type { TraceLog } from "./failover.ts";
-import { canUseModel, type Principal } from "./principal.ts";
+import { mayUseModel, type Principal } from "../services/client-keys.ts";
 import { errorResponse } from "./relay-errors.ts";
 import { traceOf } from "./trace.ts";
 
@@ -44,7 +44,8 @@ export function planRequest(catalog: Catalog, balancer: Balancer, input: PlanInp
   const fail = (error: GatewayError) => errorResponse(input.protocol, error, trace.traceId);
   const route = catalog.route(model);
   if (!route) return fail(new GatewayError("not_found", `The model \`${model}\` does not exist`, { param: "model" }));
-  if (input.principal && !canUseModel(input.principal, route.model.name, model)) {
+  // Allowed by the model's public name or by the name it was requested with (an alias or glob match).
+  if (input.principal && !mayUseModel(input.principal, route.model.name) && !mayUseModel(input.principal, model)) {
     return fail(new GatewayError("permission", `This API key may not use model \`${model}\``, { param: "model" }));
   }
   const serving = route.candidates.filter(

@@ -14,7 +14,7 @@ import { CLIENT_CLOSED, exhaustedError, failover, type AttemptLogger } from "./f
 import { forwardRequestHeaders, forwardResponseHeaders } from "./forward-headers.ts";
 import { awaitFastPathStart, observeStream } from "./observed-stream.ts";
 import { attemptBudget, planRequest } from "./plan.ts";
-import type { Principal } from "./principal.ts";
+import type { Principal } from "../services/client-keys.ts";
 import { errorResponse } from "./relay-errors.ts";
 import { awaitFirstOutput, decodeUpstreamEvents, encodeClientStream } from "./translate-stream.ts";
 import type { UpstreamCall } from "./upstream-call.ts";

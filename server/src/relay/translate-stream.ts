@@ -2,7 +2,7 @@ import { EventSourceParserStream } from "eventsource-parser/stream";
 import { isOutputEvent, type StreamEvent } from "../core/canonical.ts";
 import { GatewayError } from "../core/errors.ts";
 import type { SseEvent } from "../core/wire-protocol.ts";
-import { watchStream, type StreamWatch } from "./keep-alive.ts";
+import { readWithin, watchStream, type StreamWatch } from "./keep-alive.ts";
 
 /** Upstream bytes (first chunk already read) → SSE events → canonical events through the upstream's decoder. */
 export function decodeUpstreamEvents(
@@ -45,9 +45,7 @@ export async function awaitFirstOutput(events: ReadableStreamDefaultReader<Strea
   const buffered: StreamEvent[] = [];
   try {
     for (;;) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const idle = new Promise<"idle">((resolve) => (timer = setTimeout(() => resolve("idle"), idleMs)));
-      const next = await Promise.race([events.read(), idle]).finally(() => clearTimeout(timer));
+      const next = await readWithin(events, idleMs);
       if (next === "idle") {
         void events.cancel().catch(() => {});
         return { failed: `no output within ${idleMs} ms` };

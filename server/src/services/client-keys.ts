@@ -91,8 +91,7 @@ export class ClientKeys {
    * names or globs (`*` any run of characters, `?` one character); null allows every model.
    */
   checkModel(principal: Principal, publicModelName: string): boolean {
-    if (principal.kind === "admin" || principal.key.allowedModels === null) return true;
-    return modelMatcher(principal.key)(publicModelName);
+    return mayUseModel(principal, publicModelName);
   }
 
   /** The models (anything with a public `name`) the principal may use, for the model lists. */
@@ -224,6 +223,12 @@ export function hashKey(key: string): string {
 const matchers = new WeakMap<AuthKey, (name: string) => boolean>();
 
 /** Exact names by lookup, globs (`*`, `?`, as in model aliases) by regular expression. */
+/** Whether the principal may use a model name (exact entries or globs; null allows every model). */
+export function mayUseModel(principal: Principal, name: string): boolean {
+  if (principal.kind === "admin" || principal.key.allowedModels === null) return true;
+  return modelMatcher(principal.key)(name);
+}
+
 function modelMatcher(key: AuthKey): (name: string) => boolean {
   let matcher = matchers.get(key);
   if (!matcher) {
