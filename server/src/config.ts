@@ -7,7 +7,11 @@ export interface ServerConfig {
   host: string;
   port: number;
   databasePath: string;
-  /** Admin + full-access API key. */
+  /** PostgreSQL instead of SQLite (`DATABASE_URL`): several instances share one database. */
+  databaseUrl?: string;
+  /** Shared routing state in Redis (`REDIS_URL`) instead of in memory. */
+  redisUrl?: string;
+  /** Admin + full-access API key; empty until read from the database when it is kept there (see serve.ts). */
   token: string;
   /** True when the token was generated (or loaded from the data folder) rather than given. */
   tokenGenerated: boolean;
@@ -21,6 +25,8 @@ export interface ServerFlags {
   dbPath?: string;
   dataDir?: string;
   token?: string;
+  databaseUrl?: string;
+  redisUrl?: string;
 }
 
 const DEFAULT_PORT = 7070;
@@ -37,9 +43,16 @@ export function loadServerConfig(flags: ServerFlags = {}, env: Record<string, st
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid port: ${flags.port ?? env.LLMIO_SERVER_PORT}`);
   const host = flags.host ?? env.LLMIO_HOST ?? "0.0.0.0";
   const shutdownGraceMs = Number(env.LLMIO_SHUTDOWN_GRACE_MS ?? DEFAULT_SHUTDOWN_GRACE_MS);
+  const databaseUrl = flags.databaseUrl ?? (env.DATABASE_URL || undefined);
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new Error("DATABASE_URL must be a postgres:// URL (without it llmio uses SQLite)");
+  const redisUrl = flags.redisUrl ?? (env.REDIS_URL || undefined);
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) throw new Error("REDIS_URL must be a redis:// or rediss:// URL");
+  const common = { host, port, databasePath, databaseUrl, redisUrl, shutdownGraceMs };
   const given = flags.token ?? env.TOKEN;
-  if (given) return { host, port, databasePath, token: given, tokenGenerated: false, shutdownGraceMs };
-  return { host, port, databasePath, token: loadOrCreateToken(dirname(databasePath)), tokenGenerated: true, shutdownGraceMs };
+  if (given) return { ...common, token: given, tokenGenerated: false };
+  // Instances sharing PostgreSQL share the generated token too: it is kept in the database.
+  if (databaseUrl) return { ...common, token: "", tokenGenerated: true };
+  return { ...common, token: loadOrCreateToken(dirname(databasePath)), tokenGenerated: true };
 }
 
 /** The generated token lives beside the database so it survives restarts. */
@@ -50,7 +63,11 @@ function loadOrCreateToken(folder: string): string {
     if (saved) return saved;
   }
   mkdirSync(folder, { recursive: true });
-  const token = `llmio-${randomBytes(24).toString("base64url")}`;
+  const token = generateToken();
   writeFileSync(file, `${token}\n`, { mode: 0o600 });
   return token;
+}
+
+export function generateToken(): string {
+  return `llmio-${randomBytes(24).toString("base64url")}`;
 }

@@ -10,10 +10,20 @@ const serveCommand = defineCommand({
     "db-path": { type: "string", description: "SQLite database file (env LLMIO_DB_PATH, default ./db/llmio.db)" },
     "data-dir": { type: "string", description: "Folder for the database and generated token" },
     token: { type: "string", description: "Admin and full-access API key (env TOKEN; generated when unset)" },
+    "database-url": { type: "string", description: "PostgreSQL instead of SQLite, for several instances (env DATABASE_URL, postgres://…)" },
+    "redis-url": { type: "string", description: "Share limits, breakers, sessions and lockouts between instances (env REDIS_URL, redis://…)" },
   },
   async run({ args }) {
     const { serve } = await import("./serve.ts");
-    await serve({ port: args.port, host: args.host, dbPath: args["db-path"], dataDir: args["data-dir"], token: args.token });
+    await serve({
+      port: args.port,
+      host: args.host,
+      dbPath: args["db-path"],
+      dataDir: args["data-dir"],
+      token: args.token,
+      databaseUrl: args["database-url"],
+      redisUrl: args["redis-url"],
+    });
   },
 });
 

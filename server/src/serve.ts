@@ -1,6 +1,7 @@
 import { createApp } from "./app.ts";
 import { loadServerConfig, type ServerFlags } from "./config.ts";
-import { openDatabase } from "./db/client.ts";
+import { openConfiguredDatabase } from "./db/client.ts";
+import { sharedGeneratedToken } from "./services/shared-token.ts";
 import { createDeps } from "./app-deps.ts";
 import { LogRetention } from "./services/log-retention.ts";
 import { loadUiAssets } from "./ui-assets.ts";
@@ -14,7 +15,8 @@ const IDLE_TIMEOUT_SECONDS = 255;
 export async function serve(flags: ServerFlags) {
   const startedAt = performance.now();
   const config = loadServerConfig(flags);
-  const db = openDatabase(config.databasePath);
+  const db = await openConfiguredDatabase(config);
+  if (config.databaseUrl && config.tokenGenerated) config.token = await sharedGeneratedToken(db);
   const deps = createDeps(config, db);
   const { logWriter, catalog } = deps;
   const app = createApp(deps, undefined, await loadUiAssets());
@@ -30,10 +32,11 @@ export async function serve(flags: ServerFlags) {
     `  admin UI      ${base}/`,
     `  OpenAI API    ${base}/v1  (also ${base}/openai/v1)`,
     `  OpenAPI docs  ${base}/openapi`,
-    `  database      ${config.databasePath}`,
+    `  database      ${config.databaseUrl ? `PostgreSQL ${redactUrl(config.databaseUrl)}` : config.databasePath}`,
   ];
   if (config.tokenGenerated) {
-    banner.push("", `  No TOKEN set: using the generated admin token kept in ${config.databasePath.replace(/[^/]+$/, "token")}`, `  TOKEN=${config.token}`, "");
+    const keptIn = config.databaseUrl ? "the database (shared by every instance)" : config.databasePath.replace(/[^/]+$/, "token");
+    banner.push("", `  No TOKEN set: using the generated admin token kept in ${keptIn}`, `  TOKEN=${config.token}`, "");
   }
   console.log(banner.join("\n"));
 
@@ -58,8 +61,8 @@ export async function serve(flags: ServerFlags) {
       await Bun.sleep(50);
     }
     retention.stop();
-    logWriter.close();
-    db.$client.close();
+    await logWriter.close();
+    await db.close();
     process.exit(0);
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));
@@ -67,7 +70,18 @@ export async function serve(flags: ServerFlags) {
   // A crash must not lose logs that were already accepted.
   process.on("uncaughtException", (error) => {
     logger.error("uncaught exception", { error: error.stack ?? error.message });
-    logWriter.flush();
+    void logWriter.flush();
   });
   return { app, config, db, logWriter, catalog, port };
+}
+
+/** A connection URL without its password, for the banner and logs. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "(unparsable URL)";
+  }
 }

@@ -104,7 +104,7 @@ async function run(cmd: string[], box: Sandbox, env: Record<string, string>): Pr
 /** The attempt rows the gateway logged for a public model (each test has its own). */
 async function rowsFor(model: string) {
   await Bun.sleep(30);
-  gateway.logWriter.flush();
+  await gateway.logWriter.flush();
   const page = await gateway.admin<{ items: Array<Record<string, any>> }>("GET", `/api/logs?model=${encodeURIComponent(model)}&pageSize=50`);
   return page.items.reverse();
 }

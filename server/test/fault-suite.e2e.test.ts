@@ -78,8 +78,8 @@ describe("one healthy provider out of five", () => {
     expect(answers.every((answer, index) => answer.text === `Echo: request ${index}`)).toBe(true);
 
     await Bun.sleep(50);
-    gateway.logWriter.flush();
-    const rows = gateway.db.$client
+    await gateway.logWriter.flush();
+    const rows = gateway.db.sqlite!
       .query("SELECT provider_name AS provider, status, COUNT(*) AS n FROM request_logs WHERE model = 'one-of-five' GROUP BY provider_name, status")
       .all() as Array<{ provider: string; status: string; n: number }>;
     const successes = rows.filter((row) => row.status === "success");
@@ -88,7 +88,7 @@ describe("one healthy provider out of five", () => {
     // Every broken provider was tried (and logged) before its breaker or cool-down kept traffic away.
     expect(failedAttempts.map((row) => row.provider).sort()).toEqual(["hanging", "rate-limited", "refusing", "server-error"]);
     // Each trace has exactly one success, and its failed attempts are all logged before it.
-    const traces = gateway.db.$client
+    const traces = gateway.db.sqlite!
       .query("SELECT trace_id, COUNT(*) AS attempts, SUM(status = 'success') AS ok, MAX(attempt) AS last FROM request_logs WHERE model = 'one-of-five' GROUP BY trace_id")
       .all() as Array<{ attempts: number; ok: number; last: number }>;
     expect(traces).toHaveLength(500);
@@ -166,8 +166,8 @@ describe("keys", () => {
       { name: "two-keys", baseUrl: `${upstream.url}/v1`, providerModel: "fake-model", apiKeys: ["bad-key-0001", "sk-good-key-0002"] },
     ]);
     for (let index = 0; index < 20; index++) expect((await ask("two-keys", `k${index}`)).text).toBe(`Echo: k${index}`);
-    gateway.logWriter.flush();
-    const refused = gateway.db.$client.query("SELECT COUNT(*) AS n FROM request_logs WHERE model = 'two-keys' AND status_code = 401").get() as { n: number };
+    await gateway.logWriter.flush();
+    const refused = gateway.db.sqlite!.query("SELECT COUNT(*) AS n FROM request_logs WHERE model = 'two-keys' AND status_code = 401").get() as { n: number };
     expect(refused.n).toBe(1);
     const health = await gateway.admin("GET", "/api/health/providers");
     const provider = health.find((entry: { name: string }) => entry.name === "two-keys");

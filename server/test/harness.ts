@@ -47,8 +47,8 @@ export function startTestGateway(options: { breaker?: BreakerOptions; auth?: Aut
     async stop() {
       await app.stop(true);
       await Bun.sleep(20);
-      logWriter.close();
-      db.$client.close();
+      await logWriter.close();
+      await db.close();
       rmSync(folder, { recursive: true, force: true });
     },
   };
@@ -87,6 +87,6 @@ export async function configureModel(gateway: TestGateway, model: string, upstre
 /** Waits until the log writer has written everything queued, then returns the trace's rows. */
 export async function logsOf(gateway: TestGateway, traceId: string) {
   await Bun.sleep(30);
-  gateway.logWriter.flush();
+  await gateway.logWriter.flush();
   return gateway.admin("GET", `/api/logs/${traceId}/attempts`);
 }

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-import { requestLogs, type NewRequestLog } from "../src/db/schema.ts";
+import type { NewRequestLog } from "../src/db/schema.ts";
 import { startFakeUpstream, type FakeUpstream } from "../src/fake-upstream/index.ts";
 import { startTestGateway, TEST_TOKEN, type TestGateway } from "./harness.ts";
 
@@ -62,7 +62,7 @@ async function chat(model: string, options: { key?: string; stream?: boolean; us
 
 async function flushLogs() {
   await Bun.sleep(30);
-  gateway.logWriter.flush();
+  await gateway.logWriter.flush();
 }
 
 /** A page of the UI in a fresh context, already logged in, the dashboard on its 7-day view. */
@@ -125,7 +125,7 @@ async function seedHistory() {
       createdAt,
     });
   }
-  for (let start = 0; start < rows.length; start += 200) gateway.db.insert(requestLogs).values(rows.slice(start, start + 200)).run();
+  for (let start = 0; start < rows.length; start += 200) await gateway.db.orm.insert(gateway.db.tables.requestLogs).values(rows.slice(start, start + 200));
 }
 
 /** Pages worth a screenshot, and what shows they are ready. */

@@ -9,7 +9,9 @@ const CHECK_INTERVAL_MS = 1_000;
  * commits, so a cache's own process still invalidates it directly on its own writes.
  */
 export function watchExternalChanges(db: AppDatabase, intervalMs = CHECK_INTERVAL_MS): () => boolean {
-  const statement = db.$client.prepare("PRAGMA data_version");
+  // PostgreSQL has no such counter: instances sharing it tell each other through the change bus.
+  if (!db.sqlite) return () => false;
+  const statement = db.sqlite.prepare("PRAGMA data_version");
   let version = (statement.get() as { data_version: number }).data_version;
   let checkedAt = Date.now();
   return () => {

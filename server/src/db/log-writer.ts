@@ -1,4 +1,6 @@
+import type { Database } from "bun:sqlite";
 import type { AppDatabase } from "./client.ts";
+import { transaction } from "./query.ts";
 import type { NewRequestLog } from "./schema.ts";
 import { logger } from "../services/logger.ts";
 
@@ -10,6 +12,8 @@ const COLUMNS = [
 
 const ROW_PLACEHOLDERS = `(${COLUMNS.map(() => "?").join(", ")})`;
 const ROWS_PER_STATEMENT = 50;
+/** PostgreSQL takes at most 65,535 parameters per statement: 25 columns × 1,000 rows stays under. */
+const POSTGRES_ROWS_PER_STATEMENT = 1_000;
 
 export interface LogWriterOptions {
   /** How long a row may wait before its batch is written. */
@@ -21,34 +25,24 @@ export interface LogWriterOptions {
 /**
  * Queues request-log rows and writes them in one transaction per batch, so logging
  * never blocks a response. `flush()` is called on shutdown so nothing accepted is lost.
+ * On SQLite a batch is written synchronously inside `flush()` (so a crash handler's
+ * un-awaited flush still lands); on PostgreSQL batches are written one after another.
  */
 export class LogWriter {
   private queue: NewRequestLog[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private readonly insertBatch: (rows: NewRequestLog[]) => void;
+  private readonly insertBatch: (rows: NewRequestLog[]) => void | Promise<void>;
+  private writing: Promise<void> | undefined;
   private readonly flushIntervalMs: number;
   private readonly maxBatch: number;
-  private listeners: Array<(rows: NewRequestLog[]) => void> = [];
+  private listeners: Array<(rows: NewRequestLog[]) => void | Promise<void>> = [];
   written = 0;
   private closed = false;
 
   constructor(db: AppDatabase, options: LogWriterOptions = {}) {
     this.flushIntervalMs = options.flushIntervalMs ?? 100;
     this.maxBatch = options.maxBatch ?? 500;
-    // A raw prepared statement: this is the hottest write in the gateway and drizzle would rebuild the SQL per row.
-    // Rows go in groups of ROWS_PER_STATEMENT per INSERT: far fewer statement executions.
-    const sqlite = db.$client;
-    const statementFor = (rows: number) =>
-      sqlite.prepare(`INSERT INTO request_logs (${COLUMNS.join(", ")}) VALUES ${Array(rows).fill(ROW_PLACEHOLDERS).join(", ")}`);
-    const insertGroup = statementFor(ROWS_PER_STATEMENT);
-    const insertOne = statementFor(1);
-    this.insertBatch = sqlite.transaction((rows: NewRequestLog[]) => {
-      let index = 0;
-      for (; index + ROWS_PER_STATEMENT <= rows.length; index += ROWS_PER_STATEMENT) {
-        insertGroup.run(...rows.slice(index, index + ROWS_PER_STATEMENT).flatMap(toValues));
-      }
-      for (; index < rows.length; index++) insertOne.run(...toValues(rows[index]));
-    });
+    this.insertBatch = db.sqlite ? sqliteBatchInsert(db.sqlite) : postgresBatchInsert(db);
   }
 
   /** Queues one row; returns immediately. */
@@ -58,12 +52,12 @@ export class LogWriter {
       return;
     }
     this.queue.push(row);
-    if (this.queue.length >= this.maxBatch) this.flush();
+    if (this.queue.length >= this.maxBatch) void this.flush();
     else this.timer ??= setTimeout(() => this.flush(), this.flushIntervalMs);
   }
 
-  /** Called after each batch is written (for live views). */
-  onWritten(listener: (rows: NewRequestLog[]) => void): void {
+  /** Called after each batch is written (live views, key usage); `flush()` waits for returned promises. */
+  onWritten(listener: (rows: NewRequestLog[]) => void | Promise<void>): void {
     this.listeners.push(listener);
   }
 
@@ -72,29 +66,80 @@ export class LogWriter {
   }
 
   /** Writes what is queued and refuses later rows (the database is about to close). */
-  close(): void {
-    this.flush();
+  async close(): Promise<void> {
     this.closed = true;
+    await this.flush();
   }
 
-  /** Writes everything queued now. */
-  flush(): void {
+  /** Writes everything queued now; resolves when it is written (or kept for a retry). */
+  flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.queue.length === 0) return;
+    // One batch at a time (PostgreSQL); rows queued meanwhile go in the next.
+    if (this.writing) return this.writing.then(() => this.flush());
+    if (this.queue.length === 0) return Promise.resolve();
     const rows = this.queue;
     this.queue = [];
+    let pending: void | Promise<void>;
     try {
-      this.insertBatch(rows);
-      this.written += rows.length;
-      for (const listener of this.listeners) listener(rows);
+      pending = this.insertBatch(rows);
     } catch (error) {
-      // Keep the rows for the next try rather than dropping them (e.g. a locked database).
-      this.queue = rows.concat(this.queue);
-      logger.error("writing request logs failed; will retry", { error, rows: rows.length });
-      this.timer ??= setTimeout(() => this.flush(), this.flushIntervalMs * 10);
+      this.failed(rows, error);
+      return Promise.resolve();
+    }
+    if (!pending) return this.succeeded(rows);
+    const writing = pending
+      .then(
+        () => this.succeeded(rows),
+        (error) => this.failed(rows, error),
+      )
+      .finally(() => (this.writing = undefined));
+    this.writing = writing;
+    return writing;
+  }
+
+  private async succeeded(rows: NewRequestLog[]): Promise<void> {
+    this.written += rows.length;
+    const settled = await Promise.allSettled(this.listeners.map(async (listener) => listener(rows)));
+    for (const result of settled) {
+      if (result.status === "rejected") logger.error("a request-log listener failed", { error: result.reason });
     }
   }
+
+  private failed(rows: NewRequestLog[], error: unknown): void {
+    // Keep the rows for the next try rather than dropping them (e.g. a locked or unreachable database).
+    this.queue = rows.concat(this.queue);
+    logger.error("writing request logs failed; will retry", { error, rows: rows.length });
+    this.timer ??= setTimeout(() => this.flush(), this.flushIntervalMs * 10);
+  }
+}
+
+/**
+ * A raw prepared statement: this is the hottest write in the gateway and drizzle would rebuild
+ * the SQL per row. Rows go in groups of ROWS_PER_STATEMENT per INSERT: far fewer executions.
+ */
+function sqliteBatchInsert(sqlite: Database): (rows: NewRequestLog[]) => void {
+  const statementFor = (rows: number) =>
+    sqlite.prepare(`INSERT INTO request_logs (${COLUMNS.join(", ")}) VALUES ${Array(rows).fill(ROW_PLACEHOLDERS).join(", ")}`);
+  const insertGroup = statementFor(ROWS_PER_STATEMENT);
+  const insertOne = statementFor(1);
+  return sqlite.transaction((rows: NewRequestLog[]) => {
+    let index = 0;
+    for (; index + ROWS_PER_STATEMENT <= rows.length; index += ROWS_PER_STATEMENT) {
+      insertGroup.run(...rows.slice(index, index + ROWS_PER_STATEMENT).flatMap(toValues));
+    }
+    for (; index < rows.length; index++) insertOne.run(...toValues(rows[index]));
+  });
+}
+
+/** drizzle's multi-row INSERT, in slices under PostgreSQL's parameter limit, one transaction per batch. */
+function postgresBatchInsert(db: AppDatabase): (rows: NewRequestLog[]) => Promise<void> {
+  return (rows) =>
+    transaction(db, async (tx) => {
+      for (let index = 0; index < rows.length; index += POSTGRES_ROWS_PER_STATEMENT) {
+        await tx.insert(db.tables.requestLogs).values(rows.slice(index, index + POSTGRES_ROWS_PER_STATEMENT));
+      }
+    });
 }
 
 function toValues(row: NewRequestLog) {

@@ -13,7 +13,7 @@ import { errorResponse, type RelayDeps } from "./relay.ts";
 export function createCompactRelay(deps: RelayDeps, responses: WireProtocol) {
   return async function compact(request: { body: JsonObject; headers: Headers; clientIp?: string; signal?: AbortSignal; principal?: Principal }): Promise<Response> {
     const model = typeof request.body.model === "string" ? request.body.model : "";
-    const planned = planRequest(deps.catalog, deps.balancer, {
+    const planned = await planRequest(deps.catalog, deps.balancer, {
       ...request,
       protocol: responses,
       model,

@@ -38,7 +38,7 @@ export function createTokenCounter(deps: RelayDeps) {
       if (error instanceof GatewayError) return errorResponse(protocol, error);
       throw error;
     }
-    const planned = planRequest(deps.catalog, deps.balancer, {
+    const planned = await planRequest(deps.catalog, deps.balancer, {
       ...request,
       model: canonical.model,
       endpoint: "count_tokens",

@@ -29,7 +29,7 @@ export function createEmbeddingsRelay(deps: RelayDeps) {
       if (error instanceof GatewayError) return errorResponse(protocol, error);
       throw error;
     }
-    const planned = planRequest(deps.catalog, deps.balancer, {
+    const planned = await planRequest(deps.catalog, deps.balancer, {
       ...request,
       model: embedding.model,
       endpoint: "embeddings",

@@ -38,11 +38,11 @@ export interface PlannedRequest {
  * caller may use it, and let the balancer order the candidates. Failures come back as the
  * client protocol's error response.
  */
-export function planRequest(catalog: Catalog, balancer: Balancer, input: PlanInput): PlannedRequest | Response {
+export async function planRequest(catalog: Catalog, balancer: Balancer, input: PlanInput): Promise<PlannedRequest | Response> {
   const { model, providerPin } = splitProviderPin(input.model, input.headers);
   const trace = traceOf(input.protocol, input.endpoint, model, input, input.stream);
   const fail = (error: GatewayError) => errorResponse(input.protocol, error, trace.traceId);
-  const route = catalog.route(model);
+  const route = await catalog.route(model);
   if (!route) return fail(new GatewayError("not_found", `The model \`${model}\` does not exist`, { param: "model" }));
   // Allowed by the model's public name or by the name it was requested with (an alias or glob match).
   if (input.principal && !mayUseModel(input.principal, route.model.name) && !mayUseModel(input.principal, model)) {

@@ -11,6 +11,7 @@ import type { Catalog, RouteCandidate } from "../services/catalog.ts";
 import type { InFlightTracker } from "../services/in-flight.ts";
 import { estimateUsage } from "./estimate-usage.ts";
 import { CLIENT_CLOSED, exhaustedError, failover, type AttemptLogger } from "./failover.ts";
+import { logger } from "../services/logger.ts";
 import { forwardRequestHeaders, forwardResponseHeaders } from "./forward-headers.ts";
 import { awaitFastPathStart, observeStream } from "./observed-stream.ts";
 import { attemptBudget, planRequest } from "./plan.ts";
@@ -65,7 +66,7 @@ export function createRelay(deps: RelayDeps) {
       if (error instanceof GatewayError) return errorResponse(protocol, error);
       throw error;
     }
-    const planned = planRequest(deps.catalog, deps.balancer, {
+    const planned = await planRequest(deps.catalog, deps.balancer, {
       ...request,
       model: peek.model,
       endpoint: "chat",
@@ -78,10 +79,14 @@ export function createRelay(deps: RelayDeps) {
     const traceId = trace.traceId;
     deps.inFlight.start({ ...trace, model: trace.model, stream: peek.stream, startedAt: Date.now(), clientIp: trace.clientIp ?? undefined, userAgent: trace.userAgent ?? undefined });
     // Captured only while body capture is on: the client's request, and the answer as it went out.
-    const capture = deps.bodyCapture.enabled ? { response: "" } : undefined;
+    const capture = (await deps.bodyCapture.enabled()) ? { response: "" } : undefined;
     const done = (responseBody?: string) => {
       deps.inFlight.end(traceId);
-      if (capture) deps.bodyCapture.save(traceId, JSON.stringify(request.body), responseBody ?? capture.response);
+      if (capture) {
+        deps.bodyCapture.save(traceId, JSON.stringify(request.body), responseBody ?? capture.response).catch((error) => {
+          logger.error("saving captured bodies failed", { traceId, error });
+        });
+      }
     };
 
     const clientHeaders = forwardRequestHeaders(request.headers);

@@ -1,12 +1,12 @@
 import { describe, expect, test } from "bun:test";
 import { createApp } from "../app.ts";
 import { createDeps } from "../app-deps.ts";
-import { openDatabase } from "../db/client.ts";
+import { openTestDatabase } from "../db/test-database.ts";
 
 const TOKEN = "ops-token";
 
-function setup() {
-  const deps = createDeps({ token: TOKEN }, openDatabase(":memory:"));
+async function setup() {
+  const deps = createDeps({ token: TOKEN }, await openTestDatabase());
   const app = createApp(deps);
   const get = (path: string, token?: string) =>
     app.handle(new Request(`http://localhost${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} }));
@@ -15,7 +15,7 @@ function setup() {
 
 describe("operations endpoints", () => {
   test("liveness and readiness", async () => {
-    const { get } = setup();
+    const { get } = await setup();
     expect(await (await get("/health")).json()).toEqual({ status: "ok" });
     const ready = await get("/health/ready");
     expect(ready.status).toBe(200);
@@ -23,20 +23,20 @@ describe("operations endpoints", () => {
   });
 
   test("readiness fails when the database is gone", async () => {
-    const { deps, get } = setup();
-    deps.db.$client.close();
+    const { deps, get } = await setup();
+    await deps.db.close();
     const ready = await get("/health/ready");
     expect(ready.status).toBe(503);
     expect((await ready.json()).status).toBe("not ready");
   });
 
   test("metrics and detail need the admin token; metrics follow the request log", async () => {
-    const { deps, get } = setup();
+    const { deps, get } = await setup();
     expect((await get("/metrics")).status).toBe(401);
     expect((await get("/health/detail")).status).toBe(401);
     deps.logWriter.write({ traceId: "t1", model: "m", providerName: "p", clientProtocol: "openai-chat", status: "success", statusCode: 200, promptTokens: 7, completionTokens: 3, totalTokens: 10, firstByteMs: 40, durationMs: 90, createdAt: Date.now() });
     deps.logWriter.write({ traceId: "t2", model: "m", providerName: "p", clientProtocol: "openai-chat", status: "error", statusCode: 429, error: "HTTP 429: slow down", createdAt: Date.now() });
-    deps.logWriter.flush();
+    await deps.logWriter.flush();
     const metrics = await (await get("/metrics", TOKEN)).text();
     expect(metrics).toContain('llmio_upstream_attempts_total{model="m",provider="p",status="success",class=""} 1');
     expect(metrics).toContain('llmio_upstream_attempts_total{model="m",provider="p",status="error",class="rate_limit"} 1');

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { Elysia } from "elysia";
 import type { AppDeps } from "../app-deps.ts";
 import { embeddedMigrationCount } from "../db/client.ts";
@@ -20,14 +21,18 @@ export function operationsRoutes(deps: AppDeps) {
     .get("/health", () => ({ status: "ok" }), { detail: { summary: "Liveness", tags: ["operations"] } })
     .get(
       "/health/ready",
-      () => {
+      async () => {
         try {
-          const applied = deps.db.$client.query("SELECT COUNT(*) AS count FROM __drizzle_migrations").get() as { count: number };
-          const expected = embeddedMigrationCount();
-          if (applied.count < expected) {
-            return Response.json({ status: "not ready", reason: `${applied.count} of ${expected} migrations applied` }, { status: 503 });
+          const { db } = deps;
+          // drizzle keeps the applied migrations in the `drizzle` schema on PostgreSQL, beside the tables on SQLite.
+          const table = sql.raw(db.dialect === "postgres" ? "drizzle.__drizzle_migrations" : "__drizzle_migrations");
+          const [row] = await db.rows<{ count: number | string }>(sql`SELECT COUNT(*) AS count FROM ${table}`);
+          const applied = Number(row.count);
+          const expected = embeddedMigrationCount(db.dialect);
+          if (applied < expected) {
+            return Response.json({ status: "not ready", reason: `${applied} of ${expected} migrations applied` }, { status: 503 });
           }
-          return { status: "ready", migrations: applied.count };
+          return { status: "ready", database: db.dialect, migrations: applied };
         } catch (error) {
           return Response.json({ status: "not ready", reason: `database: ${(error as Error).message}` }, { status: 503 });
         }

@@ -16,10 +16,10 @@ export function anthropicProxyRoutes(relays: Relays, catalog: Catalog, auth: Aut
   const anthropic = wireProtocols.anthropic;
   const messages = createProxyHandler(anthropic, auth, relays.chat);
   const countTokens = createProxyHandler(anthropic, auth, relays.countTokens);
-  const listModels = (proxyContext: ProxyContext) => {
-    const principal = authenticateRequest(anthropic, proxyContext, auth);
+  const listModels = async (proxyContext: ProxyContext) => {
+    const principal = await authenticateRequest(anthropic, proxyContext, auth);
     if (principal instanceof Response) return principal;
-    return Response.json(anthropicModelList(auth.clientKeys.permittedModels(principal, catalog.models())));
+    return Response.json(anthropicModelList(auth.clientKeys.permittedModels(principal, await catalog.models())));
   };
 
   const app = new Elysia({ name: "proxy-anthropic" });

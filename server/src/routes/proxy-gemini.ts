@@ -45,17 +45,17 @@ export function geminiProxyRoutes(relays: Relays, catalog: Catalog, auth: AuthSe
     (proxied, params) => byMethod[splitModelMethod(params.model).method](proxied),
     contextOf,
   );
-  const listModels = (proxyContext: ProxyContext) => {
-    const principal = authenticateRequest(gemini, proxyContext, auth);
+  const listModels = async (proxyContext: ProxyContext) => {
+    const principal = await authenticateRequest(gemini, proxyContext, auth);
     if (principal instanceof Response) return principal;
-    return Response.json(geminiModelList(auth.clientKeys.permittedModels(principal, catalog.models())));
+    return Response.json(geminiModelList(auth.clientKeys.permittedModels(principal, await catalog.models())));
   };
-  const getModel = (proxyContext: ProxyContext) => {
-    const principal = authenticateRequest(gemini, proxyContext, auth);
+  const getModel = async (proxyContext: ProxyContext) => {
+    const principal = await authenticateRequest(gemini, proxyContext, auth);
     if (principal instanceof Response) return principal;
     const name = decodeURIComponent(proxyContext.params!.model);
     if (!auth.clientKeys.checkModel(principal, name)) return forbiddenModel(gemini, name);
-    const model = catalog.models().find((candidate) => candidate.name === name);
+    const model = (await catalog.models()).find((candidate) => candidate.name === name);
     if (!model) return errorResponse(gemini, new GatewayError("not_found", `models/${name} is not found`));
     return Response.json(geminiModel(model));
   };

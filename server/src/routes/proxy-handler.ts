@@ -38,7 +38,7 @@ export function clientIpOf({ request, server }: ProxyContext): string | undefine
  * counts as a failed attempt of the IP); a disabled or expired client key a 401 saying so.
  * Quotas are left to the caller: listing models costs nothing, so it is allowed without quota.
  */
-export function authenticateRequest(protocol: WireProtocol, proxyContext: ProxyContext, auth: AuthServices, now = Date.now()): Principal | Response {
+export async function authenticateRequest(protocol: WireProtocol, proxyContext: ProxyContext, auth: AuthServices, now = Date.now()): Promise<Principal | Response> {
   const { request } = proxyContext;
   const clientIp = clientIpOf(proxyContext);
   const retryAfterSeconds = clientIp === undefined ? undefined : auth.lockout.retryAfterSeconds(clientIp, now);
@@ -50,7 +50,7 @@ export function authenticateRequest(protocol: WireProtocol, proxyContext: ProxyC
   if (key === undefined) {
     return unauthorized(protocol, "Missing API key (send it as Authorization: Bearer, x-api-key, x-goog-api-key or ?key=)");
   }
-  const result = auth.clientKeys.authenticate(key, now);
+  const result = await auth.clientKeys.authenticate(key, now);
   if (result === undefined) {
     if (clientIp !== undefined) auth.lockout.recordFailure(clientIp, now, key);
     return unauthorized(protocol);
@@ -86,7 +86,7 @@ export function createProxyHandler(
   return async (proxyContext: ProxyContext): Promise<Response> => {
     const { request, server, params } = proxyContext;
     server?.timeout(request, 0);
-    const principal = authenticateRequest(protocol, proxyContext, auth);
+    const principal = await authenticateRequest(protocol, proxyContext, auth);
     if (principal instanceof Response) return principal;
     // A lifetime quota: like OpenAI's `insufficient_quota`, a 429 that waiting will not cure (no Retry-After).
     const quotaProblem = auth.clientKeys.checkQuota(principal);

@@ -20,11 +20,11 @@ export function openaiProxyRoutes(relays: Relays, catalog: Catalog, auth: AuthSe
   const createResponse = createProxyHandler(responses, auth, relays.chat);
   const compactResponse = createProxyHandler(responses, auth, relays.compact);
   const embeddings = createProxyHandler(chat, auth, relays.embeddings);
-  const listModels = (proxyContext: ProxyContext) => {
+  const listModels = async (proxyContext: ProxyContext) => {
     const { request } = proxyContext;
-    const principal = authenticateRequest(chat, proxyContext, auth);
+    const principal = await authenticateRequest(chat, proxyContext, auth);
     if (principal instanceof Response) return principal;
-    const models = auth.clientKeys.permittedModels(principal, catalog.models());
+    const models = auth.clientKeys.permittedModels(principal, await catalog.models());
     if (request.headers.has("anthropic-version")) return Response.json(anthropicModelList(models));
     if (request.headers.has("x-goog-api-key")) return Response.json(geminiModelList(models));
     return Response.json(openaiModelList(models));

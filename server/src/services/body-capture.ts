@@ -1,4 +1,3 @@
-import { requestBodies } from "../db/schema.ts";
 import type { AppDatabase } from "../db/client.ts";
 import type { SettingsStore } from "./settings.ts";
 
@@ -12,17 +11,17 @@ export class BodyCapture {
     private readonly settings: SettingsStore,
   ) {}
 
-  get enabled(): boolean {
-    return this.settings.get().bodyCapture;
+  async enabled(): Promise<boolean> {
+    return (await this.settings.get()).bodyCapture;
   }
 
-  save(traceId: string, requestBody: string | undefined, responseBody: string | undefined): void {
-    const max = this.settings.get().bodyCaptureMaxChars;
-    this.db
+  async save(traceId: string, requestBody: string | undefined, responseBody: string | undefined): Promise<void> {
+    const max = (await this.settings.get()).bodyCaptureMaxChars;
+    const { requestBodies } = this.db.tables;
+    await this.db.orm
       .insert(requestBodies)
       .values({ traceId, requestBody: cut(requestBody, max), responseBody: cut(responseBody, max), createdAt: Date.now() })
-      .onConflictDoUpdate({ target: requestBodies.traceId, set: { responseBody: cut(responseBody, max) } })
-      .run();
+      .onConflictDoUpdate({ target: requestBodies.traceId, set: { responseBody: cut(responseBody, max) } });
   }
 }
 

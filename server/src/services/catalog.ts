@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { AppDatabase } from "../db/client.ts";
 import { watchExternalChanges } from "../db/external-changes.ts";
-import { modelProviders, models, providers, type Endpoint, type Model, type Provider } from "../db/schema.ts";
+import type { Endpoint, Model, Provider } from "../db/schema.ts";
 import { wireOfProviderType, type WireName } from "../core/wire-protocol.ts";
 import { ModelMatcher } from "../balancer/model-matcher.ts";
 import type { LimitConfig } from "../balancer/rate-limit.ts";
@@ -35,13 +35,19 @@ export interface ModelRoute {
   candidates: RouteCandidate[];
 }
 
+interface Snapshot {
+  routes: Map<string, ModelRoute>;
+  matcher: ModelMatcher<ModelRoute>;
+}
+
 /**
  * The routing configuration, held in memory so the request path never touches the
- * database. Admin writes call `invalidate()`; the next lookup reloads it.
+ * database. Admin writes call `invalidate()` (another instance's writes arrive through the
+ * change bus); the next lookup reloads it. Lookups return a resolved promise once loaded.
  */
 export class Catalog {
-  private routes: Map<string, ModelRoute> | undefined;
-  private matcher: ModelMatcher<ModelRoute> | undefined;
+  private snapshot: Snapshot | undefined;
+  private loading: Promise<Snapshot> | undefined;
   private version = 0;
 
   /** Another process (`llmio config apply`) wrote to the database. */
@@ -57,40 +63,61 @@ export class Catalog {
   }
 
   /** The route for a requested model name: exact name, alias, or the most specific glob. */
-  route(modelName: string): ModelRoute | undefined {
-    this.load();
-    return this.matcher!.match(modelName);
+  async route(modelName: string): Promise<ModelRoute | undefined> {
+    return (this.current() ?? (await this.load())).matcher.match(modelName);
   }
 
-  modelNames(): string[] {
-    return [...this.load().keys()];
+  async modelNames(): Promise<string[]> {
+    return [...(this.current() ?? (await this.load())).routes.keys()];
   }
 
-  models(): Model[] {
-    return [...this.load().values()].map((route) => route.model);
+  async models(): Promise<Model[]> {
+    return [...(this.current() ?? (await this.load())).routes.values()].map((route) => route.model);
   }
 
   invalidate(): void {
-    this.routes = undefined;
-    this.matcher = undefined;
+    this.snapshot = undefined;
+    this.loading = undefined;
     this.version++;
   }
 
-  private load(): Map<string, ModelRoute> {
-    if (this.routes && this.changedElsewhere()) this.invalidate();
-    if (this.routes) return this.routes;
+  /** The loaded snapshot when it is still valid. */
+  private current(): Snapshot | undefined {
+    if (this.snapshot && this.changedElsewhere()) this.invalidate();
+    return this.snapshot;
+  }
+
+  /** Concurrent lookups share one load; a load overtaken by `invalidate()` is not kept. */
+  private load(): Promise<Snapshot> {
+    if (this.loading) return this.loading;
+    const version = this.version;
+    const loading = this.read().then((snapshot) => {
+      if (this.version === version) this.snapshot = snapshot;
+      if (this.loading === loading) this.loading = undefined;
+      return snapshot;
+    });
+    this.loading = loading;
+    return loading;
+  }
+
+  private async read(): Promise<Snapshot> {
+    const { orm, tables } = this.db;
+    const { providers, models, modelProviders } = tables;
+    const [providerRows, modelRows, associations] = await Promise.all([
+      orm.select().from(providers).where(eq(providers.enabled, true)),
+      orm.select().from(models),
+      orm.select().from(modelProviders).where(eq(modelProviders.enabled, true)),
+    ]);
     const providerById = new Map<number, Provider>();
-    for (const provider of this.db.select().from(providers).where(eq(providers.enabled, true)).all()) {
-      providerById.set(provider.id, provider);
-    }
+    for (const provider of providerRows) providerById.set(provider.id, provider);
     const routes = new Map<string, ModelRoute>();
     const routeById = new Map<number, ModelRoute>();
-    for (const model of this.db.select().from(models).all()) {
+    for (const model of modelRows) {
       const route = { model, candidates: [] };
       routes.set(model.name, route);
       routeById.set(model.id, route);
     }
-    for (const association of this.db.select().from(modelProviders).where(eq(modelProviders.enabled, true)).all()) {
+    for (const association of associations) {
       const provider = providerById.get(association.providerId);
       const route = routeById.get(association.modelId);
       if (!provider || !route || provider.apiKeys.length === 0) continue;
@@ -125,8 +152,6 @@ export class Catalog {
     const matcher = new ModelMatcher<ModelRoute>();
     for (const route of routes.values()) matcher.add(route.model.name, route);
     for (const route of routes.values()) for (const alias of route.model.aliases) matcher.add(alias, route);
-    this.routes = routes;
-    this.matcher = matcher;
-    return routes;
+    return { routes, matcher };
   }
 }

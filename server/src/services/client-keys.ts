@@ -3,7 +3,8 @@ import { eq, sql } from "drizzle-orm";
 import { globToRegExp, isGlob } from "../balancer/model-matcher.ts";
 import type { AppDatabase } from "../db/client.ts";
 import type { LogWriter } from "../db/log-writer.ts";
-import { authKeys, type AuthKey, type NewRequestLog } from "../db/schema.ts";
+import type { AuthKey, NewRequestLog } from "../db/schema.ts";
+import { first, transaction } from "../db/query.ts";
 import { maskKey, tokensEqual } from "./auth.ts";
 import { logger } from "./logger.ts";
 import { watchExternalChanges } from "../db/external-changes.ts";
@@ -55,8 +56,9 @@ export interface ClientKeysDeps {
  * as soon as a request's log row is written (a few in-flight requests may overshoot a quota).
  */
 export class ClientKeys {
-  private byHash: Map<string, AuthKey> | undefined;
-  private byId: Map<number, AuthKey> | undefined;
+  private keys: KeyIndex | undefined;
+  private loading: Promise<KeyIndex> | undefined;
+  private version = 0;
 
   /** Another process (`llmio config apply`) wrote to the database. */
   private readonly changedElsewhere: () => boolean;
@@ -65,11 +67,7 @@ export class ClientKeys {
     this.changedElsewhere = watchExternalChanges(deps.db);
     deps.logWriter.onWritten((rows) => {
       // Never throw into the log writer: it would take the batch for unwritten and write it again.
-      try {
-        this.recordUsage(rows);
-      } catch (error) {
-        logger.error("recording client key usage failed", { error });
-      }
+      return this.recordUsage(rows).catch((error) => logger.error("recording client key usage failed", { error }));
     });
   }
 
@@ -77,9 +75,9 @@ export class ClientKeys {
    * Who presents this key: the admin TOKEN (compared in constant time), an active client key,
    * a `KeyRejection` for a disabled or expired client key, or undefined for an unknown key.
    */
-  authenticate(presentedKey: string, now = Date.now()): Principal | KeyRejection | undefined {
+  async authenticate(presentedKey: string, now = Date.now()): Promise<Principal | KeyRejection | undefined> {
     if (tokensEqual(presentedKey, this.deps.config.token)) return { kind: "admin" };
-    const key = this.load().byHash.get(hashKey(presentedKey));
+    const key = (this.current() ?? (await this.load())).byHash.get(hashKey(presentedKey));
     if (!key) return undefined;
     if (!key.enabled) return { rejected: "disabled", key };
     if (key.expiresAt !== null && key.expiresAt <= now) return { rejected: "expired", key };
@@ -113,50 +111,56 @@ export class ClientKeys {
   }
 
   /** Every key, oldest first. */
-  list(): AuthKey[] {
-    return this.deps.db.select().from(authKeys).orderBy(authKeys.id).all();
+  list(): Promise<AuthKey[]> {
+    const { orm, tables } = this.deps.db;
+    return orm.select().from(tables.authKeys).orderBy(tables.authKeys.id);
   }
 
-  get(id: number): AuthKey | undefined {
-    return this.deps.db.select().from(authKeys).where(eq(authKeys.id, id)).get();
+  get(id: number): Promise<AuthKey | undefined> {
+    const { orm, tables } = this.deps.db;
+    return first(orm.select().from(tables.authKeys).where(eq(tables.authKeys.id, id)));
   }
 
   /** Issues a new key. The full key is in the answer and nowhere else: only its hash is stored. */
-  create(input: ClientKeyInput, now = Date.now()): { key: string; row: AuthKey } {
+  async create(input: ClientKeyInput, now = Date.now()): Promise<{ key: string; row: AuthKey }> {
     const key = generateKey();
-    const row = this.deps.db
-      .insert(authKeys)
+    const { orm, tables } = this.deps.db;
+    const [row] = await orm
+      .insert(tables.authKeys)
       .values({ ...settings(input), name: input.name, keyHash: hashKey(key), keyHint: maskKey(key), createdAt: now, updatedAt: now })
-      .returning()
-      .get();
+      .returning();
     this.invalidate();
     return { key, row };
   }
 
   /** Applies the changes; undefined when there is no such key. */
-  update(id: number, changes: ClientKeyChanges, now = Date.now()): AuthKey | undefined {
+  async update(id: number, changes: ClientKeyChanges, now = Date.now()): Promise<AuthKey | undefined> {
     const reset = changes.resetUsage ? { requestsUsed: 0, tokensUsed: 0 } : {};
-    const row = this.deps.db
-      .update(authKeys)
-      .set({ ...settings(changes), ...reset, name: changes.name, updatedAt: now })
-      .where(eq(authKeys.id, id))
-      .returning()
-      .get();
+    const { orm, tables } = this.deps.db;
+    const row = await first(
+      orm
+        .update(tables.authKeys)
+        .set({ ...settings(changes), ...reset, name: changes.name, updatedAt: now })
+        .where(eq(tables.authKeys.id, id))
+        .returning(),
+    );
     this.invalidate();
     return row;
   }
 
   /** Deletes a key; false when there is no such key. Its request logs keep its id. */
-  remove(id: number): boolean {
-    const deleted = this.deps.db.delete(authKeys).where(eq(authKeys.id, id)).returning({ id: authKeys.id }).get();
+  async remove(id: number): Promise<boolean> {
+    const { orm, tables } = this.deps.db;
+    const deleted = await first(orm.delete(tables.authKeys).where(eq(tables.authKeys.id, id)).returning({ id: tables.authKeys.id }));
     this.invalidate();
     return deleted !== undefined;
   }
 
   /** Forgets the memory copy; the next authentication reloads it. */
   invalidate(): void {
-    this.byHash = undefined;
-    this.byId = undefined;
+    this.keys = undefined;
+    this.loading = undefined;
+    this.version++;
   }
 
   /**
@@ -165,7 +169,7 @@ export class ClientKeys {
    * attempt that served it is a success row. Tokens are summed over every attempt (a stream
    * cut after output started still consumed them). Token counting (`count_tokens`) is free.
    */
-  private recordUsage(rows: NewRequestLog[]): void {
+  private async recordUsage(rows: NewRequestLog[]): Promise<void> {
     const usageById = new Map<number, { traces: Set<string>; tokens: number; lastUsedAt: number }>();
     for (const row of rows) {
       if (row.authKeyId === null || row.authKeyId === undefined || row.endpoint === "count_tokens") continue;
@@ -176,40 +180,57 @@ export class ClientKeys {
       usage.lastUsedAt = Math.max(usage.lastUsedAt, row.createdAt);
     }
     if (usageById.size === 0) return;
-    this.deps.db.transaction((transaction) => {
-      for (const [id, usage] of usageById) {
-        transaction
-          .update(authKeys)
-          .set({
-            requestsUsed: sql`${authKeys.requestsUsed} + ${usage.traces.size}`,
-            tokensUsed: sql`${authKeys.tokensUsed} + ${usage.tokens}`,
-            lastUsedAt: sql`max(coalesce(${authKeys.lastUsedAt}, 0), ${usage.lastUsedAt})`,
-          })
-          .where(eq(authKeys.id, id))
-          .run();
-      }
-    });
+    // Counted locally as well as in the database, so quotas hold without reloading every key.
     for (const [id, usage] of usageById) {
-      const key = this.byId?.get(id);
+      const key = this.keys?.byId.get(id);
       if (!key) continue;
       key.requestsUsed += usage.traces.size;
       key.tokensUsed += usage.tokens;
       key.lastUsedAt = Math.max(key.lastUsedAt ?? 0, usage.lastUsedAt);
     }
+    const { authKeys } = this.deps.db.tables;
+    await transaction(this.deps.db, async (tx) => {
+      for (const [id, usage] of usageById) {
+        await tx
+          .update(authKeys)
+          .set({
+            // Additions, not values: other instances count the same keys at the same time.
+            requestsUsed: sql`${authKeys.requestsUsed} + ${usage.traces.size}`,
+            tokensUsed: sql`${authKeys.tokensUsed} + ${usage.tokens}`,
+            lastUsedAt: sql`case when coalesce(${authKeys.lastUsedAt}, 0) > ${usage.lastUsedAt} then ${authKeys.lastUsedAt} else ${usage.lastUsedAt} end`,
+          })
+          .where(eq(authKeys.id, id));
+      }
+    });
   }
 
-  private load(): { byHash: Map<string, AuthKey>; byId: Map<number, AuthKey> } {
-    if (this.byHash && this.changedElsewhere()) this.invalidate();
-    if (!this.byHash || !this.byId) {
-      const rows = this.list();
-      this.byHash = new Map(rows.map((row) => [row.keyHash, row]));
-      this.byId = new Map(rows.map((row) => [row.id, row]));
-    }
-    return { byHash: this.byHash, byId: this.byId };
+  /** The loaded keys while still valid. */
+  private current(): KeyIndex | undefined {
+    if (this.keys && this.changedElsewhere()) this.invalidate();
+    return this.keys;
+  }
+
+  /** Concurrent lookups share one load; a load overtaken by `invalidate()` is not kept. */
+  private load(): Promise<KeyIndex> {
+    if (this.loading) return this.loading;
+    const version = this.version;
+    const loading = this.list().then((rows) => {
+      const keys = { byHash: new Map(rows.map((row) => [row.keyHash, row])), byId: new Map(rows.map((row) => [row.id, row])) };
+      if (this.version === version) this.keys = keys;
+      if (this.loading === loading) this.loading = undefined;
+      return keys;
+    });
+    this.loading = loading;
+    return loading;
   }
 }
 
 /** A new key: the prefix and 32 base64url characters (24 random bytes). */
+interface KeyIndex {
+  byHash: Map<string, AuthKey>;
+  byId: Map<number, AuthKey>;
+}
+
 export function generateKey(): string {
   return CLIENT_KEY_PREFIX + randomBytes(24).toString("base64url");
 }

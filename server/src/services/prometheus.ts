@@ -47,10 +47,10 @@ export function createMetrics(deps: AppDeps): Registry {
     help: "Circuit breaker of each association: 0 closed, 1 half-open, 2 open",
     labelNames: ["association", "model", "provider"],
     registers: [registry],
-    collect() {
+    async collect() {
       this.reset();
-      for (const model of deps.catalog.modelNames()) {
-        for (const candidate of deps.catalog.route(model)?.candidates ?? []) {
+      for (const model of await deps.catalog.modelNames()) {
+        for (const candidate of (await deps.catalog.route(model))?.candidates ?? []) {
           const state = deps.balancer.health.associationSnapshot(candidate.associationId).breaker.state;
           this.set({ association: String(candidate.associationId), model, provider: candidate.providerName }, BREAKER_VALUE[state]);
         }

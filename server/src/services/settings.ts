@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
-import { settings as settingsTable } from "../db/schema.ts";
 import type { AppDatabase } from "../db/client.ts";
+import { transaction } from "../db/query.ts";
 
 /** Gateway-wide settings changed from the admin UI. */
 export interface GatewaySettings {
@@ -32,12 +32,18 @@ export class SettingsStore {
 
   constructor(private readonly db: AppDatabase) {}
 
-  get(): GatewaySettings {
+  async get(): Promise<GatewaySettings> {
     if (this.cached) return this.cached;
     const stored: Record<string, unknown> = {};
-    for (const row of this.db.select().from(settingsTable).all()) stored[row.key] = row.value;
+    // Only known settings: the table also keeps internal values (the shared generated token).
+    for (const row of await this.db.orm.select().from(this.db.tables.settings)) if (row.key in DEFAULT_SETTINGS) stored[row.key] = row.value;
     this.cached = { ...DEFAULT_SETTINGS, ...(stored as Partial<GatewaySettings>) };
     return this.cached;
+  }
+
+  /** Another instance changed the settings (change bus). */
+  invalidate(): void {
+    this.cached = undefined;
   }
 
   update(changes: Partial<GatewaySettings>): GatewaySettings {
@@ -49,8 +55,7 @@ export class SettingsStore {
         transaction
           .insert(settingsTable)
           .values({ key, value: sql`${JSON.stringify(value)}`, updatedAt: now })
-          .onConflictDoUpdate({ target: settingsTable.key, set: { value: sql`${JSON.stringify(value)}`, updatedAt: now } })
-          .run();
+          .onConflictDoUpdate({ target: settingsTable.key, set: { value: sql`${JSON.stringify(value)}`, updatedAt: now } });
       }
     });
     this.cached = undefined;

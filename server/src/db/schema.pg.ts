@@ -1,0 +1,165 @@
+import { sql } from "drizzle-orm";
+import { bigint, boolean, customType, doublePrecision, index, integer, pgTable, text } from "drizzle-orm/pg-core";
+import type { Endpoint } from "./schema.ts";
+
+/**
+ * The PostgreSQL twin of schema.ts (multi-instance mode, `DATABASE_URL`): same tables,
+ * columns and TypeScript types, so the services run unchanged on either database.
+ * Times are milliseconds since the epoch (bigint), JSON is stored as text like on SQLite.
+ * `drizzle.pg.config.ts` generates drizzle/pg/ from this file.
+ */
+
+const now = sql`(extract(epoch from clock_timestamp()) * 1000)::bigint`;
+
+const json = <T>(name: string) =>
+  customType<{ data: T; driverData: string }>({
+    dataType: () => "text",
+    toDriver: (value) => JSON.stringify(value),
+    fromDriver: (value) => JSON.parse(value) as T,
+  })(name);
+
+const millis = (name: string) => bigint(name, { mode: "number" });
+const id = () => integer("id").primaryKey().generatedByDefaultAsIdentity();
+
+export const providers = pgTable("providers", {
+  id: id(),
+  name: text("name").notNull().unique(),
+  type: text("type", { enum: ["openai", "openai-responses", "anthropic", "gemini"] }).notNull(),
+  baseUrl: text("base_url").notNull(),
+  apiKeys: json<string[]>("api_keys").notNull().default(sql`'[]'`),
+  headers: json<Record<string, string>>("headers").notNull().default(sql`'{}'`),
+  enabled: boolean("enabled").notNull().default(true),
+  consoleUrl: text("console_url"),
+  errorMatch: text("error_match"),
+  requestsPerMinute: integer("requests_per_minute"),
+  tokensPerMinute: integer("tokens_per_minute"),
+  maxConcurrent: integer("max_concurrent"),
+  keyRequestsPerMinute: integer("key_requests_per_minute"),
+  keyTokensPerMinute: integer("key_tokens_per_minute"),
+  keyMaxConcurrent: integer("key_max_concurrent"),
+  endpoints: json<Endpoint[] | null>("endpoints"),
+  createdAt: millis("created_at").notNull().default(now),
+  updatedAt: millis("updated_at").notNull().default(now),
+});
+
+export const models = pgTable("models", {
+  id: id(),
+  name: text("name").notNull().unique(),
+  remark: text("remark").notNull().default(""),
+  strategy: text("strategy", { enum: ["weighted", "priority", "round-robin", "least-latency"] })
+    .notNull()
+    .default("weighted"),
+  maxRetry: integer("max_retry").notNull().default(3),
+  timeoutMs: integer("timeout_ms").notNull().default(60_000),
+  aliases: json<string[]>("aliases").notNull().default(sql`'[]'`),
+  totalTimeoutMs: integer("total_timeout_ms").notNull().default(180_000),
+  streamIdleTimeoutMs: integer("stream_idle_timeout_ms").notNull().default(120_000),
+  stickySeconds: integer("sticky_seconds").notNull().default(120),
+  pinnedProviderId: integer("pinned_provider_id"),
+  sortOrder: integer("sort_order").notNull().default(0),
+  createdAt: millis("created_at").notNull().default(now),
+  updatedAt: millis("updated_at").notNull().default(now),
+});
+
+export const modelProviders = pgTable(
+  "model_providers",
+  {
+    id: id(),
+    modelId: integer("model_id")
+      .notNull()
+      .references(() => models.id, { onDelete: "cascade" }),
+    providerId: integer("provider_id")
+      .notNull()
+      .references(() => providers.id, { onDelete: "cascade" }),
+    providerModel: text("provider_model").notNull(),
+    weight: integer("weight").notNull().default(1),
+    enabled: boolean("enabled").notNull().default(true),
+    toolCall: boolean("tool_call").notNull().default(true),
+    structuredOutput: boolean("structured_output").notNull().default(true),
+    vision: boolean("vision").notNull().default(true),
+    priceInput: doublePrecision("price_input").notNull().default(0),
+    priceCachedInput: doublePrecision("price_cached_input").notNull().default(0),
+    priceOutput: doublePrecision("price_output").notNull().default(0),
+    createdAt: millis("created_at").notNull().default(now),
+    updatedAt: millis("updated_at").notNull().default(now),
+  },
+  (table) => [
+    index("model_providers_model_idx").on(table.modelId),
+    index("model_providers_provider_idx").on(table.providerId),
+  ],
+);
+
+export const requestLogs = pgTable(
+  "request_logs",
+  {
+    // bigint: a busy multi-instance gateway can pass 2^31 log rows.
+    id: bigint("id", { mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
+    traceId: text("trace_id").notNull(),
+    model: text("model").notNull(),
+    providerId: integer("provider_id"),
+    providerName: text("provider_name"),
+    providerModel: text("provider_model"),
+    clientProtocol: text("client_protocol").notNull(),
+    endpoint: text("endpoint", { enum: ["chat", "embeddings", "count_tokens"] }).notNull().default("chat"),
+    status: text("status", { enum: ["success", "error"] }).notNull(),
+    statusCode: integer("status_code"),
+    error: text("error"),
+    attempt: integer("attempt").notNull().default(0),
+    stream: boolean("stream").notNull().default(false),
+    promptTokens: integer("prompt_tokens").notNull().default(0),
+    completionTokens: integer("completion_tokens").notNull().default(0),
+    cachedTokens: integer("cached_tokens").notNull().default(0),
+    reasoningTokens: integer("reasoning_tokens").notNull().default(0),
+    totalTokens: integer("total_tokens").notNull().default(0),
+    usageEstimated: boolean("usage_estimated").notNull().default(false),
+    warnings: text("warnings"),
+    firstByteMs: integer("first_byte_ms"),
+    durationMs: integer("duration_ms").notNull().default(0),
+    clientIp: text("client_ip"),
+    authKeyId: integer("auth_key_id"),
+    userAgent: text("user_agent"),
+    createdAt: millis("created_at").notNull(),
+  },
+  (table) => [
+    index("request_logs_created_idx").on(table.createdAt),
+    index("request_logs_model_created_idx").on(table.model, table.createdAt),
+    index("request_logs_provider_created_idx").on(table.providerId, table.createdAt),
+    index("request_logs_status_created_idx").on(table.status, table.createdAt),
+    index("request_logs_trace_idx").on(table.traceId),
+    index("request_logs_auth_key_created_idx").on(table.authKeyId, table.createdAt),
+  ],
+);
+
+export const authKeys = pgTable("auth_keys", {
+  id: id(),
+  name: text("name").notNull(),
+  keyHash: text("key_hash").notNull().unique(),
+  keyHint: text("key_hint").notNull(),
+  allowedModels: json<string[] | null>("allowed_models"),
+  expiresAt: millis("expires_at"),
+  requestQuota: bigint("request_quota", { mode: "number" }),
+  tokenQuota: bigint("token_quota", { mode: "number" }),
+  requestsUsed: bigint("requests_used", { mode: "number" }).notNull().default(0),
+  tokensUsed: bigint("tokens_used", { mode: "number" }).notNull().default(0),
+  enabled: boolean("enabled").notNull().default(true),
+  lastUsedAt: millis("last_used_at"),
+  createdAt: millis("created_at").notNull().default(now),
+  updatedAt: millis("updated_at").notNull().default(now),
+});
+
+export const settings = pgTable("settings", {
+  key: text("key").primaryKey(),
+  value: json<unknown>("value").notNull(),
+  updatedAt: millis("updated_at").notNull().default(now),
+});
+
+export const requestBodies = pgTable(
+  "request_bodies",
+  {
+    traceId: text("trace_id").primaryKey(),
+    requestBody: text("request_body"),
+    responseBody: text("response_body"),
+    createdAt: millis("created_at").notNull(),
+  },
+  (table) => [index("request_bodies_created_idx").on(table.createdAt)],
+);
