@@ -1,13 +1,37 @@
 /**
- * The README's test command: the server suites (bun test: unit, SDK, CLI, browser e2e) and the
- * UI and extension unit suites (Vitest). Every suite runs even when an earlier one fails.
+ * The README's test command: the server suites (bun test: unit, SDK, CLI, browser e2e), the
+ * storage and shared-state suites again on PostgreSQL + Redis (throwaway servers, see
+ * test-services.ts), and the UI and extension unit suites (Vitest). Every suite runs even
+ * when an earlier one fails.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { startTestServices } from "./test-services.ts";
+
+/** Suites that touch storage: run a second time with PostgreSQL as the database. */
+const STORAGE_SUITES = ["src/db", "src/services", "src/routes/admin", "src/routes/operations.test.ts", "src/cli"];
 
 const root = join(import.meta.dir, "../..");
-const suites: Array<{ name: string; command: string[]; cwd: string }> = [
-  { name: "server", command: [process.execPath, "test"], cwd: root },
+const services = await startTestServices();
+process.on("exit", () => services.stop());
+for (const reason of services.missing) console.error(`multi-instance suites: ${reason}; those tests are skipped`);
+const serviceEnv = {
+  ...process.env,
+  ...(services.databaseUrl ? { LLMIO_TEST_DATABASE_URL: services.databaseUrl } : {}),
+  ...(services.redisUrl ? { LLMIO_TEST_REDIS_URL: services.redisUrl } : {}),
+};
+const suites: Array<{ name: string; command: string[]; cwd: string; env?: Record<string, string | undefined> }> = [
+  { name: "server", command: [process.execPath, "test"], cwd: root, env: serviceEnv },
+  ...(services.databaseUrl
+    ? [
+        {
+          name: "server storage on PostgreSQL",
+          command: [process.execPath, "test", ...STORAGE_SUITES],
+          cwd: join(root, "server"),
+          env: { ...serviceEnv, LLMIO_TEST_STORAGE: "postgres" },
+        },
+      ]
+    : []),
   { name: "ui", command: [process.execPath, "run", "test", "--passWithNoTests"], cwd: join(root, "ui") },
   { name: "extension", command: [process.execPath, "run", "test", "--passWithNoTests"], cwd: join(root, "extension") },
 ];
@@ -18,7 +42,8 @@ for (const suite of suites) {
   const scripts = (await Bun.file(join(suite.cwd, "package.json")).json()).scripts ?? {};
   if (suite.name !== "server" && !scripts.test) continue;
   console.error(`\n=== ${suite.name} tests ===`);
-  const result = Bun.spawnSync(suite.command, { cwd: suite.cwd, stdout: "inherit", stderr: "inherit", env: process.env });
+  const result = Bun.spawnSync(suite.command, { cwd: suite.cwd, stdout: "inherit", stderr: "inherit", env: suite.env ?? process.env });
   if (result.exitCode !== 0) failed = true;
 }
+services.stop();
 process.exit(failed ? 1 : 0);

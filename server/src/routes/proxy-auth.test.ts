@@ -29,8 +29,8 @@ function startGateway(lockoutOptions: IpLockoutOptions = {}) {
   const admin = (method: string, path: string, body?: unknown) => send(method, path, { authorization: `Bearer ${TOKEN}` }, body);
   const stop = async () => {
     await app.stop(true);
-    deps.logWriter.close();
-    db.$client.close();
+    await deps.logWriter.close();
+    await db.close();
   };
   return { deps, auth, url, send, admin, stop };
 }
@@ -122,7 +122,7 @@ describe("client keys on the proxy", () => {
     const body = { model: "o3", messages: [{ role: "user", content: "hello" }] };
     expect((await gateway.send("POST", "/v1/chat/completions", headers, body)).status).toBe(200);
     await Bun.sleep(30);
-    gateway.deps.logWriter.flush();
+    await gateway.deps.logWriter.flush();
     const listed = (await gateway.admin("GET", "/api/auth-keys")).json.find((item: { name: string }) => item.name === "one-request");
     expect(listed).toMatchObject({ requestsUsed: 1, status: "quota_exhausted" });
     expect(listed.tokensUsed).toBeGreaterThan(0);
