@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { createAdminHarness } from "./test-support.ts";
+import { suiteHarness } from "./test-support.ts";
 
 describe("/api/auth-keys", () => {
-  const harness = createAdminHarness();
+  const harness = suiteHarness();
   const { call } = harness;
   let id = 0;
   let key = "";
@@ -60,7 +60,7 @@ describe("/api/auth-keys", () => {
     for (const totalTokens of [30, 12]) {
       logWriter.write({ traceId: crypto.randomUUID(), model: "gpt-4o", clientProtocol: "openai-chat", status: "success", totalTokens, authKeyId: id, createdAt: 5_000 });
     }
-    logWriter.flush();
+    await logWriter.flush();
     expect((await call("GET", `/api/auth-keys/${id}`)).json).toMatchObject({ requestsUsed: 2, tokensUsed: 42, lastUsedAt: 5_000 });
     const exhausted = await call("PUT", `/api/auth-keys/${id}`, { requestQuota: 2 });
     expect(exhausted.json.status).toBe("quota_exhausted");

@@ -22,7 +22,7 @@ export function authKeyRoutes(clientKeys: ClientKeys) {
   const service = new AuthKeyService(clientKeys);
   return new Elysia({ name: "admin-auth-keys", prefix: "/auth-keys" })
     .get("", () => service.list(), { detail: adminDoc("List client API keys (never the keys themselves)") })
-    .post("", ({ body, status }) => status(201, service.create(body)), {
+    .post("", async ({ body, status }) => status(201, await service.create(body)), {
       body: authKeyBody,
       detail: adminDoc("Issue a client API key; the answer's `key` is the only time it is shown"),
     })

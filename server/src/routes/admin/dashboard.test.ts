@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, test } from "bun:test";
 import type { NewRequestLog } from "../../db/schema.ts";
 import { DashboardService } from "../../services/admin/dashboard.ts";
 import { rangeWindow } from "../../services/admin/dashboard-range.ts";
-import { createAdminHarness } from "./test-support.ts";
+import { suiteHarness } from "./test-support.ts";
 
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
@@ -23,8 +23,9 @@ describe("dashboard windows", () => {
 });
 
 describe("/api/dashboard", () => {
-  const { call, deps } = createAdminHarness();
-  const service = (chunkRows?: number) => new DashboardService(deps.db, deps.catalog, chunkRows);
+  const harness = suiteHarness();
+  const { call } = harness;
+  const service = (chunkRows?: number) => new DashboardService(harness.deps.db, harness.deps.catalog, chunkRows);
 
   beforeAll(async () => {
     const alpha = (await call("POST", "/api/providers", { name: "alpha", type: "openai", baseUrl: "https://alpha.example/v1", apiKey: "sk-alpha-0001" })).json;
@@ -60,8 +61,8 @@ describe("/api/dashboard", () => {
       attempt({ traceId: "before", createdAt: MIDNIGHT - 1, promptTokens: 1 }),
       attempt({ traceId: "at-now", createdAt: NOW, promptTokens: 1 }),
     ];
-    for (const row of rows) deps.logWriter.write(row);
-    deps.logWriter.flush();
+    for (const row of rows) harness.deps.logWriter.write(row);
+    await harness.deps.logWriter.flush();
   });
 
   test("totals: requests are traces, tokens and latency come from successful attempts, cost from each association's prices", async () => {
@@ -156,8 +157,8 @@ describe("/api/dashboard", () => {
     const week = await call("GET", "/api/dashboard?range=7d");
     expect(week.json.range.bucketMs).toBe(6 * HOUR_MS);
     const before = (await call("GET", "/api/dashboard?range=30d")).json;
-    deps.logWriter.write(attempt({ traceId: "fresh", createdAt: Date.now() - 1000 }));
-    deps.logWriter.flush();
+    harness.deps.logWriter.write(attempt({ traceId: "fresh", createdAt: Date.now() - 1000 }));
+    await harness.deps.logWriter.flush();
     expect((await call("GET", "/api/dashboard?range=30d")).json).toEqual(before);
   });
 

@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { createAdminHarness } from "./test-support.ts";
+import { createAdminHarness, suiteHarness } from "./test-support.ts";
 
 describe("admin authentication", () => {
-  const { call } = createAdminHarness();
+  const { call } = suiteHarness();
 
   test("401 JSON without a token", async () => {
     const response = await call("GET", "/api/providers", undefined, null);
@@ -17,8 +17,9 @@ describe("admin authentication", () => {
   });
 
   test("x-api-key is not an admin credential", async () => {
-    const { app } = createAdminHarness();
+    const { app, close } = await createAdminHarness();
     const response = await app.handle(new Request("http://localhost/api/status", { headers: { "x-api-key": "test-token" } }));
+    await close();
     expect(response.status).toBe(401);
     expect(response.headers.get("www-authenticate")).toBe("Bearer");
   });
@@ -31,7 +32,7 @@ describe("admin authentication", () => {
 });
 
 describe("admin validation errors", () => {
-  const { call } = createAdminHarness();
+  const { call } = suiteHarness();
 
   test("a bad enum is a 400 listing the choices", async () => {
     const response = await call("POST", "/api/providers", { name: "p", type: "mistral", baseUrl: "https://x" });

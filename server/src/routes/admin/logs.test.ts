@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import type { NewRequestLog } from "../../db/schema.ts";
-import { createAdminHarness } from "./test-support.ts";
+import { suiteHarness } from "./test-support.ts";
 
 const BASE = Date.parse("2025-03-01T12:00:00Z");
 
@@ -9,9 +9,11 @@ function attempt(row: Partial<NewRequestLog> & Pick<NewRequestLog, "traceId" | "
 }
 
 describe("/api/logs", () => {
-  const { call, deps } = createAdminHarness();
+  const harness = suiteHarness();
+  const { call } = harness;
 
-  beforeAll(() => {
+  beforeAll(async () => {
+    const { deps } = harness;
     const rows = [
       attempt({ traceId: "t1", attempt: 0, status: "error", statusCode: 429, error: "rate limited", createdAt: BASE + 1000 }),
       attempt({ traceId: "t1", attempt: 1, providerId: 2, providerName: "backup", createdAt: BASE + 2000, promptTokens: 10, completionTokens: 5, totalTokens: 15, stream: true }),
@@ -20,7 +22,7 @@ describe("/api/logs", () => {
       ...Array.from({ length: 25 }, (_, index) => attempt({ traceId: `bulk-${index}`, model: "bulk", createdAt: BASE + 10_000 + index })),
     ];
     for (const row of rows) deps.logWriter.write(row);
-    deps.logWriter.flush();
+    await deps.logWriter.flush();
   });
 
   test("items are camelCase, newest first, 20 per page by default", async () => {
@@ -90,10 +92,12 @@ describe("/api/logs", () => {
 });
 
 describe("/api/logs filters, keyset paging and trace detail", () => {
-  const { call, deps } = createAdminHarness();
+  const harness = suiteHarness();
+  const { call } = harness;
   const TIME = Date.parse("2025-04-01T08:00:00Z");
 
-  beforeAll(() => {
+  beforeAll(async () => {
+    const { deps } = harness;
     // 45 rows; groups of three share a createdAt, so the keyset must break ties by id.
     for (let index = 0; index < 45; index++) {
       deps.logWriter.write(
@@ -110,8 +114,8 @@ describe("/api/logs filters, keyset paging and trace detail", () => {
     }
     deps.logWriter.write(attempt({ traceId: "with-bodies", attempt: 0, status: "error", statusCode: 500, createdAt: TIME + 100_000 }));
     deps.logWriter.write(attempt({ traceId: "with-bodies", attempt: 1, providerId: 2, createdAt: TIME + 101_000 }));
-    deps.logWriter.flush();
-    deps.bodyCapture.save("with-bodies", '{"model":"gpt","messages":[]}', '{"choices":[]}');
+    await deps.logWriter.flush();
+    await deps.bodyCapture.save("with-bodies", '{"model":"gpt","messages":[]}', '{"choices":[]}');
   });
 
   test("cursor pages cover every row once, in order, with total null", async () => {

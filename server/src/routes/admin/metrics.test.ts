@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import type { NewRequestLog } from "../../db/schema.ts";
-import { createAdminHarness } from "./test-support.ts";
+import { suiteHarness } from "./test-support.ts";
 
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
@@ -10,9 +10,11 @@ function attempt(row: Partial<NewRequestLog> & Pick<NewRequestLog, "traceId" | "
 }
 
 describe("/api/metrics and /api/status", () => {
-  const { call, deps } = createAdminHarness();
+  const harness = suiteHarness();
+  const { call } = harness;
 
-  beforeAll(() => {
+  beforeAll(async () => {
+    const { deps } = harness;
     const now = Date.now();
     const rows = [
       // A request that failed once then succeeded: one request, one success.
@@ -29,7 +31,7 @@ describe("/api/metrics and /api/status", () => {
       attempt({ traceId: "f", model: "claude", status: "error", createdAt: now - 1000 }),
     ];
     for (const row of rows) deps.logWriter.write(row);
-    deps.logWriter.flush();
+    await deps.logWriter.flush();
   });
 
   test("use/1 counts requests (distinct traces) and tokens of the last day", async () => {
@@ -64,9 +66,10 @@ describe("/api/metrics and /api/status", () => {
   });
 
   test("status reports last-minute traffic and the log backlog", async () => {
+    const { deps } = harness;
     deps.logWriter.write(attempt({ traceId: "pending", createdAt: Date.now() }));
     const response = await call("GET", "/api/status");
-    deps.logWriter.flush();
+    await deps.logWriter.flush();
     expect(response.json).toMatchObject({ version: "0.1.0", requestsLastMinute: 2, errorsLastMinute: 1, logBacklog: 1 });
     expect(response.json.uptimeSeconds).toBeNumber();
     expect(response.json.uptimeSeconds).toBeGreaterThanOrEqual(0);

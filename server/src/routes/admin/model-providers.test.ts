@@ -1,9 +1,10 @@
 import { beforeAll, describe, expect, test } from "bun:test";
-import { createAdminHarness } from "./test-support.ts";
+import { suiteHarness } from "./test-support.ts";
 
 describe("/api/model-providers", () => {
-  const harness = createAdminHarness();
-  const { call, deps } = harness;
+  const harness = suiteHarness();
+  const { call } = harness;
+  const route = (name: string) => harness.deps.catalog.route(name);
   const ids = { gpt: 0, claude: 0, openai: 0, backup: 0, association: 0 };
 
   beforeAll(async () => {
@@ -33,26 +34,26 @@ describe("/api/model-providers", () => {
   });
 
   test("the catalog sees each write at once", async () => {
-    expect(deps.catalog.route("gpt")?.candidates.map((candidate) => candidate.providerModel)).toEqual(["gpt-4o"]);
+    expect((await route("gpt"))?.candidates.map((candidate) => candidate.providerModel)).toEqual(["gpt-4o"]);
 
     await call("POST", "/api/model-providers", { modelId: ids.claude, providerId: ids.backup, providerModel: "claude-3", weight: 5 });
-    expect(deps.catalog.route("claude")?.candidates).toMatchObject([{ providerName: "backup", weight: 5 }]);
+    expect((await route("claude"))?.candidates).toMatchObject([{ providerName: "backup", weight: 5 }]);
 
     await call("PUT", `/api/model-providers/${ids.association}`, { weight: 3, vision: false });
-    expect(deps.catalog.route("gpt")?.candidates).toMatchObject([{ weight: 3, vision: false }]);
+    expect((await route("gpt"))?.candidates).toMatchObject([{ weight: 3, vision: false }]);
 
     await call("PUT", `/api/providers/${ids.openai}`, { enabled: false });
-    expect(deps.catalog.route("gpt")?.candidates).toEqual([]);
+    expect((await route("gpt"))?.candidates).toEqual([]);
     await call("PUT", `/api/providers/${ids.openai}`, { enabled: true, baseUrl: "https://moved.example.com" });
-    expect(deps.catalog.route("gpt")?.candidates[0].baseUrl).toBe("https://moved.example.com");
+    expect((await route("gpt"))?.candidates[0].baseUrl).toBe("https://moved.example.com");
 
     await call("PUT", `/api/models/${ids.gpt}`, { strategy: "priority" });
-    expect(deps.catalog.route("gpt")?.model.strategy).toBe("priority");
+    expect((await route("gpt"))?.model.strategy).toBe("priority");
 
     await call("POST", "/api/models", { name: "fresh" });
-    expect(deps.catalog.route("fresh")).toBeDefined();
+    expect(await route("fresh")).toBeDefined();
     await call("DELETE", `/api/models/${(await call("GET", "/api/models")).json.at(-1).id}`);
-    expect(deps.catalog.route("fresh")).toBeUndefined();
+    expect(await route("fresh")).toBeUndefined();
   });
 
   test("GET lists all or filters by modelId", async () => {
@@ -97,7 +98,7 @@ describe("/api/model-providers", () => {
 
   test("DELETE removes it; unknown ids are 404s", async () => {
     expect((await call("DELETE", `/api/model-providers/${ids.association}`)).json).toEqual({ id: ids.association, deleted: true });
-    expect(deps.catalog.route("gpt")?.candidates).toEqual([]);
+    expect((await route("gpt"))?.candidates).toEqual([]);
     expect(await call("DELETE", `/api/model-providers/${ids.association}`)).toMatchObject({
       status: 404,
       json: { error: `model-provider ${ids.association} not found` },
@@ -108,6 +109,6 @@ describe("/api/model-providers", () => {
   test("deleting a provider removes its associations", async () => {
     await call("DELETE", `/api/providers/${ids.backup}`);
     expect((await call("GET", "/api/model-providers")).json).toEqual([]);
-    expect(deps.catalog.route("claude")?.candidates).toEqual([]);
+    expect((await route("claude"))?.candidates).toEqual([]);
   });
 });

@@ -26,7 +26,7 @@ export function modelProviderRoutes(deps: AppDeps) {
       query: t.Object({ modelId: t.Optional(t.Integer()) }),
       detail: adminDoc("List model-provider associations, optionally of one model"),
     })
-    .post("", ({ body, status }) => status(201, service.create(body)), {
+    .post("", async ({ body, status }) => status(201, await service.create(body)), {
       body: associationBody,
       detail: adminDoc("Associate a provider model with a model"),
     })

@@ -1,11 +1,12 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import type { NewRequestLog } from "../../db/schema.ts";
-import { createAdminHarness } from "./test-support.ts";
+import { suiteHarness } from "./test-support.ts";
 
 const HOUR_MS = 60 * 60 * 1000;
 
 describe("/api/models/:id/stats", () => {
-  const { call, deps } = createAdminHarness();
+  const harness = suiteHarness();
+  const { call } = harness;
   const ids: Record<string, number> = {};
 
   beforeAll(async () => {
@@ -51,8 +52,8 @@ describe("/api/models/:id/stats", () => {
       // A provider this model no longer uses: part of the model's successes, no association of its own.
       row("chat", "gamma", "g", 40),
     ];
-    for (const entry of rows) deps.logWriter.write(entry);
-    deps.logWriter.flush();
+    for (const entry of rows) harness.deps.logWriter.write(entry);
+    await harness.deps.logWriter.flush();
   });
 
   test("attempts, errors, share of the model's successes and the last error per association", async () => {

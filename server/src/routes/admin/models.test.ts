@@ -1,10 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
-import { models } from "../../db/schema.ts";
-import { createAdminHarness } from "./test-support.ts";
+import { suiteHarness } from "./test-support.ts";
 
 describe("/api/models", () => {
-  const harness = createAdminHarness();
+  const harness = suiteHarness();
   const { call } = harness;
   let id = 0;
 
@@ -42,7 +41,8 @@ describe("/api/models", () => {
   });
 
   test("PUT changes only the given fields and bumps updatedAt", async () => {
-    harness.deps.db.update(models).set({ updatedAt: 1000 }).where(eq(models.id, id)).run();
+    const { orm, tables } = harness.deps.db;
+    await orm.update(tables.models).set({ updatedAt: 1000 }).where(eq(tables.models.id, id));
     const response = await call("PUT", `/api/models/${id}`, { strategy: "priority", remark: "primary" });
     expect(response.status).toBe(200);
     expect(response.json).toMatchObject({ name: "gpt-4o", strategy: "priority", remark: "primary", maxRetry: 3, providerCount: 2 });
@@ -81,7 +81,7 @@ describe("/api/models", () => {
 });
 
 describe("/api/models order", () => {
-  const { call } = createAdminHarness();
+  const { call } = suiteHarness();
   const ids: Record<string, number> = {};
   const names = async () => (await call("GET", "/api/models")).json.map((model: { name: string }) => model.name);
 

@@ -18,8 +18,8 @@ const modelBody = t.Object({
 
 /** `/api/models`: the public model names clients send. */
 export function modelRoutes(deps: AppDeps) {
-  const service = new ModelService(deps.db, deps.catalog, () => {
-    const settings = deps.settings.get();
+  const service = new ModelService(deps.db, deps.catalog, async () => {
+    const settings = await deps.settings.get();
     return { maxRetry: settings.defaultMaxRetry, timeoutMs: settings.defaultTimeoutMs };
   });
   const stats = new ModelStatsService(deps.db, deps.catalog);
@@ -29,7 +29,7 @@ export function modelRoutes(deps: AppDeps) {
       body: t.Object({ ids: t.Array(t.Integer()) }),
       detail: adminDoc("Set the list order: the given models first, in that order; returns the list"),
     })
-    .post("", ({ body, status }) => status(201, service.create(body)), {
+    .post("", async ({ body, status }) => status(201, await service.create(body)), {
       body: modelBody,
       detail: adminDoc("Create a model"),
     })

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
 import { startFakeUpstream, type FakeUpstream } from "../../fake-upstream/index.ts";
 import { ProviderModelLister } from "../../services/admin/provider-models.ts";
 import { ProviderTester } from "../../services/admin/provider-test.ts";
-import { createAdminHarness } from "./test-support.ts";
+import { suiteHarness } from "./test-support.ts";
 
 const KEY = "sk-test-secret-0123456789";
 const ANTHROPIC_KEY = "sk-ant-secret-0123456789";
@@ -33,7 +34,13 @@ function startAnthropicModels() {
 }
 
 describe("provider test call and model list", () => {
-  const { call, deps } = createAdminHarness();
+  const harness = suiteHarness();
+  const { call } = harness;
+  /** Changes a provider behind the admin API's back (it would refuse these values or mask them). */
+  const setProvider = async (id: number, values: { apiKeys?: string[]; baseUrl?: string }) => {
+    const { orm, tables } = harness.deps.db;
+    await orm.update(tables.providers).set(values).where(eq(tables.providers.id, id));
+  };
   let fake: FakeUpstream;
   let anthropicModels: ReturnType<typeof startAnthropicModels>;
   const ids: Record<string, number> = {};
@@ -108,12 +115,12 @@ describe("provider test call and model list", () => {
   });
 
   test("an upstream error that echoes the key is redacted", async () => {
-    deps.db.$client.run("UPDATE providers SET api_keys = ? WHERE id = ?", [JSON.stringify(["sk-ant-wrong-0123456789"]), ids["anthropic-models"]]);
+    await setProvider(ids["anthropic-models"], { apiKeys: ["sk-ant-wrong-0123456789"] });
     const response = await call("POST", `/api/providers/${ids["anthropic-models"]}/test`, { model: "claude-haiku-4-5" });
     expect(response.json).toMatchObject({ ok: false, status: 401 });
     expect(response.json.error).toContain("invalid x-api-key sk-…6789");
     expect(response.text).not.toContain("sk-ant-wrong-0123456789");
-    deps.db.$client.run("UPDATE providers SET api_keys = ? WHERE id = ?", [JSON.stringify([ANTHROPIC_KEY]), ids["anthropic-models"]]);
+    await setProvider(ids["anthropic-models"], { apiKeys: [ANTHROPIC_KEY] });
   });
 
   test("connection refused and timeouts: status null", async () => {
@@ -124,7 +131,7 @@ describe("provider test call and model list", () => {
     const refused = await call("POST", `/api/providers/${id}/test`, {});
     expect(refused.json).toMatchObject({ ok: false, status: null, model: "gpt-4o-mini" });
     expect(refused.json.error).toStartWith("connection failed");
-    const hung = await new ProviderTester(deps.db, 200).test(ids.openai, "fake-model+hang");
+    const hung = await new ProviderTester(harness.deps.db, 200).test(ids.openai, "fake-model+hang");
     expect(hung).toMatchObject({ ok: false, status: null, error: "no answer within 0.2 s" });
     expect(hung.latencyMs).toBeGreaterThanOrEqual(150);
   });
@@ -162,8 +169,8 @@ describe("provider test call and model list", () => {
     expect(refused.json.error).toContain("connection failed");
     const silent = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Promise<Response>(() => {}) });
     try {
-      deps.db.$client.run("UPDATE providers SET base_url = ? WHERE id = ?", [`http://127.0.0.1:${silent.port}/v1`, ids.down]);
-      await expect(new ProviderModelLister(deps.db, 200).list(ids.down)).rejects.toMatchObject({
+      await setProvider(ids.down, { baseUrl: `http://127.0.0.1:${silent.port}/v1` });
+      await expect(new ProviderModelLister(harness.deps.db, 200).list(ids.down)).rejects.toMatchObject({
         status: 502,
         message: "listing the models of provider down failed: no answer within 0.2 s",
       });

@@ -1,18 +1,23 @@
 import { describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
-import { providers } from "../../db/schema.ts";
-import { createAdminHarness } from "./test-support.ts";
+import { first } from "../../db/query.ts";
+import { suiteHarness, type AdminHarness } from "./test-support.ts";
 
 const FIRST_KEY = "sk-live-first-secret-1111";
 const SECOND_KEY = "sk-live-second-secret-2222";
 const NEW_KEY = "sk-live-third-secret-3333";
 
-function storedKeys(harness: ReturnType<typeof createAdminHarness>, id: number) {
-  return harness.deps.db.select().from(providers).where(eq(providers.id, id)).get()?.apiKeys;
+async function stored(harness: Pick<AdminHarness, "deps">, id: number) {
+  const { orm, tables } = harness.deps.db;
+  return first(orm.select().from(tables.providers).where(eq(tables.providers.id, id)));
+}
+
+async function storedKeys(harness: Pick<AdminHarness, "deps">, id: number) {
+  return (await stored(harness, id))?.apiKeys;
 }
 
 describe("/api/providers", () => {
-  const harness = createAdminHarness();
+  const harness = suiteHarness();
   const { call } = harness;
   const responses: string[] = [];
   async function logged(...args: Parameters<typeof call>) {
@@ -43,7 +48,7 @@ describe("/api/providers", () => {
       consoleUrl: null,
     });
     expect(response.json.createdAt).toBeNumber();
-    expect(storedKeys(harness, id)).toEqual([FIRST_KEY, SECOND_KEY]);
+    expect(await storedKeys(harness, id)).toEqual([FIRST_KEY, SECOND_KEY]);
   });
 
   test("apiKey is accepted as a single key", async () => {
@@ -72,28 +77,29 @@ describe("/api/providers", () => {
   });
 
   test("PUT without apiKeys keeps the keys and bumps updatedAt", async () => {
-    harness.deps.db.update(providers).set({ updatedAt: 1000 }).where(eq(providers.id, id)).run();
+    const { orm, tables } = harness.deps.db;
+    await orm.update(tables.providers).set({ updatedAt: 1000 }).where(eq(tables.providers.id, id));
     const before = (await logged("GET", `/api/providers/${id}`)).json;
     const response = await logged("PUT", `/api/providers/${id}`, { enabled: false, baseUrl: "https://proxy.example.com/" });
     expect(response.status).toBe(200);
     expect(response.json).toMatchObject({ enabled: false, baseUrl: "https://proxy.example.com", keyCount: 2 });
     expect(response.json.updatedAt).toBeGreaterThan(before.updatedAt);
     expect(response.json.createdAt).toBe(before.createdAt);
-    expect(storedKeys(harness, id)).toEqual([FIRST_KEY, SECOND_KEY]);
+    expect(await storedKeys(harness, id)).toEqual([FIRST_KEY, SECOND_KEY]);
   });
 
   test("PUT with the masked list round-tripped keeps old keys, adds and removes", async () => {
     const current = (await logged("GET", `/api/providers/${id}`)).json;
     const response = await logged("PUT", `/api/providers/${id}`, { apiKeys: [current.apiKeys[1], NEW_KEY] });
     expect(response.json).toMatchObject({ apiKeys: ["sk-…2222", "sk-…3333"], keyCount: 2, enabled: false, type: "openai" });
-    expect(storedKeys(harness, id)).toEqual([SECOND_KEY, NEW_KEY]);
+    expect(await storedKeys(harness, id)).toEqual([SECOND_KEY, NEW_KEY]);
   });
 
   test("PUT with a masked key that matches nothing is a 400", async () => {
     const response = await logged("PUT", `/api/providers/${id}`, { apiKeys: ["sk-…0000"] });
     expect(response.status).toBe(400);
     expect(response.json.error).toContain("/apiKeys/0");
-    expect(storedKeys(harness, id)).toEqual([SECOND_KEY, NEW_KEY]);
+    expect(await storedKeys(harness, id)).toEqual([SECOND_KEY, NEW_KEY]);
   });
 
   test("a duplicate name is a 409 on POST and PUT", async () => {
@@ -140,8 +146,7 @@ describe("/api/providers", () => {
     expect(created.json.headers).toEqual({ "x-relay-token": "Bea…7777", "x-team": "b" });
     const updated = await logged("PUT", `/api/providers/${created.json.id}`, { headers: { ...created.json.headers, "x-team": "c" } });
     expect(updated.status).toBe(200);
-    const stored = harness.deps.db.select().from(providers).where(eq(providers.id, created.json.id)).get()!;
-    expect(stored.headers).toEqual({ "x-relay-token": secret, "x-team": "c" });
+    expect((await stored(harness, created.json.id))!.headers).toEqual({ "x-relay-token": secret, "x-team": "c" });
     const bad = await call("PUT", `/api/providers/${created.json.id}`, { headers: { "x-relay-token": "xx…0000" } });
     expect(bad.status).toBe(400);
     expect(responses.join("\n")).not.toContain("relay-secret-value");

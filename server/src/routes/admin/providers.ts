@@ -35,7 +35,7 @@ export function providerRoutes(deps: AppDeps) {
   const lister = new ProviderModelLister(deps.db);
   return new Elysia({ name: "admin-providers", prefix: "/providers" })
     .get("", () => service.list(), { detail: adminDoc("List providers") })
-    .post("", ({ body, status }) => status(201, service.create(body)), {
+    .post("", async ({ body, status }) => status(201, await service.create(body)), {
       body: providerBody,
       detail: adminDoc("Create a provider"),
     })

@@ -21,27 +21,27 @@ export interface CreatedAuthKey extends AuthKeyView {
 export class AuthKeyService {
   constructor(private readonly clientKeys: ClientKeys) {}
 
-  list(now = Date.now()): AuthKeyView[] {
-    return this.clientKeys.list().map((row) => this.view(row, now));
+  async list(now = Date.now()): Promise<AuthKeyView[]> {
+    return (await this.clientKeys.list()).map((row) => this.view(row, now));
   }
 
-  get(id: number, now = Date.now()): AuthKeyView {
-    return this.view(found(this.clientKeys.get(id), "auth key", id), now);
+  async get(id: number, now = Date.now()): Promise<AuthKeyView> {
+    return this.view(found(await this.clientKeys.get(id), "auth key", id), now);
   }
 
-  create(input: ClientKeyInput, now = Date.now()): CreatedAuthKey {
-    const { key, row } = this.clientKeys.create(validated(input), now);
+  async create(input: ClientKeyInput, now = Date.now()): Promise<CreatedAuthKey> {
+    const { key, row } = await this.clientKeys.create(validated(input), now);
     return { ...this.view(row, now), key };
   }
 
   /** Omitted fields stay as they are; `resetUsage: true` zeroes the usage counters. */
-  update(id: number, changes: ClientKeyChanges, now = Date.now()): AuthKeyView {
-    const row = found(this.clientKeys.update(id, validated(changes), now), "auth key", id);
+  async update(id: number, changes: ClientKeyChanges, now = Date.now()): Promise<AuthKeyView> {
+    const row = found(await this.clientKeys.update(id, validated(changes), now), "auth key", id);
     return this.view(row, now);
   }
 
-  remove(id: number): Deleted {
-    if (!this.clientKeys.remove(id)) found(undefined, "auth key", id);
+  async remove(id: number): Promise<Deleted> {
+    if (!(await this.clientKeys.remove(id))) found(undefined, "auth key", id);
     return { id, deleted: true };
   }
 

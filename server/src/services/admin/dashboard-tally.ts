@@ -1,6 +1,6 @@
 import type { RangeWindow } from "./dashboard-range.ts";
 import { bucketCount } from "./dashboard-range.ts";
-import type { ScanRow } from "./dashboard-scan.ts";
+import { SCAN_MODEL, type ScanRow } from "./dashboard-scan.ts";
 import { IntegerList, percentile } from "./percentiles.ts";
 import { attemptCost, type PriceBook } from "./prices.ts";
 
@@ -72,20 +72,32 @@ export class DashboardTally {
   readonly byProvider = new Map<number, ProviderTally>();
   readonly byKey = new Map<number | null, { requests: number; tokens: number }>();
   readonly byAgent = new Map<string | null, number>();
+  /** Logged model name → configured model name, resolved once per name. */
+  private readonly publicNames = new Map<string, string>();
 
   constructor(
     private readonly window: RangeWindow,
     private readonly prices: PriceBook,
     /** The configured model a logged model name belongs to. */
-    private readonly publicName: (logged: string) => string,
+    private readonly publicName: (logged: string) => Promise<string>,
   ) {
     this.buckets = Array.from({ length: bucketCount(window) }, () => new PeriodTally());
   }
 
-  add(row: ScanRow): void {
+  /** Adds a chunk of rows; the names it brings are resolved first, so `add` stays synchronous. */
+  async addAll(rows: ScanRow[]): Promise<void> {
+    for (const row of rows) {
+      const logged = row[SCAN_MODEL];
+      if (!this.publicNames.has(logged)) this.publicNames.set(logged, await this.publicName(logged));
+    }
+    for (const row of rows) this.add(row);
+  }
+
+  private add(row: ScanRow): void {
     const [createdAt, , succeeded, attempt, providerId, firstByteMs, durationMs, promptTokens, completionTokens, cachedTokens, countingTokens, modelName, providerModel, authKeyId, userAgent, succeededLater] = row;
     const bucket = this.buckets[Math.floor((createdAt - this.window.from) / this.window.bucketMs)];
-    const model = this.model(this.publicName(modelName));
+    const publicName = this.publicNames.get(modelName)!;
+    const model = this.model(publicName);
     const provider = providerId === null ? undefined : this.provider(providerId);
     if (provider) provider.requests++;
     if (!succeeded) {
@@ -95,7 +107,7 @@ export class DashboardTally {
     }
     this.countRequest(bucket, model, authKeyId, userAgent, false);
     if (countingTokens) return;
-    const cost = attemptCost(this.prices.lookup(modelName, providerId, providerModel), promptTokens, cachedTokens, completionTokens);
+    const cost = attemptCost(this.prices.lookup(publicName, providerId, providerModel), promptTokens, cachedTokens, completionTokens);
     const tokens = promptTokens + completionTokens;
     bucket.add(promptTokens, completionTokens, cachedTokens, cost, durationMs, firstByteMs);
     this.totals.add(promptTokens, completionTokens, cachedTokens, cost, durationMs, firstByteMs);

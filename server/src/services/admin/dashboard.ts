@@ -1,6 +1,6 @@
-import { inArray } from "drizzle-orm";
+import { desc, eq, inArray } from "drizzle-orm";
 import type { AppDatabase } from "../../db/client.ts";
-import { authKeys, providers } from "../../db/schema.ts";
+import { first } from "../../db/query.ts";
 import type { Catalog } from "../catalog.ts";
 import { rangeWindow, type DashboardRange, type RangeWindow } from "./dashboard-range.ts";
 import { LogScanner } from "./dashboard-scan.ts";
@@ -89,14 +89,9 @@ export class DashboardService {
   /** Computes the dashboard as of `now`, uncached: one pass over the period's rows. */
   async build(range: DashboardRange, now: number): Promise<Dashboard> {
     const window = rangeWindow(range, now);
-    const publicNames = new Map<string, string>();
-    const publicName = (logged: string) => {
-      let name = publicNames.get(logged);
-      if (name === undefined) publicNames.set(logged, (name = this.catalog.route(logged)?.model.name ?? logged));
-      return name;
-    };
-    const tally = new DashboardTally(window, new PriceBook(this.db, this.catalog), publicName);
-    for await (const rows of this.scanner.chunks(window)) for (const row of rows) tally.add(row);
+    const publicName = async (logged: string) => (await this.catalog.route(logged))?.model.name ?? logged;
+    const tally = new DashboardTally(window, await PriceBook.load(this.db), publicName);
+    for await (const rows of this.scanner.chunks(window)) await tally.addAll(rows);
 
     const { totals } = tally;
     const success = totals.requests - totals.errors;
@@ -125,8 +120,8 @@ export class DashboardService {
       byModel: [...tally.byModel]
         .map(([model, entry]) => ({ model, ...entry, cost: money(entry.cost) }))
         .sort((a, b) => b.requests - a.requests || a.model.localeCompare(b.model)),
-      byProvider: this.providerRows(tally.byProvider),
-      topKeys: this.keyRows(tally.byKey),
+      byProvider: await this.providerRows(tally.byProvider),
+      topKeys: await this.keyRows(tally.byKey),
       topUserAgents: [...tally.byAgent]
         .map(([userAgent, requests]) => ({ userAgent, requests }))
         .sort((a, b) => b.requests - a.requests)
@@ -134,34 +129,43 @@ export class DashboardService {
     };
   }
 
-  private providerRows(byProvider: Map<number, ProviderTally>): Dashboard["byProvider"] {
+  private async providerRows(byProvider: Map<number, ProviderTally>): Promise<Dashboard["byProvider"]> {
+    const { providers } = this.db.tables;
     const ids = [...byProvider.keys()];
     const names = new Map(
       ids.length === 0
         ? []
-        : this.db.select({ id: providers.id, name: providers.name }).from(providers).where(inArray(providers.id, ids)).all().map((row) => [row.id, row.name]),
+        : (await this.db.orm.select({ id: providers.id, name: providers.name }).from(providers).where(inArray(providers.id, ids))).map((row) => [row.id, row.name]),
     );
-    return [...byProvider]
-      .map(([providerId, tally]) => ({
+    const rows = await Promise.all(
+      [...byProvider].map(async ([providerId, tally]) => ({
         providerId,
-        providerName: names.get(providerId) ?? this.loggedProviderName(providerId),
+        providerName: names.get(providerId) ?? (await this.loggedProviderName(providerId)),
         requests: tally.requests,
         errors: tally.errors,
         tokens: tally.tokens,
         firstByteP50: percentile(tally.firstByte.sorted(), 0.5),
-      }))
-      .sort((a, b) => b.requests - a.requests || a.providerId - b.providerId);
+      })),
+    );
+    return rows.sort((a, b) => b.requests - a.requests || a.providerId - b.providerId);
   }
 
   /** A deleted provider's name as its latest log row has it. */
-  private loggedProviderName(providerId: number): string {
-    const row = this.db.$client
-      .query("SELECT provider_name AS name FROM request_logs WHERE provider_id = ? ORDER BY created_at DESC LIMIT 1")
-      .get(providerId) as { name: string | null } | null;
+  private async loggedProviderName(providerId: number): Promise<string> {
+    const { requestLogs } = this.db.tables;
+    const row = await first(
+      this.db.orm
+        .select({ name: requestLogs.providerName })
+        .from(requestLogs)
+        .where(eq(requestLogs.providerId, providerId))
+        .orderBy(desc(requestLogs.createdAt))
+        .limit(1),
+    );
     return row?.name ?? `provider ${providerId}`;
   }
 
-  private keyRows(byKey: Map<number | null, { requests: number; tokens: number }>): Dashboard["topKeys"] {
+  private async keyRows(byKey: Map<number | null, { requests: number; tokens: number }>): Promise<Dashboard["topKeys"]> {
+    const { authKeys } = this.db.tables;
     const top = [...byKey]
       .map(([authKeyId, tally]) => ({ authKeyId, ...tally }))
       .sort((a, b) => b.requests - a.requests || b.tokens - a.tokens)
@@ -170,7 +174,7 @@ export class DashboardService {
     const names = new Map(
       ids.length === 0
         ? []
-        : this.db.select({ id: authKeys.id, name: authKeys.name }).from(authKeys).where(inArray(authKeys.id, ids)).all().map((row) => [row.id, row.name]),
+        : (await this.db.orm.select({ id: authKeys.id, name: authKeys.name }).from(authKeys).where(inArray(authKeys.id, ids))).map((row) => [row.id, row.name]),
     );
     return top.map(({ authKeyId, requests, tokens }) => ({
       authKeyId,

@@ -1,7 +1,6 @@
-import type { Statement } from "bun:sqlite";
-import { desc, eq } from "drizzle-orm";
+import { and, desc, eq, gte, lt, ne, sql } from "drizzle-orm";
 import type { AppDatabase } from "../../db/client.ts";
-import { requestLogs, type RequestLog } from "../../db/schema.ts";
+import type { RequestLog } from "../../db/schema.ts";
 import type { InFlightTracker } from "../in-flight.ts";
 import { startOfLocalDay } from "./dashboard-range.ts";
 import { MetricsService } from "./metrics.ts";
@@ -51,8 +50,9 @@ export class LiveService {
     this.tokensToday = new TokensToday(db);
   }
 
-  snapshot(now = Date.now()): LiveSnapshot {
-    const { requestsLastMinute, errorsLastMinute } = this.metrics.status(0, now);
+  async snapshot(now = Date.now()): Promise<LiveSnapshot> {
+    const { requestLogs } = this.db.tables;
+    const { requestsLastMinute, errorsLastMinute } = await this.metrics.status(0, now);
     return {
       inFlight: this.inFlight
         .list()
@@ -67,35 +67,28 @@ export class LiveService {
           userAgent: request.userAgent ?? null,
           providerName: request.providerName ?? null,
         })),
-      recentErrors: this.db
+      recentErrors: await this.db.orm
         .select()
         .from(requestLogs)
         .where(eq(requestLogs.status, "error"))
         .orderBy(desc(requestLogs.createdAt), desc(requestLogs.id))
-        .limit(RECENT_ERRORS)
-        .all(),
+        .limit(RECENT_ERRORS),
       requestsLastMinute,
       errorsLastMinute,
-      tokensToday: this.tokensToday.read(now),
+      tokensToday: await this.tokensToday.read(now),
     };
   }
 }
 
 /** Today's token total, summed once and then extended by the newly settled rows on each read. */
 class TokensToday {
-  private readonly sum: Statement;
   private day = Number.NaN;
   private settledUntil = 0;
   private settled = 0;
 
-  constructor(db: AppDatabase) {
-    this.sum = db.$client.prepare(
-      `SELECT coalesce(sum(prompt_tokens + completion_tokens), 0) AS tokens FROM request_logs
-       WHERE status = 'success' AND endpoint != 'count_tokens' AND created_at >= ? AND created_at < ?`,
-    );
-  }
+  constructor(private readonly db: AppDatabase) {}
 
-  read(now: number): number {
+  async read(now: number): Promise<number> {
     const day = startOfLocalDay(now);
     if (day !== this.day) {
       this.day = day;
@@ -103,14 +96,32 @@ class TokensToday {
       this.settled = 0;
     }
     const settleTo = now - SETTLE_MS;
-    if (settleTo > this.settledUntil) {
-      this.settled += this.tokens(this.settledUntil, settleTo);
-      this.settledUntil = settleTo;
+    const from = this.settledUntil;
+    if (settleTo > from) {
+      const settled = await this.tokens(from, settleTo);
+      // Unless a concurrent poll moved on (or a new day began) during the await: its sum stands.
+      if (this.settledUntil === from) {
+        this.settled += settled;
+        this.settledUntil = settleTo;
+      }
     }
-    return this.settled + this.tokens(this.settledUntil, Number.MAX_SAFE_INTEGER);
+    return this.settled + (await this.tokens(this.settledUntil, Number.MAX_SAFE_INTEGER));
   }
 
-  private tokens(from: number, to: number): number {
-    return (this.sum.get(from, to) as { tokens: number }).tokens;
+  private async tokens(from: number, to: number): Promise<number> {
+    const { requestLogs } = this.db.tables;
+    // mapWith: PostgreSQL's sum of integers is a bigint, which arrives as text.
+    const [{ tokens }] = await this.db.orm
+      .select({ tokens: sql<number>`coalesce(sum(${requestLogs.promptTokens} + ${requestLogs.completionTokens}), 0)`.mapWith(Number) })
+      .from(requestLogs)
+      .where(
+        and(
+          eq(requestLogs.status, "success"),
+          ne(requestLogs.endpoint, "count_tokens"),
+          gte(requestLogs.createdAt, from),
+          lt(requestLogs.createdAt, to),
+        ),
+      );
+    return tokens;
   }
 }

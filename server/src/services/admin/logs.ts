@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, gte, lt, lte, sql, type SQL } from "drizzle-orm";
-import type { AppDatabase } from "../../db/client.ts";
-import { requestBodies, requestLogs, type RequestLog } from "../../db/schema.ts";
+import type { AppDatabase, Tables } from "../../db/client.ts";
+import { first } from "../../db/query.ts";
+import type { RequestLog } from "../../db/schema.ts";
 import { AdminError } from "./errors.ts";
 
 const DEFAULT_PAGE_SIZE = 20;
@@ -49,58 +50,61 @@ export interface TraceDetail {
 export class LogService {
   constructor(private readonly db: AppDatabase) {}
 
-  page(query: LogQuery = {}): LogPage {
+  async page(query: LogQuery = {}): Promise<LogPage> {
+    const { requestLogs } = this.db.tables;
     const pageSize = Math.min(Math.max(Math.trunc(query.pageSize ?? DEFAULT_PAGE_SIZE), 1), MAX_PAGE_SIZE);
-    const filters = conditions(query);
-    const keyset = query.cursor === undefined ? undefined : this.after(query.cursor);
+    const filters = conditions(requestLogs, query);
+    const keyset = query.cursor === undefined ? undefined : await this.after(query.cursor);
     const offset = keyset ? 0 : (Math.max(Math.trunc(query.page ?? 1), 1) - 1) * pageSize;
     // Newest first by (createdAt, id): every (column, created_at) index serves this order without a sort.
     // One row more than asked tells whether a next page exists.
-    const rows = this.db
+    const rows = await this.db.orm
       .select()
       .from(requestLogs)
       .where(and(...filters, keyset))
       .orderBy(desc(requestLogs.createdAt), desc(requestLogs.id))
       .limit(pageSize + 1)
-      .offset(offset)
-      .all();
+      .offset(offset);
     const items = rows.slice(0, pageSize);
     const nextCursor = rows.length > pageSize ? items[items.length - 1].id : null;
     if (keyset) return { items, total: null, nextCursor };
-    const { total } = this.db.select({ total: count() }).from(requestLogs).where(and(...filters)).get()!;
+    const [{ total }] = await this.db.orm.select({ total: count() }).from(requestLogs).where(and(...filters));
     return { items, total, nextCursor };
   }
 
   /** Every attempt of one client request, first attempt first (empty for an unknown trace). */
-  attempts(traceId: string): RequestLog[] {
-    return this.db
+  async attempts(traceId: string): Promise<RequestLog[]> {
+    const { requestLogs } = this.db.tables;
+    return this.db.orm
       .select()
       .from(requestLogs)
       .where(eq(requestLogs.traceId, traceId))
-      .orderBy(asc(requestLogs.attempt), asc(requestLogs.id))
-      .all();
+      .orderBy(asc(requestLogs.attempt), asc(requestLogs.id));
   }
 
   /** The attempts of one request with its captured bodies. */
-  trace(traceId: string): TraceDetail {
-    const bodies = this.db
-      .select({ requestBody: requestBodies.requestBody, responseBody: requestBodies.responseBody })
-      .from(requestBodies)
-      .where(eq(requestBodies.traceId, traceId))
-      .get();
-    return { attempts: this.attempts(traceId), bodies: bodies ?? null };
+  async trace(traceId: string): Promise<TraceDetail> {
+    const { requestBodies } = this.db.tables;
+    const bodies = await first(
+      this.db.orm
+        .select({ requestBody: requestBodies.requestBody, responseBody: requestBodies.responseBody })
+        .from(requestBodies)
+        .where(eq(requestBodies.traceId, traceId)),
+    );
+    return { attempts: await this.attempts(traceId), bodies: bodies ?? null };
   }
 
   /** Rows after the cursor row in (createdAt, id) order; by id alone when that row is gone (retention). */
-  private after(cursor: number): SQL {
-    const row = this.db.select({ createdAt: requestLogs.createdAt }).from(requestLogs).where(eq(requestLogs.id, cursor)).get();
+  private async after(cursor: number): Promise<SQL> {
+    const { requestLogs } = this.db.tables;
+    const row = await first(this.db.orm.select({ createdAt: requestLogs.createdAt }).from(requestLogs).where(eq(requestLogs.id, cursor)));
     if (!row) return lt(requestLogs.id, cursor);
     return sql`(${requestLogs.createdAt}, ${requestLogs.id}) < (${row.createdAt}, ${cursor})`;
   }
 }
 
 // Empty strings count as absent: a filter form sends `?model=` when the field is blank.
-function conditions(query: LogQuery): SQL[] {
+function conditions(requestLogs: Tables["requestLogs"], query: LogQuery): SQL[] {
   const from = toEpochMs(query.from, "from");
   const to = toEpochMs(query.to, "to");
   return [

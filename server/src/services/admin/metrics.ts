@@ -1,6 +1,5 @@
 import { countDistinct, desc, gte, sql, type AnyColumn } from "drizzle-orm";
-import type { AppDatabase } from "../../db/client.ts";
-import { requestLogs } from "../../db/schema.ts";
+import type { AppDatabase, Tables } from "../../db/client.ts";
 import { VERSION } from "../../version.ts";
 import { AdminError } from "./errors.ts";
 
@@ -39,8 +38,10 @@ export interface StatusSnapshot {
   logBacklog: number;
 }
 
-const requests = countDistinct(requestLogs.traceId);
-const successfulRequests = sql<number>`count(distinct case when ${requestLogs.status} = 'success' then ${requestLogs.traceId} end)`.mapWith(Number);
+const requests = (requestLogs: Tables["requestLogs"]) => countDistinct(requestLogs.traceId);
+const successfulRequests = (requestLogs: Tables["requestLogs"]) =>
+  sql<number>`count(distinct case when ${requestLogs.status} = 'success' then ${requestLogs.traceId} end)`.mapWith(Number);
+// mapWith: PostgreSQL's sum of integers is a bigint, which arrives as text.
 const total = (column: AnyColumn) => sql<number>`coalesce(sum(${column}), 0)`.mapWith(Number);
 
 /** Aggregates over the request log, computed in SQL. */
@@ -48,39 +49,40 @@ export class MetricsService {
   constructor(private readonly db: AppDatabase) {}
 
   /** Usage over the last `days` × 24 hours (as LLMIO's `/api/metrics/use/:days`). */
-  usage(days: number, now = Date.now()): UsageMetrics {
+  async usage(days: number, now = Date.now()): Promise<UsageMetrics> {
     if (!Number.isInteger(days) || days < 1) throw new AdminError(400, "Invalid params: /days must be an integer ≥ 1");
-    const { success, ...sums } = this.db
+    const { requestLogs } = this.db.tables;
+    const [{ success, ...sums }] = await this.db.orm
       .select({
-        reqs: requests,
-        success: successfulRequests,
+        reqs: requests(requestLogs),
+        success: successfulRequests(requestLogs),
         tokens: total(requestLogs.totalTokens),
         promptTokens: total(requestLogs.promptTokens),
         completionTokens: total(requestLogs.completionTokens),
       })
       .from(requestLogs)
-      .where(gte(requestLogs.createdAt, now - days * DAY_MS))
-      .get()!;
+      .where(gte(requestLogs.createdAt, now - days * DAY_MS));
     return { ...sums, success, errors: sums.reqs - success };
   }
 
   /** Requests and tokens per model over the whole log, busiest first. */
-  counts(): ModelCount[] {
-    return this.db
-      .select({ model: requestLogs.model, calls: requests, tokens: total(requestLogs.totalTokens) })
+  async counts(): Promise<ModelCount[]> {
+    const { requestLogs } = this.db.tables;
+    const calls = requests(requestLogs);
+    return this.db.orm
+      .select({ model: requestLogs.model, calls, tokens: total(requestLogs.totalTokens) })
       .from(requestLogs)
       .groupBy(requestLogs.model)
-      .orderBy(desc(requests), requestLogs.model)
-      .all();
+      .orderBy(desc(calls), requestLogs.model);
   }
 
   /** Counts only the last minute, a range scan on the `created_at` index. */
-  status(logBacklog: number, now = Date.now()): StatusSnapshot {
-    const recent = this.db
-      .select({ requests, successes: successfulRequests })
+  async status(logBacklog: number, now = Date.now()): Promise<StatusSnapshot> {
+    const { requestLogs } = this.db.tables;
+    const [recent] = await this.db.orm
+      .select({ requests: requests(requestLogs), successes: successfulRequests(requestLogs) })
       .from(requestLogs)
-      .where(gte(requestLogs.createdAt, now - MINUTE_MS))
-      .get()!;
+      .where(gte(requestLogs.createdAt, now - MINUTE_MS));
     return {
       version: VERSION,
       uptimeSeconds: Math.floor(process.uptime()),

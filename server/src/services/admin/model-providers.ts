@@ -1,6 +1,7 @@
 import { eq, getTableColumns } from "drizzle-orm";
-import type { AppDatabase } from "../../db/client.ts";
-import { modelProviders, models, providers, type ModelProvider } from "../../db/schema.ts";
+import type { AppDatabase, Tables } from "../../db/client.ts";
+import { first } from "../../db/query.ts";
+import type { ModelProvider } from "../../db/schema.ts";
 import type { Catalog } from "../catalog.ts";
 import { AdminError } from "./errors.ts";
 import { requireText } from "./fields.ts";
@@ -35,17 +36,20 @@ export class ModelProviderService {
     private readonly catalog: Catalog,
   ) {}
 
-  list(filter: { modelId?: number } = {}): ModelProviderView[] {
+  async list(filter: { modelId?: number } = {}): Promise<ModelProviderView[]> {
+    const { modelProviders } = this.db.tables;
     const query = filter.modelId === undefined ? this.views() : this.views().where(eq(modelProviders.modelId, filter.modelId));
-    return query.orderBy(modelProviders.id).all();
+    return query.orderBy(modelProviders.id);
   }
 
-  get(id: number): ModelProviderView {
-    return found(this.views().where(eq(modelProviders.id, id)).get(), "model-provider", id);
+  async get(id: number): Promise<ModelProviderView> {
+    const { modelProviders } = this.db.tables;
+    return found(await first(this.views().where(eq(modelProviders.id, id))), "model-provider", id);
   }
 
-  create(input: ModelProviderInput): ModelProviderView {
-    this.requireReferences(input);
+  async create(input: ModelProviderInput): Promise<ModelProviderView> {
+    const { modelProviders } = this.db.tables;
+    await this.requireReferences(input);
     const now = Date.now();
     const values = {
       ...settings(input),
@@ -55,15 +59,16 @@ export class ModelProviderService {
       createdAt: now,
       updatedAt: now,
     };
-    const { id } = this.db.insert(modelProviders).values(values).returning({ id: modelProviders.id }).get();
+    const [{ id }] = await this.db.orm.insert(modelProviders).values(values).returning({ id: modelProviders.id });
     this.catalog.invalidate();
     return this.get(id);
   }
 
   /** Omitted fields stay as they are. */
-  update(id: number, input: Partial<ModelProviderInput>): ModelProviderView {
-    this.get(id);
-    this.requireReferences(input);
+  async update(id: number, input: Partial<ModelProviderInput>): Promise<ModelProviderView> {
+    const { modelProviders } = this.db.tables;
+    await this.get(id);
+    await this.requireReferences(input);
     const values = {
       ...settings(input),
       modelId: input.modelId,
@@ -71,34 +76,37 @@ export class ModelProviderService {
       providerModel: input.providerModel === undefined ? undefined : requireText(input.providerModel, "providerModel"),
       updatedAt: Date.now(),
     };
-    this.db.update(modelProviders).set(values).where(eq(modelProviders.id, id)).run();
+    await this.db.orm.update(modelProviders).set(values).where(eq(modelProviders.id, id));
     this.catalog.invalidate();
     return this.get(id);
   }
 
-  remove(id: number): Deleted {
-    const row = this.db.delete(modelProviders).where(eq(modelProviders.id, id)).returning({ id: modelProviders.id }).get();
+  async remove(id: number): Promise<Deleted> {
+    const { modelProviders } = this.db.tables;
+    const row = await first(this.db.orm.delete(modelProviders).where(eq(modelProviders.id, id)).returning({ id: modelProviders.id }));
     found(row, "model-provider", id);
     this.catalog.invalidate();
     return { id, deleted: true };
   }
 
   // Checked up front (rather than via the foreign-key error) so the 400 can name the field.
-  private requireReferences(input: Partial<ModelProviderInput>): void {
-    if (input.modelId !== undefined && !this.exists(models, input.modelId)) {
+  private async requireReferences(input: Partial<ModelProviderInput>): Promise<void> {
+    const { models, providers } = this.db.tables;
+    if (input.modelId !== undefined && !(await this.exists(models, input.modelId))) {
       throw new AdminError(400, `Invalid body: /modelId ${input.modelId} is not an existing model`);
     }
-    if (input.providerId !== undefined && !this.exists(providers, input.providerId)) {
+    if (input.providerId !== undefined && !(await this.exists(providers, input.providerId))) {
       throw new AdminError(400, `Invalid body: /providerId ${input.providerId} is not an existing provider`);
     }
   }
 
-  private exists(table: typeof models | typeof providers, id: number): boolean {
-    return this.db.select({ id: table.id }).from(table).where(eq(table.id, id)).get() !== undefined;
+  private async exists(table: Tables["models"] | Tables["providers"], id: number): Promise<boolean> {
+    return (await first(this.db.orm.select({ id: table.id }).from(table).where(eq(table.id, id)))) !== undefined;
   }
 
   private views() {
-    return this.db
+    const { modelProviders, providers } = this.db.tables;
+    return this.db.orm
       .select({ ...getTableColumns(modelProviders), providerName: providers.name })
       .from(modelProviders)
       .innerJoin(providers, eq(providers.id, modelProviders.providerId))

@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, gte, inArray } from "drizzle-orm";
 import type { AppDatabase } from "../../db/client.ts";
-import { modelProviders, models, providers, requestLogs } from "../../db/schema.ts";
+import { first } from "../../db/query.ts";
 import type { Catalog } from "../catalog.ts";
 import { AdminError } from "./errors.ts";
 import { found } from "./rows.ts";
@@ -35,12 +35,13 @@ export class ModelStatsService {
     private readonly catalog: Catalog,
   ) {}
 
-  stats(modelId: number, hours = 24, now = Date.now()): { associations: AssociationStats[] } {
+  async stats(modelId: number, hours = 24, now = Date.now()): Promise<{ associations: AssociationStats[] }> {
     if (!Number.isInteger(hours) || hours < 1 || hours > MAX_HOURS) {
       throw new AdminError(400, `Invalid query: /hours must be an integer from 1 to ${MAX_HOURS}`);
     }
-    const model = found(this.db.select().from(models).where(eq(models.id, modelId)).get(), "model", modelId);
-    const associations = this.db
+    const { models, modelProviders, providers, requestLogs } = this.db.tables;
+    const model = found(await first(this.db.orm.select().from(models).where(eq(models.id, modelId))), "model", modelId);
+    const associations = await this.db.orm
       .select({
         id: modelProviders.id,
         providerId: modelProviders.providerId,
@@ -50,12 +51,11 @@ export class ModelStatsService {
       .from(modelProviders)
       .innerJoin(providers, eq(providers.id, modelProviders.providerId))
       .where(eq(modelProviders.modelId, modelId))
-      .orderBy(asc(modelProviders.id))
-      .all();
+      .orderBy(asc(modelProviders.id));
     if (associations.length === 0) return { associations: [] };
 
     const since = now - hours * HOUR_MS;
-    const groups = this.db
+    const traffic = await this.db.orm
       .select({
         model: requestLogs.model,
         providerId: requestLogs.providerId,
@@ -65,53 +65,56 @@ export class ModelStatsService {
       })
       .from(requestLogs)
       .where(and(inArray(requestLogs.providerId, [...new Set(associations.map((association) => association.providerId))]), gte(requestLogs.createdAt, since)))
-      .groupBy(requestLogs.model, requestLogs.providerId, requestLogs.providerModel, requestLogs.status)
-      .all()
-      .filter((group) => this.catalog.route(group.model)?.model.id === modelId);
+      .groupBy(requestLogs.model, requestLogs.providerId, requestLogs.providerModel, requestLogs.status);
+    const groups: typeof traffic = [];
+    for (const group of traffic) if ((await this.catalog.route(group.model))?.model.id === modelId) groups.push(group);
 
     // The model's successes through any provider (also ones it no longer uses), by the names it was
     // requested by: its own, its plain aliases, and those its providers' rows show for glob aliases.
     const names = [...new Set([model.name, ...model.aliases.filter((alias) => !/[*?[]/.test(alias)), ...groups.map((group) => group.model)])];
-    const { successes } = this.db
+    const [{ successes }] = await this.db.orm
       .select({ successes: count() })
       .from(requestLogs)
-      .where(and(inArray(requestLogs.model, names), eq(requestLogs.status, "success"), gte(requestLogs.createdAt, since)))
-      .get()!;
+      .where(and(inArray(requestLogs.model, names), eq(requestLogs.status, "success"), gte(requestLogs.createdAt, since)));
 
     return {
-      associations: associations.map((association) => {
-        const served = groups.filter((group) => group.providerId === association.providerId && group.providerModel === association.providerModel);
-        const requests = served.reduce((sum, group) => sum + group.attempts, 0);
-        const succeeded = served.reduce((sum, group) => sum + (group.status === "success" ? group.attempts : 0), 0);
-        return {
-          associationId: association.id,
-          providerId: association.providerId,
-          providerName: association.providerName,
-          requests,
-          errors: requests - succeeded,
-          share: successes === 0 ? 0 : succeeded / successes,
-          lastError: requests === succeeded ? null : this.lastError(association, names, since),
-        };
-      }),
+      associations: await Promise.all(
+        associations.map(async (association) => {
+          const served = groups.filter((group) => group.providerId === association.providerId && group.providerModel === association.providerModel);
+          const requests = served.reduce((sum, group) => sum + group.attempts, 0);
+          const succeeded = served.reduce((sum, group) => sum + (group.status === "success" ? group.attempts : 0), 0);
+          return {
+            associationId: association.id,
+            providerId: association.providerId,
+            providerName: association.providerName,
+            requests,
+            errors: requests - succeeded,
+            share: successes === 0 ? 0 : succeeded / successes,
+            lastError: requests === succeeded ? null : await this.lastError(association, names, since),
+          };
+        }),
+      ),
     };
   }
 
-  private lastError(association: { providerId: number; providerModel: string }, names: string[], since: number) {
-    const row = this.db
-      .select({ message: requestLogs.error, at: requestLogs.createdAt })
-      .from(requestLogs)
-      .where(
-        and(
-          eq(requestLogs.providerId, association.providerId),
-          eq(requestLogs.providerModel, association.providerModel),
-          eq(requestLogs.status, "error"),
-          inArray(requestLogs.model, names),
-          gte(requestLogs.createdAt, since),
-        ),
-      )
-      .orderBy(desc(requestLogs.createdAt))
-      .limit(1)
-      .get();
+  private async lastError(association: { providerId: number; providerModel: string }, names: string[], since: number) {
+    const { requestLogs } = this.db.tables;
+    const row = await first(
+      this.db.orm
+        .select({ message: requestLogs.error, at: requestLogs.createdAt })
+        .from(requestLogs)
+        .where(
+          and(
+            eq(requestLogs.providerId, association.providerId),
+            eq(requestLogs.providerModel, association.providerModel),
+            eq(requestLogs.status, "error"),
+            inArray(requestLogs.model, names),
+            gte(requestLogs.createdAt, since),
+          ),
+        )
+        .orderBy(desc(requestLogs.createdAt))
+        .limit(1),
+    );
     return row ? { message: row.message ?? "unknown error", at: row.at } : null;
   }
 }

@@ -1,6 +1,7 @@
 import { and, count, eq, getTableColumns, max } from "drizzle-orm";
 import type { AppDatabase } from "../../db/client.ts";
-import { modelProviders, models, type Model } from "../../db/schema.ts";
+import { first, transaction } from "../../db/query.ts";
+import { models, type Model } from "../../db/schema.ts";
 import type { Catalog } from "../catalog.ts";
 import { AdminError } from "./errors.ts";
 import { requireText } from "./fields.ts";
@@ -45,32 +46,35 @@ export class ModelService {
     private readonly db: AppDatabase,
     private readonly catalog: Catalog,
     /** Read at each create, so a settings change applies to the next model; schema defaults without it. */
-    private readonly defaults?: () => ModelDefaults,
+    private readonly defaults?: () => Promise<ModelDefaults>,
   ) {}
 
   /** In the admin UI's order (`sortOrder`, then id). */
-  list(): ModelView[] {
-    return this.views().orderBy(models.sortOrder, models.id).all();
+  async list(): Promise<ModelView[]> {
+    const { models } = this.db.tables;
+    return this.views().orderBy(models.sortOrder, models.id);
   }
 
-  get(id: number): ModelView {
-    return found(this.views().where(eq(models.id, id)).get(), "model", id);
+  async get(id: number): Promise<ModelView> {
+    const { models } = this.db.tables;
+    return found(await first(this.views().where(eq(models.id, id))), "model", id);
   }
 
-  create(input: ModelInput): ModelView {
+  async create(input: ModelInput): Promise<ModelView> {
+    const { models } = this.db.tables;
     const now = Date.now();
-    const { last } = this.db.select({ last: max(models.sortOrder) }).from(models).get()!;
+    const [{ last }] = await this.db.orm.select({ last: max(models.sortOrder) }).from(models);
     const values = {
       name: requireText(input.name, "name"),
-      ...this.defaults?.(),
+      ...(await this.defaults?.()),
       ...definedSettings(input),
       // New models go to the end of the list.
       sortOrder: last === null ? 0 : last + 1,
       createdAt: now,
       updatedAt: now,
     };
-    const row = unlessDuplicate(
-      () => this.db.insert(models).values(values).returning().get(),
+    const [row] = await unlessDuplicate(
+      () => this.db.orm.insert(models).values(values).returning(),
       duplicateMessage(values.name),
     );
     this.catalog.invalidate();
@@ -78,12 +82,13 @@ export class ModelService {
   }
 
   /** Omitted fields stay as they are. */
-  update(id: number, input: Partial<ModelInput>): ModelView {
-    const current = this.get(id);
+  async update(id: number, input: Partial<ModelInput>): Promise<ModelView> {
+    const { models } = this.db.tables;
+    const current = await this.get(id);
     const name = input.name === undefined ? undefined : requireText(input.name, "name");
     const values = { name, ...settings(input), updatedAt: Date.now() };
-    unlessDuplicate(
-      () => this.db.update(models).set(values).where(eq(models.id, id)).run(),
+    await unlessDuplicate(
+      () => this.db.orm.update(models).set(values).where(eq(models.id, id)),
       duplicateMessage(name ?? current.name),
     );
     this.catalog.invalidate();
@@ -91,17 +96,19 @@ export class ModelService {
   }
 
   /** Routes all of the model's traffic to one provider, or back to all of them (`null`). */
-  pin(id: number, providerId: number | null): ModelView {
-    this.get(id);
+  async pin(id: number, providerId: number | null): Promise<ModelView> {
+    const { models, modelProviders } = this.db.tables;
+    await this.get(id);
     if (providerId !== null) {
-      const served = this.db
-        .select({ id: modelProviders.id })
-        .from(modelProviders)
-        .where(and(eq(modelProviders.modelId, id), eq(modelProviders.providerId, providerId)))
-        .get();
+      const served = await first(
+        this.db.orm
+          .select({ id: modelProviders.id })
+          .from(modelProviders)
+          .where(and(eq(modelProviders.modelId, id), eq(modelProviders.providerId, providerId))),
+      );
       if (!served) throw new AdminError(400, `Invalid body: /providerId ${providerId} does not serve model ${id}`);
     }
-    this.db.update(models).set({ pinnedProviderId: providerId, updatedAt: Date.now() }).where(eq(models.id, id)).run();
+    await this.db.orm.update(models).set({ pinnedProviderId: providerId, updatedAt: Date.now() }).where(eq(models.id, id));
     this.catalog.invalidate();
     return this.get(id);
   }
@@ -110,8 +117,9 @@ export class ModelService {
    * Sets the list order: the given models take positions 0, 1, … in that order; models left
    * out keep their relative order after them. Returns the reordered list.
    */
-  reorder(ids: number[]): ModelView[] {
-    const existing = this.db.select({ id: models.id }).from(models).orderBy(models.sortOrder, models.id).all();
+  async reorder(ids: number[]): Promise<ModelView[]> {
+    const { models } = this.db.tables;
+    const existing = await this.db.orm.select({ id: models.id }).from(models).orderBy(models.sortOrder, models.id);
     const known = new Set(existing.map((model) => model.id));
     const seen = new Set<number>();
     ids.forEach((id, index) => {
@@ -121,24 +129,24 @@ export class ModelService {
     });
     const order = [...ids, ...existing.map((model) => model.id).filter((id) => !seen.has(id))];
     // Only the position changes; `updatedAt` stays, as the model's settings did not change.
-    this.db.transaction((transaction) => {
-      order.forEach((id, position) => {
-        transaction.update(models).set({ sortOrder: position }).where(eq(models.id, id)).run();
-      });
+    await transaction(this.db, async (tx) => {
+      for (const [position, id] of order.entries()) await tx.update(models).set({ sortOrder: position }).where(eq(models.id, id));
     });
     this.catalog.invalidate();
     return this.list();
   }
 
   /** Also removes the model's provider associations (foreign-key cascade). */
-  remove(id: number): Deleted {
-    found(this.db.delete(models).where(eq(models.id, id)).returning({ id: models.id }).get(), "model", id);
+  async remove(id: number): Promise<Deleted> {
+    const { models } = this.db.tables;
+    found(await first(this.db.orm.delete(models).where(eq(models.id, id)).returning({ id: models.id })), "model", id);
     this.catalog.invalidate();
     return { id, deleted: true };
   }
 
   private views() {
-    return this.db
+    const { models, modelProviders } = this.db.tables;
+    return this.db.orm
       .select({ ...getTableColumns(models), providerCount: count(modelProviders.id) })
       .from(models)
       .leftJoin(modelProviders, eq(modelProviders.modelId, models.id))

@@ -1,7 +1,5 @@
 import { eq } from "drizzle-orm";
 import type { AppDatabase } from "../../db/client.ts";
-import { modelProviders, models } from "../../db/schema.ts";
-import type { Catalog } from "../catalog.ts";
 
 /** An association's prices, per 1M tokens. */
 export interface Prices {
@@ -22,19 +20,19 @@ export function attemptCost(prices: Prices, promptTokens: number, cachedTokens: 
 
 /**
  * The prices of the association that served a logged attempt, found by the public model
- * (the logged name resolved through aliases and globs) and the provider; when a model has
+ * (the caller resolves the logged name through aliases and globs) and the provider; when a model has
  * several associations on one provider, the one with the logged provider model. Today's
  * prices apply to old rows too: the log keeps tokens, not prices.
  */
 export class PriceBook {
-  private readonly associations = new Map<string, Array<{ providerModel: string; prices: Prices }>>();
   private readonly resolved = new Map<string, Map<number | null, Map<string | null, Prices>>>();
 
-  constructor(
-    db: AppDatabase,
-    private readonly catalog: Catalog,
-  ) {
-    const rows = db
+  private constructor(private readonly associations: Map<string, Array<{ providerModel: string; prices: Prices }>>) {}
+
+  /** Every association's prices, read once. */
+  static async load(db: AppDatabase): Promise<PriceBook> {
+    const { models, modelProviders } = db.tables;
+    const rows = await db.orm
       .select({
         modelName: models.name,
         providerId: modelProviders.providerId,
@@ -45,27 +43,27 @@ export class PriceBook {
       })
       .from(modelProviders)
       .innerJoin(models, eq(models.id, modelProviders.modelId))
-      .orderBy(modelProviders.id)
-      .all();
+      .orderBy(modelProviders.id);
+    const associations = new Map<string, Array<{ providerModel: string; prices: Prices }>>();
     for (const { modelName, providerId, providerModel, ...prices } of rows) {
       const key = `${modelName}\n${providerId}`;
-      const list = this.associations.get(key) ?? [];
+      const list = associations.get(key) ?? [];
       list.push({ providerModel, prices });
-      this.associations.set(key, list);
+      associations.set(key, list);
     }
+    return new PriceBook(associations);
   }
 
   /** Zero prices when no association matches (deleted since, or an attempt with no provider). */
-  lookup(model: string, providerId: number | null, providerModel: string | null): Prices {
+  lookup(publicModel: string, providerId: number | null, providerModel: string | null): Prices {
     // Nested maps: called once per log row, so no key strings are built on the way.
-    let byProvider = this.resolved.get(model);
-    if (!byProvider) this.resolved.set(model, (byProvider = new Map()));
+    let byProvider = this.resolved.get(publicModel);
+    if (!byProvider) this.resolved.set(publicModel, (byProvider = new Map()));
     let byProviderModel = byProvider.get(providerId);
     if (!byProviderModel) byProvider.set(providerId, (byProviderModel = new Map()));
     let prices = byProviderModel.get(providerModel);
     if (prices === undefined) {
-      const publicName = this.catalog.route(model)?.model.name ?? model;
-      const candidates = this.associations.get(`${publicName}\n${providerId}`) ?? [];
+      const candidates = this.associations.get(`${publicModel}\n${providerId}`) ?? [];
       prices = (candidates.find((candidate) => candidate.providerModel === providerModel) ?? candidates[0])?.prices ?? NO_PRICES;
       byProviderModel.set(providerModel, prices);
     }

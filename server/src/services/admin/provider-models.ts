@@ -33,7 +33,7 @@ export class ProviderModelLister {
   ) {}
 
   async list(providerId: number): Promise<{ models: string[] }> {
-    const { provider, wire, apiKey } = providerAccess(this.db, providerId);
+    const { provider, wire, apiKey } = await providerAccess(this.db, providerId);
     if (apiKey === undefined) throw new AdminError(400, `provider ${providerId} has no API key`);
     const endpoint = wire.upstreamEndpoint({ baseUrl: provider.baseUrl, apiKey, model: "", stream: false });
     const headers = upstreamHeaders(provider, endpoint);

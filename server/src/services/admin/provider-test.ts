@@ -2,7 +2,7 @@ import { asc, eq } from "drizzle-orm";
 import type { CanonicalRequest } from "../../core/canonical.ts";
 import type { ProviderType, UpstreamTarget } from "../../core/wire-protocol.ts";
 import type { AppDatabase } from "../../db/client.ts";
-import { modelProviders } from "../../db/schema.ts";
+import { first } from "../../db/query.ts";
 import { fetchFailure, PROVIDER_CALL_TIMEOUT_MS, providerAccess, redactKeys, upstreamHeaders } from "./provider-upstream.ts";
 
 /** Tested when the provider serves no model yet and the caller names none. */
@@ -39,8 +39,8 @@ export class ProviderTester {
   ) {}
 
   async test(providerId: number, requestedModel?: string): Promise<ProviderTestResult> {
-    const { provider, wire, apiKey } = providerAccess(this.db, providerId);
-    const model = requestedModel?.trim() || this.firstProviderModel(providerId) || FALLBACK_MODELS[provider.type];
+    const { provider, wire, apiKey } = await providerAccess(this.db, providerId);
+    const model = requestedModel?.trim() || (await this.firstProviderModel(providerId)) || FALLBACK_MODELS[provider.type];
     if (apiKey === undefined) return { ok: false, latencyMs: 0, status: null, model, error: "the provider has no API key" };
 
     const target: UpstreamTarget = { baseUrl: provider.baseUrl, apiKey, model, stream: false };
@@ -92,12 +92,16 @@ export class ProviderTester {
     return { ok: true, latencyMs: elapsed(), status: response.status, model, answer };
   }
 
-  private firstProviderModel(providerId: number): string | undefined {
-    return this.db
-      .select({ providerModel: modelProviders.providerModel })
-      .from(modelProviders)
-      .where(eq(modelProviders.providerId, providerId))
-      .orderBy(asc(modelProviders.id))
-      .get()?.providerModel;
+  private async firstProviderModel(providerId: number): Promise<string | undefined> {
+    const { modelProviders } = this.db.tables;
+    const row = await first(
+      this.db.orm
+        .select({ providerModel: modelProviders.providerModel })
+        .from(modelProviders)
+        .where(eq(modelProviders.providerId, providerId))
+        .orderBy(asc(modelProviders.id))
+        .limit(1),
+    );
+    return row?.providerModel;
   }
 }

@@ -1,7 +1,8 @@
 import { eq } from "drizzle-orm";
 import { wireOfProviderType, type UpstreamEndpoint, type WireProtocol } from "../../core/wire-protocol.ts";
 import type { AppDatabase } from "../../db/client.ts";
-import { providers, type Provider } from "../../db/schema.ts";
+import { first } from "../../db/query.ts";
+import type { Provider } from "../../db/schema.ts";
 import { wireProtocols } from "../../protocols/index.ts";
 import { maskKey } from "../auth.ts";
 import { found } from "./rows.ts";
@@ -18,8 +19,9 @@ export interface ProviderAccess {
 }
 
 /** A provider by id (404 when unknown) with what an admin call to it needs. */
-export function providerAccess(db: AppDatabase, providerId: number): ProviderAccess {
-  const provider = found(db.select().from(providers).where(eq(providers.id, providerId)).get(), "provider", providerId);
+export async function providerAccess(db: AppDatabase, providerId: number): Promise<ProviderAccess> {
+  const { providers } = db.tables;
+  const provider = found(await first(db.orm.select().from(providers).where(eq(providers.id, providerId))), "provider", providerId);
   return { provider, wire: wireProtocols[wireOfProviderType(provider.type)], apiKey: provider.apiKeys[0] };
 }
 

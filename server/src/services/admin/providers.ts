@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import type { AppDatabase } from "../../db/client.ts";
+import { first } from "../../db/query.ts";
 import { providers, type Endpoint, type Provider } from "../../db/schema.ts";
 import { maskKey } from "../auth.ts";
 import type { Catalog } from "../catalog.ts";
@@ -47,15 +48,16 @@ export class ProviderService {
     private readonly onChange: (providerId: number) => void = () => {},
   ) {}
 
-  list(): ProviderView[] {
-    return this.db.select().from(providers).orderBy(providers.id).all().map(toView);
+  async list(): Promise<ProviderView[]> {
+    const { providers } = this.db.tables;
+    return (await this.db.orm.select().from(providers).orderBy(providers.id)).map(toView);
   }
 
-  get(id: number): ProviderView {
-    return toView(this.find(id));
+  async get(id: number): Promise<ProviderView> {
+    return toView(await this.find(id));
   }
 
-  create(input: ProviderInput): ProviderView {
+  async create(input: ProviderInput): Promise<ProviderView> {
     const now = Date.now();
     const values = {
       name: requireText(input.name, "name"),
@@ -70,8 +72,9 @@ export class ProviderService {
       createdAt: now,
       updatedAt: now,
     };
-    const row = unlessDuplicate(
-      () => this.db.insert(providers).values(values).returning().get(),
+    const { providers } = this.db.tables;
+    const [row] = await unlessDuplicate(
+      () => this.db.orm.insert(providers).values(values).returning(),
       duplicateMessage(values.name),
     );
     this.catalog.invalidate();
@@ -79,8 +82,8 @@ export class ProviderService {
   }
 
   /** Omitted fields (including `apiKeys`) stay as they are. */
-  update(id: number, input: Partial<ProviderInput>): ProviderView {
-    const current = this.find(id);
+  async update(id: number, input: Partial<ProviderInput>): Promise<ProviderView> {
+    const current = await this.find(id);
     const keys = submittedKeys(input);
     const values = {
       name: input.name === undefined ? undefined : requireText(input.name, "name"),
@@ -94,8 +97,9 @@ export class ProviderService {
       ...routingSettings(input),
       updatedAt: Date.now(),
     };
-    const row = unlessDuplicate(
-      () => this.db.update(providers).set(values).where(eq(providers.id, id)).returning().get(),
+    const { providers } = this.db.tables;
+    const [row] = await unlessDuplicate(
+      () => this.db.orm.update(providers).set(values).where(eq(providers.id, id)).returning(),
       duplicateMessage(values.name ?? current.name),
     );
     this.catalog.invalidate();
@@ -104,16 +108,17 @@ export class ProviderService {
   }
 
   /** Also removes the provider's model associations (foreign-key cascade). */
-  remove(id: number): Deleted {
-    const row = this.db.delete(providers).where(eq(providers.id, id)).returning({ id: providers.id }).get();
-    found(row, "provider", id);
+  async remove(id: number): Promise<Deleted> {
+    const { providers } = this.db.tables;
+    found(await first(this.db.orm.delete(providers).where(eq(providers.id, id)).returning({ id: providers.id })), "provider", id);
     this.catalog.invalidate();
     this.onChange(id);
     return { id, deleted: true };
   }
 
-  private find(id: number): Provider {
-    return found(this.db.select().from(providers).where(eq(providers.id, id)).get(), "provider", id);
+  private async find(id: number): Promise<Provider> {
+    const { providers } = this.db.tables;
+    return found(await first(this.db.orm.select().from(providers).where(eq(providers.id, id))), "provider", id);
   }
 }
 

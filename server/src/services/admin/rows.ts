@@ -13,21 +13,24 @@ export function found<Row>(row: Row | undefined, noun: string, id: number | stri
 }
 
 /**
- * Runs a write, turning a UNIQUE constraint failure into a 409. Letting SQLite detect the
+ * Runs a write, turning a UNIQUE constraint failure into a 409. Letting the database detect the
  * duplicate (instead of checking first) leaves no window for two writers to race.
  */
-export function unlessDuplicate<Result>(write: () => Result, message: string): Result {
+export async function unlessDuplicate<Result>(write: () => Promise<Result>, message: string): Promise<Result> {
   try {
-    return write();
+    return await write();
   } catch (error) {
-    if (constraintCode(error) === "SQLITE_CONSTRAINT_UNIQUE") throw new AdminError(409, message);
+    if (isUniqueViolation(error)) throw new AdminError(409, message);
     throw error;
   }
 }
 
-// drizzle may wrap the driver's error; the SQLite code is on it or on its cause.
-function constraintCode(error: unknown): string | undefined {
-  const candidate = error as { code?: unknown; cause?: { code?: unknown } } | undefined;
-  const code = candidate?.code ?? candidate?.cause?.code;
-  return typeof code === "string" ? code : undefined;
+/** SQLite's code, or PostgreSQL's SQLSTATE 23505 (Bun puts it in `errno`). */
+function isUniqueViolation(error: unknown): boolean {
+  // drizzle wraps the driver's error; the code is on it or on its cause.
+  for (const candidate of [error, (error as { cause?: unknown } | undefined)?.cause]) {
+    const { code, errno } = (candidate ?? {}) as { code?: unknown; errno?: unknown };
+    if (code === "SQLITE_CONSTRAINT_UNIQUE" || errno === "23505") return true;
+  }
+  return false;
 }

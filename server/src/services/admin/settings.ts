@@ -13,12 +13,12 @@ export class SettingsService {
     this.retention = new LogRetention(db, store);
   }
 
-  get(): GatewaySettings {
+  get(): Promise<GatewaySettings> {
     return this.store.get();
   }
 
   /** Omitted fields stay as they are; `null` (no retention limit) is a value. Returns every setting. */
-  update(changes: Partial<GatewaySettings>): GatewaySettings {
+  update(changes: Partial<GatewaySettings>): Promise<GatewaySettings> {
     return this.store.update(changes);
   }
 
