@@ -16,8 +16,8 @@ export function adminServices(db: AppDatabase) {
   return {
     providers: new ProviderService(db, catalog),
     // New models get the gateway's configured defaults, as through the admin API.
-    models: new ModelService(db, catalog, () => {
-      const current = settings.get();
+    models: new ModelService(db, catalog, async () => {
+      const current = await settings.get();
       return { maxRetry: current.defaultMaxRetry, timeoutMs: current.defaultTimeoutMs };
     }),
     associations: new ModelProviderService(db, catalog),

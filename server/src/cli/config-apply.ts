@@ -1,5 +1,6 @@
 import type { AppDatabase } from "../db/client.ts";
-import { models, providers, type Provider } from "../db/schema.ts";
+import { transaction, type Transaction } from "../db/query.ts";
+import type { Provider } from "../db/schema.ts";
 import { AdminError } from "../services/admin/errors.ts";
 import { mergeApiKeys, mergeHeaders, type ProviderInput } from "../services/admin/providers.ts";
 import { adminServices, type AdminServices } from "./admin-services.ts";
@@ -40,18 +41,28 @@ export interface ApplyReport {
  * validation and normalisation) inside one transaction, so a failure leaves nothing half-applied
  * and a dry run can simply roll back. Applying the same file again reports everything unchanged.
  */
-export function applyConfig(db: AppDatabase, document: ConfigDocument, options: ApplyOptions = {}): ApplyReport {
-  // IMMEDIATE takes the write lock up front: a deferred transaction that reads first could fail
-  // with SQLITE_BUSY_SNAPSHOT when a running gateway writes its logs in between.
-  db.$client.exec("BEGIN IMMEDIATE");
+export async function applyConfig(db: AppDatabase, document: ConfigDocument, options: ApplyOptions = {}): Promise<ApplyReport> {
   try {
-    const changes = new ConfigApplier(db, options).apply(document);
-    db.$client.exec(options.dryRun ? "ROLLBACK" : "COMMIT");
-    return { dryRun: Boolean(options.dryRun), changes };
+    const changes = await transaction(db, async (tx) => {
+      const changes = await new ConfigApplier(inTransaction(db, tx), options).apply(document);
+      if (options.dryRun) throw new DryRunDone(changes);
+      return changes;
+    });
+    return { dryRun: false, changes };
   } catch (error) {
-    if (db.$client.inTransaction) db.$client.exec("ROLLBACK");
+    if (error instanceof DryRunDone) return { dryRun: true, changes: error.changes };
     throw error;
   }
+}
+
+/** Thrown at the end of a dry run, so the transaction rolls back with the report in hand. */
+class DryRunDone {
+  constructor(readonly changes: ItemChange[]) {}
+}
+
+/** The database as the services see it, with every query in the transaction (on PostgreSQL, its own connection). */
+function inTransaction(db: AppDatabase, tx: Transaction): AppDatabase {
+  return { ...db, orm: tx };
 }
 
 /** One line per entry, then the totals. */
@@ -98,46 +109,50 @@ class ConfigApplier {
     this.services = adminServices(db);
   }
 
-  apply(document: ConfigDocument): ItemChange[] {
-    if (document.providers) this.applyProviders(document.providers);
-    this.providerIds = new Map(this.db.select({ id: providers.id, name: providers.name }).from(providers).all().map((row) => [row.name, row.id]));
-    if (document.models) this.applyModels(document.models);
-    if (document.authKeys) this.applyAuthKeys(document.authKeys);
+  async apply(document: ConfigDocument): Promise<ItemChange[]> {
+    const { providers } = this.db.tables;
+    if (document.providers) await this.applyProviders(document.providers);
+    const rows = await this.db.orm.select({ id: providers.id, name: providers.name }).from(providers);
+    this.providerIds = new Map(rows.map((row) => [row.name, row.id]));
+    if (document.models) await this.applyModels(document.models);
+    if (document.authKeys) await this.applyAuthKeys(document.authKeys);
     return this.changes;
   }
 
-  private applyProviders(entries: ProviderEntry[]): void {
-    const stored = new Map(this.db.select().from(providers).all().map((row) => [row.name, row]));
-    entries.forEach((entry, index) => {
+  private async applyProviders(entries: ProviderEntry[]): Promise<void> {
+    const { providers } = this.db.tables;
+    const stored = new Map((await this.db.orm.select().from(providers).orderBy(providers.id)).map((row) => [row.name, row]));
+    for (const [index, entry] of entries.entries()) {
       const path = childPath("providers", index);
       const current = stored.get(entry.name);
-      const values = providerValues(entry, current, path);
+      const values = await providerValues(entry, current, path);
       if (!current) {
-        withPath(path, () => this.services.providers.create({ ...values, name: entry.name, type: entry.type, baseUrl: entry.baseUrl }));
+        await withPath(path, () => this.services.providers.create({ ...values, name: entry.name, type: entry.type, baseUrl: entry.baseUrl }));
         this.record("provider", entry.name, "created");
-        return;
+        continue;
       }
       const fields = changedFields(values, current);
-      if (fields.length) withPath(path, () => this.services.providers.update(current.id, pick(values, fields)));
+      if (fields.length) await withPath(path, () => this.services.providers.update(current.id, pick(values, fields)));
       this.record("provider", entry.name, fields.length ? "updated" : "unchanged", fields);
-    });
+    }
     if (!this.options.prune) return;
     const listed = new Set(entries.map((entry) => entry.name));
     for (const row of stored.values()) {
       if (listed.has(row.name)) continue;
       // The cascade also removes associations of models the file keeps: say which.
-      const served = this.services.associations.list().filter((association) => association.providerId === row.id);
-      const modelNames = this.modelNames();
+      const served = (await this.services.associations.list()).filter((association) => association.providerId === row.id);
+      const modelNames = await this.modelNames();
       const servedModels = [...new Set(served.map((association) => modelNames.get(association.modelId)))];
-      this.services.providers.remove(row.id);
+      await this.services.providers.remove(row.id);
       this.prunedProviders.add(row.name);
       this.record("provider", row.name, "deleted", undefined, served.length ? `and its associations with ${servedModels.join(", ")}` : undefined);
     }
   }
 
-  private applyModels(entries: ModelEntry[]): void {
-    const stored = new Map(this.db.select().from(models).all().map((row) => [row.name, row]));
-    entries.forEach((entry, index) => {
+  private async applyModels(entries: ModelEntry[]): Promise<void> {
+    const { models } = this.db.tables;
+    const stored = new Map((await this.db.orm.select().from(models).orderBy(models.id)).map((row) => [row.name, row]));
+    for (const [index, entry] of entries.entries()) {
       const path = childPath("models", index);
       const current = stored.get(entry.name);
       const values = {
@@ -152,28 +167,28 @@ class ConfigApplier {
       };
       // Recorded before its associations, so the report lists them under it; a pin may still mark it updated.
       const change = this.record("model", entry.name, current ? "unchanged" : "created");
-      const model = current ?? withPath(path, () => this.services.models.create({ ...values, name: entry.name }));
+      const model = current ?? (await withPath(path, () => this.services.models.create({ ...values, name: entry.name })));
       if (current) {
         const fields = changedFields(values, current);
-        if (fields.length) withPath(path, () => this.services.models.update(current.id, pick(values, fields)));
+        if (fields.length) await withPath(path, () => this.services.models.update(current.id, pick(values, fields)));
         markUpdated(change, fields);
       }
-      if (entry.providers) this.applyAssociations(entry, model.id, path);
-      if (entry.pinnedProvider !== undefined) this.applyPin(entry.pinnedProvider, model, path, change);
-    });
+      if (entry.providers) await this.applyAssociations(entry, model.id, path);
+      if (entry.pinnedProvider !== undefined) await this.applyPin(entry.pinnedProvider, model, path, change);
+    }
     if (!this.options.prune) return;
     const listed = new Set(entries.map((entry) => entry.name));
     for (const row of stored.values()) {
       if (listed.has(row.name)) continue;
-      const served = this.services.associations.list({ modelId: row.id }).length;
-      this.services.models.remove(row.id);
+      const served = (await this.services.associations.list({ modelId: row.id })).length;
+      await this.services.models.remove(row.id);
       this.record("model", row.name, "deleted", undefined, served ? `and its ${served} association(s)` : undefined);
     }
   }
 
-  private applyAssociations(entry: ModelEntry, modelId: number, modelPath: string): void {
-    const unmatched = new Set(this.services.associations.list({ modelId }));
-    entry.providers!.forEach((association, index) => {
+  private async applyAssociations(entry: ModelEntry, modelId: number, modelPath: string): Promise<void> {
+    const unmatched = new Set(await this.services.associations.list({ modelId }));
+    for (const [index, association] of entry.providers!.entries()) {
       const path = childPath(childPath(modelPath, "providers"), index);
       const providerId = this.providerIds.get(association.provider);
       if (providerId === undefined) throw new ConfigError(childPath(path, "provider"), this.unknownProvider(association.provider));
@@ -190,29 +205,34 @@ class ConfigApplier {
       };
       const current = [...unmatched].find((row) => row.providerId === providerId && row.providerModel === association.model);
       if (!current) {
-        withPath(path, () => this.services.associations.create({ ...values, modelId, providerId, providerModel: association.model }));
+        await withPath(path, () => this.services.associations.create({ ...values, modelId, providerId, providerModel: association.model }));
         this.record("association", name, "created");
-        return;
+        continue;
       }
       unmatched.delete(current);
       const fields = changedFields(values, current);
-      if (fields.length) withPath(path, () => this.services.associations.update(current.id, pick(values, fields)));
+      if (fields.length) await withPath(path, () => this.services.associations.update(current.id, pick(values, fields)));
       this.record("association", name, fields.length ? "updated" : "unchanged", fields);
-    });
+    }
     if (!this.options.prune) return;
     for (const row of unmatched) {
-      this.services.associations.remove(row.id);
+      await this.services.associations.remove(row.id);
       this.record("association", `${entry.name} → ${row.providerName}/${row.providerModel}`, "deleted");
     }
   }
 
-  private applyPin(providerName: string | null, model: { id: number; pinnedProviderId: number | null }, modelPath: string, change: ItemChange): void {
+  private async applyPin(
+    providerName: string | null,
+    model: { id: number; pinnedProviderId: number | null },
+    modelPath: string,
+    change: ItemChange,
+  ): Promise<void> {
     const path = childPath(modelPath, "pinnedProvider");
     const providerId = providerName === null ? null : this.providerIds.get(providerName);
     if (providerId === undefined) throw new ConfigError(path, this.unknownProvider(providerName!));
     if (providerId === model.pinnedProviderId) return;
     try {
-      this.services.models.pin(model.id, providerId);
+      await this.services.models.pin(model.id, providerId);
     } catch (error) {
       if (error instanceof AdminError) throw new ConfigError(path, `provider "${providerName}" does not serve this model (list it under providers)`);
       throw error;
@@ -220,9 +240,9 @@ class ConfigApplier {
     if (change.action !== "created") markUpdated(change, ["pinnedProvider"]);
   }
 
-  private applyAuthKeys(entries: AuthKeyEntry[]): void {
-    const stored = this.services.authKeys.list();
-    entries.forEach((entry, index) => {
+  private async applyAuthKeys(entries: AuthKeyEntry[]): Promise<void> {
+    const stored = await this.services.authKeys.list();
+    for (const [index, entry] of entries.entries()) {
       const path = childPath("authKeys", index);
       const matches = stored.filter((key) => key.name === entry.name);
       if (matches.length > 1) {
@@ -237,19 +257,19 @@ class ConfigApplier {
       };
       const [current] = matches;
       if (!current) {
-        const created = withPath(path, () => this.services.authKeys.create({ ...values, name: entry.name }));
+        const created = await withPath(path, () => this.services.authKeys.create({ ...values, name: entry.name }));
         this.record("auth key", entry.name, "created").key = this.options.dryRun ? undefined : created.key;
-        return;
+        continue;
       }
       const fields = changedFields(values, current);
-      if (fields.length) withPath(path, () => this.services.authKeys.update(current.id, pick(values, fields)));
+      if (fields.length) await withPath(path, () => this.services.authKeys.update(current.id, pick(values, fields)));
       this.record("auth key", entry.name, fields.length ? "updated" : "unchanged", fields);
-    });
+    }
     if (!this.options.prune) return;
     const listed = new Set(entries.map((entry) => entry.name));
     for (const key of stored) {
       if (listed.has(key.name)) continue;
-      this.services.authKeys.remove(key.id);
+      await this.services.authKeys.remove(key.id);
       this.record("auth key", key.name, "deleted");
     }
   }
@@ -259,8 +279,9 @@ class ConfigApplier {
     return `unknown provider "${name}"`;
   }
 
-  private modelNames(): Map<number, string> {
-    return new Map(this.db.select({ id: models.id, name: models.name }).from(models).all().map((row) => [row.id, row.name]));
+  private async modelNames(): Promise<Map<number, string>> {
+    const { models } = this.db.tables;
+    return new Map((await this.db.orm.select({ id: models.id, name: models.name }).from(models)).map((row) => [row.id, row.name]));
   }
 
   private record(kind: ItemKind, name: string, action: ItemAction, fields?: string[], note?: string): ItemChange {
@@ -273,13 +294,13 @@ class ConfigApplier {
 }
 
 /** The provider's fields as the service would store them, with masked keys and headers resolved. */
-function providerValues(entry: ProviderEntry, current: Provider | undefined, path: string): Partial<ProviderInput> {
+async function providerValues(entry: ProviderEntry, current: Provider | undefined, path: string): Promise<Partial<ProviderInput>> {
   return {
     type: entry.type,
     // The service strips trailing slashes; comparing the stored form keeps a second apply quiet.
     baseUrl: entry.baseUrl.replace(/\/+$/, ""),
-    apiKeys: entry.apiKeys && withPath(path, () => mergeApiKeys(entry.apiKeys!, current?.apiKeys ?? [])),
-    headers: entry.headers && withPath(path, () => mergeHeaders(entry.headers!, current?.headers ?? {})),
+    apiKeys: entry.apiKeys && (await withPath(path, () => mergeApiKeys(entry.apiKeys!, current?.apiKeys ?? []))),
+    headers: entry.headers && (await withPath(path, () => mergeHeaders(entry.headers!, current?.headers ?? {}))),
     enabled: entry.enabled,
     consoleUrl: entry.consoleUrl,
     endpoints: entry.endpoints,
@@ -310,9 +331,9 @@ function markUpdated(change: ItemChange, fields: string[]): void {
  * Runs a service call; its 400/409 becomes a `ConfigError` under the entry's path, with the
  * service's `/field/0` pointer turned into `.field[0]`.
  */
-function withPath<Result>(path: string, write: () => Result): Result {
+async function withPath<Result>(path: string, write: () => Result | Promise<Result>): Promise<Result> {
   try {
-    return write();
+    return await write();
   } catch (error) {
     if (!(error instanceof AdminError)) throw error;
     const pointer = error.message.match(/^Invalid body: \/(\S+) (.*)$/);

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { defineCommand } from "citty";
 import { loadServerConfig } from "../config.ts";
-import { openDatabase, type AppDatabase } from "../db/client.ts";
+import { openConfiguredDatabase, type AppDatabase } from "../db/client.ts";
 import { CliError, reportingErrors } from "./cli-error.ts";
 import { applyConfig, formatReport, hasChanges } from "./config-apply.ts";
 import { exportConfig, renderConfig } from "./config-export.ts";
@@ -9,6 +9,7 @@ import { ConfigError, parseConfig } from "./config-file.ts";
 import { consoleOutput } from "./output.ts";
 
 const databaseArgs = {
+  "database-url": { type: "string", description: "PostgreSQL database instead of SQLite (env DATABASE_URL, postgres://…)" },
   "db-path": { type: "string", description: "SQLite database file (env LLMIO_DB_PATH, default ./db/llmio.db)" },
   "data-dir": {
     type: "string",
@@ -16,17 +17,46 @@ const databaseArgs = {
   },
 } as const;
 
-/** The database `llmio serve` would use with the same flags and environment. */
-function databasePath(args: { "db-path"?: string; "data-dir"?: string }): string {
-  // A placeholder token keeps loadServerConfig from generating and saving one.
-  return loadServerConfig({ dbPath: args["db-path"], dataDir: args["data-dir"], token: "unused" }).databasePath;
+interface DatabaseTarget {
+  /** PostgreSQL when set, else the SQLite file. */
+  databaseUrl?: string;
+  databasePath: string;
 }
 
-function open(path: string): AppDatabase {
+/** The database `llmio serve` would use with the same flags and environment. */
+function databaseTarget(args: { "database-url"?: string; "db-path"?: string; "data-dir"?: string }): DatabaseTarget {
   try {
-    return openDatabase(path);
+    // A placeholder token keeps loadServerConfig from generating and saving one.
+    const { databaseUrl, databasePath } = loadServerConfig({
+      databaseUrl: args["database-url"],
+      dbPath: args["db-path"],
+      dataDir: args["data-dir"],
+      token: "unused",
+    });
+    return { databaseUrl, databasePath };
   } catch (error) {
-    throw new CliError(`cannot open the database ${path}: ${(error as Error).message}`);
+    throw new CliError((error as Error).message);
+  }
+}
+
+async function open(target: DatabaseTarget): Promise<AppDatabase> {
+  try {
+    return await openConfiguredDatabase(target);
+  } catch (error) {
+    // drizzle wraps the driver's error as "Failed query: …"; its cause says what went wrong.
+    const reason = error instanceof Error && error.cause instanceof Error ? error.cause : (error as Error);
+    throw new CliError(`cannot open the database ${describe(target)}: ${reason.message}`);
+  }
+}
+
+/** The SQLite file, or the PostgreSQL server and database without credentials. */
+function describe(target: DatabaseTarget): string {
+  if (!target.databaseUrl) return target.databasePath;
+  try {
+    const url = new URL(target.databaseUrl);
+    return `postgres://${url.host}${url.pathname}`;
+  } catch {
+    return "at DATABASE_URL";
   }
 }
 
@@ -41,13 +71,14 @@ const exportCommand = defineCommand({
     },
   },
   run: ({ args }) =>
-    reportingErrors(() => {
-      const path = databasePath(args);
-      if (!existsSync(path)) throw new CliError(`no database at ${path} (pass --db-path or --data-dir)`);
-      const db = open(path);
+    reportingErrors(async () => {
+      const target = databaseTarget(args);
+      if (!target.databaseUrl && !existsSync(target.databasePath)) {
+        throw new CliError(`no database at ${target.databasePath} (pass --db-path, --data-dir or --database-url)`);
+      }
+      const db = await open(target);
       const withSecrets = Boolean(args["with-secrets"]);
-      const document = exportConfig(db, { withSecrets });
-      db.$client.close();
+      const document = await exportConfig(db, { withSecrets }).finally(() => db.close());
       const names = document.authKeys?.map((key) => key.name) ?? [];
       const shared = [...new Set(names.filter((name, index) => names.indexOf(name) !== index))];
       if (shared.length) consoleOutput.note(`warning: several client keys are named ${shared.join(", ")}; apply matches keys by name, so rename them before applying this file`);
@@ -70,22 +101,26 @@ const applyCommand = defineCommand({
     prune: { type: "boolean", description: "Also delete entries the file does not list (only in the sections it has)" },
   },
   run: ({ args }) =>
-    reportingErrors(() => {
+    reportingErrors(async () => {
       const file = args.file;
-      const document = inFile(file, () => parseConfig(readSource(file)));
-      const path = databasePath(args);
-      if (!existsSync(path)) consoleOutput.note(`creating a new database at ${path}`);
-      const db = open(path);
+      const document = await inFile(file, () => parseConfig(readSource(file)));
+      const target = databaseTarget(args);
+      if (!target.databaseUrl && !existsSync(target.databasePath)) consoleOutput.note(`creating a new database at ${target.databasePath}`);
+      const db = await open(target);
       try {
-        const report = inFile(file, () => applyConfig(db, document, { dryRun: Boolean(args["dry-run"]), prune: Boolean(args.prune) }));
+        const report = await inFile(file, () => applyConfig(db, document, { dryRun: Boolean(args["dry-run"]), prune: Boolean(args.prune) }));
         consoleOutput.out(`${formatReport(report)}\n`);
         if (!report.dryRun && hasChanges(report)) {
+          // A gateway on SQLite notices other connections' commits; instances sharing PostgreSQL
+          // learn of changes only from each other (change bus), which this command is not on.
           consoleOutput.note(
-            "note: a gateway running on this database picks these changes up within a second",
+            target.databaseUrl
+              ? "note: gateways running on this PostgreSQL database pick these changes up when restarted"
+              : "note: a gateway running on this database picks these changes up within a second",
           );
         }
       } finally {
-        db.$client.close();
+        await db.close();
       }
     }),
 });
@@ -99,9 +134,9 @@ function readSource(file: string): string {
 }
 
 /** Prefixes a config error with the file it is in. */
-function inFile<Result>(file: string, action: () => Result): Result {
+async function inFile<Result>(file: string, action: () => Result | Promise<Result>): Promise<Result> {
   try {
-    return action();
+    return await action();
   } catch (error) {
     if (error instanceof ConfigError) throw new CliError(`${file === "-" ? "<stdin>" : file}: ${error.message}`);
     throw error;

@@ -1,6 +1,5 @@
 import { Document, isMap, isScalar, isSeq, visit } from "yaml";
 import type { AppDatabase } from "../db/client.ts";
-import { providers } from "../db/schema.ts";
 import { VERSION } from "../version.ts";
 import { adminServices } from "./admin-services.ts";
 import type { AssociationEntry, ConfigDocument } from "./config-file.ts";
@@ -11,16 +10,16 @@ export interface ExportOptions {
 }
 
 /** The whole catalog, every field spelled out, in database order. Client keys come without their secret. */
-export function exportConfig(db: AppDatabase, options: ExportOptions): ConfigDocument {
+export async function exportConfig(db: AppDatabase, options: ExportOptions): Promise<ConfigDocument> {
   const services = adminServices(db);
+  const { providers } = db.tables;
   // The service only shows keys masked; the clear values come from the table itself.
-  const secretsById = new Map(
-    options.withSecrets ? db.select().from(providers).all().map((row) => [row.id, { apiKeys: row.apiKeys, headers: row.headers }]) : [],
-  );
-  const providerViews = services.providers.list();
+  const secretRows = options.withSecrets ? await db.orm.select().from(providers) : [];
+  const secretsById = new Map(secretRows.map((row) => [row.id, { apiKeys: row.apiKeys, headers: row.headers }]));
+  const providerViews = await services.providers.list();
   const providerNames = new Map(providerViews.map((provider) => [provider.id, provider.name]));
   const associationsByModel = new Map<number, AssociationEntry[]>();
-  for (const association of services.associations.list()) {
+  for (const association of await services.associations.list()) {
     const entries = associationsByModel.get(association.modelId) ?? [];
     entries.push({
       provider: association.providerName,
@@ -56,7 +55,7 @@ export function exportConfig(db: AppDatabase, options: ExportOptions): ConfigDoc
         keyMaxConcurrent: provider.keyMaxConcurrent,
       },
     })),
-    models: services.models.list().map((model) => ({
+    models: (await services.models.list()).map((model) => ({
       name: model.name,
       remark: model.remark,
       strategy: model.strategy,
@@ -70,7 +69,7 @@ export function exportConfig(db: AppDatabase, options: ExportOptions): ConfigDoc
       pinnedProvider: model.pinnedProviderId === null ? null : (providerNames.get(model.pinnedProviderId) ?? null),
       providers: associationsByModel.get(model.id) ?? [],
     })),
-    authKeys: services.authKeys.list().map((key) => ({
+    authKeys: (await services.authKeys.list()).map((key) => ({
       name: key.name,
       allowedModels: key.allowedModels,
       expiresAt: key.expiresAt,

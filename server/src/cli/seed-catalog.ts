@@ -2,9 +2,9 @@ import type { AppDatabase } from "../db/client.ts";
 import { adminServices } from "./admin-services.ts";
 
 /** For tests: a catalog using every field `config export` writes, built through the admin services. */
-export function seedCatalog(db: AppDatabase): void {
+export async function seedCatalog(db: AppDatabase): Promise<void> {
   const services = adminServices(db);
-  const openai = services.providers.create({
+  const openai = await services.providers.create({
     name: "openai",
     type: "openai",
     baseUrl: "https://api.openai.com/v1/",
@@ -16,14 +16,14 @@ export function seedCatalog(db: AppDatabase): void {
     requestsPerMinute: 600,
     keyMaxConcurrent: 4,
   });
-  const anthropic = services.providers.create({
+  const anthropic = await services.providers.create({
     name: "anthropic",
     type: "anthropic",
     baseUrl: "https://api.anthropic.com",
     apiKey: "sk-ant-only-key-cccc",
     enabled: false,
   });
-  const gpt = services.models.create({
+  const gpt = await services.models.create({
     name: "gpt-4o",
     remark: "main model",
     strategy: "priority",
@@ -32,8 +32,8 @@ export function seedCatalog(db: AppDatabase): void {
     aliases: ["gpt-4o-*", "default"],
     stickySeconds: 0,
   });
-  const claude = services.models.create({ name: "claude-sonnet", totalTimeoutMs: 90_000, streamIdleTimeoutMs: 45_000 });
-  services.associations.create({
+  const claude = await services.models.create({ name: "claude-sonnet", totalTimeoutMs: 90_000, streamIdleTimeoutMs: 45_000 });
+  await services.associations.create({
     modelId: gpt.id,
     providerId: openai.id,
     providerModel: "gpt-4o-2024-08-06",
@@ -42,9 +42,9 @@ export function seedCatalog(db: AppDatabase): void {
     priceCachedInput: 1.25,
     priceOutput: 10,
   });
-  services.associations.create({ modelId: gpt.id, providerId: anthropic.id, providerModel: "claude-sonnet-4-5", vision: false, weight: 0 });
-  services.associations.create({ modelId: claude.id, providerId: anthropic.id, providerModel: "claude-sonnet-4-5", toolCall: false, structuredOutput: false });
-  services.models.pin(gpt.id, openai.id);
-  services.authKeys.create({ name: "ci", allowedModels: ["gpt-4o", "claude-*"], expiresAt: Date.parse("2030-01-31T00:00:00Z"), requestQuota: 1000 });
-  services.authKeys.create({ name: "laptop", tokenQuota: 5_000_000, enabled: false });
+  await services.associations.create({ modelId: gpt.id, providerId: anthropic.id, providerModel: "claude-sonnet-4-5", vision: false, weight: 0 });
+  await services.associations.create({ modelId: claude.id, providerId: anthropic.id, providerModel: "claude-sonnet-4-5", toolCall: false, structuredOutput: false });
+  await services.models.pin(gpt.id, openai.id);
+  await services.authKeys.create({ name: "ci", allowedModels: ["gpt-4o", "claude-*"], expiresAt: Date.parse("2030-01-31T00:00:00Z"), requestQuota: 1000 });
+  await services.authKeys.create({ name: "laptop", tokenQuota: 5_000_000, enabled: false });
 }
