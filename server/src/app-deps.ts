@@ -9,6 +9,7 @@ import { InFlightTracker } from "./services/in-flight.ts";
 import { SettingsStore } from "./services/settings.ts";
 import type { ClientKeys } from "./services/client-keys.ts";
 import type { IpLockout } from "./services/ip-lockout.ts";
+import { memorySharedState, type SharedState } from "./shared-state/index.ts";
 
 /** Everything the HTTP layer needs, built once by `serve.ts` (or a test). */
 export interface AppDeps {
@@ -21,6 +22,8 @@ export interface AppDeps {
   settings: SettingsStore;
   inFlight: InFlightTracker;
   bodyCapture: BodyCapture;
+  /** What instances share (Redis) or this process keeps (memory); the lockout comes from it too. */
+  sharedState: SharedState;
 }
 
 /** Who may call: client API keys (and the admin token) and the failed-login lockout. */
@@ -33,17 +36,19 @@ export interface AuthServices {
 export function createDeps(
   config: AppDeps["config"],
   db: AppDatabase,
-  options: { logWriter?: LogWriterOptions; breaker?: BreakerOptions } = {},
+  options: { logWriter?: LogWriterOptions; breaker?: BreakerOptions; sharedState?: SharedState } = {},
 ): AppDeps {
   const settings = new SettingsStore(db);
+  const sharedState = options.sharedState ?? memorySharedState();
   return {
     config,
     db,
     logWriter: new LogWriter(db, options.logWriter),
     catalog: new Catalog(db),
-    balancer: new Balancer({ breaker: options.breaker }),
+    balancer: new Balancer({ breaker: options.breaker, shared: sharedState.routing }),
     settings,
     inFlight: new InFlightTracker(),
     bodyCapture: new BodyCapture(db, settings),
+    sharedState,
   };
 }

@@ -8,7 +8,6 @@ import { anthropicProxyRoutes } from "./routes/proxy-anthropic.ts";
 import { geminiProxyRoutes } from "./routes/proxy-gemini.ts";
 import { openaiProxyRoutes } from "./routes/proxy-openai.ts";
 import { ClientKeys } from "./services/client-keys.ts";
-import { IpLockout } from "./services/ip-lockout.ts";
 import { operationsRoutes } from "./routes/operations.ts";
 import { uiRoutes } from "./routes/ui.ts";
 import type { UiAssets } from "./ui-assets.ts";
@@ -20,7 +19,7 @@ import { VERSION } from "./version.ts";
  */
 export function createApp(
   deps: AppDeps,
-  auth: AuthServices = { clientKeys: new ClientKeys(deps), lockout: new IpLockout() },
+  auth: AuthServices = { clientKeys: new ClientKeys(deps), lockout: deps.sharedState.lockout() },
   uiAssets: UiAssets = {},
 ) {
   const relays = createRelays(deps);

@@ -49,8 +49,9 @@ function makeRoute(candidates: RouteCandidate[], model: Partial<Model> = {}): Mo
   return { model: makeModel(model), candidates };
 }
 
-const ids = (list: RouteCandidate[] | GatewayError) => {
+const ids = (list: ReturnType<Balancer["plan"]>) => {
   if (list instanceof GatewayError) throw list;
+  if (list instanceof Promise) throw new Error("an in-memory balancer plans synchronously");
   return list.map((candidate) => candidate.associationId);
 };
 

@@ -4,8 +4,9 @@ import type { ModelRoute, RouteCandidate } from "../services/catalog.ts";
 import type { BreakerOptions } from "./circuit-breaker.ts";
 import { HealthRegistry, type AttemptOutcome } from "./health.ts";
 import { KeyRotation } from "./key-rotation.ts";
-import { RateLimit } from "./rate-limit.ts";
-import { StickySessions } from "./sticky-sessions.ts";
+import { LocalLimits, type LimitGate, type LimitSnapshot, type LimitTicket } from "./limit-gate.ts";
+import type { SharedRouting } from "./shared-routing.ts";
+import { StickySessions, type StickyStore } from "./sticky-sessions.ts";
 import { orderCandidates } from "./strategies.ts";
 import { WaitQueue } from "./wait-queue.ts";
 
@@ -43,22 +44,29 @@ export interface Refusal {
  * Chooses where each attempt goes: pins, capability flags, the model's strategy and sticky
  * sessions order the candidates; health (breakers, dead and cooling keys) and limits
  * (requests/tokens per minute, concurrency) admit them, with a bounded wait when all are busy.
+ * With `shared` (several instances behind one Redis) limits, sticky sessions and health
+ * verdicts hold across instances; then `plan` and admissions may answer asynchronously.
  */
 export class Balancer {
   readonly health: HealthRegistry;
+  /** This process's sticky sessions (the fallback of a shared store). */
   readonly sticky = new StickySessions();
   readonly queue = new WaitQueue();
   private readonly keyRotation = new KeyRotation();
-  private readonly providerLimits = new Map<number, RateLimit>();
-  private readonly keyLimits = new Map<number, Map<string, RateLimit>>();
+  private readonly limits: LimitGate;
+  private readonly sessions: StickyStore;
   private readonly turns = new Map<number, number>();
 
-  constructor(options: { breaker?: BreakerOptions } = {}) {
+  constructor(options: { breaker?: BreakerOptions; shared?: SharedRouting } = {}) {
     this.health = new HealthRegistry(options.breaker);
+    const { shared } = options;
+    this.limits = shared ? shared.limits(() => this.queue.wakeOne()) : new LocalLimits();
+    this.sessions = shared ? shared.sticky(this.sticky) : this.sticky;
+    shared?.shareHealth(this.health);
   }
 
-  /** The candidates for one request, best first. */
-  plan(request: PlanRequest): RouteCandidate[] | GatewayError {
+  /** The candidates for one request, best first (a promise only when sticky sessions are shared). */
+  plan(request: PlanRequest): RouteCandidate[] | GatewayError | Promise<RouteCandidate[]> {
     const { route } = request;
     let candidates = route.candidates;
     const pin = request.providerPin ?? (route.model.pinnedProviderId === null ? undefined : String(route.model.pinnedProviderId));
@@ -86,18 +94,16 @@ export class Balancer {
       turn,
       statsOf: (candidate) => this.health.latencyOf(candidate.associationId),
     });
-    if (request.sessionKey) {
-      const stickyId = this.sticky.get(`${route.model.id}\n${request.sessionKey}`, Date.now());
-      const index = ordered.findIndex((candidate) => candidate.associationId === stickyId);
-      if (index > 0) ordered.unshift(...ordered.splice(index, 1));
-    }
-    return ordered;
+    if (!request.sessionKey) return ordered;
+    const stickyId = this.sessions.get(`${route.model.id}\n${request.sessionKey}`, Date.now());
+    if (stickyId instanceof Promise) return stickyId.then((id) => preferSticky(ordered, id));
+    return preferSticky(ordered, stickyId);
   }
 
   /** Remembers which association served a session. */
   stick(request: PlanRequest, associationId: number): void {
     if (!request.sessionKey) return;
-    this.sticky.set(`${request.route.model.id}\n${request.sessionKey}`, associationId, request.route.model.stickySeconds * 1000, Date.now());
+    this.sessions.set(`${request.route.model.id}\n${request.sessionKey}`, associationId, request.route.model.stickySeconds * 1000, Date.now());
   }
 
   /**
@@ -117,8 +123,7 @@ export class Balancer {
           soonest = Math.min(soonest, (breaker.retryAt() ?? now) - now);
           continue;
         }
-        const providerLimit = this.providerLimit(candidate);
-        const providerWait = providerLimit.waitMs(now);
+        const providerWait = this.limits.providerWaitMs(candidate, now);
         if (providerWait > 0) {
           waitable = true;
           soonest = Math.min(soonest, providerWait);
@@ -134,18 +139,25 @@ export class Balancer {
             }
             continue;
           }
-          const keyLimit = this.keyLimit(candidate, apiKey);
-          const keyWait = keyLimit.waitMs(now);
-          if (keyWait > 0) {
+          let admission = this.limits.admit(candidate, apiKey, now);
+          if (admission instanceof Promise) {
+            admission = await admission;
+            // Another request may have taken the half-open probe while the shared limits answered.
+            if ("ticket" in admission && !(breaker.canPass(Date.now()) && this.health.keyUsable(candidate.providerId, apiKey, Date.now()))) {
+              admission.ticket.finish(Date.now(), 0);
+              continue;
+            }
+          }
+          if ("waitMs" in admission) {
             waitable = true;
-            soonest = Math.min(soonest, keyWait);
+            soonest = Math.min(soonest, admission.waitMs);
+            // The provider itself is full: none of its other keys can start either.
+            if (admission.scope === "provider") break;
             continue;
           }
           breaker.onAdmit();
           this.health.key(candidate.providerId, apiKey).breaker.onAdmit();
-          providerLimit.start(now);
-          keyLimit.start(now);
-          return this.lease(candidate, apiKey, providerLimit, keyLimit);
+          return this.lease(candidate, apiKey, admission.ticket);
         }
       }
       if (!waitable) {
@@ -162,12 +174,17 @@ export class Balancer {
     }
   }
 
-  /** Limit counters of a provider and its keys, for the admin API. */
-  limitSnapshot(providerId: number, now: number) {
-    return this.providerLimits.get(providerId)?.snapshot(now) ?? { inFlight: 0, requestsLastMinute: 0, tokensLastMinute: 0 };
+  /** This instance's limit counters of a provider. */
+  limitSnapshot(providerId: number, now: number): LimitSnapshot {
+    return this.limits.snapshot(providerId, now);
   }
 
-  private lease(candidate: RouteCandidate, apiKey: string, providerLimit: RateLimit, keyLimit: RateLimit): Lease {
+  /** A provider's limit counters over every instance sharing them, for the admin API. */
+  sharedLimitSnapshot(providerId: number, now: number): Promise<LimitSnapshot> {
+    return this.limits.sharedSnapshot(providerId, now);
+  }
+
+  private lease(candidate: RouteCandidate, apiKey: string, ticket: LimitTicket): Lease {
     let finished = false;
     return {
       candidate,
@@ -176,29 +193,20 @@ export class Balancer {
         if (finished) return;
         finished = true;
         const now = Date.now();
-        providerLimit.finish(now, outcome.tokens ?? 0);
-        keyLimit.finish(now, outcome.tokens ?? 0);
+        ticket.finish(now, outcome.tokens ?? 0);
         this.health.record(candidate.associationId, candidate.providerId, apiKey, outcome, now);
         this.queue.wakeOne();
       },
     };
   }
+}
 
-  private providerLimit(candidate: RouteCandidate): RateLimit {
-    let limit = this.providerLimits.get(candidate.providerId);
-    if (!limit) this.providerLimits.set(candidate.providerId, (limit = new RateLimit(candidate.limits)));
-    else limit.config = candidate.limits;
-    return limit;
-  }
-
-  private keyLimit(candidate: RouteCandidate, apiKey: string): RateLimit {
-    let byKey = this.keyLimits.get(candidate.providerId);
-    if (!byKey) this.keyLimits.set(candidate.providerId, (byKey = new Map()));
-    let limit = byKey.get(apiKey);
-    if (!limit) byKey.set(apiKey, (limit = new RateLimit(candidate.keyLimits)));
-    else limit.config = candidate.keyLimits;
-    return limit;
-  }
+/** Moves the session's association (if still a candidate) to the front. */
+function preferSticky(ordered: RouteCandidate[], associationId: number | undefined): RouteCandidate[] {
+  if (associationId === undefined) return ordered;
+  const index = ordered.findIndex((candidate) => candidate.associationId === associationId);
+  if (index > 0) ordered.unshift(...ordered.splice(index, 1));
+  return ordered;
 }
 
 /** What one request has already tried: whole associations, or single keys (rate-limited, refused). */

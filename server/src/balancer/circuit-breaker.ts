@@ -57,6 +57,24 @@ export class CircuitBreaker {
     }
   }
 
+  /** Whether it has anything to forget on a success (failures counted, or not closed). */
+  get troubled(): boolean {
+    return this.failures > 0 || this.state !== "closed";
+  }
+
+  /** Another instance opened this breaker at `openedAt`: it holds here too. */
+  openSince(openedAt: number): void {
+    if (this.state === "open" && this.openedAt >= openedAt) return;
+    this.state = "open";
+    this.openedAt = openedAt;
+    this.probing = false;
+  }
+
+  /** The consecutive failures every instance counted together (a closed breaker only counts). */
+  syncFailures(count: number): void {
+    if (this.state === "closed") this.failures = count;
+  }
+
   /** When an open breaker will admit a probe. */
   retryAt(): number | undefined {
     return this.state === "open" ? this.openedAt + this.options.openMs : undefined;

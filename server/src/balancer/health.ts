@@ -23,6 +23,26 @@ export interface AttemptOutcome {
   message?: string;
 }
 
+/** Whose breaker: an association's, or a provider key's. */
+export type BreakerTarget = { associationId: number } | { providerId: number; key: string };
+
+/**
+ * Told about the verdicts `record` reaches, so another instance can share them (see
+ * `shared-state/redis-health.ts`). Only transitions and failures are reported, never a
+ * plain success, so a healthy gateway says nothing.
+ */
+export interface HealthListener {
+  /** A breaker counted a failure; it may have opened. */
+  breakerFailed(target: BreakerTarget, breaker: CircuitBreaker, now: number): void;
+  /** A breaker that had failures or was open saw a success. */
+  breakerRecovered(target: BreakerTarget): void;
+  keyDead(providerId: number, key: string, dead: { reason: string; at: number }): void;
+  keyCooling(providerId: number, key: string, until: number): void;
+  providerReset(providerId: number): void;
+  /** A key without an entry here is looked at: verdicts another instance reached may apply to it. */
+  adoptKey(providerId: number, key: string): void;
+}
+
 class AssociationHealth {
   readonly breaker: CircuitBreaker;
   latency: LatencyStats | undefined;
@@ -35,7 +55,7 @@ class AssociationHealth {
   }
 }
 
-class KeyHealth {
+export class KeyHealth {
   readonly breaker: CircuitBreaker;
   /** Refused credentials: skipped until the provider is edited. */
   dead: { reason: string; at: number } | undefined;
@@ -54,8 +74,10 @@ class KeyHealth {
 export class HealthRegistry {
   private readonly associations = new Map<number, AssociationHealth>();
   private readonly keys = new Map<number, Map<string, KeyHealth>>();
+  /** Set when verdicts are shared with other instances. */
+  listener: HealthListener | undefined;
 
-  constructor(private readonly breakerOptions: BreakerOptions = DEFAULT_BREAKER) {}
+  constructor(readonly breakerOptions: BreakerOptions = DEFAULT_BREAKER) {}
 
   association(id: number): AssociationHealth {
     let health = this.associations.get(id);
@@ -71,16 +93,24 @@ export class HealthRegistry {
     return health;
   }
 
+  /** The key's entry, if it has one (or shared verdicts give it one). */
+  private findKey(providerId: number, key: string): KeyHealth | undefined {
+    const health = this.keys.get(providerId)?.get(key);
+    if (health || !this.listener) return health;
+    this.listener.adoptKey(providerId, key);
+    return this.keys.get(providerId)?.get(key);
+  }
+
   /** Whether a key may be used now (not dead, not cooling down, its breaker admits). */
   keyUsable(providerId: number, key: string, now: number): boolean {
-    const health = this.keys.get(providerId)?.get(key);
+    const health = this.findKey(providerId, key);
     if (!health) return true;
     return !health.dead && health.coolingUntil <= now && health.breaker.canPass(now);
   }
 
   /** The earliest time a cooling key of this provider becomes usable again. */
   keyReadyAt(providerId: number, key: string): number {
-    const health = this.keys.get(providerId)?.get(key);
+    const health = this.findKey(providerId, key);
     if (!health || health.dead) return health?.dead ? Infinity : 0;
     return Math.max(health.coolingUntil, health.breaker.retryAt() ?? 0);
   }
@@ -108,25 +138,32 @@ export class HealthRegistry {
         }
       : { firstByteMs: firstByte, errorRate: errorSample };
 
+    const listener = this.listener;
     if (outcome.ok) {
+      const recovered = listener && { association: association.breaker.troubled, key: keyHealth.breaker.troubled };
       association.breaker.recordSuccess();
       keyHealth.breaker.recordSuccess();
       keyHealth.rateLimitStreak = 0;
+      if (recovered?.association) listener!.breakerRecovered({ associationId });
+      if (recovered?.key) listener!.breakerRecovered({ providerId, key });
       return;
     }
     association.lastError = { message: outcome.message ?? outcome.failure ?? "failed", at: now };
     switch (outcome.failure) {
       case "credential":
         keyHealth.dead = { reason: outcome.message ?? "credentials refused", at: now };
+        listener?.keyDead(providerId, key, keyHealth.dead);
         return;
       case "rate_limit": {
         keyHealth.rateLimitStreak++;
         const backoff = Math.min(RATE_LIMIT_BACKOFF_MS * 2 ** (keyHealth.rateLimitStreak - 1), RATE_LIMIT_BACKOFF_MAX_MS);
         keyHealth.coolingUntil = now + (outcome.retryAfterMs ?? backoff);
+        listener?.keyCooling(providerId, key, keyHealth.coolingUntil);
         return;
       }
       case "quota":
         keyHealth.coolingUntil = now + (outcome.retryAfterMs ?? QUOTA_COOLDOWN_MS);
+        listener?.keyCooling(providerId, key, keyHealth.coolingUntil);
         return;
       case "bad_request":
       case "content":
@@ -135,12 +172,30 @@ export class HealthRegistry {
       default:
         association.breaker.recordFailure(now);
         keyHealth.breaker.recordFailure(now);
+        listener?.breakerFailed({ associationId }, association.breaker, now);
+        listener?.breakerFailed({ providerId, key }, keyHealth.breaker, now);
     }
   }
 
-  /** Forget what was learned about a provider's keys (it was edited: keys may be new). */
+  /** Forget what was learned about a provider's keys (it was edited: keys may be new), on every instance. */
   resetProvider(providerId: number): void {
     this.keys.delete(providerId);
+    this.listener?.providerReset(providerId);
+  }
+
+  /** Forget a provider's keys here only (another instance reset them). */
+  forgetProvider(providerId: number): void {
+    this.keys.delete(providerId);
+  }
+
+  /** The breaker of an association or a key, created if new. */
+  breaker(target: BreakerTarget): CircuitBreaker {
+    return "associationId" in target ? this.association(target.associationId).breaker : this.key(target.providerId, target.key).breaker;
+  }
+
+  /** The keys of a provider this registry has entries for. */
+  knownKeys(providerId: number): IterableIterator<string> | undefined {
+    return this.keys.get(providerId)?.keys();
   }
 
   /** Breaker state, recent outcomes and latency of an association, for the admin API. */
@@ -158,7 +213,7 @@ export class HealthRegistry {
   /** Each key of a provider, masked, with its state. */
   keySnapshots(providerId: number, keys: readonly string[], now: number) {
     return keys.map((key) => {
-      const health = this.keys.get(providerId)?.get(key);
+      const health = this.findKey(providerId, key);
       const state = !health ? "ok" : health.dead ? "dead" : health.coolingUntil > now ? "cooling" : health.breaker.canPass(now) ? "ok" : "open";
       return {
         key: maskKey(key),

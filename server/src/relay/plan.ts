@@ -57,7 +57,7 @@ export async function planRequest(catalog: Catalog, balancer: Balancer, input: P
     providerPin,
     sessionKey: sessionKeyOf(input),
   };
-  const candidates = balancer.plan(plan);
+  const candidates = await balancer.plan(plan);
   if (candidates instanceof GatewayError) return fail(candidates);
   if (candidates.length === 0) {
     const what = input.endpoint === "chat" ? "" : ` for ${input.endpoint.replace("_", " ")}`;

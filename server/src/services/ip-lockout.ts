@@ -12,6 +12,17 @@ export interface IpLockoutOptions {
   maxTracked?: number;
 }
 
+/**
+ * Shares failures with other gateway instances (see `shared-state/redis-lockout.ts`), which
+ * count them together and call `lockUntil` on every instance once the IP is locked out.
+ */
+export interface LockoutSharing {
+  /** A failed authentication counted here; `credential` is the short hash of the key, if any. */
+  failed(ip: string, now: number, credential: string | undefined): void;
+  /** An IP that had failures here authenticated: its shared failures are forgotten too. */
+  succeeded(ip: string): void;
+}
+
 interface Failure {
   time: number;
   /** A short hash of the key that failed, when known. */
@@ -35,12 +46,15 @@ interface IpRecord {
  */
 export class IpLockout {
   private readonly records = new Map<string, IpRecord>();
-  private readonly maxFailures: number;
-  private readonly windowMs: number;
-  private readonly lockoutMs: number;
+  readonly maxFailures: number;
+  readonly windowMs: number;
+  readonly lockoutMs: number;
   private readonly maxTracked: number;
 
-  constructor(options: IpLockoutOptions = {}) {
+  constructor(
+    options: IpLockoutOptions = {},
+    private readonly sharing?: LockoutSharing,
+  ) {
     this.maxFailures = options.maxFailures ?? 10;
     this.windowMs = options.windowMs ?? 5 * 60_000;
     this.lockoutMs = options.lockoutMs ?? 15 * 60_000;
@@ -75,6 +89,7 @@ export class IpLockout {
       (failure) => failure.time > now - this.windowMs && (credential === undefined || failure.credential !== credential),
     );
     recent.push({ time: now, credential });
+    this.sharing?.failed(ip, now, credential);
     // Re-inserting moves the record to the back, keeping the map ordered by last failure.
     this.records.delete(ip);
     if (recent.length >= this.maxFailures) this.records.set(ip, { failures: [], lockedUntil: now + this.lockoutMs });
@@ -85,7 +100,16 @@ export class IpLockout {
 
   /** A successful authentication forgets the IP's earlier failures (a lockout still runs its course). */
   recordSuccess(ip: string, now = Date.now()): void {
-    if (!this.isLocked(ip, now)) this.records.delete(ip);
+    // Only an IP with failures here asks the shared count to forget: no round trip per request.
+    if (!this.isLocked(ip, now) && this.records.delete(ip)) this.sharing?.succeeded(ip);
+  }
+
+  /** Another instance locked this IP out until `until`: refuse it here as well. */
+  lockUntil(ip: string, until: number, now = Date.now()): void {
+    if (until <= now || (this.records.get(ip)?.lockedUntil ?? 0) >= until) return;
+    this.records.delete(ip);
+    this.records.set(ip, { failures: [], lockedUntil: until });
+    this.evict(now);
   }
 
   /** How many IPs are remembered (for tests and metrics). */

@@ -3,7 +3,6 @@ import type { AppDeps, AuthServices } from "../../app-deps.ts";
 import { bearerToken, tokensEqual } from "../../services/auth.ts";
 import { AdminError } from "../../services/admin/errors.ts";
 import { ClientKeys } from "../../services/client-keys.ts";
-import { IpLockout } from "../../services/ip-lockout.ts";
 import { authKeyRoutes } from "./auth-keys.ts";
 import { dashboardRoutes } from "./dashboard.ts";
 import { adminErrorResponse } from "./handle-error.ts";
@@ -25,7 +24,7 @@ const LOCKED_OUT = "Too many failed authentication attempts; try again later";
  * (client keys never work here), and every failure answers `{ "error": message }` JSON.
  * A wrong token counts against the caller's IP like a bad proxy key; a locked-out IP gets 429s.
  */
-export function adminRoutes(deps: AppDeps, auth: AuthServices = { clientKeys: new ClientKeys(deps), lockout: new IpLockout() }) {
+export function adminRoutes(deps: AppDeps, auth: AuthServices = { clientKeys: new ClientKeys(deps), lockout: deps.sharedState.lockout() }) {
   const { lockout } = auth;
   return (
     new Elysia({ name: "admin", prefix: "/api" })

@@ -1,0 +1,32 @@
+import type { SharedRouting } from "../balancer/shared-routing.ts";
+import { IpLockout, type IpLockoutOptions } from "../services/ip-lockout.ts";
+import { localChangeBus, type ChangeBus } from "./change-bus.ts";
+
+/**
+ * The state gateway instances share so that several behave as one: rate-limit windows,
+ * concurrency slots, breakers, dead and cooling keys, sticky sessions and IP lockouts, plus
+ * the change bus. `memory` keeps everything in this process (one instance, the default);
+ * `redis` keeps it in Redis for every instance using the same Redis and key prefix.
+ */
+export interface SharedState {
+  readonly mode: "memory" | "redis";
+  /** "Configuration changed" notices to the other instances. */
+  readonly changes: ChangeBus;
+  /** Handed to the `Balancer`; undefined: its in-process state is all there is. */
+  readonly routing: SharedRouting | undefined;
+  /** An IP lockout whose locks hold on every instance. */
+  lockout(options?: IpLockoutOptions): IpLockout;
+  /** Stops timers and closes connections; call after requests in flight have finished. */
+  close(): Promise<void>;
+}
+
+/** One instance: everything stays in this process, exactly as without shared state. */
+export function memorySharedState(): SharedState {
+  return {
+    mode: "memory",
+    changes: localChangeBus,
+    routing: undefined,
+    lockout: (options) => new IpLockout(options),
+    close: async () => {},
+  };
+}
