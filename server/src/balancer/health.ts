@@ -55,7 +55,7 @@ class AssociationHealth {
   }
 }
 
-export class KeyHealth {
+class KeyHealth {
   readonly breaker: CircuitBreaker;
   /** Refused credentials: skipped until the provider is edited. */
   dead: { reason: string; at: number } | undefined;
@@ -140,12 +140,12 @@ export class HealthRegistry {
 
     const listener = this.listener;
     if (outcome.ok) {
-      const recovered = listener && { association: association.breaker.troubled, key: keyHealth.breaker.troubled };
+      // Only a breaker with something to forget tells the other instances: a healthy gateway says nothing.
+      if (listener && association.breaker.troubled) listener.breakerRecovered({ associationId });
+      if (listener && keyHealth.breaker.troubled) listener.breakerRecovered({ providerId, key });
       association.breaker.recordSuccess();
       keyHealth.breaker.recordSuccess();
       keyHealth.rateLimitStreak = 0;
-      if (recovered?.association) listener!.breakerRecovered({ associationId });
-      if (recovered?.key) listener!.breakerRecovered({ providerId, key });
       return;
     }
     association.lastError = { message: outcome.message ?? outcome.failure ?? "failed", at: now };
@@ -186,11 +186,6 @@ export class HealthRegistry {
   /** Forget a provider's keys here only (another instance reset them). */
   forgetProvider(providerId: number): void {
     this.keys.delete(providerId);
-  }
-
-  /** The breaker of an association or a key, created if new. */
-  breaker(target: BreakerTarget): CircuitBreaker {
-    return "associationId" in target ? this.association(target.associationId).breaker : this.key(target.providerId, target.key).breaker;
   }
 
   /** The keys of a provider this registry has entries for. */
