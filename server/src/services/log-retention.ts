@@ -1,5 +1,6 @@
-import type { Database, Statement } from "bun:sqlite";
+import { and, asc, eq, inArray, lt, sql, type SQL } from "drizzle-orm";
 import type { AppDatabase } from "../db/client.ts";
+import { first } from "../db/query.ts";
 import { logger } from "./logger.ts";
 import type { SettingsStore } from "./settings.ts";
 
@@ -7,7 +8,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const HOUR_MS = 60 * 60 * 1000;
 /** Rows per DELETE: each statement holds the write lock (and this thread) only briefly. */
 const CHUNK_ROWS = 5_000;
-/** After deleting this many rows the WAL is folded back and truncated, so the disk space comes back. */
+/** After deleting this many rows the storage is tidied (SQLite: WAL truncated; PostgreSQL: statistics refreshed). */
 const LARGE_DELETE_ROWS = 50_000;
 /** The scheduled job's first run, shortly after start (a gateway restarted often still gets pruned). */
 const FIRST_RUN_DELAY_MS = 60_000;
@@ -18,35 +19,34 @@ export interface RetentionResult {
   deletedBodies: number;
 }
 
-// One run per database at a time: the hourly job and the admin button join the run under way
-// instead of both deleting the same "excess" rows.
-const runs = new WeakMap<Database, Promise<RetentionResult>>();
+// One run per database at a time in this process: the hourly job and the admin button join the
+// run under way instead of both deleting the same rows.
+const runs = new WeakMap<AppDatabase, Promise<RetentionResult>>();
 
 /**
  * Deletes request logs older than `logRetentionDays` and the oldest beyond `logMaxRows`, then
  * the captured bodies of requests whose log rows are gone. Deletes go in chunks with the event
  * loop free in between, so proxy traffic and log writes carry on during a large cleanup.
+ * Every delete is by a cutoff, never by a count, so instances sharing a PostgreSQL database
+ * may run at the same time: they delete the same rows, not twice as many.
  */
 export class LogRetention {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
-  private readonly sqlite: Database;
 
   constructor(
-    db: AppDatabase,
-    private readonly settings: SettingsStore,
+    private readonly db: AppDatabase,
+    private readonly settings: Pick<SettingsStore, "get">,
     /** Rows per DELETE (small in tests, to cross chunk boundaries). */
     private readonly chunkRows = CHUNK_ROWS,
-  ) {
-    this.sqlite = db.$client;
-  }
+  ) {}
 
   /** Runs now with the current settings; joins a run already under way on the same database. */
   run(now = Date.now()): Promise<RetentionResult> {
-    const running = runs.get(this.sqlite);
+    const running = runs.get(this.db);
     if (running) return running;
-    const run = this.prune(now).finally(() => runs.delete(this.sqlite));
-    runs.set(this.sqlite, run);
+    const run = this.prune(now).finally(() => runs.delete(this.db));
+    runs.set(this.db, run);
     return run;
   }
 
@@ -77,25 +77,45 @@ export class LogRetention {
   }
 
   private async prune(now: number): Promise<RetentionResult> {
-    const { logRetentionDays, logMaxRows } = this.settings.get();
+    const { logRetentionDays, logMaxRows } = await this.settings.get();
+    const logs = this.db.tables.requestLogs;
     const ageCutoff = logRetentionDays === null ? undefined : now - logRetentionDays * DAY_MS;
     let deletedRows = 0;
-    if (ageCutoff !== undefined) {
-      const deleteOld = this.sqlite.prepare(
-        "DELETE FROM request_logs WHERE id IN (SELECT id FROM request_logs WHERE created_at < ? ORDER BY created_at LIMIT ?)",
-      );
-      deletedRows += await this.inChunks((limit) => deleteOld.run(ageCutoff, limit).changes);
-    }
+    if (ageCutoff !== undefined) deletedRows += await this.deleteLogs(lt(logs.createdAt, ageCutoff));
     if (logMaxRows !== null && !this.stopped) {
-      const { rows } = this.sqlite.query("SELECT count(*) AS rows FROM request_logs").get() as { rows: number };
-      const deleteOldest = this.sqlite.prepare(
-        "DELETE FROM request_logs WHERE id IN (SELECT id FROM request_logs ORDER BY created_at, id LIMIT ?)",
-      );
-      deletedRows += await this.inChunks((limit) => deleteOldest.run(limit).changes, rows - logMaxRows);
+      const oldestKept = await this.oldestKept(logMaxRows);
+      if (oldestKept) {
+        // Before it in (createdAt, id) order, as two plain ranges that the created_at index serves.
+        deletedRows += await this.deleteLogs(lt(logs.createdAt, oldestKept.createdAt));
+        deletedRows += await this.deleteLogs(and(eq(logs.createdAt, oldestKept.createdAt), lt(logs.id, oldestKept.id))!);
+      }
     }
     const deletedBodies = this.stopped ? 0 : await this.pruneBodies(ageCutoff);
-    if (!this.stopped) this.tidy(deletedRows + deletedBodies);
+    if (!this.stopped) await this.tidy(deletedRows + deletedBodies);
     return { deletedRows, deletedBodies };
+  }
+
+  /**
+   * The oldest row within the newest `maxRows`, in (createdAt, id) order. Counted and found in
+   * one statement, so it sees one state of the table while another instance deletes; the walk
+   * from the oldest end covers only the excess rows (the created_at index serves both).
+   */
+  private async oldestKept(maxRows: number): Promise<{ createdAt: number; id: number } | undefined> {
+    const [row] = await this.db.rows<{ created_at: number | string; id: number | string }>(sql`
+      SELECT created_at, id FROM request_logs ORDER BY created_at, id LIMIT 1
+      OFFSET (SELECT CASE WHEN count(*) > ${maxRows} THEN count(*) - ${maxRows} ELSE 0 END FROM request_logs)`);
+    // PostgreSQL answers bigint columns as strings.
+    return row && { createdAt: Number(row.created_at), id: Number(row.id) };
+  }
+
+  /** Deletes the log rows matching `where`, oldest first, a chunk at a time. */
+  private deleteLogs(where: SQL): Promise<number> {
+    const { orm, tables } = this.db;
+    const logs = tables.requestLogs;
+    return this.inChunks(async (limit) => {
+      const chunk = orm.select({ id: logs.id }).from(logs).where(where).orderBy(asc(logs.createdAt)).limit(limit);
+      return (await orm.delete(logs).where(inArray(logs.id, chunk)).returning({ id: logs.id })).length;
+    });
   }
 
   /**
@@ -103,31 +123,39 @@ export class LogRetention {
    * saved when its request ends, after its attempts were logged, so all of those rows are gone.
    */
   private async pruneBodies(ageCutoff: number | undefined): Promise<number> {
-    const { oldest } = this.sqlite.query("SELECT min(created_at) AS oldest FROM request_logs").get() as { oldest: number | null };
-    const cutoff = Math.max(ageCutoff ?? -Infinity, oldest ?? -Infinity);
+    const { orm, tables } = this.db;
+    const { requestLogs: logs, requestBodies: bodies } = tables;
+    const oldest = await first(orm.select({ createdAt: logs.createdAt }).from(logs).orderBy(asc(logs.createdAt)).limit(1));
+    const cutoff = Math.max(ageCutoff ?? -Infinity, oldest?.createdAt ?? -Infinity);
     if (cutoff === -Infinity) return 0;
-    const deleteBodies: Statement = this.sqlite.prepare(
-      "DELETE FROM request_bodies WHERE trace_id IN (SELECT trace_id FROM request_bodies WHERE created_at < ? LIMIT ?)",
-    );
-    return this.inChunks((limit) => deleteBodies.run(cutoff, limit).changes);
+    return this.inChunks(async (limit) => {
+      const chunk = orm.select({ traceId: bodies.traceId }).from(bodies).where(lt(bodies.createdAt, cutoff)).limit(limit);
+      return (await orm.delete(bodies).where(inArray(bodies.traceId, chunk)).returning({ traceId: bodies.traceId })).length;
+    });
   }
 
-  /** Calls `deleteChunk(limit)` until it deletes less than asked or `total` rows are gone. */
-  private async inChunks(deleteChunk: (limit: number) => number, total = Infinity): Promise<number> {
+  /** Calls `deleteChunk(limit)` until it deletes less than asked. */
+  private async inChunks(deleteChunk: (limit: number) => Promise<number>): Promise<number> {
     let deleted = 0;
-    while (deleted < total && !this.stopped) {
-      const limit = Math.min(this.chunkRows, total - deleted);
-      const changes = deleteChunk(limit);
+    while (!this.stopped) {
+      const changes = await deleteChunk(this.chunkRows);
       deleted += changes;
-      if (changes < limit) break;
+      if (changes < this.chunkRows) break;
       await new Promise((resolve) => setImmediate(resolve));
     }
     return deleted;
   }
 
-  /** Fresh planner statistics after the table changed; the WAL truncated after a large cleanup. */
-  private tidy(deleted: number): void {
-    this.sqlite.run("PRAGMA optimize");
-    if (deleted >= LARGE_DELETE_ROWS) this.sqlite.run("PRAGMA wal_checkpoint(TRUNCATE)");
+  /** Fresh planner statistics after the table changed; SQLite's WAL truncated after a large cleanup. */
+  private async tidy(deleted: number): Promise<void> {
+    const { sqlite } = this.db;
+    if (sqlite) {
+      sqlite.run("PRAGMA optimize");
+      if (deleted >= LARGE_DELETE_ROWS) sqlite.run("PRAGMA wal_checkpoint(TRUNCATE)");
+      return;
+    }
+    // Autovacuum reclaims the space and refreshes statistics in its own time; after a large
+    // cleanup the planner should not wait for it.
+    if (deleted >= LARGE_DELETE_ROWS) await this.db.rows(sql`ANALYZE request_logs, request_bodies`);
   }
 }
