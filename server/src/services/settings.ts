@@ -46,13 +46,14 @@ export class SettingsStore {
     this.cached = undefined;
   }
 
-  update(changes: Partial<GatewaySettings>): GatewaySettings {
+  async update(changes: Partial<GatewaySettings>): Promise<GatewaySettings> {
     const now = Date.now();
-    this.db.transaction((transaction) => {
+    const settingsTable = this.db.tables.settings;
+    await transaction(this.db, async (tx) => {
       for (const [key, value] of Object.entries(changes)) {
         if (value === undefined || !(key in DEFAULT_SETTINGS)) continue;
         // Stored as JSON text: a `null` setting (no limit) must not become SQL NULL.
-        transaction
+        await tx
           .insert(settingsTable)
           .values({ key, value: sql`${JSON.stringify(value)}`, updatedAt: now })
           .onConflictDoUpdate({ target: settingsTable.key, set: { value: sql`${JSON.stringify(value)}`, updatedAt: now } });
