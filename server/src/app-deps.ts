@@ -38,13 +38,13 @@ export function createDeps(
   db: AppDatabase,
   options: { logWriter?: LogWriterOptions; breaker?: BreakerOptions; sharedState?: SharedState } = {},
 ): AppDeps {
-  const settings = new SettingsStore(db);
   const sharedState = options.sharedState ?? memorySharedState();
+  const settings = new SettingsStore(db, sharedState.changes);
   return {
     config,
     db,
     logWriter: new LogWriter(db, options.logWriter),
-    catalog: new Catalog(db),
+    catalog: new Catalog(db, sharedState.changes),
     balancer: new Balancer({ breaker: options.breaker, shared: sharedState.routing }),
     settings,
     inFlight: new InFlightTracker(),

@@ -2,11 +2,15 @@ import { createApp } from "./app.ts";
 import { loadServerConfig, type ServerFlags } from "./config.ts";
 import { openConfiguredDatabase } from "./db/client.ts";
 import { sharedGeneratedToken } from "./services/shared-token.ts";
+import { connectSharedState } from "./shared-state/index.ts";
 import { createDeps } from "./app-deps.ts";
 import { LogRetention } from "./services/log-retention.ts";
 import { loadUiAssets } from "./ui-assets.ts";
 import { VERSION } from "./version.ts";
 import { logger } from "./services/logger.ts";
+
+/** How often an instance on PostgreSQL without Redis reloads its caches. */
+const SHARED_DATABASE_POLL_MS = 5_000;
 
 /** Longest idle time Bun allows; proxy routes lift it entirely per request. */
 const IDLE_TIMEOUT_SECONDS = 255;
@@ -17,7 +21,12 @@ export async function serve(flags: ServerFlags) {
   const config = loadServerConfig(flags);
   const db = await openConfiguredDatabase(config);
   if (config.databaseUrl && config.tokenGenerated) config.token = await sharedGeneratedToken(db);
-  const deps = createDeps(config, db);
+  const sharedState = await connectSharedState(config.redisUrl, {
+    prefix: process.env.LLMIO_REDIS_PREFIX || undefined,
+    // PostgreSQL without Redis: other instances' admin writes cannot be announced, so caches reload every few seconds.
+    pollChangesMs: config.databaseUrl ? SHARED_DATABASE_POLL_MS : undefined,
+  });
+  const deps = createDeps(config, db, { sharedState });
   const { logWriter, catalog } = deps;
   const app = createApp(deps, undefined, await loadUiAssets());
   const retention = new LogRetention(db, deps.settings).start();
@@ -33,6 +42,7 @@ export async function serve(flags: ServerFlags) {
     `  OpenAI API    ${base}/v1  (also ${base}/openai/v1)`,
     `  OpenAPI docs  ${base}/openapi`,
     `  database      ${config.databaseUrl ? `PostgreSQL ${redactUrl(config.databaseUrl)}` : config.databasePath}`,
+    `  shared state  ${config.redisUrl ? `Redis ${redactUrl(config.redisUrl)}` : "in memory (this instance only)"}`,
   ];
   if (config.tokenGenerated) {
     const keptIn = config.databaseUrl ? "the database (shared by every instance)" : config.databasePath.replace(/[^/]+$/, "token");
@@ -62,6 +72,7 @@ export async function serve(flags: ServerFlags) {
     }
     retention.stop();
     await logWriter.close();
+    await sharedState.close();
     await db.close();
     process.exit(0);
   };

@@ -4,6 +4,7 @@ import { watchExternalChanges } from "../db/external-changes.ts";
 import type { Endpoint, Model, Provider } from "../db/schema.ts";
 import { wireOfProviderType, type WireName } from "../core/wire-protocol.ts";
 import { ModelMatcher } from "../balancer/model-matcher.ts";
+import { localChangeBus, type ChangeBus } from "../shared-state/change-bus.ts";
 import type { LimitConfig } from "../balancer/rate-limit.ts";
 
 /** One association a request for a public model may be sent to. */
@@ -53,8 +54,12 @@ export class Catalog {
   /** Another process (`llmio config apply`) wrote to the database. */
   private readonly changedElsewhere: () => boolean;
 
-  constructor(private readonly db: AppDatabase) {
+  constructor(
+    private readonly db: AppDatabase,
+    private readonly changes: ChangeBus = localChangeBus,
+  ) {
     this.changedElsewhere = watchExternalChanges(db);
+    changes.subscribe("catalog", () => this.drop());
   }
 
   /** Bumped on every change; lets dependants cache derived data. */
@@ -75,7 +80,14 @@ export class Catalog {
     return [...(this.current() ?? (await this.load())).routes.values()].map((route) => route.model);
   }
 
+  /** The routing configuration was changed here: reload, and tell the other instances. */
   invalidate(): void {
+    this.drop();
+    this.changes.publish("catalog");
+  }
+
+  /** Forgets the snapshot; the next lookup reloads it. */
+  private drop(): void {
     this.snapshot = undefined;
     this.loading = undefined;
     this.version++;
@@ -83,7 +95,7 @@ export class Catalog {
 
   /** The loaded snapshot when it is still valid. */
   private current(): Snapshot | undefined {
-    if (this.snapshot && this.changedElsewhere()) this.invalidate();
+    if (this.snapshot && this.changedElsewhere()) this.drop();
     return this.snapshot;
   }
 

@@ -8,6 +8,7 @@ import { first, transaction } from "../db/query.ts";
 import { maskKey, tokensEqual } from "./auth.ts";
 import { logger } from "./logger.ts";
 import { watchExternalChanges } from "../db/external-changes.ts";
+import { localChangeBus, type ChangeBus } from "../shared-state/change-bus.ts";
 
 /** Every client key starts with this, so it is recognisable in configs and secret scanners. */
 export const CLIENT_KEY_PREFIX = "sk-llmio-";
@@ -43,6 +44,8 @@ export interface ClientKeysDeps {
   db: AppDatabase;
   logWriter: Pick<LogWriter, "onWritten">;
   config: { token: string };
+  /** Tells other instances when keys change or are used (multi-instance mode). */
+  sharedState?: { changes: ChangeBus };
 }
 
 /**
@@ -63,8 +66,12 @@ export class ClientKeys {
   /** Another process (`llmio config apply`) wrote to the database. */
   private readonly changedElsewhere: () => boolean;
 
+  private readonly changes: ChangeBus;
+
   constructor(private readonly deps: ClientKeysDeps) {
     this.changedElsewhere = watchExternalChanges(deps.db);
+    this.changes = deps.sharedState?.changes ?? localChangeBus;
+    this.changes.subscribe("client-keys", () => this.drop());
     deps.logWriter.onWritten((rows) => {
       // Never throw into the log writer: it would take the batch for unwritten and write it again.
       return this.recordUsage(rows).catch((error) => logger.error("recording client key usage failed", { error }));
@@ -157,7 +164,14 @@ export class ClientKeys {
   }
 
   /** Forgets the memory copy; the next authentication reloads it. */
+  /** Keys were changed here: reload, and tell the other instances. */
   invalidate(): void {
+    this.drop();
+    this.changes.publish("client-keys");
+  }
+
+  /** Forgets the loaded keys; the next lookup reloads them. */
+  private drop(): void {
     this.keys = undefined;
     this.loading = undefined;
     this.version++;
@@ -202,11 +216,13 @@ export class ClientKeys {
           .where(eq(authKeys.id, id));
       }
     });
+    // Other instances reload the counts, so a quota holds across all of them (within a log batch).
+    this.changes.publish("client-keys");
   }
 
   /** The loaded keys while still valid. */
   private current(): KeyIndex | undefined {
-    if (this.keys && this.changedElsewhere()) this.invalidate();
+    if (this.keys && this.changedElsewhere()) this.drop();
     return this.keys;
   }
 

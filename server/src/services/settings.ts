@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { AppDatabase } from "../db/client.ts";
 import { transaction } from "../db/query.ts";
+import { localChangeBus, type ChangeBus } from "../shared-state/change-bus.ts";
 
 /** Gateway-wide settings changed from the admin UI. */
 export interface GatewaySettings {
@@ -30,7 +31,12 @@ export const DEFAULT_SETTINGS: GatewaySettings = {
 export class SettingsStore {
   private cached: GatewaySettings | undefined;
 
-  constructor(private readonly db: AppDatabase) {}
+  constructor(
+    private readonly db: AppDatabase,
+    private readonly changes: ChangeBus = localChangeBus,
+  ) {
+    changes.subscribe("settings", () => this.invalidate());
+  }
 
   async get(): Promise<GatewaySettings> {
     if (this.cached) return this.cached;
@@ -60,6 +66,7 @@ export class SettingsStore {
       }
     });
     this.cached = undefined;
+    this.changes.publish("settings");
     return this.get();
   }
 }

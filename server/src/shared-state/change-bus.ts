@@ -28,6 +28,24 @@ export const localChangeBus: ChangeBus = {
   },
 };
 
+/**
+ * Instances sharing PostgreSQL without Redis cannot tell each other of changes: every cache
+ * is simply told to reload every `intervalMs`, so another instance's admin write shows within it.
+ */
+export function pollingChangeBus(intervalMs: number): ChangeBus & { stop(): void } {
+  const listeners = new Set<() => void>();
+  const timer = setInterval(() => listeners.forEach((listener) => listener()), intervalMs);
+  timer.unref();
+  return {
+    publish() {},
+    subscribe(_topic, listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    stop: () => clearInterval(timer),
+  };
+}
+
 /** Notices over the instances' Redis channel. */
 export class RedisChangeBus implements ChangeBus {
   private readonly listeners = new Map<string, Set<() => void>>();

@@ -10,7 +10,10 @@ export { memorySharedState, type SharedState } from "./shared-state.ts";
  * Redis, connected and with its scripts loaded. An unreachable Redis does not stop the start:
  * the gateway serves with local state, logs a warning, and shares again once Redis answers.
  */
-export async function connectSharedState(redisUrl: string | undefined, options: RedisSharedStateOptions = {}): Promise<SharedState> {
-  if (!redisUrl) return memorySharedState();
+export async function connectSharedState(
+  redisUrl: string | undefined,
+  options: RedisSharedStateOptions & { pollChangesMs?: number } = {},
+): Promise<SharedState> {
+  if (!redisUrl) return memorySharedState({ pollChangesMs: options.pollChangesMs });
   return RedisSharedState.connect(redisUrl, options);
 }

@@ -1,6 +1,6 @@
 import type { SharedRouting } from "../balancer/shared-routing.ts";
 import { IpLockout, type IpLockoutOptions } from "../services/ip-lockout.ts";
-import { localChangeBus, type ChangeBus } from "./change-bus.ts";
+import { localChangeBus, pollingChangeBus, type ChangeBus } from "./change-bus.ts";
 
 /**
  * The state gateway instances share so that several behave as one: rate-limit windows,
@@ -20,13 +20,17 @@ export interface SharedState {
   close(): Promise<void>;
 }
 
-/** One instance: everything stays in this process, exactly as without shared state. */
-export function memorySharedState(): SharedState {
+/**
+ * Everything stays in this process, exactly as without shared state. `pollChangesMs`: the
+ * database is shared with other instances (PostgreSQL without Redis), so caches reload that often.
+ */
+export function memorySharedState(options: { pollChangesMs?: number } = {}): SharedState {
+  const polling = options.pollChangesMs ? pollingChangeBus(options.pollChangesMs) : undefined;
   return {
     mode: "memory",
-    changes: localChangeBus,
+    changes: polling ?? localChangeBus,
     routing: undefined,
-    lockout: (options) => new IpLockout(options),
-    close: async () => {},
+    lockout: (lockoutOptions) => new IpLockout(lockoutOptions),
+    close: async () => polling?.stop(),
   };
 }
