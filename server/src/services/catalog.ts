@@ -5,6 +5,7 @@ import type { Endpoint, Model, Provider } from "../db/schema.ts";
 import { wireOfProviderType, type WireName } from "../core/wire-protocol.ts";
 import { ModelMatcher } from "../balancer/model-matcher.ts";
 import { localChangeBus, type ChangeBus } from "../shared-state/change-bus.ts";
+import { ReloadingCache } from "./reloading-cache.ts";
 import type { LimitConfig } from "../balancer/rate-limit.ts";
 
 /** One association a request for a public model may be sent to. */
@@ -47,69 +48,39 @@ interface Snapshot {
  * change bus); the next lookup reloads it. Lookups return a resolved promise once loaded.
  */
 export class Catalog {
-  private snapshot: Snapshot | undefined;
-  private loading: Promise<Snapshot> | undefined;
-  private version = 0;
-
-  /** Another process (`llmio config apply`) wrote to the database. */
-  private readonly changedElsewhere: () => boolean;
+  private readonly cache: ReloadingCache<Snapshot>;
 
   constructor(
     private readonly db: AppDatabase,
     private readonly changes: ChangeBus = localChangeBus,
   ) {
-    this.changedElsewhere = watchExternalChanges(db);
-    changes.subscribe("catalog", () => this.drop());
+    // Another process (`llmio config apply`) writing to a shared SQLite file also drops it.
+    this.cache = new ReloadingCache(() => this.read(), watchExternalChanges(db));
+    changes.subscribe("catalog", () => this.cache.drop());
   }
 
   /** Bumped on every change; lets dependants cache derived data. */
   get revision(): number {
-    return this.version;
+    return this.cache.revision;
   }
 
   /** The route for a requested model name: exact name, alias, or the most specific glob. */
   async route(modelName: string): Promise<ModelRoute | undefined> {
-    return (this.current() ?? (await this.load())).matcher.match(modelName);
+    return (await this.cache.get()).matcher.match(modelName);
   }
 
   async modelNames(): Promise<string[]> {
-    return [...(this.current() ?? (await this.load())).routes.keys()];
+    return [...(await this.cache.get()).routes.keys()];
   }
 
   async models(): Promise<Model[]> {
-    return [...(this.current() ?? (await this.load())).routes.values()].map((route) => route.model);
+    return [...(await this.cache.get()).routes.values()].map((route) => route.model);
   }
 
   /** The routing configuration was changed here: reload, and tell the other instances. */
   invalidate(): void {
-    this.drop();
+    this.cache.drop();
     this.changes.publish("catalog");
-  }
-
-  /** Forgets the snapshot; the next lookup reloads it. */
-  private drop(): void {
-    this.snapshot = undefined;
-    this.loading = undefined;
-    this.version++;
-  }
-
-  /** The loaded snapshot when it is still valid. */
-  private current(): Snapshot | undefined {
-    if (this.snapshot && this.changedElsewhere()) this.drop();
-    return this.snapshot;
-  }
-
-  /** Concurrent lookups share one load; a load overtaken by `invalidate()` is not kept. */
-  private load(): Promise<Snapshot> {
-    if (this.loading) return this.loading;
-    const version = this.version;
-    const loading = this.read().then((snapshot) => {
-      if (this.version === version) this.snapshot = snapshot;
-      if (this.loading === loading) this.loading = undefined;
-      return snapshot;
-    });
-    this.loading = loading;
-    return loading;
   }
 
   private async read(): Promise<Snapshot> {

@@ -9,6 +9,7 @@ import { maskKey, tokensEqual } from "./auth.ts";
 import { logger } from "./logger.ts";
 import { watchExternalChanges } from "../db/external-changes.ts";
 import { localChangeBus, type ChangeBus } from "../shared-state/change-bus.ts";
+import { ReloadingCache } from "./reloading-cache.ts";
 
 /** Every client key starts with this, so it is recognisable in configs and secret scanners. */
 export const CLIENT_KEY_PREFIX = "sk-llmio-";
@@ -59,19 +60,14 @@ export interface ClientKeysDeps {
  * as soon as a request's log row is written (a few in-flight requests may overshoot a quota).
  */
 export class ClientKeys {
-  private keys: KeyIndex | undefined;
-  private loading: Promise<KeyIndex> | undefined;
-  private version = 0;
-
-  /** Another process (`llmio config apply`) wrote to the database. */
-  private readonly changedElsewhere: () => boolean;
-
+  private readonly keys: ReloadingCache<KeyIndex>;
   private readonly changes: ChangeBus;
 
   constructor(private readonly deps: ClientKeysDeps) {
-    this.changedElsewhere = watchExternalChanges(deps.db);
+    // Another process (`llmio config apply`) writing to a shared SQLite file also drops them.
+    this.keys = new ReloadingCache(async () => indexKeys(await this.list()), watchExternalChanges(deps.db));
     this.changes = deps.sharedState?.changes ?? localChangeBus;
-    this.changes.subscribe("client-keys", () => this.drop());
+    this.changes.subscribe("client-keys", () => this.keys.drop());
     deps.logWriter.onWritten((rows) => {
       // Never throw into the log writer: it would take the batch for unwritten and write it again.
       return this.recordUsage(rows).catch((error) => logger.error("recording client key usage failed", { error }));
@@ -84,7 +80,7 @@ export class ClientKeys {
    */
   async authenticate(presentedKey: string, now = Date.now()): Promise<Principal | KeyRejection | undefined> {
     if (tokensEqual(presentedKey, this.deps.config.token)) return { kind: "admin" };
-    const key = (this.current() ?? (await this.load())).byHash.get(hashKey(presentedKey));
+    const key = (await this.keys.get()).byHash.get(hashKey(presentedKey));
     if (!key) return undefined;
     if (!key.enabled) return { rejected: "disabled", key };
     if (key.expiresAt !== null && key.expiresAt <= now) return { rejected: "expired", key };
@@ -163,18 +159,10 @@ export class ClientKeys {
     return deleted !== undefined;
   }
 
-  /** Forgets the memory copy; the next authentication reloads it. */
-  /** Keys were changed here: reload, and tell the other instances. */
+  /** Keys were changed here: the next authentication reloads them, and the other instances are told. */
   invalidate(): void {
-    this.drop();
+    this.keys.drop();
     this.changes.publish("client-keys");
-  }
-
-  /** Forgets the loaded keys; the next lookup reloads them. */
-  private drop(): void {
-    this.keys = undefined;
-    this.loading = undefined;
-    this.version++;
   }
 
   /**
@@ -196,7 +184,7 @@ export class ClientKeys {
     if (usageById.size === 0) return;
     // Counted locally as well as in the database, so quotas hold without reloading every key.
     for (const [id, usage] of usageById) {
-      const key = this.keys?.byId.get(id);
+      const key = this.keys.peek()?.byId.get(id);
       if (!key) continue;
       key.requestsUsed += usage.traces.size;
       key.tokensUsed += usage.tokens;
@@ -219,34 +207,18 @@ export class ClientKeys {
     // Other instances reload the counts, so a quota holds across all of them (within a log batch).
     this.changes.publish("client-keys");
   }
-
-  /** The loaded keys while still valid. */
-  private current(): KeyIndex | undefined {
-    if (this.keys && this.changedElsewhere()) this.drop();
-    return this.keys;
-  }
-
-  /** Concurrent lookups share one load; a load overtaken by `invalidate()` is not kept. */
-  private load(): Promise<KeyIndex> {
-    if (this.loading) return this.loading;
-    const version = this.version;
-    const loading = this.list().then((rows) => {
-      const keys = { byHash: new Map(rows.map((row) => [row.keyHash, row])), byId: new Map(rows.map((row) => [row.id, row])) };
-      if (this.version === version) this.keys = keys;
-      if (this.loading === loading) this.loading = undefined;
-      return keys;
-    });
-    this.loading = loading;
-    return loading;
-  }
 }
 
-/** A new key: the prefix and 32 base64url characters (24 random bytes). */
 interface KeyIndex {
   byHash: Map<string, AuthKey>;
   byId: Map<number, AuthKey>;
 }
 
+function indexKeys(rows: AuthKey[]): KeyIndex {
+  return { byHash: new Map(rows.map((row) => [row.keyHash, row])), byId: new Map(rows.map((row) => [row.id, row])) };
+}
+
+/** A new key: the prefix and 32 base64url characters (24 random bytes). */
 export function generateKey(): string {
   return CLIENT_KEY_PREFIX + randomBytes(24).toString("base64url");
 }

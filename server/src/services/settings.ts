@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { AppDatabase } from "../db/client.ts";
 import { transaction } from "../db/query.ts";
 import { localChangeBus, type ChangeBus } from "../shared-state/change-bus.ts";
+import { ReloadingCache } from "./reloading-cache.ts";
 
 /** Gateway-wide settings changed from the admin UI. */
 export interface GatewaySettings {
@@ -29,27 +30,17 @@ export const DEFAULT_SETTINGS: GatewaySettings = {
 
 /** Settings kept in the `settings` table, read once and cached (the request path reads them). */
 export class SettingsStore {
-  private cached: GatewaySettings | undefined;
+  private readonly cache = new ReloadingCache(() => this.read());
 
   constructor(
     private readonly db: AppDatabase,
     private readonly changes: ChangeBus = localChangeBus,
   ) {
-    changes.subscribe("settings", () => this.invalidate());
+    changes.subscribe("settings", () => this.cache.drop());
   }
 
-  async get(): Promise<GatewaySettings> {
-    if (this.cached) return this.cached;
-    const stored: Record<string, unknown> = {};
-    // Only known settings: the table also keeps internal values (the shared generated token).
-    for (const row of await this.db.orm.select().from(this.db.tables.settings)) if (row.key in DEFAULT_SETTINGS) stored[row.key] = row.value;
-    this.cached = { ...DEFAULT_SETTINGS, ...(stored as Partial<GatewaySettings>) };
-    return this.cached;
-  }
-
-  /** Another instance changed the settings (change bus). */
-  invalidate(): void {
-    this.cached = undefined;
+  get(): Promise<GatewaySettings> {
+    return this.cache.get();
   }
 
   async update(changes: Partial<GatewaySettings>): Promise<GatewaySettings> {
@@ -65,8 +56,15 @@ export class SettingsStore {
           .onConflictDoUpdate({ target: settingsTable.key, set: { value: sql`${JSON.stringify(value)}`, updatedAt: now } });
       }
     });
-    this.cached = undefined;
+    this.cache.drop();
     this.changes.publish("settings");
     return this.get();
+  }
+
+  private async read(): Promise<GatewaySettings> {
+    const stored: Record<string, unknown> = {};
+    // Only known settings: the table also keeps internal values (the shared generated token).
+    for (const row of await this.db.orm.select().from(this.db.tables.settings)) if (row.key in DEFAULT_SETTINGS) stored[row.key] = row.value;
+    return { ...DEFAULT_SETTINGS, ...(stored as Partial<GatewaySettings>) };
   }
 }
