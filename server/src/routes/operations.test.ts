@@ -44,6 +44,7 @@ describe("operations endpoints", () => {
     expect(metrics).toContain('llmio_tokens_total{model="m",provider="p",kind="prompt"} 7');
     expect(metrics).toContain('llmio_first_byte_seconds_bucket{le="0.05",model="m",provider="p"} 1');
     expect(metrics).toContain("llmio_in_flight_requests 0");
+    expect(metrics).toContain("llmio_shared_state_available 1");
     expect(metrics).toContain("llmio_log_writer_backlog 0");
     expect((await get("/health/detail", TOKEN)).status).toBe(200);
   });

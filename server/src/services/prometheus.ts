@@ -39,6 +39,7 @@ export function createMetrics(deps: AppDeps): Registry {
     registers: [registry],
   });
   gauge(registry, "llmio_in_flight_requests", "Client requests being served", () => deps.inFlight.size);
+  gauge(registry, "llmio_shared_state_available", "1 while the shared state (Redis in multi-instance mode) answers; 0: deciding locally", () => (deps.sharedState.available ? 1 : 0));
   gauge(registry, "llmio_queue_depth", "Requests waiting for a free provider slot", () => deps.balancer.queue.length);
   gauge(registry, "llmio_log_writer_backlog", "Request-log rows waiting to be written", () => deps.logWriter.pending);
   gauge(registry, "llmio_process_resident_memory_bytes", "Resident memory of the gateway process", () => process.memoryUsage.rss());

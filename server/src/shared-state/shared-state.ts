@@ -10,6 +10,8 @@ import { localChangeBus, pollingChangeBus, type ChangeBus } from "./change-bus.t
  */
 export interface SharedState {
   readonly mode: "memory" | "redis";
+  /** Whether the shared store answers right now (Redis away: every decision is local). */
+  readonly available: boolean;
   /** "Configuration changed" notices to the other instances. */
   readonly changes: ChangeBus;
   /** Handed to the `Balancer`; undefined: its in-process state is all there is. */
@@ -28,6 +30,7 @@ export function memorySharedState(options: { pollChangesMs?: number } = {}): Sha
   const polling = options.pollChangesMs ? pollingChangeBus(options.pollChangesMs) : undefined;
   return {
     mode: "memory",
+    available: true,
     changes: polling ?? localChangeBus,
     routing: undefined,
     lockout: (lockoutOptions) => new IpLockout(lockoutOptions),
