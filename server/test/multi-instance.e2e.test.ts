@@ -5,6 +5,8 @@
  */
 import { SQL } from "bun";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import OpenAI from "openai";
 import { startFakeUpstream, type FakeUpstream } from "../src/fake-upstream/index.ts";
@@ -158,6 +160,27 @@ describe.skipIf(!available)("two instances on one PostgreSQL and one Redis", () 
     const after = rows.slice(0, 6);
     expect(after.every((row) => row.providerName === "second")).toBe(true);
     expect(new Set(rows.slice(6).map((row) => row.providerName))).toEqual(new Set(["first", "second"]));
+  });
+
+  test("`llmio config apply` on the shared database reaches running instances through Redis at once", async () => {
+    // Load both catalogs first, so only a notice can make them see the new model.
+    for (const instance of [a, b]) expect((await instance.chat("applied-model", "x")).status).toBe(404);
+    const folder = mkdtempSync(join(tmpdir(), "llmio-multi-apply-"));
+    const file = join(folder, "llmio.yaml");
+    writeFileSync(file, "models:\n  - name: applied-model\n    providers: [{ provider: first, model: fake-model }]\n");
+    const apply = Bun.spawn([process.execPath, MAIN, "config", "apply", file], {
+      env: { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, LLMIO_REDIS_PREFIX: prefix },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    spawned.push(apply);
+    const [stdout, stderr] = [await new Response(apply.stdout).text(), await new Response(apply.stderr).text()];
+    expect(await apply.exited).toBe(0);
+    expect(stdout).toMatch(/created +model applied-model/);
+    expect(stderr).toContain("told through Redis");
+    rmSync(folder, { recursive: true, force: true });
+    await Bun.sleep(200);
+    for (const instance of [a, b]) expect(await instance.chat("applied-model", "hello")).toMatchObject({ status: 200, text: "Echo: hello" });
   });
 
   test("request logs of both instances land in the one database", async () => {

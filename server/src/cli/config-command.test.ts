@@ -82,7 +82,7 @@ describe(`llmio config (as a process, ${testStorage})`, () => {
     expect(first.stdout).toContain("created    provider openai\n");
     expect(first.stdout).toMatch(/created    auth key ci\n {11}key: sk-llmio-/);
     expect(first.stdout).toEndWith("9 created, 0 updated, 0 unchanged, 0 deleted\n");
-    expect(first.stderr).toContain(testStorage === "sqlite" ? "picks these changes up within a second" : "pick these changes up when restarted");
+    expect(first.stderr).toContain(testStorage === "sqlite" ? "picks these changes up within a second" : "pick these changes up within 5 seconds");
 
     const second = llmio(["config", "apply", file, ...target]);
     expect(second.stdout).toEndWith("0 created, 0 updated, 9 unchanged, 0 deleted\n");

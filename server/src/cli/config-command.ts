@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { defineCommand } from "citty";
 import { loadServerConfig } from "../config.ts";
 import { openConfiguredDatabase, type AppDatabase } from "../db/client.ts";
+import { connectSharedState } from "../shared-state/index.ts";
 import { CliError, reportingErrors } from "./cli-error.ts";
 import { applyConfig, formatReport, hasChanges } from "./config-apply.ts";
 import { exportConfig, renderConfig } from "./config-export.ts";
@@ -97,6 +98,7 @@ const applyCommand = defineCommand({
   args: {
     file: { type: "positional", required: true, description: "The YAML file, as written by `config export` (- reads standard input)" },
     ...databaseArgs,
+    "redis-url": { type: "string", description: "Tell running instances at once through their Redis (env REDIS_URL, redis://…)" },
     "dry-run": { type: "boolean", description: "Show what would change without writing anything" },
     prune: { type: "boolean", description: "Also delete entries the file does not list (only in the sections it has)" },
   },
@@ -110,20 +112,30 @@ const applyCommand = defineCommand({
       try {
         const report = await inFile(file, () => applyConfig(db, document, { dryRun: Boolean(args["dry-run"]), prune: Boolean(args.prune) }));
         consoleOutput.out(`${formatReport(report)}\n`);
-        if (!report.dryRun && hasChanges(report)) {
-          // A gateway on SQLite notices other connections' commits; instances sharing PostgreSQL
-          // learn of changes only from each other (change bus), which this command is not on.
-          consoleOutput.note(
-            target.databaseUrl
-              ? "note: gateways running on this PostgreSQL database pick these changes up when restarted"
-              : "note: a gateway running on this database picks these changes up within a second",
-          );
-        }
+        if (!report.dryRun && hasChanges(report)) consoleOutput.note(await announceChanges(target, args["redis-url"] ?? (process.env.REDIS_URL || undefined)));
       } finally {
         await db.close();
       }
     }),
 });
+
+/**
+ * How running gateways learn of the change. On SQLite they notice other connections' commits
+ * within a second; instances sharing PostgreSQL hear it on their Redis change bus (told here),
+ * or, without Redis, reload every few seconds anyway.
+ */
+async function announceChanges(target: DatabaseTarget, redisUrl: string | undefined): Promise<string> {
+  if (!target.databaseUrl) return "note: a gateway running on this database picks these changes up within a second";
+  if (!redisUrl) return "note: gateways running on this PostgreSQL database pick these changes up within 5 seconds";
+  const shared = await connectSharedState(redisUrl, { prefix: process.env.LLMIO_REDIS_PREFIX || undefined });
+  try {
+    if (!shared.available) return "note: Redis did not answer; gateways on this PostgreSQL database pick these changes up within 5 seconds";
+    for (const topic of ["catalog", "client-keys", "settings"]) shared.changes.publish(topic);
+    return "note: gateways on this PostgreSQL database were told through Redis";
+  } finally {
+    await shared.close();
+  }
+}
 
 function readSource(file: string): string {
   try {
