@@ -1,53 +1,12 @@
 import { describe, expect, test } from "bun:test";
 import { GatewayError } from "../core/errors.ts";
-import type { Model } from "../db/schema.ts";
-import type { ModelRoute, RouteCandidate } from "../services/catalog.ts";
+import type { RouteCandidate } from "../services/catalog.ts";
 import { Balancer, newTried, type Lease, type Refusal } from "./balancer.ts";
+import { candidate, isLease, route } from "./test-support.ts";
 
-function makeModel(overrides: Partial<Model> = {}): Model {
-  return {
-    id: 1,
-    name: "test-model",
-    remark: "",
-    strategy: "priority",
-    maxRetry: 3,
-    timeoutMs: 60_000,
-    aliases: [],
-    totalTimeoutMs: 180_000,
-    streamIdleTimeoutMs: 120_000,
-    stickySeconds: 120,
-    pinnedProviderId: null,
-    sortOrder: 0,
-    createdAt: 0,
-    updatedAt: 0,
-    ...overrides,
-  };
-}
-
-/** Association `id` of provider `100 + id`, named `p<id>`, with one key `k<id>` unless told. */
-function makeCandidate(id: number, overrides: Partial<RouteCandidate> = {}): RouteCandidate {
-  return {
-    associationId: id,
-    providerId: 100 + id,
-    providerName: `p${id}`,
-    wire: "openai-chat",
-    baseUrl: `http://p${id}.invalid`,
-    apiKeys: [`k${id}`],
-    headers: {},
-    providerModel: "upstream-model",
-    weight: 10 - id,
-    toolCall: true,
-    structuredOutput: true,
-    vision: true,
-    limits: {},
-    keyLimits: {},
-    ...overrides,
-  };
-}
-
-function makeRoute(candidates: RouteCandidate[], model: Partial<Model> = {}): ModelRoute {
-  return { model: makeModel(model), candidates };
-}
+/** Association `id` of provider `100 + id`, weight `10 - id` (lower ids weigh more). */
+const makeCandidate = (id: number, overrides: Partial<RouteCandidate> = {}) => candidate(id, { weight: 10 - id, ...overrides });
+const makeRoute = route;
 
 const ids = (list: ReturnType<Balancer["plan"]>) => {
   if (list instanceof GatewayError) throw list;
@@ -55,9 +14,6 @@ const ids = (list: ReturnType<Balancer["plan"]>) => {
   return list.map((candidate) => candidate.associationId);
 };
 
-function isLease(result: Lease | Refusal): result is Lease {
-  return "candidate" in result;
-}
 
 async function lease(balancer: Balancer, candidates: RouteCandidate[], tried = newTried(), deadline = Date.now() + 1_000): Promise<Lease> {
   const result = await balancer.acquire(candidates, tried, deadline);
