@@ -95,6 +95,21 @@ describe("install-service", () => {
     expect(() => installService(defaults, host, capture())).toThrow("`systemctl enable --now llmio` failed: Failed to connect to bus: No medium found");
   });
 
+  test("multi-instance URLs go to the private file with the token, never into the unit", () => {
+    const { host } = fakeHost();
+    const databaseUrl = "postgres://llmio:p%40ss@db.internal:5432/llmio?sslmode=require";
+    const redisUrl = "redis://:secret@cache.internal:6379";
+    installService({ ...defaults, token: TOKEN, databaseUrl, redisUrl }, host, capture());
+    const paths = host.paths(false);
+    const unit = readFileSync(paths.unitFile, "utf8");
+    expect(unit).not.toContain("p%40ss");
+    expect(unit).not.toContain("secret");
+    expect(readFileSync(paths.environmentFile, "utf8")).toEndWith(`\nTOKEN=${TOKEN}\nDATABASE_URL=${databaseUrl}\nREDIS_URL=${redisUrl}\n`);
+    expect(statSync(paths.environmentFile).mode & 0o777).toBe(0o600);
+    expect(() => installService({ ...defaults, databaseUrl: "mysql://x" }, host, capture())).toThrow("--database-url must start with postgres://");
+    expect(() => installService({ ...defaults, redisUrl: "redis://a b" }, host, capture())).toThrow("--redis-url may not contain spaces");
+  });
+
   test("a dry run prints the unit and touches nothing", () => {
     const { host, commands } = fakeHost({ isRoot: false, systemctl: false });
     const output = capture();

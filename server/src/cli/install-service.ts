@@ -15,6 +15,9 @@ export interface InstallOptions {
   host: string;
   /** The admin token, written to the environment file (never into the unit). */
   token?: string;
+  /** Multi-instance mode: PostgreSQL and Redis URLs (they may hold passwords), written to the environment file too. */
+  databaseUrl?: string;
+  redisUrl?: string;
   /** The program the unit runs; defaults to this one. */
   execStart?: string[];
 }
@@ -38,7 +41,8 @@ export function installService(options: InstallOptions, host: ServiceHost = syst
   warnAboutReach(options, execStart, output);
   if (options.dryRun) {
     output.out(unit);
-    output.note(`(dry run: would write ${paths.unitFile}${options.token ? ` and TOKEN to ${paths.environmentFile} (mode 0600)` : ""})`);
+    const names = Object.keys(privateEnvironment(options));
+    output.note(`(dry run: would write ${paths.unitFile}${names.length > 0 ? ` and ${names.join(", ")} to ${paths.environmentFile} (mode 0600)` : ""})`);
     return;
   }
 
@@ -46,7 +50,8 @@ export function installService(options: InstallOptions, host: ServiceHost = syst
   const reinstall = existsSync(paths.unitFile);
   mkdirSync(dirname(paths.unitFile), { recursive: true });
   writeFileSync(paths.unitFile, unit, { mode: 0o644 });
-  if (options.token) writeTokenFile(paths.environmentFile, options.token);
+  const secrets = privateEnvironment(options);
+  if (Object.keys(secrets).length > 0) writeEnvironmentFile(paths.environmentFile, secrets);
   systemctl(host, options.user, "daemon-reload");
   systemctl(host, options.user, "enable", "--now", "llmio");
   // `enable --now` leaves a running service alone; a changed unit needs a restart to apply.
@@ -73,15 +78,30 @@ function validate(options: InstallOptions): void {
     throw new CliError(`--port must be a whole number from 1 to 65535, got ${options.port}`);
   }
   if (!options.host || /\s/.test(options.host)) throw new CliError(`--host must be an address without spaces, got "${options.host}"`);
-  // systemd expands `$`, `%` and quotes in environment files; a plain alphabet avoids every surprise.
+  // systemd reads quotes, backslashes and `$` in environment files; a plain alphabet avoids every surprise.
   if (options.token !== undefined && !/^[\w.~+/=:@,-]+$/.test(options.token)) {
     throw new CliError("--token may only contain letters, digits and - _ . ~ + / = : @ ,");
   }
+  for (const [flag, value, scheme] of [
+    ["--database-url", options.databaseUrl, /^postgres(ql)?:\/\//],
+    ["--redis-url", options.redisUrl, /^rediss?:\/\//],
+  ] as const) {
+    if (value === undefined) continue;
+    if (!scheme.test(value)) throw new CliError(`${flag} must start with ${flag === "--redis-url" ? "redis:// or rediss://" : "postgres://"}`);
+    if (!/^[\w.~+/=:@,%?&[\]-]+$/.test(value)) throw new CliError(`${flag} may not contain spaces, quotes, backslashes or $ (percent-encode them)`);
+  }
 }
 
-function writeTokenFile(path: string, token: string): void {
+/** What goes to the private environment file rather than into the world-readable unit. */
+function privateEnvironment(options: InstallOptions): Record<string, string> {
+  const entries = { TOKEN: options.token, DATABASE_URL: options.databaseUrl, REDIS_URL: options.redisUrl };
+  return Object.fromEntries(Object.entries(entries).filter((entry): entry is [string, string] => Boolean(entry[1])));
+}
+
+function writeEnvironmentFile(path: string, entries: Record<string, string>): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  writeFileSync(path, `# Read by llmio.service (EnvironmentFile=); keep it private.\nTOKEN=${token}\n`, { mode: 0o600 });
+  const lines = Object.entries(entries).map(([name, value]) => `${name}=${value}`);
+  writeFileSync(path, `# Read by llmio.service (EnvironmentFile=); keep it private.\n${lines.join("\n")}\n`, { mode: 0o600 });
   // The mode above only applies to a new file.
   chmodSync(path, 0o600);
 }
@@ -118,6 +138,8 @@ export const installServiceCommand = defineCommand({
       type: "string",
       description: "Admin token, stored in /etc/llmio/llmio.env (user: ~/.config/llmio/llmio.env), not in the unit; generated at first start when omitted",
     },
+    "database-url": { type: "string", description: "PostgreSQL for multi-instance mode (postgres://…), stored in the same private file" },
+    "redis-url": { type: "string", description: "Redis for multi-instance mode (redis://…), stored in the same private file" },
   },
   run: ({ args }) =>
     reportingErrors(() =>
@@ -127,6 +149,8 @@ export const installServiceCommand = defineCommand({
         port: Number(args.port),
         host: args.host,
         token: args.token,
+        databaseUrl: args["database-url"],
+        redisUrl: args["redis-url"],
       }),
     ),
 });
