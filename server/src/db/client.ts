@@ -75,7 +75,9 @@ const MIGRATION_LOCK = 70_700_001;
 /** Connects to PostgreSQL and applies its migrations (one instance at a time). */
 export async function openPostgres(url: string, options: { max?: number } = {}): Promise<AppDatabase> {
   await migratePostgres(url);
-  const client = new PgClient(url, { max: options.max ?? 20, idleTimeout: 60 });
+  // JIT compiling costs more than it saves on the gateway's short queries and chunked log scans
+  // (measured: a 300k-row dashboard scan took 1.67 s with it, 0.82 s without).
+  const client = new PgClient(url, { max: options.max ?? 20, idleTimeout: 60, connection: { jit: "off", application_name: "llmio" } });
   const orm = drizzlePostgres({ client, schema: postgresTables });
   return {
     dialect: "postgres",
