@@ -7,6 +7,7 @@ import { api } from "./lib/api.ts";
 import { clearToken, token } from "./lib/auth.ts";
 import { t } from "./lib/i18n/index.ts";
 import { NAV_ITEMS } from "./lib/navigation.ts";
+import type { Status } from "./lib/types.ts";
 
 /**
  * The signed-in frame: sidebar (a slide-over menu on phones), and the auth gate — without a
@@ -61,7 +62,7 @@ export function Shell(props: RouteSectionProps) {
         <ThemeButton />
       </div>
       <div class="flex items-center justify-between gap-2 px-1">
-        <span class="truncate text-xs muted" title={t("common.version")}>
+        <span class="truncate text-xs muted" title={[t("common.version"), deploymentOf(status())].filter(Boolean).join(" · ")}>
           <Show when={status()?.version} fallback="llmio">
             llmio v{status()!.version}
           </Show>
@@ -124,4 +125,11 @@ export function Shell(props: RouteSectionProps) {
       </main>
     </Show>
   );
+}
+
+/** "PostgreSQL + Redis" for a multi-instance gateway (shown on hover), nothing for the single-instance default. */
+function deploymentOf(status: Status | undefined): string | undefined {
+  if (status?.database !== "postgres" && status?.sharedState !== "redis") return undefined;
+  const parts = [status?.database === "postgres" ? "PostgreSQL" : "SQLite", status?.sharedState === "redis" ? `Redis${status.sharedStateAvailable === false ? " (unreachable)" : ""}` : undefined];
+  return parts.filter(Boolean).join(" + ");
 }

@@ -252,5 +252,9 @@ export interface Settings {
 export interface Status {
   version?: string;
   uptimeSeconds?: number;
+  /** Where state lives: "sqlite" or "postgres"; "memory" or "redis". */
+  database?: string;
+  sharedState?: string;
+  sharedStateAvailable?: boolean;
   [key: string]: unknown;
 }

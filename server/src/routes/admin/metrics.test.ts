@@ -71,6 +71,7 @@ describe("/api/metrics and /api/status", () => {
     const response = await call("GET", "/api/status");
     await deps.logWriter.flush();
     expect(response.json).toMatchObject({ version: "0.1.0", requestsLastMinute: 2, errorsLastMinute: 1, logBacklog: 1 });
+    expect(response.json).toMatchObject({ database: deps.db.dialect, sharedState: "memory", sharedStateAvailable: true });
     expect(response.json.uptimeSeconds).toBeNumber();
     expect(response.json.uptimeSeconds).toBeGreaterThanOrEqual(0);
   });
