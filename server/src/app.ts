@@ -35,7 +35,7 @@ export function createApp(
         },
       }),
     )
-    .use(operationsRoutes(deps))
+    .use(operationsRoutes(deps, auth.lockout))
     .use(openaiProxyRoutes(relays, deps.catalog, auth))
     .use(anthropicProxyRoutes(relays, deps.catalog, auth))
     .use(geminiProxyRoutes(relays, deps.catalog, auth))

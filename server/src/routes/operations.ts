@@ -1,22 +1,29 @@
 import { sql } from "drizzle-orm";
+import type { Server } from "bun";
 import { Elysia } from "elysia";
 import type { AppDeps } from "../app-deps.ts";
 import { embeddedMigrationCount } from "../db/client.ts";
 import { routingHealth } from "../services/admin/routing-health.ts";
-import { bearerToken, tokensEqual } from "../services/auth.ts";
+import { adminRefusal } from "../services/admin-guard.ts";
+import type { IpLockout } from "../services/ip-lockout.ts";
 import { createMetrics } from "../services/prometheus.ts";
 
 /**
  * Operations endpoints: liveness, readiness (database answers, migrations applied), the
- * per-provider detail and Prometheus metrics (both need the admin token).
+ * per-provider detail and Prometheus metrics (both need the admin token, under the same IP
+ * lockout as the admin API).
  */
-export function operationsRoutes(deps: AppDeps) {
+export function operationsRoutes(deps: AppDeps, lockout: IpLockout) {
   const registry = createMetrics(deps);
-  const isAdmin = (request: Request) => {
-    const token = bearerToken(request.headers);
-    return token !== undefined && tokensEqual(token, deps.config.token);
+  /** A 401/429 for a caller without the admin token, else undefined. */
+  const refuse = ({ request, server }: { request: Request; server: Server<unknown> | null }): Response | undefined => {
+    const refusal = adminRefusal(request.headers, server?.requestIP(request)?.address, deps.config.token, lockout);
+    if (!refusal) return undefined;
+    if (refusal.status === 429) {
+      return Response.json({ error: "too many failed authentication attempts; try again later" }, { status: 429, headers: { "retry-after": String(refusal.retryAfterSeconds) } });
+    }
+    return Response.json({ error: "unauthorized: send Authorization: Bearer <TOKEN>" }, { status: 401 });
   };
-  const unauthorized = () => Response.json({ error: "unauthorized: send Authorization: Bearer <TOKEN>" }, { status: 401 });
   return new Elysia({ name: "operations" })
     .get("/health", () => ({ status: "ok" }), { detail: { summary: "Liveness", tags: ["operations"] } })
     .get(
@@ -39,13 +46,14 @@ export function operationsRoutes(deps: AppDeps) {
       },
       { detail: { summary: "Readiness: database reachable, migrations applied", tags: ["operations"] } },
     )
-    .get("/health/detail", ({ request }) => (isAdmin(request) ? routingHealth(deps.db, deps.balancer) : unauthorized()), {
+    .get("/health/detail", (context) => refuse(context) ?? routingHealth(deps.db, deps.balancer), {
       detail: { summary: "Per-provider state (admin)", tags: ["operations"] },
     })
     .get(
       "/metrics",
-      async ({ request }) => {
-        if (!isAdmin(request)) return unauthorized();
+      async (context) => {
+        const refused = refuse(context);
+        if (refused) return refused;
         return new Response(await registry.metrics(), { headers: { "content-type": registry.contentType } });
       },
       { detail: { summary: "Prometheus metrics (admin token as bearer)", tags: ["operations"] } },

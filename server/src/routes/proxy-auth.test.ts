@@ -178,6 +178,22 @@ describe("IP lockout on 127.0.0.1", () => {
     }
   });
 
+  test("/metrics and /health/detail are under the same lockout as the admin API", async () => {
+    const gateway = startGateway({ maxFailures: 2 });
+    try {
+      expect((await gateway.send("GET", "/metrics", { authorization: "Bearer guess-1" })).status).toBe(401);
+      expect((await gateway.send("GET", "/health/detail", { authorization: "Bearer guess-2" })).status).toBe(401);
+      const metrics = await fetch(`${gateway.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      expect(metrics.status).toBe(429);
+      expect(Number(metrics.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect((await gateway.admin("GET", "/api/status")).status).toBe(429);
+      // Liveness and readiness stay open for load balancers.
+      expect((await fetch(`${gateway.url}/health`)).status).toBe(200);
+    } finally {
+      await gateway.stop();
+    }
+  });
+
   test("a success in between forgets earlier failures", async () => {
     const gateway = startGateway({ maxFailures: 2 });
     try {

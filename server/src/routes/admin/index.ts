@@ -1,6 +1,6 @@
 import { Elysia } from "elysia";
 import type { AppDeps, AuthServices } from "../../app-deps.ts";
-import { bearerToken, tokensEqual } from "../../services/auth.ts";
+import { adminRefusal } from "../../services/admin-guard.ts";
 import { AdminError } from "../../services/admin/errors.ts";
 import { ClientKeys } from "../../services/client-keys.ts";
 import { authKeyRoutes } from "./auth-keys.ts";
@@ -31,16 +31,9 @@ export function adminRoutes(deps: AppDeps, auth: AuthServices = { clientKeys: ne
       .onError(({ code, error }) => adminErrorResponse(code, error))
       // Transform runs before validation, so an unauthenticated caller learns nothing about the schema.
       .onTransform(({ request, server }) => {
-        const ip = server?.requestIP(request)?.address;
-        const retryAfterSeconds = ip === undefined ? undefined : lockout.retryAfterSeconds(ip);
-        if (retryAfterSeconds !== undefined) throw new AdminError(429, LOCKED_OUT, retryAfterSeconds);
-        const token = bearerToken(request.headers);
-        if (token === undefined) throw new AdminError(401, UNAUTHORIZED);
-        if (!tokensEqual(token, deps.config.token)) {
-          if (ip !== undefined) lockout.recordFailure(ip, Date.now(), token);
-          throw new AdminError(401, UNAUTHORIZED);
-        }
-        if (ip !== undefined) lockout.recordSuccess(ip);
+        const refusal = adminRefusal(request.headers, server?.requestIP(request)?.address, deps.config.token, lockout);
+        if (refusal?.status === 429) throw new AdminError(429, LOCKED_OUT, refusal.retryAfterSeconds);
+        if (refusal) throw new AdminError(401, UNAUTHORIZED);
       })
       .use(providerRoutes(deps))
       .use(modelRoutes(deps))

@@ -1,0 +1,22 @@
+import { bearerToken, tokensEqual } from "./auth.ts";
+import type { IpLockout } from "./ip-lockout.ts";
+
+export type AdminRefusal = { status: 401 } | { status: 429; retryAfterSeconds: number };
+
+/**
+ * Whether a call may use the admin token's powers (admin API, /metrics, /health/detail):
+ * undefined when it may, else why not. A locked-out IP is refused before its token is looked
+ * at; a wrong token counts against the IP like a bad proxy key, a right one clears its record.
+ */
+export function adminRefusal(headers: Headers, ip: string | undefined, expectedToken: string, lockout: IpLockout): AdminRefusal | undefined {
+  const retryAfterSeconds = ip === undefined ? undefined : lockout.retryAfterSeconds(ip);
+  if (retryAfterSeconds !== undefined) return { status: 429, retryAfterSeconds };
+  const token = bearerToken(headers);
+  if (token === undefined) return { status: 401 };
+  if (!tokensEqual(token, expectedToken)) {
+    if (ip !== undefined) lockout.recordFailure(ip, Date.now(), token);
+    return { status: 401 };
+  }
+  if (ip !== undefined) lockout.recordSuccess(ip);
+  return undefined;
+}
