@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { GatewayError } from "../core/errors.ts";
 import type { RouteCandidate } from "../services/catalog.ts";
 import { Balancer, newTried, type Lease, type Refusal } from "./balancer.ts";
-import { candidate, isLease, route } from "./test-support.ts";
+import { admitted, candidate, isLease, refused, route } from "./test-support.ts";
 
 /** Association `id` of provider `100 + id`, weight `10 - id` (lower ids weigh more). */
 const makeCandidate = (id: number, overrides: Partial<RouteCandidate> = {}) => candidate(id, { weight: 10 - id, ...overrides });
@@ -15,17 +15,9 @@ const ids = (list: ReturnType<Balancer["plan"]>) => {
 };
 
 
-async function lease(balancer: Balancer, candidates: RouteCandidate[], tried = newTried(), deadline = Date.now() + 1_000): Promise<Lease> {
-  const result = await balancer.acquire(candidates, tried, deadline);
-  if (!isLease(result)) throw new Error(`refused: ${result.reason}`);
-  return result;
-}
-
-async function refusal(promise: Promise<Lease | Refusal>): Promise<Refusal> {
-  const result = await promise;
-  if (isLease(result)) throw new Error(`admitted ${result.candidate.providerName}/${result.apiKey}`);
-  return result;
-}
+const lease = (balancer: Balancer, candidates: RouteCandidate[], tried = newTried(), deadline = Date.now() + 1_000) =>
+  admitted(balancer.acquire(candidates, tried, deadline));
+const refusal = refused;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -49,3 +49,17 @@ export function route(candidates: RouteCandidate[], model: Partial<Model> = {}):
 export function isLease(result: Lease | Refusal): result is Lease {
   return "candidate" in result;
 }
+
+/** The lease an acquisition gave, failing the test when it was refused. */
+export async function admitted(acquisition: Promise<Lease | Refusal>): Promise<Lease> {
+  const result = await acquisition;
+  if (!isLease(result)) throw new Error(`refused: ${result.reason}`);
+  return result;
+}
+
+/** The refusal an acquisition gave, failing the test when it was admitted. */
+export async function refused(acquisition: Promise<Lease | Refusal>): Promise<Refusal> {
+  const result = await acquisition;
+  if (isLease(result)) throw new Error(`admitted ${result.candidate.providerName}/${result.apiKey}`);
+  return result;
+}

@@ -4,12 +4,12 @@
  * any instance sees of what another did. The Redis cases need LLMIO_TEST_REDIS_URL.
  */
 import { afterAll, afterEach, describe, expect, test } from "bun:test";
-import { Balancer, newTried, type Lease, type Refusal } from "../balancer/balancer.ts";
+import { Balancer, newTried } from "../balancer/balancer.ts";
 import type { BreakerOptions } from "../balancer/circuit-breaker.ts";
 import type { RouteCandidate } from "../services/catalog.ts";
 import type { IpLockout, IpLockoutOptions } from "../services/ip-lockout.ts";
 import { connectSharedState, memorySharedState, type SharedState } from "./index.ts";
-import { candidate, deleteKeys, eventually, isLease, route } from "./test-support.ts";
+import { admitted, candidate, deleteKeys, eventually, isLease, refused, route } from "./test-support.ts";
 
 const redisUrl = process.env.LLMIO_TEST_REDIS_URL;
 if (!redisUrl) console.error("shared-state contract: Redis cases skipped (set LLMIO_TEST_REDIS_URL to run them)");
@@ -72,17 +72,8 @@ afterAll(async () => {
 
 const acquire = (on: Instance, candidates: RouteCandidate[], waitMs = 50) => on.balancer.acquire(candidates, newTried(), Date.now() + waitMs);
 
-async function lease(on: Instance, candidates: RouteCandidate[], waitMs = 50): Promise<Lease> {
-  const result = await acquire(on, candidates, waitMs);
-  if (!isLease(result)) throw new Error(`refused: ${result.reason}`);
-  return result;
-}
-
-async function refusal(promise: Promise<Lease | Refusal>): Promise<Refusal> {
-  const result = await promise;
-  if (isLease(result)) throw new Error(`admitted ${result.candidate.providerName}/${result.apiKey}`);
-  return result;
-}
+const lease = (on: Instance, candidates: RouteCandidate[], waitMs = 50) => admitted(acquire(on, candidates, waitMs));
+const refusal = refused;
 
 const LIMITED = "every provider is at its rate or concurrency limit";
 const UNHEALTHY = "no healthy provider is available";
