@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { GatewayError } from "../core/errors.ts";
 import type { RouteCandidate } from "../services/catalog.ts";
-import { Balancer, newTried, type Lease, type Refusal } from "./balancer.ts";
+import { Balancer, newTried } from "./balancer.ts";
 import { admitted, candidate, isLease, refused, route } from "./test-support.ts";
 
 /** Association `id` of provider `100 + id`, weight `10 - id` (lower ids weigh more). */
