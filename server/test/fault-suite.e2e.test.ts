@@ -103,7 +103,7 @@ describe("streams", () => {
     await configureModel(gateway, "error-frame", [
       { name: "frame-error", baseUrl: `${upstream.url}/v1`, providerModel: "fake-model+error-frame", weight: 1000 },
       { name: "frame-healthy", baseUrl: `${upstream.url}/v1`, providerModel: "fake-model", weight: 1 },
-    ]);
+    ], { strategy: "priority" });
     const answer = await ask("error-frame", "after a frame", { stream: true });
     expect(answer.text).toBe("Echo: after a frame");
     const rows = await logsOf(gateway, answer.traceId);
@@ -143,7 +143,7 @@ describe("matching and matchers", () => {
     await configureModel(gateway, "matcher", [
       { name: "relay-200-error", baseUrl, providerModel: "fake-model", weight: 1000 },
       { name: "relay-fine", baseUrl, providerModel: "fake-model", weight: 1 },
-    ]);
+    ], { strategy: "priority" });
     const providers = await gateway.admin("GET", "/api/providers");
     const relay = providers.find((provider: { name: string }) => provider.name === "relay-200-error");
     // The fake echoes the prompt word by word, so the marker is one word (relays put it in their first frame).

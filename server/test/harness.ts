@@ -65,8 +65,18 @@ export interface UpstreamSpec {
 }
 
 /** Creates one public model served by the given upstreams, through the admin API. */
-export async function configureModel(gateway: TestGateway, model: string, upstreams: UpstreamSpec[], options: { maxRetry?: number; timeoutMs?: number } = {}) {
-  const created = await gateway.admin("POST", "/api/models", { name: model, maxRetry: options.maxRetry ?? 3, timeoutMs: options.timeoutMs ?? 5000 });
+export async function configureModel(
+  gateway: TestGateway,
+  model: string,
+  upstreams: UpstreamSpec[],
+  options: { maxRetry?: number; timeoutMs?: number; strategy?: "weighted" | "priority" | "round-robin" | "least-latency" } = {},
+) {
+  const created = await gateway.admin("POST", "/api/models", {
+    name: model,
+    maxRetry: options.maxRetry ?? 3,
+    timeoutMs: options.timeoutMs ?? 5000,
+    ...(options.strategy ? { strategy: options.strategy } : {}),
+  });
   for (const upstream of upstreams) {
     const provider = await gateway.admin("POST", "/api/providers", {
       name: upstream.name,

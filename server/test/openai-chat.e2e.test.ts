@@ -13,10 +13,16 @@ beforeAll(async () => {
   const baseUrl = `${upstream.url}/v1`;
   await configureModel(gateway, "echo", [{ name: "fake", baseUrl, providerModel: "fake-model" }]);
   // One association always fails with 500, the other is healthy: every request must still succeed.
-  await configureModel(gateway, "flaky", [
-    { name: "broken", baseUrl, providerModel: "fake-model+status=500", weight: 1000 },
-    { name: "healthy", baseUrl, providerModel: "fake-model", weight: 1 },
-  ]);
+  // Priority: the broken one (higher weight) is always tried first.
+  await configureModel(
+    gateway,
+    "flaky",
+    [
+      { name: "broken", baseUrl, providerModel: "fake-model+status=500", weight: 1000 },
+      { name: "healthy", baseUrl, providerModel: "fake-model", weight: 1 },
+    ],
+    { strategy: "priority" },
+  );
   await configureModel(gateway, "all-down", [
     { name: "down-429", baseUrl, providerModel: "fake-model+status=429+retry-after=7" },
     { name: "down-refused", baseUrl: "http://127.0.0.1:9/v1", providerModel: "fake-model" },
