@@ -110,7 +110,7 @@ describe.skipIf(!available)("two instances on one PostgreSQL and one Redis", () 
   test("both report PostgreSQL in their banner and readiness", async () => {
     for (const instance of [a, b]) {
       expect(instance.output()).toContain("PostgreSQL postgres://");
-      expect(await (await fetch(`${instance.url}/health/ready`)).json()).toMatchObject({ status: "ready", database: "postgres" });
+      expect(await (await fetch(`${instance.url}/health/ready`)).json()).toMatchObject({ status: "ready", database: "postgres", sharedState: "redis", sharedStateAvailable: true });
     }
   });
 

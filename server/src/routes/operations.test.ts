@@ -20,7 +20,13 @@ describe("operations endpoints", () => {
     expect(await (await get("/health")).json()).toEqual({ status: "ok" });
     const ready = await get("/health/ready");
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: "ready", database: deps.db.dialect, migrations: embeddedMigrationCount(deps.db.dialect) });
+    expect(await ready.json()).toEqual({
+      status: "ready",
+      database: deps.db.dialect,
+      migrations: embeddedMigrationCount(deps.db.dialect),
+      sharedState: "memory",
+      sharedStateAvailable: true,
+    });
   });
 
   test("readiness fails when the database is gone", async () => {

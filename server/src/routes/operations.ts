@@ -39,7 +39,9 @@ export function operationsRoutes(deps: AppDeps, lockout: IpLockout) {
           if (applied < expected) {
             return Response.json({ status: "not ready", reason: `${applied} of ${expected} migrations applied` }, { status: 503 });
           }
-          return { status: "ready", database: db.dialect, migrations: applied };
+          // Redis away is not "not ready": the instance keeps serving on local state (see shared-state/).
+          const { mode, available } = deps.sharedState;
+          return { status: "ready", database: db.dialect, migrations: applied, sharedState: mode, sharedStateAvailable: available };
         } catch (error) {
           return Response.json({ status: "not ready", reason: `database: ${(error as Error).message}` }, { status: 503 });
         }
