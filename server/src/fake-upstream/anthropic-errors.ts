@@ -1,6 +1,5 @@
 /** Anthropic's error envelope and auth check for the fake's Anthropic Messages endpoints. */
-
-const JSON_HEADERS = { "content-type": "application/json" };
+import { JSON_HEADERS } from "./json.ts";
 
 /** The error type Anthropic uses for an HTTP status. https://docs.claude.com/en/api/errors */
 export function anthropicErrorType(status: number): string {

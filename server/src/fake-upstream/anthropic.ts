@@ -24,27 +24,14 @@
  * block, message_delta with cumulative usage, message_stop). `cut-after=N` drops the
  * connection after the N-th content delta; `error-frame` sends one `error` event.
  */
-import {
-  FAULT_HEADER,
-  FaultSyntaxError,
-  type Faults,
-  halfBody,
-  pacedStream,
-  parseFaults,
-  waitForFirstByte,
-} from "./faults.ts";
+import { type FaultAnswers, type Faults, jsonAnswer, leadingFaults, pacedStream } from "./faults.ts";
 import { anthropicErrorJson, anthropicErrorResponse, rejectBadAnthropicKey } from "./anthropic-errors.ts";
+import { isObject, JSON_HEADERS, type JsonObject, SSE_HEADERS } from "./json.ts";
 import type { FakeRequestContext, FakeRoute } from "./route.ts";
-import { answerChunks, approxTokens, echoAnswer, loremAnswer } from "./text.ts";
+import { answerChunks, approxTokens, echoAnswer, loremAnswer, TOOL_INPUT_FRAGMENTS, TOOL_INPUT_JSON } from "./text.ts";
 
-type JsonObject = Record<string, unknown>;
+const TOOL_INPUT = JSON.parse(TOOL_INPUT_JSON) as Record<string, string>;
 
-// Streamed in several pieces so clients must reassemble tool input across events.
-const TOOL_INPUT_FRAGMENTS: readonly string[] = ['{"location"', ':"Par', 'is"}'];
-const TOOL_INPUT = { location: "Paris" };
-
-const JSON_HEADERS = { "content-type": "application/json" };
-const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" };
 const ERROR_FRAME = `event: error\ndata: ${anthropicErrorJson("overloaded_error", "Fake upstream fault: error frame")}\n\n`;
 
 interface Thinking {
@@ -65,6 +52,14 @@ interface Answer {
   stopReason: "end_turn" | "max_tokens" | "tool_use";
   outputTokens: number;
 }
+
+const ANTHROPIC_FAULT_ANSWERS: FaultAnswers = {
+  syntaxError: (message) => anthropicErrorResponse(400, message),
+  status: (faults) =>
+    anthropicErrorResponse(faults.status ?? 500, `Fake upstream fault: status ${faults.status}`, {
+      headers: faults.retryAfter === undefined ? undefined : { "retry-after": String(faults.retryAfter) },
+    }),
+};
 
 export const anthropicRoutes: readonly FakeRoute[] = [
   { method: "POST", paths: ["/v1/messages", "/messages"], handle: handleMessages },
@@ -91,20 +86,8 @@ async function begin(
   if (typeof model !== "string" || model === "") return anthropicErrorResponse(400, "model: Field required");
   if (!Array.isArray(messages)) return anthropicErrorResponse(400, "messages: Field required");
   if (requireMaxTokens && typeof body.max_tokens !== "number") return anthropicErrorResponse(400, "max_tokens: Field required");
-  let faults: Readonly<Faults>;
-  try {
-    faults = parseFaults(request.headers.get(FAULT_HEADER), model);
-  } catch (error) {
-    if (error instanceof FaultSyntaxError) return anthropicErrorResponse(400, error.message);
-    throw error;
-  }
-  if ((faults.hang || faults.firstByteDelayMs) && !(await waitForFirstByte(faults, request.signal))) {
-    return new Response(null, { status: 499 }); // the client is gone; nobody reads this
-  }
-  if (faults.status !== undefined) {
-    const headers = faults.retryAfter === undefined ? undefined : { "retry-after": String(faults.retryAfter) };
-    return anthropicErrorResponse(faults.status, `Fake upstream fault: status ${faults.status}`, { headers });
-  }
+  const faults = await leadingFaults(request, model, ANTHROPIC_FAULT_ANSWERS);
+  if (faults instanceof Response) return faults;
   return { body, messages, model, faults };
 }
 
@@ -130,10 +113,7 @@ async function handleMessages(request: Request, context: FakeRequestContext): Pr
       headers: SSE_HEADERS,
     });
   }
-  const json = JSON.stringify(messageObject(answer));
-  if (faults.cutAfter === undefined) return new Response(json, { headers: JSON_HEADERS });
-  const { stream: half, fullLength } = halfBody(json);
-  return new Response(half, { headers: { ...JSON_HEADERS, "content-length": String(fullLength) } });
+  return jsonAnswer(JSON.stringify(messageObject(answer)), faults);
 }
 
 /** `POST /v1/messages/count_tokens`: the input tokens the create call would report. */
@@ -323,8 +303,4 @@ function streamFrames(answer: Answer): { frames: string[]; contentPositions: num
   frames.push(frame("message_delta", JSON.stringify(delta)));
   frames.push(frame("message_stop", '{"type":"message_stop"}'));
   return { frames, contentPositions };
-}
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -31,6 +31,8 @@
  * instead of silently testing the happy path.
  */
 
+import { JSON_HEADERS } from "./json.ts";
+
 export const FAULT_HEADER = "x-fake-fault";
 
 export interface Faults {
@@ -163,6 +165,42 @@ export async function waitForFirstByte(faults: Readonly<Faults>, signal: AbortSi
   return !signal.aborted;
 }
 
+/** How a vendor answers the faults that end a request before it starts. */
+export interface FaultAnswers {
+  /** A 400 for a malformed fault directive. */
+  syntaxError(message: string): Response;
+  /** The error for a `status=N` fault, in the vendor's shape (with `retry-after` when asked). */
+  status(faults: Readonly<Faults>): Response;
+}
+
+/**
+ * The faults of a request, with those that act before any answer applied: a bad directive is a
+ * 400, `hang`/`first-byte-delay` are waited out, `status=N` is answered. Returns the faults to
+ * apply to the answer, or the Response that ends the request here.
+ */
+export async function leadingFaults(request: Request, model: string | undefined, answers: FaultAnswers): Promise<Readonly<Faults> | Response> {
+  let faults: Readonly<Faults>;
+  try {
+    faults = parseFaults(request.headers.get(FAULT_HEADER), model);
+  } catch (error) {
+    if (error instanceof FaultSyntaxError) return answers.syntaxError(error.message);
+    throw error;
+  }
+  // request.signal is only touched when a fault needs it, to keep the plain path lean.
+  if ((faults.hang || faults.firstByteDelayMs) && !(await waitForFirstByte(faults, request.signal))) {
+    return new Response(null, { status: 499 }); // the client is gone; nobody reads this
+  }
+  if (faults.status !== undefined) return answers.status(faults);
+  return faults;
+}
+
+/** A non-stream JSON answer; with `cut-after`, only its first half before the connection drops. */
+export function jsonAnswer(json: string, faults: Readonly<Faults>, headers: Record<string, string> = JSON_HEADERS): Response {
+  if (faults.cutAfter === undefined) return new Response(json, { headers });
+  const { stream, fullLength } = halfBody(json);
+  return new Response(stream, { headers: { ...headers, "content-length": String(fullLength) } });
+}
+
 /** A stream's frames, in order; content chunks are `frames[firstContent .. firstContent + contentCount)`. */
 export interface StreamPlan {
   frames: readonly string[];
@@ -209,7 +247,7 @@ export function pacedStream(plan: StreamPlan, faults: Readonly<Faults>, signal: 
 }
 
 /** A non-stream body for `cut-after`: the first half of the bytes, then a dropped connection. */
-export function halfBody(body: string): { stream: ReadableStream<Uint8Array>; fullLength: number } {
+function halfBody(body: string): { stream: ReadableStream<Uint8Array>; fullLength: number } {
   const bytes = encoder.encode(body);
   return {
     fullLength: bytes.length,

@@ -27,25 +27,15 @@
  * finishReason and the full usage. `cut-after=N` drops the connection after N content chunks
  * (so no finishReason arrives); `error-frame` sends one `{"error":…}` chunk.
  */
-import {
-  FAULT_HEADER,
-  FaultSyntaxError,
-  type Faults,
-  halfBody,
-  pacedStream,
-  parseFaults,
-  type StreamPlan,
-  waitForFirstByte,
-} from "./faults.ts";
+import { type FaultAnswers, type Faults, jsonAnswer, leadingFaults, pacedStream, type StreamPlan } from "./faults.ts";
 import { googleErrorJson, googleErrorResponse, rejectBadGoogleKey, retryInfo } from "./gemini-errors.ts";
 import { MODEL_PATH } from "./gemini-models.ts";
 import { fakeEmbedding } from "./openai-embeddings.ts";
+import { isObject, type JsonObject } from "./json.ts";
 import type { FakeRequestContext, FakeRoute } from "./route.ts";
-import { answerChunks, approxTokens, echoAnswer, loremAnswer } from "./text.ts";
+import { answerChunks, approxTokens, echoAnswer, loremAnswer, TOOL_INPUT_JSON } from "./text.ts";
 
-type JsonObject = Record<string, unknown>;
-
-const TOOL_ARGUMENTS = { location: "Paris" };
+const TOOL_ARGUMENTS = JSON.parse(TOOL_INPUT_JSON) as Record<string, string>;
 const TOOL_TOKENS = 3;
 const DEFAULT_DIMENSIONS = 8;
 const MAX_DIMENSIONS = 3072;
@@ -85,25 +75,21 @@ async function begin(request: Request, context: FakeRequestContext): Promise<Res
   context.recordBody(body);
   if (!METHODS.has(method)) return googleErrorResponse(404, `Method not found: models/${model}:${method}`);
   if (!isObject(body)) return googleErrorResponse(400, "Invalid JSON payload received. Expected an object.");
-  let faults: Readonly<Faults>;
-  try {
-    faults = parseFaults(request.headers.get(FAULT_HEADER), model);
-  } catch (error) {
-    if (error instanceof FaultSyntaxError) return googleErrorResponse(400, error.message);
-    throw error;
-  }
-  if ((faults.hang || faults.firstByteDelayMs) && !(await waitForFirstByte(faults, request.signal))) {
-    return new Response(null, { status: 499 }); // the client is gone; nobody reads this
-  }
-  if (faults.status !== undefined) {
+  const faults = await leadingFaults(request, model, GEMINI_FAULT_ANSWERS);
+  if (faults instanceof Response) return faults;
+  return { model, method, url, body, faults };
+}
+
+const GEMINI_FAULT_ANSWERS: FaultAnswers = {
+  syntaxError: (message) => googleErrorResponse(400, message),
+  status: (faults) => {
     const retry = faults.retryAfter;
-    return googleErrorResponse(faults.status, `Fake upstream fault: status ${faults.status}`, {
+    return googleErrorResponse(faults.status ?? 500, `Fake upstream fault: status ${faults.status}`, {
       details: retry === undefined ? undefined : [retryInfo(retry)],
       headers: retry === undefined ? undefined : { "retry-after": String(retry) },
     });
-  }
-  return { model, method, url, body, faults };
-}
+  },
+};
 
 async function handleModelCall(request: Request, context: FakeRequestContext): Promise<Response> {
   const call = await begin(request, context);
@@ -117,12 +103,6 @@ async function handleModelCall(request: Request, context: FakeRequestContext): P
     default:
       return generate(call, context.seq, request.signal);
   }
-}
-
-function jsonResponse(json: string, faults: Readonly<Faults>): Response {
-  if (faults.cutAfter === undefined) return new Response(json, { headers: JSON_HEADERS });
-  const { stream, fullLength } = halfBody(json);
-  return new Response(stream, { headers: { ...JSON_HEADERS, "content-length": String(fullLength) } });
 }
 
 // ---------------------------------------------------------------- generation
@@ -150,7 +130,7 @@ function generate(call: Call, seq: number, signal: AbortSignal): Response {
     });
   }
   const generation = buildGeneration(body, body.contents, call.model, faults, seq);
-  if (!stream) return jsonResponse(JSON.stringify(responseObject(generation)), faults);
+  if (!stream) return jsonAnswer(JSON.stringify(responseObject(generation)), faults, JSON_HEADERS);
   const plan = streamPlan(generation, sse);
   return new Response(pacedStream(plan, faults, signal), { headers: sse ? SSE_HEADERS : JSON_HEADERS });
 }
@@ -323,7 +303,7 @@ function countTokens(call: Call): Response {
   const inner = isObject(body.generateContentRequest) ? body.generateContentRequest : body;
   if (!Array.isArray(inner.contents)) return googleErrorResponse(400, "* CountTokensRequest.contents: contents is not specified\n");
   const tokens = approxTokens(promptChars(inner.systemInstruction, inner.contents));
-  return jsonResponse(JSON.stringify({ totalTokens: tokens, promptTokensDetails: [{ modality: "TEXT", tokenCount: tokens }] }), call.faults);
+  return jsonAnswer(JSON.stringify({ totalTokens: tokens, promptTokensDetails: [{ modality: "TEXT", tokenCount: tokens }] }), call.faults, JSON_HEADERS);
 }
 
 /** Deterministic unit vectors (the same as the OpenAI embeddings fake's for the same text). */
@@ -343,9 +323,5 @@ function embed(call: Call): Response {
       .join("");
     embeddings.push({ values: fakeEmbedding(text, dimensions) });
   }
-  return jsonResponse(JSON.stringify(batch ? { embeddings } : { embedding: embeddings[0] }), call.faults);
-}
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return jsonAnswer(JSON.stringify(batch ? { embeddings } : { embedding: embeddings[0] }), call.faults, JSON_HEADERS);
 }

@@ -1,4 +1,6 @@
+import { isObject, type JsonObject } from "./json.ts";
 import { openaiErrorResponse } from "./openai-errors.ts";
+import type { FakeRequestContext } from "./route.ts";
 
 /**
  * OpenAI-style auth: any non-empty `Authorization: Bearer <key>` passes, except keys starting
@@ -19,4 +21,19 @@ export function rejectBadBearer(request: Request): Response | undefined {
     });
   }
   return undefined;
+}
+
+/** The key checked and the JSON object body read (and recorded) as OpenAI does, or the error to answer. */
+export async function openaiJsonBody(request: Request, context: FakeRequestContext): Promise<JsonObject | Response> {
+  const rejected = rejectBadBearer(request);
+  if (rejected) return rejected;
+  let body: unknown;
+  try {
+    body = await request.json();
+  } catch {
+    return openaiErrorResponse(400, "We could not parse the JSON body of your request.");
+  }
+  context.recordBody(body);
+  if (!isObject(body)) return openaiErrorResponse(400, "The request body must be a JSON object.");
+  return body;
 }

@@ -14,29 +14,13 @@
  * `delta.reasoning_content` before the answer. Its words count as completion tokens and as
  * `completion_tokens_details.reasoning_tokens`; `cut-after` counts them as content chunks.
  */
-import {
-  FAULT_HEADER,
-  FaultSyntaxError,
-  type Faults,
-  halfBody,
-  pacedStream,
-  parseFaults,
-  type StreamPlan,
-  waitForFirstByte,
-} from "./faults.ts";
-import { rejectBadBearer } from "./openai-auth.ts";
-import { openaiErrorJson, openaiErrorResponse } from "./openai-errors.ts";
+import { type Faults, jsonAnswer, leadingFaults, pacedStream, type StreamPlan } from "./faults.ts";
+import { openaiJsonBody } from "./openai-auth.ts";
+import { OPENAI_FAULT_ANSWERS, openaiErrorJson, openaiErrorResponse } from "./openai-errors.ts";
+import { isObject, joinedText, type JsonObject, SSE_HEADERS, textLength } from "./json.ts";
 import type { FakeRequestContext, FakeRoute } from "./route.ts";
-import { answerChunks, approxTokens, echoAnswer, loremAnswer } from "./text.ts";
+import { answerChunks, approxTokens, echoAnswer, loremAnswer, TOOL_INPUT_FRAGMENTS, TOOL_INPUT_JSON } from "./text.ts";
 
-type JsonObject = Record<string, unknown>;
-
-// Streamed in several pieces so clients must reassemble tool arguments across chunks.
-const TOOL_ARGUMENT_FRAGMENTS: readonly string[] = ['{"location"', ':"Par', 'is"}'];
-const TOOL_ARGUMENTS = TOOL_ARGUMENT_FRAGMENTS.join("");
-
-const JSON_HEADERS = { "content-type": "application/json" };
-const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" };
 const ERROR_FRAME = `data: ${openaiErrorJson("Fake upstream fault: error frame", "server_error")}\n\n`;
 
 type Reply =
@@ -59,35 +43,15 @@ export const openaiChatRoutes: readonly FakeRoute[] = [
 ];
 
 async function handleChat(request: Request, context: FakeRequestContext): Promise<Response> {
-  const rejected = rejectBadBearer(request);
-  if (rejected) return rejected;
-
-  let body: unknown;
-  try {
-    body = await request.json();
-  } catch {
-    return openaiErrorResponse(400, "We could not parse the JSON body of your request.");
-  }
-  context.recordBody(body);
-  if (!isObject(body)) return openaiErrorResponse(400, "The request body must be a JSON object.");
+  const body = await openaiJsonBody(request, context);
+  if (body instanceof Response) return body;
   const { model, messages } = body;
   if (typeof model !== "string" || model === "") {
     return openaiErrorResponse(400, "You must provide a model parameter.", { param: "model" });
   }
   if (!Array.isArray(messages)) return openaiErrorResponse(400, "'messages' is a required property", { param: "messages" });
-
-  let faults: Readonly<Faults>;
-  try {
-    faults = parseFaults(request.headers.get(FAULT_HEADER), model);
-  } catch (error) {
-    if (error instanceof FaultSyntaxError) return openaiErrorResponse(400, error.message);
-    throw error;
-  }
-  // request.signal is only touched when a fault needs it, to keep the plain path lean.
-  if ((faults.hang || faults.firstByteDelayMs) && !(await waitForFirstByte(faults, request.signal))) {
-    return new Response(null, { status: 499 }); // the client is gone; nobody reads this
-  }
-  if (faults.status !== undefined) return faultStatusResponse(faults);
+  const faults = await leadingFaults(request, model, OPENAI_FAULT_ANSWERS);
+  if (faults instanceof Response) return faults;
 
   const stream = body.stream === true;
   if (stream && faults.errorFrame) {
@@ -100,18 +64,7 @@ async function handleChat(request: Request, context: FakeRequestContext): Promis
     const plan = streamPlan(completion, includeUsage(body));
     return new Response(pacedStream(plan, faults, request.signal), { headers: SSE_HEADERS });
   }
-  const json = JSON.stringify(completionObject(completion));
-  if (faults.cutAfter === undefined) return new Response(json, { headers: JSON_HEADERS });
-  const { stream: half, fullLength } = halfBody(json);
-  return new Response(half, { headers: { ...JSON_HEADERS, "content-length": String(fullLength) } });
-}
-
-function faultStatusResponse(faults: Readonly<Faults>): Response {
-  const status = faults.status ?? 500;
-  return openaiErrorResponse(status, `Fake upstream fault: status ${status}`, {
-    code: status === 429 ? "rate_limit_exceeded" : null,
-    headers: faults.retryAfter === undefined ? undefined : { "retry-after": String(faults.retryAfter) },
-  });
+  return jsonAnswer(JSON.stringify(completionObject(completion)), faults);
 }
 
 function buildCompletion(
@@ -137,7 +90,7 @@ function buildCompletion(
   const toolName = chooseTool(body, messages, faults, userText);
   if (toolName !== undefined) {
     const reply: Reply = { kind: "tool", callId: `call_fake${seq}`, name: toolName };
-    return { ...base, reply, completionTokens: reasoningTokens + TOOL_ARGUMENT_FRAGMENTS.length };
+    return { ...base, reply, completionTokens: reasoningTokens + TOOL_INPUT_FRAGMENTS.length };
   }
   const content = faults.words === undefined ? echoAnswer(userText) : loremAnswer(faults.words);
   const chunks = answerChunks(content);
@@ -183,7 +136,7 @@ function completionObject(completion: Completion): JsonObject {
       : {
           role: "assistant",
           content: null,
-          tool_calls: [{ id: reply.callId, type: "function", function: { name: reply.name, arguments: TOOL_ARGUMENTS } }],
+          tool_calls: [{ id: reply.callId, type: "function", function: { name: reply.name, arguments: TOOL_INPUT_JSON } }],
           refusal: null,
         };
   if (completion.reasoning) message.reasoning_content = completion.reasoning.join("");
@@ -232,11 +185,11 @@ function streamPlan(completion: Completion, withUsage: boolean): StreamPlan {
     const call = { index: 0, id: reply.callId, type: "function", function: { name: reply.name, arguments: "" } };
     const first = reasoning ? { tool_calls: [call] } : { role: "assistant", content: null, tool_calls: [call] };
     frames.push(`${head}${JSON.stringify(first)}${open}`);
-    for (const fragment of TOOL_ARGUMENT_FRAGMENTS) {
+    for (const fragment of TOOL_INPUT_FRAGMENTS) {
       frames.push(`${head}{"tool_calls":[{"index":0,"function":{"arguments":${JSON.stringify(fragment)}}}]}${open}`);
     }
     // After reasoning, the call's opening frame sits inside the content range too.
-    contentCount += TOOL_ARGUMENT_FRAGMENTS.length + (reasoning ? 1 : 0);
+    contentCount += TOOL_INPUT_FRAGMENTS.length + (reasoning ? 1 : 0);
     finishReason = "tool_calls";
   }
   frames.push(`${head}{},"logprobs":null,"finish_reason":"${finishReason}"}]${usageNull}}\n\n`);
@@ -246,24 +199,4 @@ function streamPlan(completion: Completion, withUsage: boolean): StreamPlan {
   }
   frames.push("data: [DONE]\n\n");
   return { frames, firstContent: 1, contentCount };
-}
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function textLength(content: unknown): number {
-  if (typeof content === "string") return content.length;
-  if (!Array.isArray(content)) return 0;
-  let length = 0;
-  for (const part of content) if (isObject(part) && typeof part.text === "string") length += part.text.length;
-  return length;
-}
-
-function joinedText(content: unknown): string {
-  if (typeof content === "string") return content;
-  if (!Array.isArray(content)) return "";
-  const texts: string[] = [];
-  for (const part of content) if (isObject(part) && typeof part.text === "string") texts.push(part.text);
-  return texts.join(" ");
 }

@@ -12,50 +12,26 @@
  * Faults: status, retry-after, hang, first-byte-delay and cut-after (half a body) apply; the
  * stream-only ones are ignored.
  */
-import { FAULT_HEADER, FaultSyntaxError, type Faults, halfBody, parseFaults, waitForFirstByte } from "./faults.ts";
-import { rejectBadBearer } from "./openai-auth.ts";
-import { openaiErrorResponse } from "./openai-errors.ts";
+import { type Faults, jsonAnswer, leadingFaults } from "./faults.ts";
+import { openaiJsonBody } from "./openai-auth.ts";
+import { OPENAI_FAULT_ANSWERS, openaiErrorResponse } from "./openai-errors.ts";
 import type { FakeRequestContext, FakeRoute } from "./route.ts";
 import { approxTokens } from "./text.ts";
 
 const DEFAULT_DIMENSIONS = 8;
 const MAX_DIMENSIONS = 4096;
-const JSON_HEADERS = { "content-type": "application/json" };
 
 export const openaiEmbeddingsRoutes: readonly FakeRoute[] = [
   { method: "POST", paths: ["/v1/embeddings", "/embeddings"], handle: handleEmbeddings },
 ];
 
 async function handleEmbeddings(request: Request, context: FakeRequestContext): Promise<Response> {
-  const rejected = rejectBadBearer(request);
-  if (rejected) return rejected;
-  let body: unknown;
-  try {
-    body = await request.json();
-  } catch {
-    return openaiErrorResponse(400, "We could not parse the JSON body of your request.");
-  }
-  context.recordBody(body);
-  if (typeof body !== "object" || body === null || Array.isArray(body)) return openaiErrorResponse(400, "The request body must be a JSON object.");
-  const { model, input, dimensions, encoding_format: encodingFormat } = body as Record<string, unknown>;
+  const body = await openaiJsonBody(request, context);
+  if (body instanceof Response) return body;
+  const { model, input, dimensions, encoding_format: encodingFormat } = body;
   if (typeof model !== "string" || model === "") return openaiErrorResponse(400, "You must provide a model parameter.", { param: "model" });
-
-  let faults: Readonly<Faults>;
-  try {
-    faults = parseFaults(request.headers.get(FAULT_HEADER), model);
-  } catch (error) {
-    if (error instanceof FaultSyntaxError) return openaiErrorResponse(400, error.message);
-    throw error;
-  }
-  if ((faults.hang || faults.firstByteDelayMs) && !(await waitForFirstByte(faults, request.signal))) {
-    return new Response(null, { status: 499 });
-  }
-  if (faults.status !== undefined) {
-    return openaiErrorResponse(faults.status, `Fake upstream fault: status ${faults.status}`, {
-      code: faults.status === 429 ? "rate_limit_exceeded" : null,
-      headers: faults.retryAfter === undefined ? undefined : { "retry-after": String(faults.retryAfter) },
-    });
-  }
+  const faults = await leadingFaults(request, model, OPENAI_FAULT_ANSWERS);
+  if (faults instanceof Response) return faults;
 
   const inputs = readInputs(input);
   if (inputs === undefined) return openaiErrorResponse(400, "'input' must be a non-empty string, array of strings or array of tokens.", { param: "input" });
@@ -70,10 +46,7 @@ async function handleEmbeddings(request: Request, context: FakeRequestContext): 
     const vector = fakeEmbedding(item.text, size);
     return { object: "embedding", index, embedding: base64 ? float32Base64(vector) : vector };
   });
-  const json = JSON.stringify({ object: "list", data, model, usage: { prompt_tokens: promptTokens, total_tokens: promptTokens } });
-  if (faults.cutAfter === undefined) return new Response(json, { headers: JSON_HEADERS });
-  const { stream, fullLength } = halfBody(json);
-  return new Response(stream, { headers: { ...JSON_HEADERS, "content-length": String(fullLength) } });
+  return jsonAnswer(JSON.stringify({ object: "list", data, model, usage: { prompt_tokens: promptTokens, total_tokens: promptTokens } }), faults);
 }
 
 interface EmbeddingInput {

@@ -1,8 +1,8 @@
 /** OpenAI's error envelope, shared by every OpenAI-flavoured endpoint of the fake. */
+import type { FaultAnswers, Faults } from "./faults.ts";
+import { JSON_HEADERS } from "./json.ts";
 
 export type OpenAIErrorType = "invalid_request_error" | "rate_limit_error" | "server_error";
-
-const JSON_HEADERS = { "content-type": "application/json" };
 
 /** The error type OpenAI uses for an HTTP status. */
 export function errorTypeForStatus(status: number): OpenAIErrorType {
@@ -30,3 +30,18 @@ export function openaiErrorResponse(
   const headers = options.headers ? { ...JSON_HEADERS, ...options.headers } : JSON_HEADERS;
   return new Response(body, { status, headers });
 }
+
+/** The answer to a `status=N` fault, as OpenAI words a 429 (`rate_limit_exceeded`). */
+export function openaiFaultStatusResponse(faults: Readonly<Faults>): Response {
+  const status = faults.status ?? 500;
+  return openaiErrorResponse(status, `Fake upstream fault: status ${status}`, {
+    code: status === 429 ? "rate_limit_exceeded" : null,
+    headers: faults.retryAfter === undefined ? undefined : { "retry-after": String(faults.retryAfter) },
+  });
+}
+
+/** How the OpenAI endpoints answer faults that end a request early. */
+export const OPENAI_FAULT_ANSWERS: FaultAnswers = {
+  syntaxError: (message) => openaiErrorResponse(400, message),
+  status: openaiFaultStatusResponse,
+};

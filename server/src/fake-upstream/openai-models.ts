@@ -1,5 +1,6 @@
 import { rejectBadBearer } from "./openai-auth.ts";
 import type { FakeRoute } from "./route.ts";
+import { JSON_HEADERS } from "./json.ts";
 
 /** Model ids the fake lists; any model name is accepted for chat regardless. */
 export const FAKE_MODEL_IDS: readonly string[] = ["fake-model", "fake-model-mini"];
@@ -16,7 +17,6 @@ const ANTHROPIC_MODELS_BODY = JSON.stringify({
   first_id: FAKE_MODEL_IDS[0],
   last_id: FAKE_MODEL_IDS.at(-1),
 });
-const JSON_HEADERS = { "content-type": "application/json" };
 
 /** `GET /v1/models` (and `/models`, for base URLs that already end in /v1), OpenAI- or Anthropic-shaped. */
 export const openaiModelsRoutes: readonly FakeRoute[] = [

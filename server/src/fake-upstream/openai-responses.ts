@@ -20,28 +20,12 @@
  * `max_output_tokens` below the answer's tokens truncates a text answer and ends it with
  * `response.incomplete` (`incomplete_details.reason: "max_output_tokens"`).
  */
-import {
-  FAULT_HEADER,
-  FaultSyntaxError,
-  type Faults,
-  halfBody,
-  pacedStream,
-  parseFaults,
-  waitForFirstByte,
-} from "./faults.ts";
-import { rejectBadBearer } from "./openai-auth.ts";
-import { openaiErrorResponse } from "./openai-errors.ts";
+import { type Faults, jsonAnswer, leadingFaults, pacedStream } from "./faults.ts";
+import { openaiJsonBody } from "./openai-auth.ts";
+import { OPENAI_FAULT_ANSWERS, openaiErrorResponse } from "./openai-errors.ts";
+import { isObject, JSON_HEADERS, joinedText, type JsonObject, SSE_HEADERS, textLength } from "./json.ts";
 import type { FakeRequestContext, FakeRoute } from "./route.ts";
-import { answerChunks, approxTokens, echoAnswer, loremAnswer } from "./text.ts";
-
-type JsonObject = Record<string, unknown>;
-
-// Streamed in several pieces so clients must reassemble tool input across events.
-const TOOL_INPUT_FRAGMENTS: readonly string[] = ['{"location"', ':"Par', 'is"}'];
-const TOOL_INPUT = TOOL_INPUT_FRAGMENTS.join("");
-
-const JSON_HEADERS = { "content-type": "application/json" };
-const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" };
+import { answerChunks, approxTokens, echoAnswer, loremAnswer, TOOL_INPUT_FRAGMENTS, TOOL_INPUT_JSON } from "./text.ts";
 
 interface ToolCandidate {
   name: string;
@@ -84,16 +68,8 @@ async function begin(
   context: FakeRequestContext,
   requireModel: boolean,
 ): Promise<Response | { body: JsonObject; faults: Readonly<Faults> }> {
-  const rejected = rejectBadBearer(request);
-  if (rejected) return rejected;
-  let body: unknown;
-  try {
-    body = await request.json();
-  } catch {
-    return openaiErrorResponse(400, "We could not parse the JSON body of your request.");
-  }
-  context.recordBody(body);
-  if (!isObject(body)) return openaiErrorResponse(400, "The request body must be a JSON object.");
+  const body = await openaiJsonBody(request, context);
+  if (body instanceof Response) return body;
   const { model, input } = body;
   if (requireModel && (typeof model !== "string" || model === "")) {
     return openaiErrorResponse(400, "Missing required parameter: 'model'.", { param: "model", code: "missing_required_parameter" });
@@ -101,23 +77,8 @@ async function begin(
   if (input !== undefined && typeof input !== "string" && !Array.isArray(input)) {
     return openaiErrorResponse(400, "Invalid type for 'input': expected a string or an array.", { param: "input" });
   }
-  let faults: Readonly<Faults>;
-  try {
-    faults = parseFaults(request.headers.get(FAULT_HEADER), typeof model === "string" ? model : undefined);
-  } catch (error) {
-    if (error instanceof FaultSyntaxError) return openaiErrorResponse(400, error.message);
-    throw error;
-  }
-  if ((faults.hang || faults.firstByteDelayMs) && !(await waitForFirstByte(faults, request.signal))) {
-    return new Response(null, { status: 499 }); // the client is gone; nobody reads this
-  }
-  if (faults.status !== undefined) {
-    const status = faults.status;
-    return openaiErrorResponse(status, `Fake upstream fault: status ${status}`, {
-      code: status === 429 ? "rate_limit_exceeded" : null,
-      headers: faults.retryAfter === undefined ? undefined : { "retry-after": String(faults.retryAfter) },
-    });
-  }
+  const faults = await leadingFaults(request, typeof model === "string" ? model : undefined, OPENAI_FAULT_ANSWERS);
+  if (faults instanceof Response) return faults;
   return { body, faults };
 }
 
@@ -148,10 +109,7 @@ async function handleResponses(request: Request, context: FakeRequestContext): P
       headers: SSE_HEADERS,
     });
   }
-  const json = JSON.stringify(responseObject(answer, answer.incomplete ? "incomplete" : "completed", outputItems(answer)));
-  if (faults.cutAfter === undefined) return new Response(json, { headers: JSON_HEADERS });
-  const { stream: half, fullLength } = halfBody(json);
-  return new Response(half, { headers: { ...JSON_HEADERS, "content-length": String(fullLength) } });
+  return jsonAnswer(JSON.stringify(responseObject(answer, answer.incomplete ? "incomplete" : "completed", outputItems(answer))), faults);
 }
 
 /** `POST /v1/responses/input_tokens`: the prompt tokens the create call would report. */
@@ -312,7 +270,7 @@ function outputItems(answer: Answer): JsonObject[] {
   const items: JsonObject[] = [];
   if (answer.reasoning) items.push(reasoningItem(answer.reasoning, answer.reasoning.chunks.join("")));
   const { output } = answer;
-  items.push(output.kind === "text" ? messageItem(output, output.chunks.join(""), answer.incomplete) : toolItem(output, TOOL_INPUT));
+  items.push(output.kind === "text" ? messageItem(output, output.chunks.join(""), answer.incomplete) : toolItem(output, TOOL_INPUT_JSON));
   return items;
 }
 
@@ -418,8 +376,8 @@ function streamFrames(answer: Answer): ResponsesPlan {
     const type = custom ? "response.custom_tool_call_input" : "response.function_call_arguments";
     const head = `"item_id":"${answerOutput.itemId}","output_index":${outputIndex},`;
     for (const fragment of TOOL_INPUT_FRAGMENTS) delta(`${type}.delta`, head, fragment);
-    push(`${type}.done`, custom ? { ...ids, input: TOOL_INPUT } : { ...ids, arguments: TOOL_INPUT });
-    const item = toolItem(answerOutput, TOOL_INPUT);
+    push(`${type}.done`, custom ? { ...ids, input: TOOL_INPUT_JSON } : { ...ids, arguments: TOOL_INPUT_JSON });
+    const item = toolItem(answerOutput, TOOL_INPUT_JSON);
     output.push(item);
     push("response.output_item.done", { output_index: outputIndex, item });
   }
@@ -432,26 +390,4 @@ function streamFrames(answer: Answer): ResponsesPlan {
 /** Frames to send before cutting: through the Nth delta, or everything but the terminal event. */
 function cutPosition(plan: ResponsesPlan, cutAfter: number): number {
   return cutAfter < plan.afterDelta.length ? plan.afterDelta[cutAfter - 1] ?? plan.afterDelta[0] - 1 : plan.frames.length - 1;
-}
-
-// ---------------------------------------------------------------- helpers
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function textLength(content: unknown): number {
-  if (typeof content === "string") return content.length;
-  if (!Array.isArray(content)) return 0;
-  let length = 0;
-  for (const part of content) if (isObject(part) && typeof part.text === "string") length += part.text.length;
-  return length;
-}
-
-function joinedText(content: unknown): string {
-  if (typeof content === "string") return content;
-  if (!Array.isArray(content)) return "";
-  const texts: string[] = [];
-  for (const part of content) if (isObject(part) && typeof part.text === "string") texts.push(part.text);
-  return texts.join(" ");
 }

@@ -16,6 +16,10 @@
 
 const MAX_ECHO_CHARS = 200;
 
+/** A tool call's input, streamed in several pieces so clients must reassemble it across events. */
+export const TOOL_INPUT_FRAGMENTS: readonly string[] = ['{"location"', ':"Par', 'is"}'];
+export const TOOL_INPUT_JSON = TOOL_INPUT_FRAGMENTS.join("");
+
 export const LOREM_WORDS: readonly string[] = [
   "lorem", "ipsum", "dolor", "sit", "amet", "consectetur", "adipiscing", "elit", "sed", "do",
   "eiusmod", "tempor", "incididunt", "ut", "labore", "et", "dolore", "magna", "aliqua", "enim",
