@@ -1,10 +1,12 @@
-import { createEffect, createResource, createSignal, For, Show } from "solid-js";
+import { createResource, For, Show } from "solid-js";
 import { createStore } from "solid-js/store";
 import { FieldSet, NumberField, Toggle } from "../components/fields.tsx";
+import { FormFooter } from "../components/form-footer.tsx";
 import { Modal } from "../components/modal.tsx";
-import { ErrorBox, Spinner } from "../components/states.tsx";
+import { ErrorBox } from "../components/states.tsx";
 import { api } from "../lib/api.ts";
-import { associationToForm, formToAssociationInput, newAssociationForm, validateAssociationForm, type AssociationForm, type AssociationFormErrors } from "../lib/association-form.ts";
+import { createFormSubmission } from "../lib/form-submission.ts";
+import { associationToForm, formToAssociationInput, newAssociationForm, validateAssociationForm, type AssociationForm } from "../lib/association-form.ts";
 import { t } from "../lib/i18n/index.ts";
 import type { Association, Model, Provider } from "../lib/types.ts";
 
@@ -14,56 +16,27 @@ import type { Association, Model, Provider } from "../lib/types.ts";
  */
 export function AssociationFormModal(props: { model: Model; providers: Provider[]; association?: Association; onClose: () => void; onSaved: () => void }) {
   const [form, setForm] = createStore<AssociationForm>(props.association ? associationToForm(props.association) : newAssociationForm(props.providers[0]?.id ?? null));
-  const [errors, setErrors] = createSignal<AssociationFormErrors>({});
-  // After a first submit, errors follow the fields as they are corrected.
-  const [submitted, setSubmitted] = createSignal(false);
-  createEffect(() => submitted() && setErrors(validateAssociationForm(form)));
-  const [failure, setFailure] = createSignal<unknown>();
-  const [saving, setSaving] = createSignal(false);
   // Suggestions only: a provider that cannot list its models still accepts a typed name.
   const [suggestions] = createResource(
     () => form.providerId,
     (id) => api.providerModels(id).then((answer) => answer.models).catch(() => [] as string[]),
   );
-  const error = (field: keyof AssociationForm) => (errors()[field] ? t(errors()[field]!) : null);
 
-  const submit = async (event: SubmitEvent) => {
-    event.preventDefault();
-    setSubmitted(true);
-    const found = validateAssociationForm(form);
-    setErrors(found);
-    if (Object.keys(found).length) return;
-    setSaving(true);
-    setFailure(undefined);
-    try {
+  const { error, failure, saving, submit } = createFormSubmission<keyof AssociationForm>({
+    validate: () => validateAssociationForm(form),
+    save: async () => {
       const input = formToAssociationInput(form, props.model.id);
       if (props.association) await api.updateAssociation(props.association.id, input);
       else await api.createAssociation(input);
       props.onSaved();
-    } catch (caught) {
-      setFailure(caught);
-    } finally {
-      setSaving(false);
-    }
-  };
+    },
+  });
 
   return (
     <Modal
       title={props.association ? t("associations.editTitle") : t("associations.addTitle", { name: props.model.name })}
       onClose={props.onClose}
-      footer={
-        <>
-          <button type="button" class="btn-secondary" onClick={props.onClose}>
-            {t("common.cancel")}
-          </button>
-          <button type="submit" form="association-form" class="btn-primary" disabled={saving()} data-testid="association-save">
-            <Show when={saving()}>
-              <Spinner />
-            </Show>
-            {props.association ? t("common.save") : t("common.add")}
-          </button>
-        </>
-      }
+      footer={<FormFooter formId="association-form" saving={saving()} label={props.association ? t("common.save") : t("common.add")} testId="association-save" onCancel={props.onClose} />}
     >
       <form id="association-form" class="space-y-5" onSubmit={submit} novalidate>
         <div class="grid gap-4 sm:grid-cols-2">

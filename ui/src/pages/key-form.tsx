@@ -1,24 +1,19 @@
-import { createEffect, createSignal, For, Show } from "solid-js";
+import { createSignal, For, Show } from "solid-js";
 import { createStore } from "solid-js/store";
 import { FieldSet, NumberField, SelectField, TextField, Toggle } from "../components/fields.tsx";
+import { FormFooter } from "../components/form-footer.tsx";
 import { Modal } from "../components/modal.tsx";
-import { ErrorBox, Spinner } from "../components/states.tsx";
+import { ErrorBox } from "../components/states.tsx";
 import { api } from "../lib/api.ts";
-import { authKeyToForm, EXPIRY_PRESETS, formToAuthKeyInput, newAuthKeyForm, validateAuthKeyForm, type AuthKeyForm, type AuthKeyFormErrors } from "../lib/auth-key-form.ts";
+import { createFormSubmission } from "../lib/form-submission.ts";
+import { authKeyToForm, EXPIRY_PRESETS, formToAuthKeyInput, newAuthKeyForm, validateAuthKeyForm, type AuthKeyForm } from "../lib/auth-key-form.ts";
 import { t } from "../lib/i18n/index.ts";
 import type { AuthKey, CreatedAuthKey, Model } from "../lib/types.ts";
 
 /** Issue or edit a client key: name, allowed models, expiry, quotas. */
 export function AuthKeyFormModal(props: { authKey?: AuthKey; models: Model[]; onClose: () => void; onSaved: (key: AuthKey | CreatedAuthKey) => void }) {
   const [form, setForm] = createStore<AuthKeyForm>(props.authKey ? authKeyToForm(props.authKey) : newAuthKeyForm());
-  const [errors, setErrors] = createSignal<AuthKeyFormErrors>({});
-  // After a first submit, errors follow the fields as they are corrected.
-  const [submitted, setSubmitted] = createSignal(false);
-  createEffect(() => submitted() && setErrors(validateAuthKeyForm(form, Date.now())));
-  const [failure, setFailure] = createSignal<unknown>();
-  const [saving, setSaving] = createSignal(false);
   const [pattern, setPattern] = createSignal("");
-  const error = (field: keyof AuthKeyForm) => (errors()[field] ? t(errors()[field]!) : null);
   // Patterns saved earlier that are not model names (globs) stay listed as chips.
   const extraPatterns = () => (form.allowedModels ?? []).filter((name) => !props.models.some((model) => model.name === name));
 
@@ -33,42 +28,19 @@ export function AuthKeyFormModal(props: { authKey?: AuthKey; models: Model[]; on
     setPattern("");
   };
 
-  const submit = async (event: SubmitEvent) => {
-    event.preventDefault();
-    setSubmitted(true);
-    const now = Date.now();
-    const found = validateAuthKeyForm(form, now);
-    setErrors(found);
-    if (Object.keys(found).length) return;
-    setSaving(true);
-    setFailure(undefined);
-    try {
+  const { error, failure, saving, submit } = createFormSubmission<keyof AuthKeyForm>({
+    validate: (now) => validateAuthKeyForm(form, now),
+    save: async (now) => {
       const input = formToAuthKeyInput(form, now);
       props.onSaved(props.authKey ? await api.updateAuthKey(props.authKey.id, input) : await api.createAuthKey(input));
-    } catch (caught) {
-      setFailure(caught);
-    } finally {
-      setSaving(false);
-    }
-  };
+    },
+  });
 
   return (
     <Modal
       title={props.authKey ? t("keys.editTitle", { name: props.authKey.name }) : t("keys.createTitle")}
       onClose={props.onClose}
-      footer={
-        <>
-          <button type="button" class="btn-secondary" onClick={props.onClose}>
-            {t("common.cancel")}
-          </button>
-          <button type="submit" form="key-form" class="btn-primary" disabled={saving()} data-testid="key-save">
-            <Show when={saving()}>
-              <Spinner />
-            </Show>
-            {props.authKey ? t("common.save") : t("keys.issue")}
-          </button>
-        </>
-      }
+      footer={<FormFooter formId="key-form" saving={saving()} label={props.authKey ? t("common.save") : t("keys.issue")} testId="key-save" onCancel={props.onClose} />}
     >
       <form id="key-form" class="space-y-5" onSubmit={submit} novalidate>
         <TextField label={t("common.name")} name="name" value={form.name} onValue={(value) => setForm("name", value)} error={error("name")} placeholder={t("keys.namePlaceholder")} autocomplete="off" required />

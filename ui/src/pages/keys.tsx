@@ -5,7 +5,7 @@ import { CopyButton } from "../components/copy-button.tsx";
 import { Toggle } from "../components/fields.tsx";
 import { Modal } from "../components/modal.tsx";
 import { PageHeader } from "../components/page-header.tsx";
-import { EmptyState, ErrorBox, LoadingRows } from "../components/states.tsx";
+import { AddButton, ListStates } from "../components/list-states.tsx";
 import { toast, toastError } from "../components/toast.tsx";
 import { api } from "../lib/api.ts";
 import { quotaUsed } from "../lib/auth-key-form.ts";
@@ -66,94 +66,77 @@ export default function KeysPage() {
         title={t("nav.keys")}
         subtitle={t("keys.subtitle")}
         actions={
-          <button type="button" class="btn-primary" onClick={() => setEditing("new")} data-testid="key-new">
-            <span class="i-lucide-plus" />
-            {t("keys.new")}
-          </button>
+          <AddButton label={t("keys.new")} onClick={() => setEditing("new")} testId="key-new" />
         }
       />
-      <Show when={keys.error}>
-        <ErrorBox error={keys.error} onRetry={refetch} class="mb-4" />
-      </Show>
-      <Show when={keys.loading && !keys.latest}>
-        <LoadingRows rows={3} />
-      </Show>
-      <Show when={keys.latest}>
+      <ListStates
+        resource={keys}
+        onRetry={refetch}
+        loadingRows={3}
+        errorClass="mb-4"
+        empty={{
+          icon: "i-lucide-key-round",
+          title: t("keys.empty"),
+          hint: t("keys.emptyHint"),
+          action: <AddButton label={t("keys.new")} onClick={() => setEditing("new")} />,
+        }}
+      >
         {(list) => (
-          <Show
-            when={list().length > 0}
-            fallback={
-              <div class="card">
-                <EmptyState
-                  icon="i-lucide-key-round"
-                  title={t("keys.empty")}
-                  hint={t("keys.emptyHint")}
-                  action={
-                    <button type="button" class="btn-primary" onClick={() => setEditing("new")}>
-                      <span class="i-lucide-plus" />
-                      {t("keys.new")}
-                    </button>
-                  }
-                />
-              </div>
-            }
-          >
-            <div class="grid gap-3 md:grid-cols-2 2xl:grid-cols-3">
-              <For each={list()}>
-                {(key) => (
-                  <article class="card flex min-w-0 flex-col p-4" data-testid="key-card">
-                    <div class="flex items-start gap-3">
-                      <div class="min-w-0 flex-1">
-                        <div class="flex flex-wrap items-center gap-2">
-                          <h2 class="truncate font-semibold">{key.name}</h2>
-                          <span class={STATUS_BADGES[key.status]}>{t(`keys.status.${key.status}`)}</span>
-                        </div>
-                        <code class="mt-0.5 block truncate font-mono text-xs muted">{key.keyHint}</code>
+          <div class="grid gap-3 md:grid-cols-2 2xl:grid-cols-3">
+            <For each={list()}>
+              {(key) => (
+                <article class="card flex min-w-0 flex-col p-4" data-testid="key-card">
+                  <div class="flex items-start gap-3">
+                    <div class="min-w-0 flex-1">
+                      <div class="flex flex-wrap items-center gap-2">
+                        <h2 class="truncate font-semibold">{key.name}</h2>
+                        <span class={STATUS_BADGES[key.status]}>{t(`keys.status.${key.status}`)}</span>
                       </div>
-                      <Toggle size="sm" checked={key.enabled} onChange={(enabled) => setEnabled(key, enabled)} ariaLabel={t("common.enabled")} class="items-center" />
+                      <code class="mt-0.5 block truncate font-mono text-xs muted">{key.keyHint}</code>
                     </div>
-                    <dl class="mt-3 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1.5 text-sm">
-                      <dt class="muted">{t("keys.models")}</dt>
-                      <dd class="min-w-0 truncate">
-                        <Show when={key.allowedModels} fallback={<span class="muted">{t("keys.allModels")}</span>}>
-                          <span class="font-mono text-xs" title={key.allowedModels!.join(", ")}>
-                            {key.allowedModels!.join(", ")}
-                          </span>
-                        </Show>
-                      </dd>
-                      <dt class="muted">{t("keys.expires")}</dt>
-                      <dd class={key.status === "expired" ? "text-amber-600 dark:text-amber-400" : ""}>{key.expiresAt ? formatDateTime(key.expiresAt) : <span class="muted">{t("keys.never")}</span>}</dd>
-                      <dt class="muted">{t("keys.lastUsed")}</dt>
-                      <dd>{key.lastUsedAt ? formatRelative(key.lastUsedAt) : <span class="muted">{t("keys.neverUsed")}</span>}</dd>
-                    </dl>
-                    <div class="mt-3 space-y-2">
-                      <UsageBar label={t("keys.requests")} used={key.requestsUsed} quota={key.requestQuota} format={formatInteger} />
-                      <UsageBar label={t("keys.tokens")} used={key.tokensUsed} quota={key.tokenQuota} format={formatCompact} />
-                    </div>
-                    <div class="mt-4 flex flex-wrap justify-end gap-1.5 border-t border-zinc-100 pt-3 dark:border-zinc-800">
-                      <A href={`/logs?key=${key.id}`} class="btn-ghost btn-sm">
-                        <span class="i-lucide-scroll-text" />
-                        {t("nav.logs")}
-                      </A>
-                      <button type="button" class="btn-ghost btn-sm" onClick={() => resetUsage(key)}>
-                        <span class="i-lucide-rotate-ccw" />
-                        {t("keys.reset")}
-                      </button>
-                      <button type="button" class="btn-ghost btn-sm" onClick={() => setEditing(key)}>
-                        <span class="i-lucide-pencil" />
-                        {t("common.edit")}
-                      </button>
-                      <button type="button" class="btn-icon h-8 w-8 hover:text-red-600" onClick={() => remove(key)} aria-label={t("common.delete")} title={t("common.delete")}>
-                        <span class="i-lucide-trash-2" />
-                      </button>
-                    </div>
-                  </article>
-                )}
-              </For>
-            </div>
-          </Show>
+                    <Toggle size="sm" checked={key.enabled} onChange={(enabled) => setEnabled(key, enabled)} ariaLabel={t("common.enabled")} class="items-center" />
+                  </div>
+                  <dl class="mt-3 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1.5 text-sm">
+                    <dt class="muted">{t("keys.models")}</dt>
+                    <dd class="min-w-0 truncate">
+                      <Show when={key.allowedModels} fallback={<span class="muted">{t("keys.allModels")}</span>}>
+                        <span class="font-mono text-xs" title={key.allowedModels!.join(", ")}>
+                          {key.allowedModels!.join(", ")}
+                        </span>
+                      </Show>
+                    </dd>
+                    <dt class="muted">{t("keys.expires")}</dt>
+                    <dd class={key.status === "expired" ? "text-amber-600 dark:text-amber-400" : ""}>{key.expiresAt ? formatDateTime(key.expiresAt) : <span class="muted">{t("keys.never")}</span>}</dd>
+                    <dt class="muted">{t("keys.lastUsed")}</dt>
+                    <dd>{key.lastUsedAt ? formatRelative(key.lastUsedAt) : <span class="muted">{t("keys.neverUsed")}</span>}</dd>
+                  </dl>
+                  <div class="mt-3 space-y-2">
+                    <UsageBar label={t("keys.requests")} used={key.requestsUsed} quota={key.requestQuota} format={formatInteger} />
+                    <UsageBar label={t("keys.tokens")} used={key.tokensUsed} quota={key.tokenQuota} format={formatCompact} />
+                  </div>
+                  <div class="mt-4 flex flex-wrap justify-end gap-1.5 border-t border-zinc-100 pt-3 dark:border-zinc-800">
+                    <A href={`/logs?key=${key.id}`} class="btn-ghost btn-sm">
+                      <span class="i-lucide-scroll-text" />
+                      {t("nav.logs")}
+                    </A>
+                    <button type="button" class="btn-ghost btn-sm" onClick={() => resetUsage(key)}>
+                      <span class="i-lucide-rotate-ccw" />
+                      {t("keys.reset")}
+                    </button>
+                    <button type="button" class="btn-ghost btn-sm" onClick={() => setEditing(key)}>
+                      <span class="i-lucide-pencil" />
+                      {t("common.edit")}
+                    </button>
+                    <button type="button" class="btn-icon h-8 w-8 hover:text-red-600" onClick={() => remove(key)} aria-label={t("common.delete")} title={t("common.delete")}>
+                      <span class="i-lucide-trash-2" />
+                    </button>
+                  </div>
+                </article>
+              )}
+            </For>
+          </div>
         )}
-      </Show>
+      </ListStates>
 
       <Show when={editing()} keyed>
         {(target) => (

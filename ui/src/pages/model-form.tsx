@@ -1,59 +1,31 @@
-import { createEffect, createSignal, Show } from "solid-js";
+import { Show } from "solid-js";
 import { createStore } from "solid-js/store";
 import { NumberField, SelectField, TextField } from "../components/fields.tsx";
+import { FormFooter } from "../components/form-footer.tsx";
 import { Modal } from "../components/modal.tsx";
-import { ErrorBox, Spinner } from "../components/states.tsx";
+import { ErrorBox } from "../components/states.tsx";
 import { api } from "../lib/api.ts";
+import { createFormSubmission } from "../lib/form-submission.ts";
 import { t } from "../lib/i18n/index.ts";
-import { formToModelInput, modelToForm, newModelForm, STRATEGIES, validateModelForm, type ModelForm, type ModelFormErrors } from "../lib/model-form.ts";
+import { formToModelInput, modelToForm, newModelForm, STRATEGIES, validateModelForm, type ModelForm } from "../lib/model-form.ts";
 import type { Model, Settings } from "../lib/types.ts";
 
 /** Create or edit a public model: name, aliases, strategy, retries and timeouts. */
 export function ModelFormModal(props: { model?: Model; defaults?: Settings; onClose: () => void; onSaved: (model: Model) => void }) {
   const [form, setForm] = createStore<ModelForm>(props.model ? modelToForm(props.model) : newModelForm({ timeoutMs: props.defaults?.defaultTimeoutMs, maxRetry: props.defaults?.defaultMaxRetry }));
-  const [errors, setErrors] = createSignal<ModelFormErrors>({});
-  // After a first submit, errors follow the fields as they are corrected.
-  const [submitted, setSubmitted] = createSignal(false);
-  createEffect(() => submitted() && setErrors(validateModelForm(form)));
-  const [failure, setFailure] = createSignal<unknown>();
-  const [saving, setSaving] = createSignal(false);
-  const error = (field: keyof ModelForm) => (errors()[field] ? t(errors()[field]!) : null);
-
-  const submit = async (event: SubmitEvent) => {
-    event.preventDefault();
-    setSubmitted(true);
-    const found = validateModelForm(form);
-    setErrors(found);
-    if (Object.keys(found).length) return;
-    setSaving(true);
-    setFailure(undefined);
-    try {
+  const { error, failure, saving, submit } = createFormSubmission<keyof ModelForm>({
+    validate: () => validateModelForm(form),
+    save: async () => {
       const input = formToModelInput(form);
       props.onSaved(props.model ? await api.updateModel(props.model.id, input) : await api.createModel(input));
-    } catch (caught) {
-      setFailure(caught);
-    } finally {
-      setSaving(false);
-    }
-  };
+    },
+  });
 
   return (
     <Modal
       title={props.model ? t("models.editTitle", { name: props.model.name }) : t("models.createTitle")}
       onClose={props.onClose}
-      footer={
-        <>
-          <button type="button" class="btn-secondary" onClick={props.onClose}>
-            {t("common.cancel")}
-          </button>
-          <button type="submit" form="model-form" class="btn-primary" disabled={saving()} data-testid="model-save">
-            <Show when={saving()}>
-              <Spinner />
-            </Show>
-            {props.model ? t("common.save") : t("common.create")}
-          </button>
-        </>
-      }
+      footer={<FormFooter formId="model-form" saving={saving()} label={props.model ? t("common.save") : t("common.create")} testId="model-save" onCancel={props.onClose} />}
     >
       <form id="model-form" class="grid gap-4 sm:grid-cols-2" onSubmit={submit} novalidate>
         <TextField label={t("common.name")} name="name" value={form.name} onValue={(value) => setForm("name", value)} error={error("name")} hint={t("models.hint.name")} autocomplete="off" inputClass="font-mono" required />

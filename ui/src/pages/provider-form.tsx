@@ -1,9 +1,11 @@
-import { createEffect, createMemo, createSignal, For, Show } from "solid-js";
+import { createMemo, createSignal, For, Show } from "solid-js";
 import { createStore } from "solid-js/store";
 import { FieldSet, NumberField, SelectField, TextAreaField, TextField, Toggle } from "../components/fields.tsx";
+import { FormFooter } from "../components/form-footer.tsx";
 import { Modal } from "../components/modal.tsx";
-import { ErrorBox, Spinner } from "../components/states.tsx";
+import { ErrorBox } from "../components/states.tsx";
 import { api } from "../lib/api.ts";
+import { createFormSubmission } from "../lib/form-submission.ts";
 import { t, type MessageKey } from "../lib/i18n/index.ts";
 import {
   applyTemplate,
@@ -13,7 +15,6 @@ import {
   providerToForm,
   validateProviderForm,
   type ProviderForm,
-  type ProviderFormErrors,
 } from "../lib/provider-form.ts";
 import { PROVIDER_TEMPLATES, PROVIDER_TYPES, providerTypeInfo, type ProviderTemplate } from "../lib/provider-templates.ts";
 import type { Endpoint, Provider } from "../lib/types.ts";
@@ -32,15 +33,8 @@ export function ProviderFormModal(props: { provider?: Provider; onClose: () => v
   const editing = () => props.provider !== undefined;
   const [form, setForm] = createStore<ProviderForm>(props.provider ? providerToForm(props.provider) : applyTemplate(emptyProviderForm(), PROVIDER_TEMPLATES[0]));
   const [template, setTemplate] = createSignal<ProviderTemplate | undefined>(props.provider ? undefined : PROVIDER_TEMPLATES[0]);
-  const [errors, setErrors] = createSignal<ProviderFormErrors>({});
-  // After a first submit, errors follow the fields as they are corrected.
-  const [submitted, setSubmitted] = createSignal(false);
-  createEffect(() => submitted() && setErrors(validateProviderForm(form, { keyOptional: template()?.keyOptional || editing() })));
-  const [submitError, setSubmitError] = createSignal<unknown>();
-  const [saving, setSaving] = createSignal(false);
   const [advanced, setAdvanced] = createSignal(false);
   const typeInfo = createMemo(() => providerTypeInfo(form.type));
-  const error = (field: keyof ProviderForm) => (errors()[field] ? t(errors()[field]!) : null);
 
   const chooseTemplate = (next: ProviderTemplate) => {
     setForm(applyTemplate({ ...form }, next, template()));
@@ -53,46 +47,24 @@ export function ProviderFormModal(props: { provider?: Provider; onClose: () => v
     setForm("endpoints", typeInfo().endpoints.every((item) => next.includes(item)) ? null : next);
   };
 
-  const submit = async (event: SubmitEvent) => {
-    event.preventDefault();
-    setSubmitted(true);
-    const found = validateProviderForm(form, { keyOptional: template()?.keyOptional || editing() });
-    setErrors(found);
-    if (Object.keys(found).length > 0) {
+  const { error, failure, saving, submit } = createFormSubmission<keyof ProviderForm>({
+    validate: () => validateProviderForm(form, { keyOptional: template()?.keyOptional || editing() }),
+    // Limit errors sit in the folded section: open it so they show.
+    onInvalid: (found) => {
       if (LIMIT_FIELDS.some((field) => found[field])) setAdvanced(true);
-      return;
-    }
-    setSaving(true);
-    setSubmitError(undefined);
-    try {
+    },
+    save: async () => {
       const input = formToProviderInput(form);
-      const saved = props.provider ? await api.updateProvider(props.provider.id, input) : await api.createProvider(input);
-      props.onSaved(saved);
-    } catch (failure) {
-      setSubmitError(failure);
-    } finally {
-      setSaving(false);
-    }
-  };
+      props.onSaved(props.provider ? await api.updateProvider(props.provider.id, input) : await api.createProvider(input));
+    },
+  });
 
   return (
     <Modal
       size="lg"
       title={editing() ? t("providers.editTitle", { name: props.provider!.name }) : t("providers.createTitle")}
       onClose={props.onClose}
-      footer={
-        <>
-          <button type="button" class="btn-secondary" onClick={props.onClose}>
-            {t("common.cancel")}
-          </button>
-          <button type="submit" form="provider-form" class="btn-primary" disabled={saving()} data-testid="provider-save">
-            <Show when={saving()}>
-              <Spinner />
-            </Show>
-            {editing() ? t("common.save") : t("common.create")}
-          </button>
-        </>
-      }
+      footer={<FormFooter formId="provider-form" saving={saving()} label={editing() ? t("common.save") : t("common.create")} testId="provider-save" onCancel={props.onClose} />}
     >
       <form id="provider-form" class="space-y-5" onSubmit={submit} novalidate>
         <Show when={!editing()}>
@@ -235,8 +207,8 @@ export function ProviderFormModal(props: { provider?: Provider; onClose: () => v
           </Show>
         </div>
 
-        <Show when={submitError()}>
-          <ErrorBox error={submitError()} />
+        <Show when={failure()}>
+          <ErrorBox error={failure()} />
         </Show>
       </form>
     </Modal>

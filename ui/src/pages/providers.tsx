@@ -3,7 +3,8 @@ import { createMemo, createResource, createSignal, For, Show } from "solid-js";
 import { confirmAction } from "../components/confirm.tsx";
 import { Toggle } from "../components/fields.tsx";
 import { PageHeader } from "../components/page-header.tsx";
-import { EmptyState, ErrorBox, LoadingRows, Spinner } from "../components/states.tsx";
+import { Spinner } from "../components/states.tsx";
+import { AddButton, ListStates } from "../components/list-states.tsx";
 import { StatusBar } from "../components/status-bar.tsx";
 import { toast, toastError } from "../components/toast.tsx";
 import { api } from "../lib/api.ts";
@@ -69,55 +70,37 @@ export default function ProvidersPage() {
         title={t("nav.providers")}
         subtitle={t("providers.subtitle")}
         actions={
-          <button type="button" class="btn-primary" onClick={() => setEditing("new")} data-testid="provider-new">
-            <span class="i-lucide-plus" />
-            {t("providers.new")}
-          </button>
+          <AddButton label={t("providers.new")} onClick={() => setEditing("new")} testId="provider-new" />
         }
       />
-      <Show when={providers.error}>
-        <ErrorBox error={providers.error} onRetry={refetch} />
-      </Show>
-      <Show when={providers.loading && !providers.latest}>
-        <LoadingRows rows={3} />
-      </Show>
-      <Show when={providers.latest}>
+      <ListStates
+        resource={providers}
+        onRetry={refetch}
+        loadingRows={3}
+        empty={{
+          icon: "i-lucide-server",
+          title: t("providers.empty"),
+          hint: t("providers.emptyHint"),
+          action: <AddButton label={t("providers.new")} onClick={() => setEditing("new")} />,
+        }}
+      >
         {(list) => (
-          <Show
-            when={list().length > 0}
-            fallback={
-              <div class="card">
-                <EmptyState
-                  icon="i-lucide-server"
-                  title={t("providers.empty")}
-                  hint={t("providers.emptyHint")}
-                  action={
-                    <button type="button" class="btn-primary" onClick={() => setEditing("new")}>
-                      <span class="i-lucide-plus" />
-                      {t("providers.new")}
-                    </button>
-                  }
+          <div class="space-y-3">
+            <For each={list()}>
+              {(provider) => (
+                <ProviderCard
+                  provider={provider}
+                  health={healthOf(provider.id)}
+                  onEdit={() => setEditing(provider)}
+                  onDelete={() => remove(provider)}
+                  onImport={() => setImporting(provider)}
+                  onEnabled={(enabled) => setEnabled(provider, enabled)}
                 />
-              </div>
-            }
-          >
-            <div class="space-y-3">
-              <For each={list()}>
-                {(provider) => (
-                  <ProviderCard
-                    provider={provider}
-                    health={healthOf(provider.id)}
-                    onEdit={() => setEditing(provider)}
-                    onDelete={() => remove(provider)}
-                    onImport={() => setImporting(provider)}
-                    onEnabled={(enabled) => setEnabled(provider, enabled)}
-                  />
-                )}
-              </For>
-            </div>
-          </Show>
+              )}
+            </For>
+          </div>
         )}
-      </Show>
+      </ListStates>
 
       <Show when={editing()} keyed>
         {(target) => <ProviderFormModal provider={target === "new" ? undefined : target} onClose={() => setEditing(undefined)} onSaved={saved} />}

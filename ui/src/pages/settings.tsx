@@ -6,8 +6,9 @@ import { PageHeader } from "../components/page-header.tsx";
 import { ErrorBox, LoadingRows, Spinner } from "../components/states.tsx";
 import { toast, toastError } from "../components/toast.tsx";
 import { api } from "../lib/api.ts";
+import { createFormSubmission } from "../lib/form-submission.ts";
 import { formatInteger } from "../lib/format.ts";
-import { t, type MessageKey } from "../lib/i18n/index.ts";
+import { t } from "../lib/i18n/index.ts";
 import { usePageTitle } from "../lib/page-title.ts";
 import { settingsChanges, validateSettings } from "../lib/settings-form.ts";
 import type { Settings } from "../lib/types.ts";
@@ -17,11 +18,6 @@ export default function SettingsPage() {
   usePageTitle("nav.settings");
   const [saved, { refetch, mutate }] = createResource(() => api.settings());
   const [form, setForm] = createStore<Settings>({ logRetentionDays: null, logMaxRows: null, bodyCapture: false, bodyCaptureMaxChars: 65_536, defaultTimeoutMs: 60_000, defaultMaxRetry: 3 });
-  const [errors, setErrors] = createSignal<Partial<Record<keyof Settings, MessageKey>>>({});
-  // After a first submit, errors follow the fields as they are corrected.
-  const [submitted, setSubmitted] = createSignal(false);
-  createEffect(() => submitted() && setErrors(validateSettings(form)));
-  const [saving, setSaving] = createSignal(false);
   const [running, setRunning] = createSignal(false);
   const [lastRun, setLastRun] = createSignal<{ deletedRows: number; deletedBodies: number } | undefined>();
 
@@ -31,24 +27,14 @@ export default function SettingsPage() {
   });
   const changes = createMemo(() => (saved() ? settingsChanges(saved()!, form) : {}));
   const dirty = () => Object.keys(changes()).length > 0;
-  const error = (field: keyof Settings) => (errors()[field] ? t(errors()[field]!) : null);
-
-  const save = async (event: SubmitEvent) => {
-    event.preventDefault();
-    setSubmitted(true);
-    const found = validateSettings(form);
-    setErrors(found);
-    if (Object.keys(found).length) return;
-    setSaving(true);
-    try {
+  const { error, saving, submit: save } = createFormSubmission<keyof Settings>({
+    validate: () => validateSettings(form),
+    save: async () => {
       mutate(await api.updateSettings(changes()));
       toast(t("common.saved"));
-    } catch (caught) {
-      toastError(caught);
-    } finally {
-      setSaving(false);
-    }
-  };
+    },
+    onFailure: toastError,
+  });
 
   const runRetention = async () => {
     if (!(await confirmAction({ title: t("settings.runTitle"), message: t("settings.runMessage"), confirmLabel: t("settings.runNow"), danger: true }))) return;
