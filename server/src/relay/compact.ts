@@ -1,10 +1,10 @@
-import { GatewayError } from "../core/errors.ts";
 import type { JsonObject, WireProtocol } from "../core/wire-protocol.ts";
 import { exhaustedError, failover } from "./failover.ts";
 import { forwardRequestHeaders, forwardResponseHeaders } from "./forward-headers.ts";
 import { attemptBudget, planRequest } from "./plan.ts";
 import type { Principal } from "../services/client-keys.ts";
 import { errorResponse, type RelayDeps } from "./relay.ts";
+import { upstreamRequest, upstreamTarget } from "./upstream-request.ts";
 
 /**
  * Codex's `POST /v1/responses/compact` (history compaction) exists only on the Responses
@@ -31,12 +31,9 @@ export function createCompactRelay(deps: RelayDeps, responses: WireProtocol) {
       logWriter: deps.logWriter,
       clientSignal: request.signal,
       prepare(candidate, apiKey) {
-        const target = { baseUrl: candidate.baseUrl, apiKey, model: candidate.providerModel, stream: false };
-        const endpoint = responses.upstreamEndpoint(target);
+        const endpoint = responses.upstreamEndpoint(upstreamTarget(candidate, apiKey));
         return {
-          url: `${endpoint.url}/compact`,
-          headers: { ...clientHeaders, ...candidate.headers, ...endpoint.headers, "content-type": "application/json" },
-          body: JSON.stringify({ ...request.body, model: candidate.providerModel }),
+          ...upstreamRequest({ ...endpoint, url: `${endpoint.url}/compact` }, candidate, { ...request.body, model: candidate.providerModel }, clientHeaders),
           readWholeBody: true,
         };
       },

@@ -1,23 +1,12 @@
-import type { CanonicalRequest } from "../core/canonical.ts";
-import { GatewayError } from "../core/errors.ts";
-import type { JsonObject, RequestContext, WireProtocol } from "../core/wire-protocol.ts";
+import type { JsonObject } from "../core/wire-protocol.ts";
 import { wireProtocols } from "../protocols/index.ts";
 import { estimateInputTokens } from "./estimate-usage.ts";
 import { failover } from "./failover.ts";
 import { attemptBudget, planRequest } from "./plan.ts";
-import type { Principal } from "../services/client-keys.ts";
-import { errorResponse, type RelayDeps } from "./relay.ts";
+import { readOrRespond } from "./relay-errors.ts";
+import type { RelayDeps, RelayRequest } from "./relay.ts";
+import { upstreamRequest, upstreamTarget } from "./upstream-request.ts";
 import { traceOf } from "./trace.ts";
-
-export interface CountTokensRequest {
-  protocol: WireProtocol;
-  body: JsonObject;
-  context?: RequestContext;
-  headers: Headers;
-  clientIp?: string;
-  signal?: AbortSignal;
-  principal?: Principal;
-}
 
 /** Native count attempts before falling back to a local count. */
 const MAX_NATIVE_ATTEMPTS = 2;
@@ -28,16 +17,11 @@ const MAX_NATIVE_ATTEMPTS = 2;
  * tokenizer count, logged as estimated.
  */
 export function createTokenCounter(deps: RelayDeps) {
-  return async function countTokens(request: CountTokensRequest): Promise<Response> {
+  return async function countTokens(request: RelayRequest): Promise<Response> {
     const { protocol } = request;
     const codec = protocol.countTokens!;
-    let canonical: CanonicalRequest;
-    try {
-      canonical = codec.decodeRequest(request.body, request.context ?? {});
-    } catch (error) {
-      if (error instanceof GatewayError) return errorResponse(protocol, error);
-      throw error;
-    }
+    const canonical = readOrRespond(protocol, () => codec.decodeRequest(request.body, request.context ?? {}));
+    if (canonical instanceof Response) return canonical;
     const planned = await planRequest(deps.catalog, deps.balancer, {
       ...request,
       model: canonical.model,
@@ -60,14 +44,8 @@ export function createTokenCounter(deps: RelayDeps) {
         clientSignal: request.signal,
         prepare(candidate, apiKey) {
           const upstream = wireProtocols[candidate.wire].countTokens!;
-          const target = { baseUrl: candidate.baseUrl, apiKey, model: candidate.providerModel, stream: false };
-          const endpoint = upstream.endpoint(target);
-          return {
-            url: endpoint.url,
-            headers: { ...endpoint.defaultHeaders, ...candidate.headers, ...endpoint.headers, "content-type": "application/json" },
-            body: JSON.stringify(upstream.encodeRequest(canonical, target)),
-            readWholeBody: true,
-          };
+          const target = upstreamTarget(candidate, apiKey);
+          return { ...upstreamRequest(upstream.endpoint(target), candidate, upstream.encodeRequest(canonical, target)), readWholeBody: true };
         },
         async accept(call, candidate, log) {
           let inputTokens: number;

@@ -1,34 +1,18 @@
-import type { EmbeddingRequest } from "../core/canonical.ts";
-import { GatewayError } from "../core/errors.ts";
-import type { JsonObject, RequestContext, WireProtocol } from "../core/wire-protocol.ts";
+import type { JsonObject } from "../core/wire-protocol.ts";
 import { embeddingsCodecOf, wireProtocols } from "../protocols/index.ts";
 import { exhaustedError, failover } from "./failover.ts";
 import { attemptBudget, planRequest } from "./plan.ts";
-import type { Principal } from "../services/client-keys.ts";
-import { errorResponse, usageColumns, type RelayDeps } from "./relay.ts";
-
-export interface EmbeddingsRelayRequest {
-  protocol: WireProtocol;
-  body: JsonObject;
-  context?: RequestContext;
-  headers: Headers;
-  clientIp?: string;
-  signal?: AbortSignal;
-  principal?: Principal;
-}
+import { errorResponse, readOrRespond } from "./relay-errors.ts";
+import { usageColumns, type RelayDeps, type RelayRequest } from "./relay.ts";
+import { upstreamRequest, upstreamTarget } from "./upstream-request.ts";
 
 /** Embeddings from any provider whose protocol has them, answered in the client's shape. */
 export function createEmbeddingsRelay(deps: RelayDeps) {
-  return async function embed(request: EmbeddingsRelayRequest): Promise<Response> {
+  return async function embed(request: RelayRequest): Promise<Response> {
     const { protocol } = request;
     const codec = protocol.embeddings!;
-    let embedding: EmbeddingRequest;
-    try {
-      embedding = codec.decodeRequest(request.body, request.context ?? {});
-    } catch (error) {
-      if (error instanceof GatewayError) return errorResponse(protocol, error);
-      throw error;
-    }
+    const embedding = readOrRespond(protocol, () => codec.decodeRequest(request.body, request.context ?? {}));
+    if (embedding instanceof Response) return embedding;
     const planned = await planRequest(deps.catalog, deps.balancer, {
       ...request,
       model: embedding.model,
@@ -47,14 +31,9 @@ export function createEmbeddingsRelay(deps: RelayDeps) {
       clientSignal: request.signal,
       prepare(candidate, apiKey) {
         const upstream = embeddingsCodecOf(candidate.wire)!;
-        const target = { baseUrl: candidate.baseUrl, apiKey, model: candidate.providerModel, stream: false };
-        const endpoint = upstream.endpoint(target);
-        return {
-          url: endpoint.url,
-          headers: { ...endpoint.defaultHeaders, ...candidate.headers, ...endpoint.headers, "content-type": "application/json" },
-          body: JSON.stringify(upstream.encodeRequest({ ...embedding, model: candidate.providerModel }, target)),
-          readWholeBody: true,
-        };
+        const target = upstreamTarget(candidate, apiKey);
+        const body = upstream.encodeRequest({ ...embedding, model: candidate.providerModel }, target);
+        return { ...upstreamRequest(upstream.endpoint(target), candidate, body), readWholeBody: true };
       },
       async accept(call, candidate, log) {
         let response;

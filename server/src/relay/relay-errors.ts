@@ -1,4 +1,4 @@
-import type { GatewayError } from "../core/errors.ts";
+import { GatewayError } from "../core/errors.ts";
 import type { WireProtocol } from "../core/wire-protocol.ts";
 
 /** An error response in the client's protocol shape, with the trace id and retry hints. */
@@ -8,4 +8,14 @@ export function errorResponse(protocol: WireProtocol, error: GatewayError, trace
   if (error.traceId) headers["x-llmio-trace-id"] = error.traceId;
   if (error.retryAfterSeconds !== undefined) headers["retry-after"] = String(error.retryAfterSeconds);
   return Response.json(protocol.encodeError(error), { status: error.status, headers });
+}
+
+/** Reads the client's request with `read`; input it rejects (a GatewayError) becomes that error response. */
+export function readOrRespond<Value>(protocol: WireProtocol, read: () => Value): Value | Response {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof GatewayError) return errorResponse(protocol, error);
+    throw error;
+  }
 }

@@ -1,7 +1,7 @@
 import type { CanonicalRequest } from "../core/canonical.ts";
 import { GatewayError } from "../core/errors.ts";
 import { mergeUsage, type Usage } from "../core/usage.ts";
-import type { JsonObject, RequestContext, RequestPeek, SseEvent, UpstreamTarget, WireProtocol } from "../core/wire-protocol.ts";
+import type { JsonObject, RequestContext, SseEvent, WireProtocol } from "../core/wire-protocol.ts";
 import type { LogWriter } from "../db/log-writer.ts";
 import type { NewRequestLog } from "../db/schema.ts";
 import type { Balancer } from "../balancer/balancer.ts";
@@ -16,7 +16,8 @@ import { forwardRequestHeaders, forwardResponseHeaders } from "./forward-headers
 import { awaitFastPathStart, observeStream } from "./observed-stream.ts";
 import { attemptBudget, planRequest } from "./plan.ts";
 import type { Principal } from "../services/client-keys.ts";
-import { errorResponse } from "./relay-errors.ts";
+import { errorResponse, readOrRespond } from "./relay-errors.ts";
+import { upstreamRequest, upstreamTarget } from "./upstream-request.ts";
 import { awaitFirstOutput, decodeUpstreamEvents, encodeClientStream } from "./translate-stream.ts";
 import type { UpstreamCall } from "./upstream-call.ts";
 
@@ -56,16 +57,11 @@ export function createRelay(deps: RelayDeps) {
     const context = request.context ?? {};
     const started = performance.now();
 
-    let peek: RequestPeek;
     let canonical: CanonicalRequest | undefined;
     // Decoding the whole request is only needed when some attempt crosses protocols.
     const decoded = () => (canonical ??= protocol.decodeRequest(request.body, context));
-    try {
-      peek = protocol.peek(request.body, context);
-    } catch (error) {
-      if (error instanceof GatewayError) return errorResponse(protocol, error);
-      throw error;
-    }
+    const peek = readOrRespond(protocol, () => protocol.peek(request.body, context));
+    if (peek instanceof Response) return peek;
     const planned = await planRequest(deps.catalog, deps.balancer, {
       ...request,
       model: peek.model,
@@ -103,8 +99,7 @@ export function createRelay(deps: RelayDeps) {
       prepare(candidate, apiKey) {
         deps.inFlight.attempt(traceId, candidate.providerName);
         const upstream = wireProtocols[candidate.wire];
-        const target: UpstreamTarget = { baseUrl: candidate.baseUrl, apiKey, model: candidate.providerModel, stream: peek.stream };
-        const endpoint = upstream.upstreamEndpoint(target);
+        const target = upstreamTarget(candidate, apiKey, peek.stream);
         let body: JsonObject;
         if (isFastPath(candidate)) body = upstream.prepareUpstreamBody(request.body, target);
         else {
@@ -112,19 +107,9 @@ export function createRelay(deps: RelayDeps) {
           body = encoded.body;
           if (encoded.warnings.length > 0) warningsByAttempt.set(candidate, encoded.warnings);
         }
-        return {
-          url: endpoint.url,
-          headers: {
-            ...endpoint.defaultHeaders,
-            // Vendor headers (anthropic-beta …) only make sense to the same vendor.
-            ...(candidate.wire === protocol.name ? clientHeaders : genericHeaders(clientHeaders)),
-            ...candidate.headers,
-            ...endpoint.headers,
-            "content-type": "application/json",
-          },
-          body: JSON.stringify(body),
-          readWholeBody: !peek.stream,
-        };
+        // Vendor headers (anthropic-beta …) only make sense to the same vendor.
+        const forwarded = candidate.wire === protocol.name ? clientHeaders : genericHeaders(clientHeaders);
+        return { ...upstreamRequest(upstream.upstreamEndpoint(target), candidate, body, forwarded), readWholeBody: !peek.stream };
       },
       async accept(call, candidate, log) {
         const firstByteMs = Math.round(performance.now() - started);
