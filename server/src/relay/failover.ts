@@ -82,13 +82,8 @@ export async function failover(options: FailoverOptions): Promise<Response | Fai
     const { candidate, apiKey } = lease;
     const attemptStarted = performance.now();
     let finished = false;
-    const log: AttemptLogger = (fields) => {
-      if (finished) return;
-      finished = true;
-      const ok = fields.status === "success";
-      const failure = ok ? undefined : classifyFailure({ status: fields.statusCode ?? undefined, message: fields.error ?? undefined });
-      const aborted = fields.error === CLIENT_CLOSED;
-      lease.finish({ ok, neutral: aborted, failure, firstByteMs: fields.firstByteMs ?? undefined, message: fields.error ?? undefined, tokens: fields.totalTokens });
+    // The attempt's log row: an error unless `fields` say otherwise.
+    const writeRow = (fields: Partial<NewRequestLog>) =>
       options.logWriter.write({
         ...options.trace,
         attempt,
@@ -100,6 +95,14 @@ export async function failover(options: FailoverOptions): Promise<Response | Fai
         durationMs: Math.round(performance.now() - attemptStarted),
         ...fields,
       });
+    const log: AttemptLogger = (fields) => {
+      if (finished) return;
+      finished = true;
+      const ok = fields.status === "success";
+      const failure = ok ? undefined : classifyFailure({ status: fields.statusCode ?? undefined, message: fields.error ?? undefined });
+      const aborted = fields.error === CLIENT_CLOSED;
+      lease.finish({ ok, neutral: aborted, failure, firstByteMs: fields.firstByteMs ?? undefined, message: fields.error ?? undefined, tokens: fields.totalTokens });
+      writeRow(fields);
     };
 
     const remaining = options.deadline - Date.now();
@@ -123,18 +126,7 @@ export async function failover(options: FailoverOptions): Promise<Response | Fai
         retryAfterMs: error.retryAfterSeconds === undefined ? undefined : error.retryAfterSeconds * 1000,
       });
       finished = true;
-      options.logWriter.write({
-        ...options.trace,
-        attempt,
-        providerId: candidate.providerId,
-        providerName: candidate.providerName,
-        providerModel: candidate.providerModel,
-        status: "error",
-        statusCode: error.status,
-        error: error.clientAborted ? CLIENT_CLOSED : error.message,
-        createdAt: Date.now(),
-        durationMs: Math.round(performance.now() - attemptStarted),
-      });
+      writeRow({ statusCode: error.status, error: error.clientAborted ? CLIENT_CLOSED : error.message });
       failures.push(`${candidate.providerName}: ${error.message}`);
       if (error.clientAborted) return { failures, classes, clientAborted: true };
       if (failure) classes.push(failure);
