@@ -1,5 +1,6 @@
 import { parse } from "yaml";
 import { ENDPOINTS, models, providers, type Endpoint, type Model, type Provider } from "../db/schema.ts";
+import { isObject } from "../core/json-values.ts";
 import { CliError } from "./cli-error.ts";
 
 /**
@@ -163,13 +164,9 @@ function list<Value>(check: Check<Value>): Check<Value[]> {
   };
 }
 
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 function dictionary<Value>(check: Check<Value>): Check<Record<string, Value>> {
   return (value, path) => {
-    if (!isMapping(value)) fail(path, `expected a mapping, got ${describe(value)}`);
+    if (!isObject(value)) fail(path, `expected a mapping, got ${describe(value)}`);
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, check(item, childPath(path, key))]));
   };
 }
@@ -178,7 +175,7 @@ function dictionary<Value>(check: Check<Value>): Check<Record<string, Value>> {
 function object<Value>(shape: Shape<Value>, required: (keyof Value & string)[]): Check<Value> {
   const fields = Object.keys(shape) as (keyof Value & string)[];
   return (value, path) => {
-    if (!isMapping(value)) fail(path, `expected a mapping, got ${describe(value)}`);
+    if (!isObject(value)) fail(path, `expected a mapping, got ${describe(value)}`);
     for (const key of Object.keys(value)) {
       if (!Object.hasOwn(shape, key)) fail(childPath(path, key), `unknown field (expected one of: ${fields.join(", ")})`);
     }

@@ -1,13 +1,12 @@
 /** Small pieces every responder of the fake upstream shares. */
+import { isObject } from "../core/json-values.ts";
 
 export type JsonObject = Record<string, unknown>;
 
 export const JSON_HEADERS = { "content-type": "application/json" };
 export const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" };
 
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+export { isObject };
 
 /** Characters of a message's content: a string, or the `text` of its parts (OpenAI's shapes). */
 export function textLength(content: unknown): number {

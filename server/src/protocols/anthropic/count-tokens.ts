@@ -3,7 +3,7 @@ import type { CountTokensCodec, JsonObject, RequestContext, UpstreamTarget } fro
 import { decodeRequest } from "./decode-request.ts";
 import { encodeRequest } from "./encode-request.ts";
 import { upstreamEndpoint } from "./fast-path.ts";
-import { numberOf } from "./values.ts";
+import { numberOf } from "../../core/json-values.ts";
 
 /** The fields `/v1/messages/count_tokens` accepts; it rejects `max_tokens`, `stream` and sampling knobs. */
 const COUNT_FIELDS = ["model", "system", "messages", "tools", "tool_choice", "thinking"];

@@ -17,7 +17,7 @@ import { GatewayError } from "../../core/errors.ts";
 import type { JsonObject, RequestContext } from "../../core/wire-protocol.ts";
 import { openSignature } from "./reasoning-envelope.ts";
 import type { AnthropicContentBlock, AnthropicRequest, AnthropicSource } from "./wire-types.ts";
-import { isObject, numberOf, stringOf } from "./values.ts";
+import { isObject, numberOf, stringOf } from "../../core/json-values.ts";
 
 /** Request fields the canonical model covers; everything else goes to `extras` untouched. */
 const MODELLED_FIELDS = new Set([

@@ -4,7 +4,7 @@ import { decodeFinishReason } from "./finish-reason.ts";
 import { ANTHROPIC_ORIGIN } from "./reasoning-envelope.ts";
 import { decodeUsage } from "./usage.ts";
 import type { AnthropicResponse } from "./wire-types.ts";
-import { isObject, stringOf } from "./values.ts";
+import { isObject, stringOf } from "../../core/json-values.ts";
 
 /** A non-stream Anthropic Message → canonical. Server-tool blocks are skipped. */
 export function decodeResponse(raw: JsonObject): CanonicalResponse {

@@ -6,7 +6,7 @@ import { decodeErrorPayload } from "./errors.ts";
 import { decodeFinishReason } from "./finish-reason.ts";
 import { ANTHROPIC_ORIGIN } from "./reasoning-envelope.ts";
 import type { AnthropicUsage } from "./wire-types.ts";
-import { isObject, numberOf, parseJson, stringOf } from "./values.ts";
+import { isObject, numberOf, parseJson, stringOf } from "../../core/json-values.ts";
 
 interface OpenBlock {
   kind: "text" | "reasoning" | "tool" | "ignored";

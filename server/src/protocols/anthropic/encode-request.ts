@@ -12,7 +12,7 @@ import type {
 import type { EncodedRequest, JsonObject, UpstreamTarget } from "../../core/wire-protocol.ts";
 import { ANTHROPIC_ORIGIN } from "./reasoning-envelope.ts";
 import type { AnthropicContentBlock, AnthropicMessage, AnthropicTextBlock, AnthropicTool } from "./wire-types.ts";
-import { isObject, parseJson } from "./values.ts";
+import { isObject, parseJson } from "../../core/json-values.ts";
 
 /** `max_tokens` is required by Anthropic; used when the client set no limit. */
 export const DEFAULT_MAX_TOKENS = 8192;

@@ -5,7 +5,7 @@ import { messageId } from "./message-id.ts";
 import { ANTHROPIC_ORIGIN, signatureFor } from "./reasoning-envelope.ts";
 import { encodeUsage } from "./usage.ts";
 import type { AnthropicContentBlock } from "./wire-types.ts";
-import { isObject, parseJson } from "./values.ts";
+import { isObject, parseJson } from "../../core/json-values.ts";
 
 /** Canonical → the Anthropic Message JSON a non-stream client expects. */
 export function encodeResponse(response: CanonicalResponse, request: CanonicalRequest): JsonObject {

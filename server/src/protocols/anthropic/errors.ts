@@ -1,7 +1,7 @@
 import { GatewayError, type GatewayErrorKind } from "../../core/errors.ts";
 import type { JsonObject } from "../../core/wire-protocol.ts";
 import type { AnthropicErrorBody } from "./wire-types.ts";
-import { isObject, parseJson, stringOf } from "./values.ts";
+import { isObject, parseJson, stringOf } from "../../core/json-values.ts";
 
 /** https://docs.claude.com/en/api/errors */
 const TYPE_BY_KIND: Record<GatewayErrorKind, string> = {

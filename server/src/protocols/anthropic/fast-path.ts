@@ -4,7 +4,7 @@ import type { JsonObject, RequestContext, RequestNeeds, RequestPeek, SseEvent, U
 import { isEnvelope } from "./reasoning-envelope.ts";
 import { decodePartialUsage, decodeUsage } from "./usage.ts";
 import type { AnthropicUsage } from "./wire-types.ts";
-import { isObject, parseJson, stringOf } from "./values.ts";
+import { isObject, parseJson, stringOf } from "../../core/json-values.ts";
 
 /** The API version sent when the client did not choose one. */
 export const ANTHROPIC_VERSION = "2023-06-01";

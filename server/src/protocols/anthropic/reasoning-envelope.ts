@@ -7,7 +7,7 @@
  * strips enveloped blocks (see fast-path.ts).
  */
 import type { ReasoningPart } from "../../core/canonical.ts";
-import { isObject, parseJson, stringOf } from "./values.ts";
+import { isObject, parseJson, stringOf } from "../../core/json-values.ts";
 
 const PREFIX = "llmio1:";
 

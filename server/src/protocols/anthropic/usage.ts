@@ -1,6 +1,6 @@
 import type { Usage } from "../../core/usage.ts";
 import type { AnthropicUsage } from "./wire-types.ts";
-import { isObject, numberOf } from "./values.ts";
+import { isObject, numberOf } from "../../core/json-values.ts";
 
 /**
  * Anthropic usage → canonical. Anthropic's `input_tokens` excludes cache reads and cache

@@ -10,7 +10,7 @@ import type { CountTokensCodec, JsonObject, RequestContext, UpstreamTarget } fro
 import { decodeGenerateRequest, requireModel } from "./decode-request.ts";
 import { encodeRequest } from "./encode-request.ts";
 import { methodEndpoint, resourceName } from "./model-path.ts";
-import { isObject, numberOf } from "./values.ts";
+import { isObject, numberOf } from "../../core/json-values.ts";
 import type { GeminiCountTokensRequest, GeminiRequest } from "./wire-types.ts";
 
 function decodeCountRequest(body: JsonObject, context: RequestContext): CanonicalRequest {

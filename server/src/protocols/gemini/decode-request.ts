@@ -23,7 +23,7 @@ import { bareModel } from "./model-path.ts";
 import { toJsonSchema } from "./schema.ts";
 import { GEMINI_ORIGIN, isEnvelope, openEnvelope, SKIP_SIGNATURE } from "./signatures.ts";
 import { conversationCallId } from "./tool-ids.ts";
-import { isObject, numberOf, objectsOf, stringOf } from "./values.ts";
+import { isObject, numberOf, objectsOf, stringOf } from "../../core/json-values.ts";
 import type {
   GeminiContent,
   GeminiFunctionResponse,

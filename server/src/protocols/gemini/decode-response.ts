@@ -9,7 +9,7 @@ import { decodeBlockReason, decodeFinishReason } from "./finish-reason.ts";
 import { GEMINI_ORIGIN } from "./signatures.ts";
 import { callIdPrefix, responseCallId } from "./tool-ids.ts";
 import { decodeUsage } from "./usage.ts";
-import { isObject, objectsOf, stringOf } from "./values.ts";
+import { isObject, objectsOf, stringOf } from "../../core/json-values.ts";
 import type { GeminiCandidate, GeminiPart, GeminiResponse } from "./wire-types.ts";
 
 type OutputPart = TextPart | ToolCallPart | ReasoningPart;

@@ -18,7 +18,7 @@ import { decodeBlockReason, decodeFinishReason } from "./finish-reason.ts";
 import { GEMINI_ORIGIN } from "./signatures.ts";
 import { callIdPrefix, responseCallId } from "./tool-ids.ts";
 import { decodeUsage } from "./usage.ts";
-import { isObject, objectsOf, parseJson, stringOf } from "./values.ts";
+import { isObject, objectsOf, parseJson, stringOf } from "../../core/json-values.ts";
 import type { GeminiCandidate, GeminiPart, GeminiResponse } from "./wire-types.ts";
 
 /** Parsed SSE events of one Gemini stream → canonical events (one decoder per stream). */

@@ -8,7 +8,7 @@ import type { EmbeddingRequest, EmbeddingResponse, JsonValue } from "../../core/
 import { GatewayError } from "../../core/errors.ts";
 import type { EmbeddingsCodec, JsonObject, RequestContext, UpstreamTarget } from "../../core/wire-protocol.ts";
 import { bareModel, methodEndpoint, resourceName } from "./model-path.ts";
-import { isObject, numberOf, objectsOf, stringOf } from "./values.ts";
+import { isObject, numberOf, objectsOf, stringOf } from "../../core/json-values.ts";
 import type { GeminiBatchEmbedRequest, GeminiContent, GeminiEmbedContentRequest, GeminiPart } from "./wire-types.ts";
 
 /** `extras` key recording that the client used `:batchEmbedContents`, so the answer takes that shape. */

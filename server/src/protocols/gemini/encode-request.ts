@@ -17,7 +17,7 @@ import type { EncodedRequest, JsonObject, UpstreamTarget } from "../../core/wire
 import { encodeMedia } from "./media.ts";
 import { forGemini } from "./schema.ts";
 import { GEMINI_ORIGIN, SKIP_SIGNATURE } from "./signatures.ts";
-import { isObject, parseJson } from "./values.ts";
+import { isObject, parseJson } from "../../core/json-values.ts";
 import type {
   GeminiContent,
   GeminiFunctionDeclaration,

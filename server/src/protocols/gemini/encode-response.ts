@@ -7,7 +7,7 @@ import type { JsonObject } from "../../core/wire-protocol.ts";
 import { encodeFinishReason } from "./finish-reason.ts";
 import { GEMINI_ORIGIN, isForeignReasoning, sealEnvelope } from "./signatures.ts";
 import { encodeUsage } from "./usage.ts";
-import { isObject, parseJson } from "./values.ts";
+import { isObject, parseJson } from "../../core/json-values.ts";
 import type { GeminiPart, GeminiResponse } from "./wire-types.ts";
 
 /** Tool arguments as the object Gemini's `args` needs (`{}` when they are not a JSON object). */

@@ -5,7 +5,7 @@
  */
 import { GatewayError, type GatewayErrorKind } from "../../core/errors.ts";
 import type { JsonObject } from "../../core/wire-protocol.ts";
-import { isObject, numberOf, parseJson, stringOf } from "./values.ts";
+import { isObject, numberOf, parseJson, stringOf } from "../../core/json-values.ts";
 import type { GeminiErrorDetail } from "./wire-types.ts";
 
 const STATUS_BY_CODE: Record<number, string> = {

@@ -13,7 +13,7 @@ import { errorDetailOf } from "./errors.ts";
 import { bareModel, methodEndpoint } from "./model-path.ts";
 import { isEnvelope, SKIP_SIGNATURE } from "./signatures.ts";
 import { decodeUsage } from "./usage.ts";
-import { isObject, objectsOf, parseJson, stringOf } from "./values.ts";
+import { isObject, objectsOf, parseJson, stringOf } from "../../core/json-values.ts";
 import type { GeminiCandidate, GeminiContent, GeminiPart, GeminiResponse } from "./wire-types.ts";
 
 /**

@@ -4,7 +4,7 @@
  * https://ai.google.dev/gemini-api/docs/image-understanding
  */
 import type { FilePart, ImagePart } from "../../core/canonical.ts";
-import { stringOf } from "./values.ts";
+import { stringOf } from "../../core/json-values.ts";
 import type { GeminiBlob, GeminiFileData, GeminiPart } from "./wire-types.ts";
 
 const isImage = (mimeType: string | undefined) => mimeType !== undefined && mimeType.startsWith("image/");

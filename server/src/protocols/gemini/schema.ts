@@ -6,7 +6,7 @@
  * https://ai.google.dev/api/caching#Schema
  */
 import type { JsonValue } from "../../core/canonical.ts";
-import { isObject } from "./values.ts";
+import { isObject } from "../../core/json-values.ts";
 
 const OPENAPI_TYPES = new Set(["STRING", "NUMBER", "INTEGER", "BOOLEAN", "ARRAY", "OBJECT", "NULL"]);
 

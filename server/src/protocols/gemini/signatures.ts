@@ -10,7 +10,7 @@
  * drops foreign reasoning, and the fast path swaps it for the skip placeholder.
  */
 import type { ReasoningPart } from "../../core/canonical.ts";
-import { isObject, parseJson, stringOf } from "./values.ts";
+import { isObject, parseJson, stringOf } from "../../core/json-values.ts";
 
 export const GEMINI_ORIGIN = "gemini";
 

@@ -1,5 +1,5 @@
 import type { Usage } from "../../core/usage.ts";
-import { isObject, numberOf } from "./values.ts";
+import { isObject, numberOf } from "../../core/json-values.ts";
 import type { GeminiUsageMetadata } from "./wire-types.ts";
 
 /**

@@ -1,5 +1,5 @@
 import type { CanonicalRequest } from "../../core/canonical.ts";
-import { isRecord, parseJson } from "./json-values.ts";
+import { isObject, parseJson } from "../../core/json-values.ts";
 
 /**
  * Free-form (custom) tools travel to Chat upstreams as function tools with one string
@@ -18,5 +18,5 @@ export function customToolNames(request: CanonicalRequest | undefined): Readonly
 /** `{"input": "<text>"}` → `<text>`; anything else is returned unchanged. */
 export function unwrapCustomInput(argumentsJson: string): string {
   const parsed = parseJson(argumentsJson);
-  return isRecord(parsed) && typeof parsed[CUSTOM_TOOL_INPUT] === "string" ? (parsed[CUSTOM_TOOL_INPUT] as string) : argumentsJson;
+  return isObject(parsed) && typeof parsed[CUSTOM_TOOL_INPUT] === "string" ? (parsed[CUSTOM_TOOL_INPUT] as string) : argumentsJson;
 }

@@ -18,7 +18,7 @@ import { GatewayError } from "../../core/errors.ts";
 import type { JsonObject, RequestContext } from "../../core/wire-protocol.ts";
 import { parseDataUrl } from "./data-url.ts";
 import { REASONING_ORIGIN } from "./reasoning-origin.ts";
-import { asJsonValue, isRecord, nonEmptyString, numberOrUndefined, stringOrUndefined } from "./json-values.ts";
+import { asJsonValue, isObject, nonEmptyString, numberOf, stringOf } from "../../core/json-values.ts";
 import type { ChatContentPart, ChatFunctionDefinition, ChatMessage, ChatTool, ChatToolCall } from "./wire-types.ts";
 
 /** Request fields the canonical model covers; everything else lands in `extras` untouched. */
@@ -65,7 +65,7 @@ export function decodeRequest(body: JsonObject, context: RequestContext = {}): C
   if (!Array.isArray(body.messages) || body.messages.length === 0) {
     throw new GatewayError("bad_request", "'messages' must be a non-empty array", { param: "messages" });
   }
-  const choices = numberOrUndefined(body.n);
+  const choices = numberOf(body.n);
   if (choices !== undefined && choices > 1) {
     throw new GatewayError("bad_request", "n > 1 is not supported for this model (only one choice can be generated)", {
       param: "n",
@@ -76,7 +76,7 @@ export function decodeRequest(body: JsonObject, context: RequestContext = {}): C
   const extras: Record<string, JsonValue> = {};
   let reasoning = decodeReasoningEffort(body.reasoning_effort, extras);
   // OpenRouter-style `reasoning: {effort, max_tokens, exclude}` (Cherry Studio, LobeChat send it).
-  const reasoningObject = reasoning === undefined && isRecord(body.reasoning) ? decodeReasoningObject(body.reasoning) : undefined;
+  const reasoningObject = reasoning === undefined && isObject(body.reasoning) ? decodeReasoningObject(body.reasoning) : undefined;
   reasoning ??= reasoningObject;
   for (const [key, value] of Object.entries(body)) {
     if (value === undefined || MODELLED_FIELDS.has(key)) continue;
@@ -95,7 +95,7 @@ export function decodeRequest(body: JsonObject, context: RequestContext = {}): C
   const toolChoice = decodeToolChoice(body.tool_choice ?? body.function_call);
   if (toolChoice !== undefined) request.toolChoice = toolChoice;
   if (typeof body.parallel_tool_calls === "boolean") request.parallelToolCalls = body.parallel_tool_calls;
-  const maxOutputTokens = numberOrUndefined(body.max_completion_tokens) ?? numberOrUndefined(body.max_tokens);
+  const maxOutputTokens = numberOf(body.max_completion_tokens) ?? numberOf(body.max_tokens);
   if (maxOutputTokens !== undefined) request.maxOutputTokens = maxOutputTokens;
   assignNumber(request, "temperature", body.temperature);
   assignNumber(request, "topP", body.top_p);
@@ -114,7 +114,7 @@ export function decodeRequest(body: JsonObject, context: RequestContext = {}): C
 type NumericField = "temperature" | "topP" | "seed" | "presencePenalty" | "frequencyPenalty";
 
 function assignNumber(request: CanonicalRequest, field: NumericField, value: unknown): void {
-  const number = numberOrUndefined(value);
+  const number = numberOf(value);
   if (number !== undefined) request[field] = number;
 }
 
@@ -129,7 +129,7 @@ function decodeMessages(raw: readonly unknown[]): { system: TextPart[]; messages
   let legacyCount = 0;
 
   for (const entry of raw) {
-    if (!isRecord(entry)) continue;
+    if (!isObject(entry)) continue;
     const message = entry as ChatMessage;
     switch (message.role) {
       case "system":
@@ -192,7 +192,7 @@ function pushToolResult(messages: Message[], result: ToolResultPart): void {
 }
 
 function decodeToolCall(raw: unknown): ToolCallPart | undefined {
-  if (!isRecord(raw)) return undefined;
+  if (!isObject(raw)) return undefined;
   const call = raw as ChatToolCall;
   const id = typeof call.id === "string" ? call.id : "";
   if (call.type === "custom" || (call.function === undefined && typeof call.custom === "object" && call.custom !== null)) {
@@ -216,7 +216,7 @@ function decodeContent(content: ChatMessage["content"]): Array<TextPart | ImageP
       parts.push({ type: "text", text: raw });
       continue;
     }
-    if (!isRecord(raw)) continue;
+    if (!isObject(raw)) continue;
     const part = raw as unknown as ChatContentPart;
     switch (part.type) {
       case "image_url": {
@@ -248,9 +248,9 @@ function decodeToolResultContent(content: ChatMessage["content"]): Array<TextPar
 }
 
 function decodeImage(raw: unknown): ImagePart | undefined {
-  const url = typeof raw === "string" ? raw : isRecord(raw) ? stringOrUndefined(raw.url) : undefined;
+  const url = typeof raw === "string" ? raw : isObject(raw) ? stringOf(raw.url) : undefined;
   if (url === undefined || url === "") return undefined;
-  const detail = isRecord(raw) ? stringOrUndefined(raw.detail) : undefined;
+  const detail = isObject(raw) ? stringOf(raw.detail) : undefined;
   const inline = parseDataUrl(url);
   const image: ImagePart = inline ? { type: "image", mediaType: inline.mediaType, data: inline.data } : { type: "image", url };
   if (detail !== undefined) image.detail = detail;
@@ -258,17 +258,17 @@ function decodeImage(raw: unknown): ImagePart | undefined {
 }
 
 function decodeFile(raw: unknown): FilePart | undefined {
-  if (!isRecord(raw)) return undefined;
+  if (!isObject(raw)) return undefined;
   const file: FilePart = { type: "file" };
-  const fileData = stringOrUndefined(raw.file_data);
-  const filename = stringOrUndefined(raw.filename);
+  const fileData = stringOf(raw.file_data);
+  const filename = stringOf(raw.filename);
   if (fileData) {
     const inline = parseDataUrl(fileData);
     // OpenAI documents a data URL; a bare base64 string is a PDF (the only type chat accepts).
     file.data = inline ? inline.data : fileData;
     file.mediaType = inline?.mediaType ?? "application/pdf";
   }
-  const fileId = stringOrUndefined(raw.file_id);
+  const fileId = stringOf(raw.file_id);
   if (fileId) file.fileId = fileId;
   if (filename) file.filename = filename;
   return file.data === undefined && file.fileId === undefined ? undefined : file;
@@ -279,9 +279,9 @@ function decodeFile(raw: unknown): FilePart | undefined {
 function decodeTools(tools: unknown, functions: unknown): Tool[] {
   const decoded: Tool[] = [];
   for (const raw of Array.isArray(tools) ? tools : []) {
-    if (!isRecord(raw)) continue;
+    if (!isObject(raw)) continue;
     const tool = raw as ChatTool;
-    if (tool.type === "custom" && isRecord(tool.custom) && typeof tool.custom.name === "string") {
+    if (tool.type === "custom" && isObject(tool.custom) && typeof tool.custom.name === "string") {
       const custom: Tool = { type: "custom", name: tool.custom.name };
       if (typeof tool.custom.description === "string") custom.description = tool.custom.description;
       if (tool.custom.format !== undefined) custom.format = asJsonValue(tool.custom.format);
@@ -299,7 +299,7 @@ function decodeTools(tools: unknown, functions: unknown): Tool[] {
 }
 
 function decodeFunction(raw: unknown): Tool | undefined {
-  if (!isRecord(raw)) return undefined;
+  if (!isObject(raw)) return undefined;
   const definition = raw as ChatFunctionDefinition;
   if (typeof definition.name !== "string" || definition.name === "") return undefined;
   const tool: Tool = { type: "function", name: definition.name };
@@ -311,13 +311,13 @@ function decodeFunction(raw: unknown): Tool | undefined {
 
 function decodeToolChoice(raw: unknown): ToolChoice | undefined {
   if (raw === "auto" || raw === "none" || raw === "required") return raw;
-  if (!isRecord(raw)) return undefined;
-  if (isRecord(raw.function) && typeof raw.function.name === "string") return { name: raw.function.name };
-  if (isRecord(raw.custom) && typeof raw.custom.name === "string") return { name: raw.custom.name };
+  if (!isObject(raw)) return undefined;
+  if (isObject(raw.function) && typeof raw.function.name === "string") return { name: raw.function.name };
+  if (isObject(raw.custom) && typeof raw.custom.name === "string") return { name: raw.custom.name };
   // Legacy `function_call: {name}`.
   if (typeof raw.name === "string") return { name: raw.name };
   // `allowed_tools` narrows the tool list; the canonical choice keeps only its mode.
-  if (isRecord(raw.allowed_tools)) return raw.allowed_tools.mode === "required" ? "required" : "auto";
+  if (isObject(raw.allowed_tools)) return raw.allowed_tools.mode === "required" ? "required" : "auto";
   return undefined;
 }
 
@@ -329,10 +329,10 @@ function decodeStop(raw: unknown): string[] | undefined {
 }
 
 function decodeResponseFormat(raw: unknown): ResponseFormat | undefined {
-  if (!isRecord(raw)) return undefined;
+  if (!isObject(raw)) return undefined;
   if (raw.type === "text") return { type: "text" };
   if (raw.type === "json_object") return { type: "json" };
-  if (raw.type === "json_schema" && isRecord(raw.json_schema)) {
+  if (raw.type === "json_schema" && isObject(raw.json_schema)) {
     const { name, schema, strict } = raw.json_schema;
     const format: ResponseFormat = { type: "json-schema", schema: asJsonValue(schema ?? {}) };
     if (typeof name === "string") format.name = name;
@@ -353,7 +353,7 @@ function decodeReasoningEffort(raw: unknown, extras: Record<string, JsonValue>):
 
 function decodeReasoningObject(raw: Record<string, unknown>): ReasoningConfig | undefined {
   const effort = typeof raw.effort === "string" && EFFORTS.has(raw.effort) ? (raw.effort as ReasoningEffort) : undefined;
-  const budgetTokens = numberOrUndefined(raw.max_tokens);
+  const budgetTokens = numberOf(raw.max_tokens);
   const enabled = typeof raw.enabled === "boolean" ? raw.enabled : effort !== "none";
   if (effort === undefined && budgetTokens === undefined && typeof raw.enabled !== "boolean") return undefined;
   const config: ReasoningConfig = { enabled };

@@ -4,7 +4,7 @@ import { customToolNames, unwrapCustomInput } from "./custom-tools.ts";
 import { REASONING_ORIGIN } from "./reasoning-origin.ts";
 import { decodeStreamError } from "./errors.ts";
 import { decodeFinishReason } from "./finish-reason.ts";
-import { isRecord, nonEmptyString, stringOrUndefined } from "./json-values.ts";
+import { isObject, nonEmptyString, stringOf } from "../../core/json-values.ts";
 import { decodeUsage } from "./usage.ts";
 import type { ChatCompletion, ChatErrorBody, ChatMessage, ChatToolCall } from "./wire-types.ts";
 
@@ -21,7 +21,7 @@ export function decodeResponse(body: JsonObject, request?: CanonicalRequest): Ca
     throw decodeStreamError(body.error as ChatErrorBody | string);
   }
   const choice = Array.isArray(completion.choices) ? completion.choices[0] : undefined;
-  const message: ChatMessage = isRecord(choice?.message) ? (choice.message as ChatMessage) : {};
+  const message: ChatMessage = isObject(choice?.message) ? (choice.message as ChatMessage) : {};
   const content: CanonicalResponse["content"] = [];
 
   // vLLM has sent both fields with the same text; read one.
@@ -30,7 +30,7 @@ export function decodeResponse(body: JsonObject, request?: CanonicalRequest): Ca
 
   if (typeof message.content === "string" && message.content !== "") content.push({ type: "text", text: message.content });
   else if (Array.isArray(message.content)) {
-    for (const part of message.content) if (isRecord(part) && typeof part.text === "string") content.push({ type: "text", text: part.text });
+    for (const part of message.content) if (isObject(part) && typeof part.text === "string") content.push({ type: "text", text: part.text });
   }
   if (typeof message.refusal === "string" && message.refusal !== "") content.push({ type: "text", text: message.refusal });
 
@@ -53,7 +53,7 @@ export function decodeResponse(body: JsonObject, request?: CanonicalRequest): Ca
     callCount++;
   }
 
-  const rawFinishReason = stringOrUndefined(choice?.finish_reason);
+  const rawFinishReason = stringOf(choice?.finish_reason);
   const response: CanonicalResponse = {
     id: typeof completion.id === "string" ? completion.id : "",
     model: typeof completion.model === "string" ? completion.model : "",
@@ -68,7 +68,7 @@ export function decodeResponse(body: JsonObject, request?: CanonicalRequest): Ca
 }
 
 function decodeCall(raw: unknown, fallbackId: string): ToolCallPart | undefined {
-  if (!isRecord(raw)) return undefined;
+  if (!isObject(raw)) return undefined;
   const call = raw as ChatToolCall;
   const id = typeof call.id === "string" && call.id !== "" ? call.id : fallbackId;
   if (call.type === "custom" && typeof call.custom?.name === "string") {

@@ -6,7 +6,7 @@ import { customToolNames, unwrapCustomInput } from "./custom-tools.ts";
 import { REASONING_ORIGIN } from "./reasoning-origin.ts";
 import { decodeStreamError } from "./errors.ts";
 import { decodeFinishReason } from "./finish-reason.ts";
-import { isRecord, nonEmptyString, parseJson } from "./json-values.ts";
+import { isObject, nonEmptyString, parseJson } from "../../core/json-values.ts";
 import { decodeUsage } from "./usage.ts";
 import type { ChatCompletionChunk, ChatDelta, ChatErrorBody, ChatToolCallDelta } from "./wire-types.ts";
 
@@ -149,10 +149,10 @@ export function decodeStream(request?: CanonicalRequest): TransformStream<SseEve
     if (typeof delta.content === "string" && delta.content !== "") appendText(emit, "text", delta.content);
     if (typeof delta.refusal === "string" && delta.refusal !== "") appendText(emit, "text", delta.refusal);
     if (Array.isArray(delta.tool_calls)) {
-      for (const call of delta.tool_calls) if (isRecord(call)) appendToolCall(emit, call, chunkId);
+      for (const call of delta.tool_calls) if (isObject(call)) appendToolCall(emit, call, chunkId);
     }
     // Legacy `function_call` deltas: one call, no id.
-    if (isRecord(delta.function_call)) appendToolCall(emit, { index: 0, function: delta.function_call }, chunkId);
+    if (isObject(delta.function_call)) appendToolCall(emit, { index: 0, function: delta.function_call }, chunkId);
   };
 
   return new TransformStream<SseEvent, StreamEvent>({
@@ -164,7 +164,7 @@ export function decodeStream(request?: CanonicalRequest): TransformStream<SseEve
         return;
       }
       const parsed = parseJson(event.data);
-      if (!isRecord(parsed)) {
+      if (!isObject(parsed)) {
         if (event.event === "error") fail(emit, new GatewayError("upstream", event.data || "upstream stream reported an error"));
         return; // vendor keep-alives and other non-JSON data
       }
@@ -181,8 +181,8 @@ export function decodeStream(request?: CanonicalRequest): TransformStream<SseEve
       const chunkId = typeof chunk.id === "string" ? chunk.id : "stream";
       for (const choice of Array.isArray(chunk.choices) ? chunk.choices : []) {
         // n > 1 is never requested by the hub; other choices are ignored.
-        if (!isRecord(choice) || (choice.index ?? 0) !== 0) continue;
-        if (isRecord(choice.delta)) applyDelta(emit, choice.delta, chunkId);
+        if (!isObject(choice) || (choice.index ?? 0) !== 0) continue;
+        if (isObject(choice.delta)) applyDelta(emit, choice.delta, chunkId);
         if (typeof choice.finish_reason === "string" && choice.finish_reason !== "") {
           finishSeen = true;
           rawFinishReason = choice.finish_reason;
@@ -190,7 +190,7 @@ export function decodeStream(request?: CanonicalRequest): TransformStream<SseEve
           closeOpen(emit);
         }
       }
-      if (isRecord(chunk.usage)) {
+      if (isObject(chunk.usage)) {
         const decoded = decodeUsage(chunk.usage);
         if (decoded) {
           usage = decoded;

@@ -1,7 +1,7 @@
 import type { EmbeddingRequest, EmbeddingResponse } from "../../core/canonical.ts";
 import { GatewayError } from "../../core/errors.ts";
 import type { EmbeddingsCodec, JsonObject, RequestContext, UpstreamEndpoint, UpstreamTarget } from "../../core/wire-protocol.ts";
-import { asJsonValue, isRecord, numberOrUndefined } from "./json-values.ts";
+import { asJsonValue, isObject, numberOf } from "../../core/json-values.ts";
 import type { EmbeddingsResponseBody } from "./wire-types.ts";
 
 const MODELLED_FIELDS = new Set(["model", "input", "dimensions", "encoding_format"]);
@@ -17,7 +17,7 @@ export function decodeEmbeddingsRequest(body: JsonObject, context: RequestContex
   }
   const inputs = decodeInputs(body.input);
   const request: EmbeddingRequest = { model, inputs, extras: {} };
-  const dimensions = numberOrUndefined(body.dimensions);
+  const dimensions = numberOf(body.dimensions);
   if (dimensions !== undefined) request.dimensions = dimensions;
   if (body.encoding_format === "base64" || body.encoding_format === "float") request.encodingFormat = body.encoding_format;
   for (const [key, value] of Object.entries(body)) {
@@ -72,18 +72,18 @@ export function encodeEmbeddingsRequest(request: EmbeddingRequest, target: Upstr
 /** Reads float arrays or base64 vectors, in `index` order. */
 export function decodeEmbeddingsResponse(body: JsonObject): EmbeddingResponse {
   const typed = body as EmbeddingsResponseBody;
-  const data = Array.isArray(typed.data) ? typed.data.filter(isRecord) : [];
-  const ordered = data.map((item, position) => ({ item, order: numberOrUndefined(item.index) ?? position })).sort((a, b) => a.order - b.order);
+  const data = Array.isArray(typed.data) ? typed.data.filter(isObject) : [];
+  const ordered = data.map((item, position) => ({ item, order: numberOf(item.index) ?? position })).sort((a, b) => a.order - b.order);
   const embeddings = ordered.map(({ item }) => decodeVector(item.embedding));
   const response: EmbeddingResponse = { model: typeof typed.model === "string" ? typed.model : "", embeddings };
-  if (isRecord(typed.usage)) {
-    const inputTokens = numberOrUndefined(typed.usage.prompt_tokens) ?? 0;
+  if (isObject(typed.usage)) {
+    const inputTokens = numberOf(typed.usage.prompt_tokens) ?? 0;
     response.usage = {
       inputTokens,
       outputTokens: 0,
       cachedTokens: 0,
       reasoningTokens: 0,
-      totalTokens: numberOrUndefined(typed.usage.total_tokens) ?? inputTokens,
+      totalTokens: numberOf(typed.usage.total_tokens) ?? inputTokens,
     };
   }
   return response;

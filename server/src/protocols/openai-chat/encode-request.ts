@@ -16,7 +16,7 @@ import type { EncodedRequest, JsonObject, UpstreamTarget } from "../../core/wire
 import { CUSTOM_TOOL_INPUT } from "./custom-tools.ts";
 import { toDataUrl } from "./data-url.ts";
 import { REASONING_ORIGIN } from "./reasoning-origin.ts";
-import { isRecord } from "./json-values.ts";
+import { isObject } from "../../core/json-values.ts";
 
 /** OpenAI rejects more than four stop sequences. */
 const MAX_STOP_SEQUENCES = 4;
@@ -223,7 +223,7 @@ function encodeTool(tool: Tool, warnings: string[]): JsonObject {
 /** A grammar-constrained custom tool (Codex `apply_patch`) keeps its grammar as guidance in the description. */
 function customInputDescription(format: JsonValue | undefined): string {
   const base = "The raw input for this tool, as free-form text.";
-  if (!isRecord(format) || typeof format.definition !== "string") return base;
+  if (!isObject(format) || typeof format.definition !== "string") return base;
   const syntax = typeof format.syntax === "string" ? ` (${format.syntax} grammar)` : "";
   return `${base} It must follow this format${syntax}:\n${format.definition}`;
 }

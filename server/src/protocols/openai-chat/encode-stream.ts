@@ -5,13 +5,13 @@ import type { JsonObject, RequestContext } from "../../core/wire-protocol.ts";
 import { chatCompletionId } from "./encode-response.ts";
 import { encodeStreamError } from "./errors.ts";
 import { encodeFinishReason } from "./finish-reason.ts";
-import { isRecord } from "./json-values.ts";
+import { isObject } from "../../core/json-values.ts";
 import { encodeUsage } from "./usage.ts";
 
 /** Whether the client asked for the usage chunk (`stream_options.include_usage`, kept in extras by decodeRequest). */
 export function wantsUsage(request: CanonicalRequest): boolean {
   const options = request.extras.stream_options;
-  return isRecord(options) && options.include_usage === true;
+  return isObject(options) && options.include_usage === true;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { GatewayError, type GatewayErrorKind } from "../../core/errors.ts";
 import type { JsonObject } from "../../core/wire-protocol.ts";
-import { isRecord, parseJson, stringOrUndefined } from "./json-values.ts";
+import { isObject, parseJson, stringOf } from "../../core/json-values.ts";
 import type { ChatErrorBody } from "./wire-types.ts";
 
 const TYPE_BY_KIND: Record<GatewayErrorKind, string> = {
@@ -83,22 +83,22 @@ interface ErrorDetails {
 
 function errorDetails(parsed: unknown): ErrorDetails {
   if (typeof parsed === "string") return { message: parsed };
-  if (!isRecord(parsed)) return {};
+  if (!isObject(parsed)) return {};
   const error = parsed.error;
   if (typeof error === "string") return { message: error };
-  const source = isRecord(error) ? error : parsed;
-  let message = stringOrUndefined(source.message);
+  const source = isObject(error) ? error : parsed;
+  let message = stringOf(source.message);
   // FastAPI: {"detail": "…"} or {"detail": [{"msg": "…"}]}
   if (message === undefined && typeof parsed.detail === "string") message = parsed.detail;
-  if (message === undefined && Array.isArray(parsed.detail) && isRecord(parsed.detail[0])) {
-    message = stringOrUndefined(parsed.detail[0].msg);
+  if (message === undefined && Array.isArray(parsed.detail) && isObject(parsed.detail[0])) {
+    message = stringOf(parsed.detail[0].msg);
   }
   const code = source.code;
   return {
     message: message === "" ? undefined : message,
-    type: stringOrUndefined(source.type),
+    type: stringOf(source.type),
     code: typeof code === "string" ? code : typeof code === "number" ? String(code) : undefined,
-    param: stringOrUndefined(source.param),
+    param: stringOf(source.param),
   };
 }
 

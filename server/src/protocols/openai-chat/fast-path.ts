@@ -1,7 +1,7 @@
 import { GatewayError } from "../../core/errors.ts";
 import type { Usage } from "../../core/usage.ts";
 import type { JsonObject, RequestContext, RequestNeeds, RequestPeek, SseEvent, UpstreamEndpoint, UpstreamTarget } from "../../core/wire-protocol.ts";
-import { isRecord, parseJson } from "./json-values.ts";
+import { isObject, parseJson } from "../../core/json-values.ts";
 import { decodeUsage } from "./usage.ts";
 import type { ChatCompletionChunk, ChatUsage } from "./wire-types.ts";
 
@@ -31,16 +31,16 @@ function definesTools(body: JsonObject): boolean {
 }
 
 function asksForJson(format: unknown): boolean {
-  return isRecord(format) && (format.type === "json_schema" || format.type === "json_object");
+  return isObject(format) && (format.type === "json_schema" || format.type === "json_object");
 }
 
 /** Any `image_url` content part, in any message. */
 function hasImage(messages: unknown[]): boolean {
   for (const message of messages) {
-    if (!isRecord(message)) continue;
+    if (!isObject(message)) continue;
     const content = message.content;
     if (!Array.isArray(content)) continue;
-    for (const part of content) if (isRecord(part) && part.type === "image_url") return true;
+    for (const part of content) if (isObject(part) && part.type === "image_url") return true;
   }
   return false;
 }
@@ -49,7 +49,7 @@ function hasImage(messages: unknown[]): boolean {
 export function prepareUpstreamBody(body: JsonObject, target: UpstreamTarget): JsonObject {
   const prepared: JsonObject = { ...body, model: target.model };
   if (target.stream) {
-    const options = isRecord(body.stream_options) ? body.stream_options : {};
+    const options = isObject(body.stream_options) ? body.stream_options : {};
     prepared.stream_options = { ...options, include_usage: true };
   }
   return prepared;
@@ -72,7 +72,7 @@ export function usageFromStreamEvent(event: SseEvent): Usage | undefined {
   const { data } = event;
   if (!data.includes('"usage":{') && !data.includes('"usage": {')) return undefined;
   const chunk = parseJson(data);
-  return isRecord(chunk) ? decodeUsage(chunk.usage as ChatUsage | undefined) : undefined;
+  return isObject(chunk) ? decodeUsage(chunk.usage as ChatUsage | undefined) : undefined;
 }
 
 /** Chat Completions streams end with a literal `[DONE]` data frame. */
@@ -88,10 +88,10 @@ export function streamEventError(event: SseEvent): string | undefined {
   const { data } = event;
   if (!data.includes('"error"')) return undefined;
   const parsed = parseJson(data);
-  if (!isRecord(parsed)) return undefined;
+  if (!isObject(parsed)) return undefined;
   const error = (parsed as ChatCompletionChunk).error;
   if (typeof error === "string") return error;
-  if (!isRecord(error)) return undefined;
+  if (!isObject(error)) return undefined;
   return typeof error.message === "string" && error.message !== "" ? error.message : data;
 }
 
@@ -104,12 +104,12 @@ export function isPreambleEvent(event: SseEvent): boolean {
   const { data } = event;
   if (!data.includes('"role"') && !data.includes('"prompt_filter_results"')) return false;
   const chunk = parseJson(data);
-  if (!isRecord(chunk) || chunk.error !== undefined || !Array.isArray(chunk.choices)) return false;
+  if (!isObject(chunk) || chunk.error !== undefined || !Array.isArray(chunk.choices)) return false;
   for (const choice of chunk.choices) {
-    if (!isRecord(choice) || (choice.finish_reason !== null && choice.finish_reason !== undefined)) return false;
+    if (!isObject(choice) || (choice.finish_reason !== null && choice.finish_reason !== undefined)) return false;
     const delta = choice.delta;
     if (delta === null || delta === undefined) continue;
-    if (!isRecord(delta)) return false;
+    if (!isObject(delta)) return false;
     for (const key in delta) {
       if (key !== "role" && !isEmptyValue(delta[key])) return false;
     }

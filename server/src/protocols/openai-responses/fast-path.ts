@@ -4,6 +4,7 @@ import type { JsonObject, RequestContext, RequestNeeds, RequestPeek, SseEvent, U
 import { isForeignReasoningEnvelope } from "./reasoning-envelope.ts";
 import { decodeUsage } from "./usage.ts";
 import type { WireResponse, WireStreamEvent } from "./wire-types.ts";
+import { isObject } from "../../core/json-values.ts";
 
 const TERMINAL_EVENTS = new Set(["response.completed", "response.incomplete", "response.failed"]);
 /** Events that never carry model output. */
@@ -33,7 +34,7 @@ function definesTools(body: JsonObject, items: unknown[] | undefined): boolean {
   if (Array.isArray(body.tools) && body.tools.length > 0) return true;
   if (items === undefined) return false;
   for (const item of items) {
-    if (!isRecord(item) || item.type !== "additional_tools") continue;
+    if (!isObject(item) || item.type !== "additional_tools") continue;
     if (Array.isArray(item.tools) && item.tools.length > 0) return true;
   }
   return false;
@@ -41,7 +42,7 @@ function definesTools(body: JsonObject, items: unknown[] | undefined): boolean {
 
 /** `text.format` of type json_schema or json_object. */
 function asksForJson(text: unknown): boolean {
-  if (!isRecord(text) || !isRecord(text.format)) return false;
+  if (!isObject(text) || !isObject(text.format)) return false;
   const type = text.format.type;
   return type === "json_schema" || type === "json_object";
 }
@@ -49,12 +50,12 @@ function asksForJson(text: unknown): boolean {
 /** An `input_image` in a message or in a tool output, or a computer-use screenshot. */
 function hasImage(items: unknown[]): boolean {
   for (const item of items) {
-    if (!isRecord(item)) continue;
+    if (!isObject(item)) continue;
     if (Array.isArray(item.content) && hasImagePart(item.content)) return true;
     const output = item.output;
     if (Array.isArray(output)) {
       if (hasImagePart(output)) return true;
-    } else if (isRecord(output) && (output.type === "computer_screenshot" || output.type === "input_image")) {
+    } else if (isObject(output) && (output.type === "computer_screenshot" || output.type === "input_image")) {
       return true;
     }
   }
@@ -62,12 +63,8 @@ function hasImage(items: unknown[]): boolean {
 }
 
 function hasImagePart(parts: unknown[]): boolean {
-  for (const part of parts) if (isRecord(part) && part.type === "input_image") return true;
+  for (const part of parts) if (isObject(part) && part.type === "input_image") return true;
   return false;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /**
@@ -142,9 +139,9 @@ export function isPreambleEvent(event: SseEvent): boolean {
   if (!ANNOUNCE_EVENTS.has(type)) return false;
   const parsed = parse(event.data);
   if (!parsed || parsed.type !== type) return false;
-  if (parsed.part !== undefined) return isRecord(parsed.part) && !parsed.part.text && !parsed.part.refusal;
+  if (parsed.part !== undefined) return isObject(parsed.part) && !parsed.part.text && !parsed.part.refusal;
   const item = parsed.item as Record<string, unknown> | undefined;
-  if (!isRecord(item)) return false;
+  if (!isObject(item)) return false;
   if (item.type === "message") return isEmptyList(item.content);
   if (item.type === "reasoning") return isEmptyList(item.summary) && isEmptyList(item.content) && !item.encrypted_content;
   return false;
