@@ -4,7 +4,7 @@ import type { Provider } from "../db/schema.ts";
 import { AdminError } from "../services/admin/errors.ts";
 import { mergeApiKeys, mergeHeaders, type ProviderInput } from "../services/admin/providers.ts";
 import { adminServices, type AdminServices } from "./admin-services.ts";
-import { childPath, ConfigError, type AuthKeyEntry, type ConfigDocument, type ModelEntry, type ProviderEntry } from "./config-file.ts";
+import { associationSettings, childPath, ConfigError, type AuthKeyEntry, type ConfigDocument, type ModelEntry, type ProviderEntry } from "./config-file.ts";
 
 export type ItemKind = "provider" | "model" | "association" | "auth key";
 export type ItemAction = "created" | "updated" | "unchanged" | "deleted";
@@ -193,16 +193,7 @@ class ConfigApplier {
       const providerId = this.providerIds.get(association.provider);
       if (providerId === undefined) throw new ConfigError(childPath(path, "provider"), this.unknownProvider(association.provider));
       const name = `${entry.name} → ${association.provider}/${association.model}`;
-      const values = {
-        weight: association.weight,
-        enabled: association.enabled,
-        toolCall: association.toolCall,
-        structuredOutput: association.structuredOutput,
-        vision: association.vision,
-        priceInput: association.priceInput,
-        priceCachedInput: association.priceCachedInput,
-        priceOutput: association.priceOutput,
-      };
+      const values = associationSettings(association);
       const current = [...unmatched].find((row) => row.providerId === providerId && row.providerModel === association.model);
       if (!current) {
         await withPath(path, () => this.services.associations.create({ ...values, modelId, providerId, providerModel: association.model }));

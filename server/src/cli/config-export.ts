@@ -1,8 +1,9 @@
 import { Document, isMap, isScalar, isSeq, visit } from "yaml";
 import type { AppDatabase } from "../db/client.ts";
+import { providerLimits } from "../services/admin/providers.ts";
 import { VERSION } from "../version.ts";
 import { adminServices } from "./admin-services.ts";
-import type { AssociationEntry, ConfigDocument } from "./config-file.ts";
+import { associationSettings, type AssociationEntry, type ConfigDocument } from "./config-file.ts";
 
 export interface ExportOptions {
   /** Provider API keys and secret headers in clear instead of masked (`sk-…abcd`). */
@@ -21,18 +22,7 @@ export async function exportConfig(db: AppDatabase, options: ExportOptions): Pro
   const associationsByModel = new Map<number, AssociationEntry[]>();
   for (const association of await services.associations.list()) {
     const entries = associationsByModel.get(association.modelId) ?? [];
-    entries.push({
-      provider: association.providerName,
-      model: association.providerModel,
-      weight: association.weight,
-      enabled: association.enabled,
-      toolCall: association.toolCall,
-      structuredOutput: association.structuredOutput,
-      vision: association.vision,
-      priceInput: association.priceInput,
-      priceCachedInput: association.priceCachedInput,
-      priceOutput: association.priceOutput,
-    });
+    entries.push({ provider: association.providerName, model: association.providerModel, ...associationSettings(association) });
     associationsByModel.set(association.modelId, entries);
   }
   return {
@@ -46,14 +36,7 @@ export async function exportConfig(db: AppDatabase, options: ExportOptions): Pro
       consoleUrl: provider.consoleUrl,
       endpoints: provider.endpoints,
       errorMatch: provider.errorMatch,
-      limits: {
-        requestsPerMinute: provider.requestsPerMinute,
-        tokensPerMinute: provider.tokensPerMinute,
-        maxConcurrent: provider.maxConcurrent,
-        keyRequestsPerMinute: provider.keyRequestsPerMinute,
-        keyTokensPerMinute: provider.keyTokensPerMinute,
-        keyMaxConcurrent: provider.keyMaxConcurrent,
-      },
+      limits: providerLimits(provider),
     })),
     models: (await services.models.list()).map((model) => ({
       name: model.name,

@@ -1,6 +1,7 @@
 import { parse } from "yaml";
 import { ENDPOINTS, models, providers, type Endpoint, type Model, type Provider } from "../db/schema.ts";
 import { isObject } from "../core/json-values.ts";
+import type { ProviderLimitFields } from "../services/admin/providers.ts";
 import { CliError } from "./cli-error.ts";
 
 /**
@@ -27,17 +28,7 @@ export interface ProviderEntry {
   /** Null: every endpoint the provider's protocol has. */
   endpoints?: Endpoint[] | null;
   errorMatch?: string | null;
-  limits?: ProviderLimits;
-}
-
-/** Null means unlimited; the `key…` limits apply to each API key of the provider. */
-export interface ProviderLimits {
-  requestsPerMinute?: number | null;
-  tokensPerMinute?: number | null;
-  maxConcurrent?: number | null;
-  keyRequestsPerMinute?: number | null;
-  keyTokensPerMinute?: number | null;
-  keyMaxConcurrent?: number | null;
+  limits?: ProviderLimitFields;
 }
 
 export interface ModelEntry {
@@ -55,21 +46,30 @@ export interface ModelEntry {
   providers?: AssociationEntry[];
 }
 
-/** One provider model serving the public model. */
-export interface AssociationEntry {
-  /** The provider's name. */
-  provider: string;
-  /** The model name the provider expects. */
-  model: string;
+/** How an association serves: weight, switch, capabilities and prices (per 1M tokens). */
+export interface AssociationSettings {
   weight?: number;
   enabled?: boolean;
   toolCall?: boolean;
   structuredOutput?: boolean;
   vision?: boolean;
-  /** Per 1M tokens. */
   priceInput?: number;
   priceCachedInput?: number;
   priceOutput?: number;
+}
+
+/** One provider model serving the public model. */
+export interface AssociationEntry extends AssociationSettings {
+  /** The provider's name. */
+  provider: string;
+  /** The model name the provider expects. */
+  model: string;
+}
+
+/** Just the settings of an association (a file entry or a stored row), for export and apply alike. */
+export function associationSettings(source: AssociationSettings): AssociationSettings {
+  const { weight, enabled, toolCall, structuredOutput, vision, priceInput, priceCachedInput, priceOutput } = source;
+  return { weight, enabled, toolCall, structuredOutput, vision, priceInput, priceCachedInput, priceOutput };
 }
 
 export interface AuthKeyEntry {
@@ -206,7 +206,7 @@ const instant: Check<number> = (value, path) => {
 
 const limit = nullable(integer(1));
 
-const limits = object<ProviderLimits>(
+const limits = object<ProviderLimitFields>(
   {
     requestsPerMinute: limit,
     tokensPerMinute: limit,

@@ -12,7 +12,7 @@ import { found, unlessDuplicate, type Deleted } from "./rows.ts";
 export const providerTypes = providers.type.enumValues;
 
 /** Fields of a new provider. `apiKey` is shorthand for a one-key `apiKeys`. */
-export interface ProviderInput {
+export interface ProviderInput extends ProviderLimitFields {
   name: string;
   type: Provider["type"];
   baseUrl: string;
@@ -25,6 +25,10 @@ export interface ProviderInput {
   /** Endpoints served; null means every endpoint the protocol has. */
   endpoints?: Endpoint[] | null;
   errorMatch?: string | null;
+}
+
+/** Requests/tokens per minute and concurrency, for the provider and for each of its keys; null means unlimited. */
+export interface ProviderLimitFields {
   requestsPerMinute?: number | null;
   tokensPerMinute?: number | null;
   maxConcurrent?: number | null;
@@ -145,15 +149,13 @@ export function mergeApiKeys(submitted: string[], existing: string[]): string[] 
 
 /** Error matcher and limits, by name so a caller's extra properties never reach the database. */
 function routingSettings(input: Partial<ProviderInput>) {
-  return {
-    errorMatch: input.errorMatch === undefined ? undefined : input.errorMatch?.trim() || null,
-    requestsPerMinute: input.requestsPerMinute,
-    tokensPerMinute: input.tokensPerMinute,
-    maxConcurrent: input.maxConcurrent,
-    keyRequestsPerMinute: input.keyRequestsPerMinute,
-    keyTokensPerMinute: input.keyTokensPerMinute,
-    keyMaxConcurrent: input.keyMaxConcurrent,
-  };
+  return { errorMatch: input.errorMatch === undefined ? undefined : input.errorMatch?.trim() || null, ...providerLimits(input) };
+}
+
+/** A provider's limits (null: unlimited; the `key…` ones per API key), picked by name. */
+export function providerLimits(source: ProviderLimitFields): ProviderLimitFields {
+  const { requestsPerMinute, tokensPerMinute, maxConcurrent, keyRequestsPerMinute, keyTokensPerMinute, keyMaxConcurrent } = source;
+  return { requestsPerMinute, tokensPerMinute, maxConcurrent, keyRequestsPerMinute, keyTokensPerMinute, keyMaxConcurrent };
 }
 
 /** Header names whose values are credentials, masked like keys. */
