@@ -40,6 +40,11 @@ export interface TextFieldProps extends InputAttributes {
   suffix?: JSX.Element;
 }
 
+/** What describes a field: its error while it has one, else its hint (FieldFrame renders both). */
+function describedBy(id: string, error: string | null | undefined, hint: JSX.Element | undefined): string | undefined {
+  return error ? `${id}-error` : hint ? `${id}-hint` : undefined;
+}
+
 export function TextField(props: TextFieldProps) {
   const [local, rest] = splitProps(props, ["label", "value", "onValue", "hint", "error", "class", "inputClass", "suffix"]);
   const id = rest.id ?? createUniqueId();
@@ -53,7 +58,7 @@ export function TextField(props: TextFieldProps) {
           value={local.value}
           onInput={(event) => local.onValue(event.currentTarget.value)}
           aria-invalid={local.error ? "true" : undefined}
-          aria-describedby={local.error ? `${id}-error` : local.hint ? `${id}-hint` : undefined}
+          aria-describedby={describedBy(id, local.error, local.hint)}
         />
         <Show when={local.suffix}>
           <div class="absolute inset-y-0 right-1 flex items-center">{local.suffix}</div>
@@ -99,7 +104,7 @@ export function NumberField(props: NumberFieldProps) {
             local.onValue(text === "" ? null : Number(text));
           }}
           aria-invalid={local.error ? "true" : undefined}
-          aria-describedby={local.error ? `${id}-error` : local.hint ? `${id}-hint` : undefined}
+          aria-describedby={describedBy(id, local.error, local.hint)}
         />
         <Show when={local.unit}>
           <span class="pointer-events-none absolute inset-y-0 right-3 flex items-center text-xs muted">{local.unit}</span>
@@ -162,7 +167,7 @@ export function TextAreaField(props: TextAreaFieldProps) {
         value={local.value}
         onInput={(event) => local.onValue(event.currentTarget.value)}
         aria-invalid={local.error ? "true" : undefined}
-        aria-describedby={local.error ? `${id}-error` : local.hint ? `${id}-hint` : undefined}
+        aria-describedby={describedBy(id, local.error, local.hint)}
       />
     </FieldFrame>
   );
