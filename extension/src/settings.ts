@@ -45,26 +45,26 @@ export async function readSettings(): Promise<Settings> {
  * undefined when the text is not an http(s) URL.
  */
 export function normalizeGatewayUrl(text: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(text.trim());
-  } catch {
-    return undefined;
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") return undefined;
+  const url = httpUrl(text);
+  if (!url) return undefined;
   const path = url.pathname.replace(/\/+$/, "").replace(/\/(v1|api)$/, "");
   return `${url.origin}${path}`;
 }
 
 /** A chat-tool host as stored: `origin/path/` (always ending in a slash, no query or hash). */
 export function normalizeHostUrl(text: string): string | undefined {
-  let url: URL;
+  const url = httpUrl(text);
+  if (!url) return undefined;
+  const path = url.pathname.endsWith("/") ? url.pathname : `${url.pathname}/`;
+  return `${url.origin}${path}`;
+}
+
+/** The text as an http(s) URL, or undefined. */
+function httpUrl(text: string): URL | undefined {
   try {
-    url = new URL(text.trim());
+    const url = new URL(text.trim());
+    return url.protocol === "http:" || url.protocol === "https:" ? url : undefined;
   } catch {
     return undefined;
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") return undefined;
-  const path = url.pathname.endsWith("/") ? url.pathname : `${url.pathname}/`;
-  return `${url.origin}${path}`;
 }

@@ -41,10 +41,7 @@ export function createGatewayState(settings: Pick<Settings, "gatewayUrl" | "cred
           setStale(false);
         });
       } catch (error) {
-        batch(() => {
-          setConnection(connectionFromError(error));
-          setStale(true);
-        });
+        failed(error);
       }
       return;
     }
@@ -79,11 +76,16 @@ export function createGatewayState(settings: Pick<Settings, "gatewayUrl" | "cred
         setStale(false);
       });
     } catch (error) {
-      batch(() => {
-        setConnection(connectionFromError(error));
-        setStale(true);
-      });
+      failed(error);
     }
+  }
+
+  /** A poll failed: say why, and keep the last numbers shown as stale. */
+  function failed(error: unknown): void {
+    batch(() => {
+      setConnection(connectionFromError(error));
+      setStale(true);
+    });
   }
 
   /** One poll at a time; a tick that finds one still running is skipped. */
