@@ -4,7 +4,8 @@ import type { Provider } from "../db/schema.ts";
 import { AdminError } from "../services/admin/errors.ts";
 import { mergeApiKeys, mergeHeaders, type ProviderInput } from "../services/admin/providers.ts";
 import { adminServices, type AdminServices } from "./admin-services.ts";
-import { associationSettings, childPath, ConfigError, type AuthKeyEntry, type ConfigDocument, type ModelEntry, type ProviderEntry } from "./config-file.ts";
+import { associationSettings } from "../services/admin/model-providers.ts";
+import { childPath, ConfigError, type AuthKeyEntry, type ConfigDocument, type ModelEntry, type ProviderEntry } from "./config-file.ts";
 
 export type ItemKind = "provider" | "model" | "association" | "auth key";
 export type ItemAction = "created" | "updated" | "unchanged" | "deleted";

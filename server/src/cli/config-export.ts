@@ -1,9 +1,10 @@
 import { Document, isMap, isScalar, isSeq, visit } from "yaml";
 import type { AppDatabase } from "../db/client.ts";
+import { associationSettings } from "../services/admin/model-providers.ts";
 import { providerLimits } from "../services/admin/providers.ts";
 import { VERSION } from "../version.ts";
 import { adminServices } from "./admin-services.ts";
-import { associationSettings, type AssociationEntry, type ConfigDocument } from "./config-file.ts";
+import type { AssociationEntry, ConfigDocument } from "./config-file.ts";
 
 export interface ExportOptions {
   /** Provider API keys and secret headers in clear instead of masked (`sk-…abcd`). */

@@ -1,6 +1,7 @@
 import { parse } from "yaml";
 import { ENDPOINTS, models, providers, type Endpoint, type Model, type Provider } from "../db/schema.ts";
 import { isObject } from "../core/json-values.ts";
+import type { AssociationSettings } from "../services/admin/model-providers.ts";
 import type { ProviderLimitFields } from "../services/admin/providers.ts";
 import { CliError } from "./cli-error.ts";
 
@@ -46,30 +47,12 @@ export interface ModelEntry {
   providers?: AssociationEntry[];
 }
 
-/** How an association serves: weight, switch, capabilities and prices (per 1M tokens). */
-export interface AssociationSettings {
-  weight?: number;
-  enabled?: boolean;
-  toolCall?: boolean;
-  structuredOutput?: boolean;
-  vision?: boolean;
-  priceInput?: number;
-  priceCachedInput?: number;
-  priceOutput?: number;
-}
-
 /** One provider model serving the public model. */
 export interface AssociationEntry extends AssociationSettings {
   /** The provider's name. */
   provider: string;
   /** The model name the provider expects. */
   model: string;
-}
-
-/** Just the settings of an association (a file entry or a stored row), for export and apply alike. */
-export function associationSettings(source: AssociationSettings): AssociationSettings {
-  const { weight, enabled, toolCall, structuredOutput, vision, priceInput, priceCachedInput, priceOutput } = source;
-  return { weight, enabled, toolCall, structuredOutput, vision, priceInput, priceCachedInput, priceOutput };
 }
 
 export interface AuthKeyEntry {

@@ -7,21 +7,30 @@ import { AdminError } from "./errors.ts";
 import { requireText } from "./fields.ts";
 import { found, type Deleted } from "./rows.ts";
 
-/** Fields of a new association of a public model with a provider's model. */
-export interface ModelProviderInput {
-  modelId: number;
-  providerId: number;
-  /** The model name the provider expects. */
-  providerModel: string;
+/** How an association serves: weight, switch, capabilities and prices (per 1M tokens). */
+export interface AssociationSettings {
   weight?: number;
   enabled?: boolean;
   toolCall?: boolean;
   structuredOutput?: boolean;
   vision?: boolean;
-  /** Prices per 1M tokens. */
   priceInput?: number;
   priceCachedInput?: number;
   priceOutput?: number;
+}
+
+/** Fields of a new association of a public model with a provider's model. */
+export interface ModelProviderInput extends AssociationSettings {
+  modelId: number;
+  providerId: number;
+  /** The model name the provider expects. */
+  providerModel: string;
+}
+
+/** Just the settings of an association (input, a config file entry, a stored row), picked by name so extra properties never reach the database. */
+export function associationSettings(source: AssociationSettings): AssociationSettings {
+  const { weight, enabled, toolCall, structuredOutput, vision, priceInput, priceCachedInput, priceOutput } = source;
+  return { weight, enabled, toolCall, structuredOutput, vision, priceInput, priceCachedInput, priceOutput };
 }
 
 /** An association with its provider's name. */
@@ -52,7 +61,7 @@ export class ModelProviderService {
     await this.requireReferences(input);
     const now = Date.now();
     const values = {
-      ...settings(input),
+      ...associationSettings(input),
       modelId: input.modelId,
       providerId: input.providerId,
       providerModel: requireText(input.providerModel, "providerModel"),
@@ -70,7 +79,7 @@ export class ModelProviderService {
     await this.get(id);
     await this.requireReferences(input);
     const values = {
-      ...settings(input),
+      ...associationSettings(input),
       modelId: input.modelId,
       providerId: input.providerId,
       providerModel: input.providerModel === undefined ? undefined : requireText(input.providerModel, "providerModel"),
@@ -112,18 +121,4 @@ export class ModelProviderService {
       .innerJoin(providers, eq(providers.id, modelProviders.providerId))
       .$dynamic();
   }
-}
-
-// Picks the columns by name, so a caller's extra properties never reach the database.
-function settings(input: Partial<ModelProviderInput>) {
-  return {
-    weight: input.weight,
-    enabled: input.enabled,
-    toolCall: input.toolCall,
-    structuredOutput: input.structuredOutput,
-    vision: input.vision,
-    priceInput: input.priceInput,
-    priceCachedInput: input.priceCachedInput,
-    priceOutput: input.priceOutput,
-  };
 }
