@@ -181,3 +181,25 @@ describe("quotas and usage", () => {
     expect(await stored(first.row.id)).toMatchObject({ requestsUsed: 2, lastUsedAt: 2_200 });
   });
 });
+
+describe("other instances", () => {
+  test("usage of a key with a quota is announced (so every instance's count holds), usage of unmetered keys is not", async () => {
+    const db = await openTestDatabase();
+    const logWriter = new LogWriter(db);
+    const published: string[] = [];
+    const changes = { publish: (topic: string) => void published.push(topic), subscribe: () => () => {} };
+    const clientKeys = new ClientKeys({ db, logWriter, config: { token: TOKEN }, sharedState: { changes } });
+    const open = await clientKeys.create({ name: "open" });
+    const metered = await clientKeys.create({ name: "metered", tokenQuota: 1_000 });
+    await clientKeys.authenticate(open.key);
+    published.length = 0;
+
+    logWriter.write(logRow(open.row.id, { totalTokens: 5 }));
+    await logWriter.flush();
+    expect(published).toEqual([]);
+    logWriter.write(logRow(metered.row.id, { totalTokens: 5 }));
+    await logWriter.flush();
+    expect(published).toEqual(["client-keys"]);
+    await db.close();
+  });
+});

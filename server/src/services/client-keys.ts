@@ -205,7 +205,13 @@ export class ClientKeys {
       }
     });
     // Other instances reload the counts, so a quota holds across all of them (within a log batch).
-    this.changes.publish("client-keys");
+    // Only quotas need it: a key not loaded here might have one.
+    const loaded = this.keys.peek()?.byId;
+    const metered = [...usageById.keys()].some((id) => {
+      const key = loaded?.get(id);
+      return !key || key.requestQuota !== null || key.tokenQuota !== null;
+    });
+    if (metered) this.changes.publish("client-keys");
   }
 }
 
