@@ -7,6 +7,8 @@ import { createDeps, type AppDeps, type AuthServices } from "../src/app-deps.ts"
 import type { BreakerOptions } from "../src/balancer/circuit-breaker.ts";
 import { uiAssetsFromDisk } from "../src/ui-assets.ts";
 import { LogWriter } from "../src/db/log-writer.ts";
+import { ClientKeys } from "../src/services/client-keys.ts";
+import type { IpLockoutOptions } from "../src/services/ip-lockout.ts";
 
 export const TEST_TOKEN = "test-token-0123456789";
 
@@ -20,13 +22,17 @@ export interface TestGateway {
   stop(): Promise<void>;
 }
 
-/** A real gateway on a free loopback port, with its own database in a temp folder. */
-export function startTestGateway(options: { breaker?: BreakerOptions; auth?: AuthServices } = {}): TestGateway {
+/**
+ * A real gateway on a free loopback port, with its own database in a temp folder.
+ * `lockout` sets the failed-login lockout's thresholds (ignored when `auth` is given).
+ */
+export function startTestGateway(options: { breaker?: BreakerOptions; auth?: AuthServices; lockout?: IpLockoutOptions } = {}): TestGateway {
   const folder = mkdtempSync(join(tmpdir(), "llmio-test-"));
   const db = openDatabase(join(folder, "llmio.db"));
   const deps = createDeps({ token: TEST_TOKEN }, db, { logWriter: { flushIntervalMs: 10 }, breaker: options.breaker });
   const { logWriter } = deps;
-  const app = createApp(deps, options.auth, uiAssetsFromDisk());
+  const auth = options.auth ?? (options.lockout && { clientKeys: new ClientKeys(deps), lockout: deps.sharedState.lockout(options.lockout) });
+  const app = createApp(deps, auth, uiAssetsFromDisk());
   app.listen({ port: 0, hostname: "127.0.0.1", idleTimeout: 255 });
   const url = `http://127.0.0.1:${app.server!.port}`;
   return {

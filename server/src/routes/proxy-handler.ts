@@ -59,7 +59,7 @@ export async function authenticateRequest(protocol: WireProtocol, proxyContext: 
     if (result.rejected === "disabled") return unauthorized(protocol, "This API key is disabled");
     return unauthorized(protocol, `This API key expired at ${new Date(result.key.expiresAt ?? 0).toISOString()}`);
   }
-  if (clientIp !== undefined) auth.lockout.recordSuccess(clientIp, now);
+  if (clientIp !== undefined) auth.lockout.recordSuccess(clientIp, now, key);
   return result;
 }
 

@@ -6,7 +6,8 @@ export type AdminRefusal = { status: 401 } | { status: 429; retryAfterSeconds: n
 /**
  * Whether a call may use the admin token's powers (admin API, /metrics, /health/detail):
  * undefined when it may, else why not. A locked-out IP is refused before its token is looked
- * at; a wrong token counts against the IP like a bad proxy key, a right one clears its record.
+ * at; a wrong token counts against the IP like a bad proxy key. A right one does not clear the
+ * IP's other failures (see `IpLockout.recordSuccess`).
  */
 export function adminRefusal(headers: Headers, ip: string | undefined, expectedToken: string, lockout: IpLockout): AdminRefusal | undefined {
   const retryAfterSeconds = ip === undefined ? undefined : lockout.retryAfterSeconds(ip);
@@ -17,6 +18,6 @@ export function adminRefusal(headers: Headers, ip: string | undefined, expectedT
     if (ip !== undefined) lockout.recordFailure(ip, Date.now(), token);
     return { status: 401 };
   }
-  if (ip !== undefined) lockout.recordSuccess(ip);
+  if (ip !== undefined) lockout.recordSuccess(ip, Date.now(), token);
   return undefined;
 }

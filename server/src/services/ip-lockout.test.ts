@@ -44,14 +44,45 @@ describe("IpLockout", () => {
     expect(lockout.isLocked("10.0.0.3", 3)).toBe(true);
   });
 
-  test("a success forgets earlier failures but does not end a lockout", () => {
-    const lockout = new IpLockout({ maxFailures: 2 });
-    lockout.recordFailure("10.0.0.4", 0, "a");
-    lockout.recordSuccess("10.0.0.4", 1);
-    expect(lockout.recordFailure("10.0.0.4", 2, "b")).toBe(false);
-    expect(lockout.recordFailure("10.0.0.4", 3, "c")).toBe(true);
-    lockout.recordSuccess("10.0.0.4", 4);
-    expect(lockout.isLocked("10.0.0.4", 5)).toBe(true);
+  test("a success does not forget other keys' failures: valid calls between guesses do not help", () => {
+    const lockout = new IpLockout({ maxFailures: 10 });
+    let locked = false;
+    let guesses = 0;
+    // The attack from issue 12: a valid call after every 9 wrong guesses, 180 guesses in all.
+    while (!locked && guesses < 180) {
+      locked = lockout.recordFailure("10.0.0.4", guesses, `admin-guess-${guesses}`);
+      guesses++;
+      if (guesses % 9 === 0) lockout.recordSuccess("10.0.0.4", guesses, "valid-client-key");
+    }
+    expect(guesses).toBe(10);
+    expect(lockout.isLocked("10.0.0.4", guesses)).toBe(true);
+  });
+
+  test("a success forgets only earlier failures of the same key, and does not end a lockout", () => {
+    const lockout = new IpLockout({ maxFailures: 3 });
+    // A key tried before it was known (created on another instance a moment ago), then accepted.
+    lockout.recordFailure("10.0.0.8", 0, "new-key");
+    lockout.recordFailure("10.0.0.8", 1, "guess-1");
+    lockout.recordSuccess("10.0.0.8", 2, "new-key");
+    expect(lockout.recordFailure("10.0.0.8", 3, "guess-2")).toBe(false);
+    expect(lockout.recordFailure("10.0.0.8", 4, "guess-3")).toBe(true);
+    lockout.recordSuccess("10.0.0.8", 5, "guess-3");
+    expect(lockout.isLocked("10.0.0.8", 6)).toBe(true);
+
+    // Forgetting the only failure forgets the IP.
+    lockout.recordFailure("10.0.0.9", 0, "new-key");
+    lockout.recordSuccess("10.0.0.9", 1, "new-key");
+    expect(lockout.size).toBe(1);
+  });
+
+  test("failures fade one by one as they leave the window, successes or not", () => {
+    const lockout = new IpLockout({ maxFailures: 3, windowMs: MINUTE });
+    lockout.recordFailure("10.0.0.10", 0, "a");
+    lockout.recordFailure("10.0.0.10", 30_000, "b");
+    lockout.recordSuccess("10.0.0.10", 40_000, "valid");
+    // "a" has faded, "b" has not: this is the second failure of the window.
+    expect(lockout.recordFailure("10.0.0.10", MINUTE + 1, "c")).toBe(false);
+    expect(lockout.recordFailure("10.0.0.10", MINUTE + 2, "d")).toBe(true);
   });
 
   test("other IPs are unaffected, and an expired lockout starts from zero", () => {

@@ -19,8 +19,8 @@ export interface IpLockoutOptions {
 export interface LockoutSharing {
   /** A failed authentication counted here; `credential` is the short hash of the key, if any. */
   failed(ip: string, now: number, credential: string | undefined): void;
-  /** An IP that had failures here authenticated: its shared failures are forgotten too. */
-  succeeded(ip: string): void;
+  /** A key that had failed here from this IP now authenticated: forget that key's shared failure (only that one). */
+  succeeded(ip: string, credential: string): void;
 }
 
 interface Failure {
@@ -35,8 +35,17 @@ interface IpRecord {
   lockedUntil?: number;
 }
 
+/** The short hash a failure is remembered by: enough to tell keys apart, useless to recover one. */
+function credentialOf(presentedKey: string): string {
+  return createHash("sha256").update(presentedKey).digest("base64url").slice(0, 12);
+}
+
 /**
  * Locks an IP out after repeated failed authentications, so keys cannot be guessed at speed.
+ * Failures count per IP in a sliding window: they fade with time, never with a success, so a
+ * caller holding one valid key cannot slip it in between guesses of another (the admin token)
+ * to keep the count low. A success forgets only earlier failures of the very key that
+ * succeeded (a key tried before another instance knew it), since those were no guesses.
  * Retrying one and the same wrong key counts once per window: that is a misconfigured client
  * (an old key in a polling extension), not a guess, and should not lock its whole host out.
  * Loopback and private addresses are not exempt: a gateway behind a local reverse proxy sees
@@ -84,7 +93,7 @@ export class IpLockout {
   recordFailure(ip: string, now = Date.now(), presentedKey?: string): boolean {
     if (this.isLocked(ip, now)) return true;
     const record = this.records.get(ip) ?? { failures: [] };
-    const credential = presentedKey === undefined ? undefined : createHash("sha256").update(presentedKey).digest("base64url").slice(0, 12);
+    const credential = presentedKey === undefined ? undefined : credentialOf(presentedKey);
     const recent = record.failures.filter(
       (failure) => failure.time > now - this.windowMs && (credential === undefined || failure.credential !== credential),
     );
@@ -98,10 +107,21 @@ export class IpLockout {
     return recent.length >= this.maxFailures;
   }
 
-  /** A successful authentication forgets the IP's earlier failures (a lockout still runs its course). */
-  recordSuccess(ip: string, now = Date.now()): void {
-    // Only an IP with failures here asks the shared count to forget: no round trip per request.
-    if (!this.isLocked(ip, now) && this.records.delete(ip)) this.sharing?.succeeded(ip);
+  /**
+   * A successful authentication with `presentedKey` forgets the IP's earlier failures with that
+   * same key, and no others: failures of other keys still count until they leave the window.
+   * A lockout runs its course.
+   */
+  recordSuccess(ip: string, now: number, presentedKey: string): void {
+    const record = this.records.get(ip);
+    if (record === undefined || this.isLocked(ip, now)) return;
+    const credential = credentialOf(presentedKey);
+    const others = record.failures.filter((failure) => failure.credential !== credential);
+    if (others.length === record.failures.length) return;
+    if (others.length === 0) this.records.delete(ip);
+    else record.failures = others;
+    // Only a key that failed here asks the shared count to forget: no round trip per request.
+    this.sharing?.succeeded(ip, credential);
   }
 
   /** Another instance locked this IP out until `until`: refuse it here as well. */

@@ -58,8 +58,9 @@ export class RedisLockoutSync implements LockoutSharing {
     });
   }
 
-  succeeded(ip: string): void {
-    void this.connection.run((client) => client.del(this.connection.key("ip", "fails", ip)));
+  /** Forgets the failure of the key that now succeeded; other keys' failures stay until they leave the window. */
+  succeeded(ip: string, credential: string): void {
+    void this.connection.run((client) => client.zrem(this.connection.key("ip", "fails", ip), credential));
   }
 
   private async load(): Promise<void> {

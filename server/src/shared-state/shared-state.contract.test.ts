@@ -201,6 +201,39 @@ for (const implementation of implementations) {
       expect(a.lockout.isLocked("203.0.113.10") || b.lockout.isLocked("203.0.113.10")).toBe(false);
     });
 
+    it("a success on A does not forget failures of other keys: the next guess on B locks the IP everywhere", async () => {
+      const { a, b } = await pair({ lockout: { maxFailures: 2, windowMs: 60_000, lockoutMs: 60_000 } });
+      a.lockout.recordFailure("203.0.113.11", Date.now(), "admin-guess-1");
+      a.lockout.recordSuccess("203.0.113.11", Date.now(), "valid-client-key");
+      await Bun.sleep(50);
+      b.lockout.recordFailure("203.0.113.11", Date.now(), "admin-guess-2");
+      await eventually(() => a.lockout.isLocked("203.0.113.11") && b.lockout.isLocked("203.0.113.11"));
+    });
+
+    it("a success on A forgets that same key's earlier failure there, and only it", async () => {
+      const { a, b } = await pair({ lockout: { maxFailures: 3, windowMs: 60_000, lockoutMs: 60_000 } });
+      a.lockout.recordFailure("203.0.113.12", Date.now(), "key-not-yet-known");
+      a.lockout.recordFailure("203.0.113.12", Date.now(), "guess-1");
+      a.lockout.recordSuccess("203.0.113.12", Date.now(), "key-not-yet-known");
+      await Bun.sleep(50);
+      b.lockout.recordFailure("203.0.113.12", Date.now(), "guess-2");
+      await Bun.sleep(100);
+      expect(a.lockout.isLocked("203.0.113.12") || b.lockout.isLocked("203.0.113.12")).toBe(false);
+      b.lockout.recordFailure("203.0.113.12", Date.now(), "guess-3");
+      await eventually(() => a.lockout.isLocked("203.0.113.12") && b.lockout.isLocked("203.0.113.12"));
+    });
+
+    it("failures fade with the window on every instance", async () => {
+      const { a, b } = await pair({ lockout: { maxFailures: 2, windowMs: 300, lockoutMs: 60_000 } });
+      a.lockout.recordFailure("203.0.113.13", Date.now(), "guess-1");
+      await Bun.sleep(400);
+      b.lockout.recordFailure("203.0.113.13", Date.now(), "guess-2");
+      await Bun.sleep(100);
+      expect(a.lockout.isLocked("203.0.113.13") || b.lockout.isLocked("203.0.113.13")).toBe(false);
+      a.lockout.recordFailure("203.0.113.13", Date.now(), "guess-3");
+      await eventually(() => a.lockout.isLocked("203.0.113.13") && b.lockout.isLocked("203.0.113.13"));
+    });
+
     it("an instance that starts later sees open breakers, dead keys and locked IPs", async () => {
       const { a, join } = await pair({ breaker: { failureThreshold: 1, openMs: 60_000 }, lockout: { maxFailures: 1 } });
       a.balancer.health.record(7, 107, "k7", { ok: false, failure: "server" }, Date.now());
