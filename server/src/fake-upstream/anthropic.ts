@@ -86,7 +86,7 @@ async function begin(
   if (typeof model !== "string" || model === "") return anthropicErrorResponse(400, "model: Field required");
   if (!Array.isArray(messages)) return anthropicErrorResponse(400, "messages: Field required");
   if (requireMaxTokens && typeof body.max_tokens !== "number") return anthropicErrorResponse(400, "max_tokens: Field required");
-  const faults = await leadingFaults(request, model, ANTHROPIC_FAULT_ANSWERS);
+  const faults = await leadingFaults(request, model, ANTHROPIC_FAULT_ANSWERS, context);
   if (faults instanceof Response) return faults;
   return { body, messages, model, faults };
 }
@@ -109,7 +109,10 @@ async function handleMessages(request: Request, context: FakeRequestContext): Pr
       faults.cutAfter === undefined
         ? faults
         : { ...faults, cutAfter: contentPositions[Math.min(faults.cutAfter, contentPositions.length) - 1] ?? 2 };
-    return new Response(pacedStream({ frames, firstContent: 0, contentCount: frames.length }, paced, request.signal), {
+    // endless repeats the first content delta.
+    const first = contentPositions[0];
+    const endless = first === undefined ? undefined : { after: first, frame: frames[first - 1] };
+    return new Response(pacedStream({ frames, firstContent: 0, contentCount: frames.length, endless }, paced, request.signal), {
       headers: SSE_HEADERS,
     });
   }

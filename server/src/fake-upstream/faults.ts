@@ -27,11 +27,36 @@
  *                        ("Thinking about: <user text>"), with the vendor's signature or
  *                        encrypted content where it has one
  *
+ * Hostile directives (what a broken or malicious provider does; hostile.ts). They act after
+ * the request was read, the key checked and `hang`/`first-byte-delay`/`status` applied, and
+ * answer the same bytes in every protocol (model lists included, via the header):
+ *   redirect=STATUS      reply STATUS (300-399) with `Location:` the same path and query on
+ *                        the fake's second listener, the "other origin" (FakeUpstream
+ *                        .redirectTarget()), which records everything it receives (method,
+ *                        path, headers, body) and answers 200 with a chat completion: a
+ *                        gateway that follows the redirect hands it the key and the prompt
+ *   gzip-bomb            HTTP 200, `Content-Encoding: gzip`, a body of about 1 MB on the wire
+ *                        that decodes to 1 GiB of zero bytes (no newline, not JSON)
+ *   error-body           HTTP 200 with an OpenAI error envelope (`{"error":{…}}`) as the JSON
+ *                        body instead of an answer, for streams too
+ *   endless              stream: the opening frames, then the first content chunk again and
+ *                        again, forever, one per `token-delay` (default 20 ms); no finish.
+ *                        Non-stream: `{"x":"` and then `x` pieces forever
+ *   giant-line=BYTES     stream: at the point `cut-after` would cut (default: before the first
+ *                        content chunk), one `data: xxx…` line of BYTES bytes in all with no
+ *                        newline, sent in 64 KiB pieces, then a clean end of the connection.
+ *                        Non-stream: the body is `{"x":"xxx…` of BYTES bytes, never closed
+ *
  * An unknown or malformed directive is a 400 from the fake, so a typo in a test fails loudly
  * instead of silently testing the happy path.
  */
 
+import { ENDLESS_DEFAULT_DELAY_MS, errorBodyResponse, forever, framesThen, giantLine, gzipBombResponse, redirectResponse } from "./hostile.ts";
 import { JSON_HEADERS } from "./json.ts";
+import type { FakeRequestContext } from "./route.ts";
+import { sleep } from "./sleep.ts";
+
+export { sleep };
 
 export const FAULT_HEADER = "x-fake-fault";
 
@@ -47,6 +72,11 @@ export interface Faults {
   errorFrame?: boolean;
   tool?: boolean;
   reasoning?: boolean;
+  redirect?: number;
+  gzipBomb?: boolean;
+  errorBody?: boolean;
+  endless?: boolean;
+  giantLine?: number;
 }
 
 /** Thrown for a directive the fake does not understand; the responder turns it into a 400. */
@@ -54,10 +84,12 @@ export class FaultSyntaxError extends Error {}
 
 const NO_FAULTS: Readonly<Faults> = Object.freeze({});
 const MAX_INT_VALUE = 10_000_000;
+/** giant-line may be far larger than any other number: a gateway's line limit is the point. */
+const MAX_GIANT_LINE = 2 ** 32;
 const MAX_WORDS = 100_000;
 
-type NumericKey = "status" | "retryAfter" | "firstByteDelayMs" | "tokenDelayMs" | "cutAfter" | "stallAfter" | "words";
-type FlagKey = "hang" | "errorFrame" | "tool" | "reasoning";
+type NumericKey = "status" | "retryAfter" | "firstByteDelayMs" | "tokenDelayMs" | "cutAfter" | "stallAfter" | "words" | "redirect" | "giantLine";
+type FlagKey = "hang" | "errorFrame" | "tool" | "reasoning" | "gzipBomb" | "errorBody" | "endless";
 
 const NUMERIC: Record<string, NumericKey> = {
   status: "status",
@@ -67,8 +99,18 @@ const NUMERIC: Record<string, NumericKey> = {
   "cut-after": "cutAfter",
   "stall-after": "stallAfter",
   words: "words",
+  redirect: "redirect",
+  "giant-line": "giantLine",
 };
-const FLAGS: Record<string, FlagKey> = { hang: "hang", "error-frame": "errorFrame", tool: "tool", reasoning: "reasoning" };
+const FLAGS: Record<string, FlagKey> = {
+  hang: "hang",
+  "error-frame": "errorFrame",
+  tool: "tool",
+  reasoning: "reasoning",
+  "gzip-bomb": "gzipBomb",
+  "error-body": "errorBody",
+  endless: "endless",
+};
 
 // Benchmarks send the same model/header on every request; caching keeps parsing off the hot path.
 const CACHE_LIMIT = 256;
@@ -118,10 +160,13 @@ function parseDirectives(parts: readonly string[]): Faults {
     }
     const numeric = NUMERIC[name];
     if (numeric === undefined || eq < 0) throw new FaultSyntaxError(`Unknown fake fault directive '${raw.trim()}'`);
-    faults[numeric] = parseValue(name, part.slice(eq + 1).trim());
+    faults[numeric] = parseValue(name, part.slice(eq + 1).trim(), numeric === "giantLine" ? MAX_GIANT_LINE : MAX_INT_VALUE);
   }
   if (faults.status !== undefined && (faults.status < 400 || faults.status > 599)) {
     throw new FaultSyntaxError(`Fake fault status must be 400-599, got ${faults.status}`);
+  }
+  if (faults.redirect !== undefined && (faults.redirect < 300 || faults.redirect > 399)) {
+    throw new FaultSyntaxError(`Fake fault redirect must be 300-399, got ${faults.redirect}`);
   }
   if (faults.words !== undefined && faults.words > MAX_WORDS) {
     throw new FaultSyntaxError(`Fake fault words must be at most ${MAX_WORDS}`);
@@ -129,26 +174,12 @@ function parseDirectives(parts: readonly string[]): Faults {
   return faults;
 }
 
-function parseValue(name: string, text: string): number {
+function parseValue(name: string, text: string, max: number): number {
   const value = text === "" ? Number.NaN : Number(text);
-  if (!Number.isInteger(value) || value < 0 || value > MAX_INT_VALUE) {
+  if (!Number.isInteger(value) || value < 0 || value > max) {
     throw new FaultSyntaxError(`Fake fault '${name}' needs a whole number, got '${text}'`);
   }
   return value;
-}
-
-/** Resolves after `ms`, or early (never rejecting) when the signal aborts. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
 }
 
 /**
@@ -175,10 +206,16 @@ export interface FaultAnswers {
 
 /**
  * The faults of a request, with those that act before any answer applied: a bad directive is a
- * 400, `hang`/`first-byte-delay` are waited out, `status=N` is answered. Returns the faults to
+ * 400, `hang`/`first-byte-delay` are waited out, `status=N` and the hostile answers that replace
+ * the whole answer (`redirect`, `error-body`, `gzip-bomb`) are answered. Returns the faults to
  * apply to the answer, or the Response that ends the request here.
  */
-export async function leadingFaults(request: Request, model: string | undefined, answers: FaultAnswers): Promise<Readonly<Faults> | Response> {
+export async function leadingFaults(
+  request: Request,
+  model: string | undefined,
+  answers: FaultAnswers,
+  context: Pick<FakeRequestContext, "redirectOrigin">,
+): Promise<Readonly<Faults> | Response> {
   let faults: Readonly<Faults>;
   try {
     faults = parseFaults(request.headers.get(FAULT_HEADER), model);
@@ -191,11 +228,26 @@ export async function leadingFaults(request: Request, model: string | undefined,
     return new Response(null, { status: 499 }); // the client is gone; nobody reads this
   }
   if (faults.status !== undefined) return answers.status(faults);
+  if (faults.redirect !== undefined) return redirectResponse(faults.redirect, context.redirectOrigin() + pathAndQuery(request.url));
+  if (faults.errorBody) return errorBodyResponse();
+  if (faults.gzipBomb) return gzipBombResponse(JSON_HEADERS["content-type"]);
   return faults;
+}
+
+function pathAndQuery(url: string): string {
+  const parsed = new URL(url);
+  return parsed.pathname + parsed.search;
 }
 
 /** A non-stream JSON answer; with `cut-after`, only its first half before the connection drops. */
 export function jsonAnswer(json: string, faults: Readonly<Faults>, headers: Record<string, string> = JSON_HEADERS): Response {
+  if (faults.giantLine !== undefined) {
+    return new Response(framesThen([], giantLine('{"x":"', faults.giantLine), { headDelayMs: 0, tailDelayMs: 0 }), { headers });
+  }
+  if (faults.endless) {
+    const delays = { headDelayMs: 0, tailDelayMs: faults.tokenDelayMs || ENDLESS_DEFAULT_DELAY_MS };
+    return new Response(framesThen(['{"x":"'], forever("xxxxxxxx"), delays), { headers });
+  }
   if (faults.cutAfter === undefined) return new Response(json, { headers });
   const { stream, fullLength } = halfBody(json);
   return new Response(stream, { headers: { ...headers, "content-length": String(fullLength) } });
@@ -206,6 +258,11 @@ export interface StreamPlan {
   frames: readonly string[];
   firstContent: number;
   contentCount: number;
+  /**
+   * For `endless`: the frames sent before the repetition starts (`after`) and the frame
+   * repeated. Default: through the first content chunk, which is then repeated.
+   */
+  endless?: { after: number; frame: string };
 }
 
 const encoder = new TextEncoder();
@@ -217,8 +274,17 @@ const encoder = new TextEncoder();
 export function pacedStream(plan: StreamPlan, faults: Readonly<Faults>, signal: AbortSignal): ReadableStream<Uint8Array> {
   const { frames } = plan;
   const cutAt = faults.cutAfter === undefined ? -1 : plan.firstContent + Math.min(faults.cutAfter, plan.contentCount);
-  const end = cutAt < 0 ? frames.length : cutAt;
   const delay = faults.tokenDelayMs ?? 0;
+  if (faults.giantLine !== undefined) {
+    const head = frames.slice(0, cutAt < 0 ? plan.firstContent : cutAt);
+    return framesThen(head, giantLine("data: ", faults.giantLine), { headDelayMs: delay, tailDelayMs: 0 }, signal);
+  }
+  if (faults.endless) {
+    const endless = plan.endless ?? { after: plan.firstContent + 1, frame: frames[plan.firstContent] ?? "" };
+    const delays = { headDelayMs: delay, tailDelayMs: delay || ENDLESS_DEFAULT_DELAY_MS };
+    return framesThen(frames.slice(0, endless.after), forever(endless.frame), delays, signal);
+  }
+  const end = cutAt < 0 ? frames.length : cutAt;
   const stallAt = faults.stallAfter === undefined ? -1 : plan.firstContent + Math.min(faults.stallAfter, plan.contentCount);
   let next = 0;
   return new ReadableStream<Uint8Array>({

@@ -2,6 +2,7 @@
  * Google's error envelope and API-key check for the fake's Gemini endpoints.
  * https://ai.google.dev/gemini-api/docs/troubleshooting#error-codes
  */
+import type { FaultAnswers } from "./faults.ts";
 
 const JSON_HEADERS = { "content-type": "application/json; charset=UTF-8" };
 
@@ -53,6 +54,18 @@ export function googleErrorResponse(
   const headers = options.headers ? { ...JSON_HEADERS, ...options.headers } : JSON_HEADERS;
   return new Response(googleErrorJson(status, message, options.details), { status, headers });
 }
+
+/** How the Gemini endpoints answer faults that end a request early. */
+export const GEMINI_FAULT_ANSWERS: FaultAnswers = {
+  syntaxError: (message) => googleErrorResponse(400, message),
+  status: (faults) => {
+    const retry = faults.retryAfter;
+    return googleErrorResponse(faults.status ?? 500, `Fake upstream fault: status ${faults.status}`, {
+      details: retry === undefined ? undefined : [retryInfo(retry)],
+      headers: retry === undefined ? undefined : { "retry-after": String(retry) },
+    });
+  },
+};
 
 /**
  * Google API-key auth: `x-goog-api-key` (what the SDKs send) or `?key=`; `Authorization:

@@ -3,7 +3,8 @@
  * Any model name is accepted for generation regardless of the list.
  * https://ai.google.dev/api/models
  */
-import { rejectBadGoogleKey } from "./gemini-errors.ts";
+import { leadingFaults } from "./faults.ts";
+import { GEMINI_FAULT_ANSWERS, rejectBadGoogleKey } from "./gemini-errors.ts";
 import { FAKE_MODEL_IDS } from "./openai-models.ts";
 import type { FakeRoute } from "./route.ts";
 
@@ -36,8 +37,13 @@ export const geminiModelsRoutes: readonly FakeRoute[] = [
   {
     method: "GET",
     paths: ["/v1beta/models"],
-    handle(request) {
-      return rejectBadGoogleKey(request, new URL(request.url)) ?? new Response(LIST_BODY, { headers: JSON_HEADERS });
+    async handle(request, context) {
+      const rejected = rejectBadGoogleKey(request, new URL(request.url));
+      if (rejected) return rejected;
+      // The header's leading and hostile faults (redirect …) apply to the list too.
+      const faults = await leadingFaults(request, undefined, GEMINI_FAULT_ANSWERS, context);
+      if (faults instanceof Response) return faults;
+      return new Response(LIST_BODY, { headers: JSON_HEADERS });
     },
   },
   {

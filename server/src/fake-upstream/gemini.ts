@@ -27,8 +27,8 @@
  * finishReason and the full usage. `cut-after=N` drops the connection after N content chunks
  * (so no finishReason arrives); `error-frame` sends one `{"error":…}` chunk.
  */
-import { type FaultAnswers, type Faults, jsonAnswer, leadingFaults, pacedStream, type StreamPlan } from "./faults.ts";
-import { googleErrorJson, googleErrorResponse, rejectBadGoogleKey, retryInfo } from "./gemini-errors.ts";
+import { type Faults, jsonAnswer, leadingFaults, pacedStream, type StreamPlan } from "./faults.ts";
+import { GEMINI_FAULT_ANSWERS, googleErrorJson, googleErrorResponse, rejectBadGoogleKey } from "./gemini-errors.ts";
 import { MODEL_PATH } from "./gemini-models.ts";
 import { fakeEmbedding } from "./openai-embeddings.ts";
 import { isObject, type JsonObject } from "./json.ts";
@@ -75,21 +75,10 @@ async function begin(request: Request, context: FakeRequestContext): Promise<Res
   context.recordBody(body);
   if (!METHODS.has(method)) return googleErrorResponse(404, `Method not found: models/${model}:${method}`);
   if (!isObject(body)) return googleErrorResponse(400, "Invalid JSON payload received. Expected an object.");
-  const faults = await leadingFaults(request, model, GEMINI_FAULT_ANSWERS);
+  const faults = await leadingFaults(request, model, GEMINI_FAULT_ANSWERS, context);
   if (faults instanceof Response) return faults;
   return { model, method, url, body, faults };
 }
-
-const GEMINI_FAULT_ANSWERS: FaultAnswers = {
-  syntaxError: (message) => googleErrorResponse(400, message),
-  status: (faults) => {
-    const retry = faults.retryAfter;
-    return googleErrorResponse(faults.status ?? 500, `Fake upstream fault: status ${faults.status}`, {
-      details: retry === undefined ? undefined : [retryInfo(retry)],
-      headers: retry === undefined ? undefined : { "retry-after": String(retry) },
-    });
-  },
-};
 
 async function handleModelCall(request: Request, context: FakeRequestContext): Promise<Response> {
   const call = await begin(request, context);
@@ -292,7 +281,8 @@ function streamPlan(generation: Generation, sse: boolean): StreamPlan {
   );
   if (sse) return { frames: chunks.map((chunk) => `data: ${chunk}\r\n\r\n`), firstContent: 0, contentCount };
   const frames = ["[", ...chunks.map((chunk, position) => (position === 0 ? chunk : `,\r\n${chunk}`)), "]"];
-  return { frames, firstContent: 1, contentCount };
+  // endless: after the first chunk, the first chunk again as a further array element.
+  return { frames, firstContent: 1, contentCount, endless: { after: 2, frame: `,\r\n${chunks[0]}` } };
 }
 
 // ---------------------------------------------------------------- countTokens and embeddings

@@ -6,4 +6,5 @@ export { runFakeUpstreamCli } from "./cli.ts";
 export { FAULT_HEADER, type Faults, parseFaults } from "./faults.ts";
 export { FAKE_MODEL_IDS } from "./openai-models.ts";
 export { type FakeUpstream, type FakeUpstreamOptions, type RecordedRequest, startFakeUpstream } from "./server.ts";
+export type { ReceivedRequest, RedirectTarget } from "./redirect-target.ts";
 export { answerChunks, approxTokens, echoAnswer, LOREM_WORDS, loremAnswer } from "./text.ts";

@@ -50,7 +50,7 @@ async function handleChat(request: Request, context: FakeRequestContext): Promis
     return openaiErrorResponse(400, "You must provide a model parameter.", { param: "model" });
   }
   if (!Array.isArray(messages)) return openaiErrorResponse(400, "'messages' is a required property", { param: "messages" });
-  const faults = await leadingFaults(request, model, OPENAI_FAULT_ANSWERS);
+  const faults = await leadingFaults(request, model, OPENAI_FAULT_ANSWERS, context);
   if (faults instanceof Response) return faults;
 
   const stream = body.stream === true;

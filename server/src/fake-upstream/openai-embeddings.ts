@@ -30,7 +30,7 @@ async function handleEmbeddings(request: Request, context: FakeRequestContext): 
   if (body instanceof Response) return body;
   const { model, input, dimensions, encoding_format: encodingFormat } = body;
   if (typeof model !== "string" || model === "") return openaiErrorResponse(400, "You must provide a model parameter.", { param: "model" });
-  const faults = await leadingFaults(request, model, OPENAI_FAULT_ANSWERS);
+  const faults = await leadingFaults(request, model, OPENAI_FAULT_ANSWERS, context);
   if (faults instanceof Response) return faults;
 
   const inputs = readInputs(input);

@@ -1,4 +1,6 @@
+import { leadingFaults } from "./faults.ts";
 import { rejectBadBearer } from "./openai-auth.ts";
+import { OPENAI_FAULT_ANSWERS } from "./openai-errors.ts";
 import type { FakeRoute } from "./route.ts";
 import { JSON_HEADERS } from "./json.ts";
 
@@ -18,20 +20,28 @@ const ANTHROPIC_MODELS_BODY = JSON.stringify({
   last_id: FAKE_MODEL_IDS.at(-1),
 });
 
-/** `GET /v1/models` (and `/models`, for base URLs that already end in /v1), OpenAI- or Anthropic-shaped. */
+/**
+ * `GET /v1/models` (and `/models`, for base URLs that already end in /v1), OpenAI- or
+ * Anthropic-shaped. The `x-fake-fault` header's leading and hostile faults apply after the key check.
+ */
 export const openaiModelsRoutes: readonly FakeRoute[] = [
   {
     method: "GET",
     paths: ["/v1/models", "/models"],
-    handle(request) {
-      if (request.headers.has("anthropic-version")) {
+    async handle(request, context) {
+      const anthropic = request.headers.has("anthropic-version");
+      if (anthropic) {
         const key = request.headers.get("x-api-key");
         if (!key || key.startsWith("bad")) {
           return Response.json({ type: "error", error: { type: "authentication_error", message: "invalid x-api-key" } }, { status: 401 });
         }
-        return new Response(ANTHROPIC_MODELS_BODY, { headers: JSON_HEADERS });
+      } else {
+        const rejected = rejectBadBearer(request);
+        if (rejected) return rejected;
       }
-      return rejectBadBearer(request) ?? new Response(MODELS_BODY, { headers: JSON_HEADERS });
+      const faults = await leadingFaults(request, undefined, OPENAI_FAULT_ANSWERS, context);
+      if (faults instanceof Response) return faults;
+      return new Response(anthropic ? ANTHROPIC_MODELS_BODY : MODELS_BODY, { headers: JSON_HEADERS });
     },
   },
 ];

@@ -77,7 +77,7 @@ async function begin(
   if (input !== undefined && typeof input !== "string" && !Array.isArray(input)) {
     return openaiErrorResponse(400, "Invalid type for 'input': expected a string or an array.", { param: "input" });
   }
-  const faults = await leadingFaults(request, typeof model === "string" ? model : undefined, OPENAI_FAULT_ANSWERS);
+  const faults = await leadingFaults(request, typeof model === "string" ? model : undefined, OPENAI_FAULT_ANSWERS, context);
   if (faults instanceof Response) return faults;
   return { body, faults };
 }
@@ -105,7 +105,10 @@ async function handleResponses(request: Request, context: FakeRequestContext): P
     const plan = streamFrames(answer);
     // cut-after counts delta events; pacedStream counts frames, so hand it the frame position.
     const paced = faults.cutAfter === undefined ? faults : { ...faults, cutAfter: cutPosition(plan, faults.cutAfter) };
-    return new Response(pacedStream({ frames: plan.frames, firstContent: 0, contentCount: plan.frames.length }, paced, request.signal), {
+    // endless repeats the first delta event.
+    const first = plan.afterDelta[0];
+    const endless = first === undefined ? undefined : { after: first, frame: plan.frames[first - 1] };
+    return new Response(pacedStream({ frames: plan.frames, firstContent: 0, contentCount: plan.frames.length, endless }, paced, request.signal), {
       headers: SSE_HEADERS,
     });
   }

@@ -10,6 +10,8 @@ export interface FakeRequestContext {
   readonly path: string;
   /** Stores the decoded request body for `FakeUpstream.lastRequest`. */
   recordBody(body: unknown): void;
+  /** The origin `redirect=STATUS` points to: the fake's recording second listener (started on first use). */
+  redirectOrigin(): string;
 }
 
 export interface FakeRoute {

@@ -6,6 +6,7 @@ import { openaiEmbeddingsRoutes } from "./openai-embeddings.ts";
 import { openaiErrorResponse } from "./openai-errors.ts";
 import { openaiModelsRoutes } from "./openai-models.ts";
 import { openaiResponsesRoutes } from "./openai-responses.ts";
+import { type RedirectTarget, startRedirectTarget } from "./redirect-target.ts";
 import type { FakeRequestContext, FakeRoute } from "./route.ts";
 
 /** Every protocol the fake speaks; a new protocol only adds its route list here. */
@@ -36,6 +37,11 @@ export interface FakeUpstream {
   resetPeakConcurrency(): void;
   /** The most recently received request. */
   readonly lastRequest: RecordedRequest | undefined;
+  /**
+   * The second listener `redirect=STATUS` sends clients to (another port: another origin),
+   * with everything it received; started on first use, stopped with the fake.
+   */
+  redirectTarget(): RedirectTarget;
   /** Stops listening and drops open connections (hung requests included). */
   stop(): Promise<void>;
 }
@@ -50,6 +56,8 @@ export function startFakeUpstream(options: FakeUpstreamOptions = {}): FakeUpstre
   let peakConcurrency = 0;
   // Headers stay a Headers object until a test reads them: no per-request copy.
   let last: { path: string; headers: Headers; body: unknown } | undefined;
+  let redirectTarget: RedirectTarget | undefined;
+  const otherOrigin = () => (redirectTarget ??= startRedirectTarget(hostname));
 
   const begin = (request: Request, path: string): FakeRequestContext => {
     const entry = { path, headers: request.headers, body: undefined as unknown };
@@ -60,6 +68,7 @@ export function startFakeUpstream(options: FakeUpstreamOptions = {}): FakeUpstre
       recordBody(body) {
         entry.body = body;
       },
+      redirectOrigin: () => otherOrigin().url,
     };
   };
 
@@ -116,9 +125,10 @@ export function startFakeUpstream(options: FakeUpstreamOptions = {}): FakeUpstre
       if (last === undefined) return undefined;
       return { path: last.path, headers: Object.fromEntries(last.headers), body: last.body };
     },
+    redirectTarget: otherOrigin,
     stop() {
       // Forceful, so hung requests do not keep the server (and a test run) alive.
-      stopped ??= server.stop(true);
+      stopped ??= Promise.all([server.stop(true), redirectTarget?.stop()]).then(() => {});
       return stopped;
     },
   };
