@@ -100,6 +100,11 @@ export interface WireProtocol {
   decodeStream(request?: CanonicalRequest): TransformStream<SseEvent, StreamEvent>;
   /** An upstream error body (any status) → a gateway error carrying the upstream's message. */
   decodeError(status: number, body: string): GatewayError;
+  /**
+   * The error envelope inside a successful (2xx) non-stream body, else undefined. Some relays
+   * answer HTTP 200 with an error body; the relay treats it as the failed attempt it is.
+   */
+  errorInResponse(body: JsonObject): GatewayError | undefined;
 
   // ---- fast-path observation (no full decode)
   /** Usage from a complete (non-stream) response body. */

@@ -82,51 +82,78 @@ export async function failover(options: FailoverOptions): Promise<Response | Fai
     const { candidate, apiKey } = lease;
     const attemptStarted = performance.now();
     let finished = false;
-    // The attempt's log row: an error unless `fields` say otherwise.
-    const writeRow = (fields: Partial<NewRequestLog>) =>
-      options.logWriter.write({
-        ...options.trace,
-        attempt,
-        providerId: candidate.providerId,
-        providerName: candidate.providerName,
-        providerModel: candidate.providerModel,
-        status: "error",
-        createdAt: Date.now(),
-        durationMs: Math.round(performance.now() - attemptStarted),
-        ...fields,
-      });
-    const log: AttemptLogger = (fields) => {
+    // Ends the attempt once: frees the lease and writes the row, even if freeing the lease throws.
+    const finish = (outcome: Parameters<typeof lease.finish>[0], fields: Partial<NewRequestLog>) => {
       if (finished) return;
       finished = true;
+      try {
+        lease.finish(outcome);
+      } finally {
+        options.logWriter.write({
+          ...options.trace,
+          attempt,
+          providerId: candidate.providerId,
+          providerName: candidate.providerName,
+          providerModel: candidate.providerModel,
+          status: "error",
+          createdAt: Date.now(),
+          durationMs: Math.round(performance.now() - attemptStarted),
+          ...fields,
+        });
+      }
+    };
+    const log: AttemptLogger = (fields) => {
       const ok = fields.status === "success";
       const failure = ok ? undefined : classifyFailure({ status: fields.statusCode ?? undefined, message: fields.error ?? undefined });
       const aborted = fields.error === CLIENT_CLOSED;
-      lease.finish({ ok, neutral: aborted, failure, firstByteMs: fields.firstByteMs ?? undefined, message: fields.error ?? undefined, tokens: fields.totalTokens });
-      writeRow(fields);
+      finish({ ok, neutral: aborted, failure, firstByteMs: fields.firstByteMs ?? undefined, message: fields.error ?? undefined, tokens: fields.totalTokens }, fields);
     };
 
-    const remaining = options.deadline - Date.now();
-    let call: UpstreamCall;
+    let call: UpstreamCall | undefined;
     try {
+      // Building the request is the gateway's own work: if it throws, no provider is to blame.
+      let prepared: ReturnType<FailoverOptions["prepare"]>;
+      try {
+        prepared = options.prepare(candidate, apiKey);
+      } catch (error) {
+        const refused = error instanceof RangeError
+          ? new GatewayError("bad_request", `The request cannot be relayed: it is nested too deeply (${error.message})`)
+          : asGatewayError(error, "The request could not be prepared for the upstream");
+        finish({ ok: false, neutral: true, message: refused.message }, { statusCode: refused.status, error: refused.message });
+        throw refused;
+      }
+      const remaining = options.deadline - Date.now();
       call = await callUpstream({
-        ...options.prepare(candidate, apiKey),
+        ...prepared,
         firstByteTimeoutMs: Math.max(1, Math.min(options.firstByteTimeoutMs, remaining)),
         clientSignal: options.clientSignal,
       });
-    } catch (error) {
-      if (!(error instanceof UpstreamFailure)) throw error;
+      const outcome = await options.accept(call, candidate, log);
+      if (outcome instanceof Response) return outcome;
+      log({ statusCode: outcome.statusCode ?? call.response.status, error: outcome.failed });
+      failures.push(`${candidate.providerName}: ${outcome.failed}`);
+      classes.push("server");
+      tried.associations.add(candidate.associationId);
+      continue;
+    } catch (thrown) {
+      if (thrown instanceof GatewayError && finished) throw thrown;
+      // Whatever went wrong, the attempt ends here: an unexpected error is the upstream answer's
+      // fault (it could not be read or decoded), unless the client left meanwhile.
+      void call?.reader?.cancel().catch(() => {});
+      const error = asUpstreamFailure(thrown, call, options.clientSignal);
       const failure = error.clientAborted
         ? undefined
-        : classifyFailure({ status: error.status, message: error.message, timedOut: error.details.timedOut, connectionFailed: error.status === undefined });
-      lease.finish({
-        ok: false,
-        neutral: error.clientAborted,
-        failure,
-        message: error.message,
-        retryAfterMs: error.retryAfterSeconds === undefined ? undefined : error.retryAfterSeconds * 1000,
-      });
-      finished = true;
-      writeRow({ statusCode: error.status, error: error.clientAborted ? CLIENT_CLOSED : error.message });
+        : classifyFailure({ status: error.status, message: error.message, timedOut: error.details.timedOut, connectionFailed: error.status === undefined && !call });
+      finish(
+        {
+          ok: false,
+          neutral: error.clientAborted,
+          failure,
+          message: error.message,
+          retryAfterMs: error.retryAfterSeconds === undefined ? undefined : error.retryAfterSeconds * 1000,
+        },
+        { statusCode: error.status ?? (error.clientAborted ? 499 : undefined), error: error.clientAborted ? CLIENT_CLOSED : error.message },
+      );
       failures.push(`${candidate.providerName}: ${error.message}`);
       if (error.clientAborted) return { failures, classes, clientAborted: true };
       if (failure) classes.push(failure);
@@ -134,16 +161,34 @@ export async function failover(options: FailoverOptions): Promise<Response | Fai
       if (failure && !isRetryable(failure)) return options.rejectClientFault(error, candidate);
       if (failure && isKeyFailure(failure)) tried.keys.add(`${candidate.providerId}\n${apiKey}`);
       else tried.associations.add(candidate.associationId);
-      continue;
     }
-    const outcome = await options.accept(call, candidate, log);
-    if (outcome instanceof Response) return outcome;
-    log({ statusCode: outcome.statusCode ?? call.response.status, error: outcome.failed });
-    failures.push(`${candidate.providerName}: ${outcome.failed}`);
-    classes.push("server");
-    tried.associations.add(candidate.associationId);
   }
   return { failures, classes, retryAfterSeconds, clientAborted: false };
+}
+
+/**
+ * An exception during an attempt as a failed attempt: a GatewayError is an upstream answer that
+ * decoded to an error (HTTP 200 with an error body) and keeps its status, so it is classified
+ * like the same error sent with that status; anything else is an answer that could not be read.
+ */
+function asUpstreamFailure(error: unknown, call: UpstreamCall | undefined, clientSignal: AbortSignal | undefined): UpstreamFailure {
+  if (error instanceof UpstreamFailure) return error;
+  if (clientSignal?.aborted) return new UpstreamFailure(CLIENT_CLOSED, { clientAborted: true });
+  if (error instanceof GatewayError) {
+    return new UpstreamFailure(`HTTP ${call?.response.status ?? 200} with an error body: ${error.message}`, {
+      status: error.status,
+      body: call?.text,
+      headers: call?.response.headers,
+      retryAfterSeconds: error.retryAfterSeconds,
+    });
+  }
+  return new UpstreamFailure(`the upstream answer could not be read: ${(error as Error)?.message ?? String(error)}`, { status: 502 });
+}
+
+/** Any exception as a GatewayError the client can be shown (its own kind if it is one). */
+export function asGatewayError(error: unknown, context: string): GatewayError {
+  if (error instanceof GatewayError) return error;
+  return new GatewayError("internal", `${context}: ${(error as Error)?.message ?? String(error)}`);
 }
 
 /** The log's error text for a client that went away. */

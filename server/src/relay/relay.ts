@@ -10,7 +10,7 @@ import type { BodyCapture } from "../services/body-capture.ts";
 import type { Catalog, RouteCandidate } from "../services/catalog.ts";
 import type { InFlightTracker } from "../services/in-flight.ts";
 import { estimateUsage } from "./estimate-usage.ts";
-import { CLIENT_CLOSED, exhaustedError, failover, type AttemptLogger } from "./failover.ts";
+import { asGatewayError, CLIENT_CLOSED, exhaustedError, failover, type AttemptLogger } from "./failover.ts";
 import { logger } from "../services/logger.ts";
 import { forwardRequestHeaders, forwardResponseHeaders } from "./forward-headers.ts";
 import { awaitFastPathStart, observeStream } from "./observed-stream.ts";
@@ -60,8 +60,9 @@ export function createRelay(deps: RelayDeps) {
     let canonical: CanonicalRequest | undefined;
     // Decoding the whole request is only needed when some attempt crosses protocols.
     const decoded = () => (canonical ??= protocol.decodeRequest(request.body, context));
-    const peek = readOrRespond(protocol, () => protocol.peek(request.body, context));
-    if (peek instanceof Response) return peek;
+    const peeked = readOrRespond(protocol, () => protocol.peek(request.body, context));
+    if (peeked instanceof Response) return peeked;
+    const peek = peeked;
     const planned = await planRequest(deps.catalog, deps.balancer, {
       ...request,
       model: peek.model,
@@ -75,12 +76,18 @@ export function createRelay(deps: RelayDeps) {
     const traceId = trace.traceId;
     deps.inFlight.start({ ...trace, model: trace.model, stream: peek.stream, startedAt: Date.now(), clientIp: trace.clientIp ?? undefined, userAgent: trace.userAgent ?? undefined });
     // Captured only while body capture is on: the client's request, and the answer as it went out.
-    const capture = (await deps.bodyCapture.enabled()) ? { response: "" } : undefined;
+    let capture: { response: string } | undefined;
+    let ended = false;
+    // Ends the request once: its in-flight entry, and its captured bodies.
     const done = (responseBody?: string) => {
+      if (ended) return;
+      ended = true;
       deps.inFlight.end(traceId);
       if (capture) {
-        deps.bodyCapture.save(traceId, JSON.stringify(request.body), responseBody ?? capture.response).catch((error) => {
-          logger.error("saving captured bodies failed", { traceId, error });
+        const saved = capture;
+        // Async, so that a body JSON cannot encode (nested too deeply) fails the capture, not the request.
+        (async () => deps.bodyCapture.save(traceId, JSON.stringify(request.body), responseBody ?? saved.response))().catch((error) => {
+          logger.error("saving captured bodies failed", { traceId, error: (error as Error)?.message ?? String(error) });
         });
       }
     };
@@ -89,88 +96,105 @@ export function createRelay(deps: RelayDeps) {
     const warningsByAttempt = new Map<RouteCandidate, string[]>();
     const isFastPath = (candidate: RouteCandidate) => candidate.wire === protocol.name && peek.streamFormat !== "json-array";
 
-    const result = await failover({
-      candidates,
-      balancer: deps.balancer,
-      ...attemptBudget(route),
-      logWriter: deps.logWriter,
-      clientSignal: request.signal,
-      trace,
-      prepare(candidate, apiKey) {
-        deps.inFlight.attempt(traceId, candidate.providerName);
-        const upstream = wireProtocols[candidate.wire];
-        const target = upstreamTarget(candidate, apiKey, peek.stream);
-        let body: JsonObject;
-        if (isFastPath(candidate)) body = upstream.prepareUpstreamBody(request.body, target);
-        else {
-          const encoded = upstream.encodeRequest(decoded(), target);
-          body = encoded.body;
-          if (encoded.warnings.length > 0) warningsByAttempt.set(candidate, encoded.warnings);
-        }
-        // Vendor headers (anthropic-beta …) only make sense to the same vendor.
-        const forwarded = candidate.wire === protocol.name ? clientHeaders : genericHeaders(clientHeaders);
-        return { ...upstreamRequest(upstream.upstreamEndpoint(target), candidate, body, forwarded), readWholeBody: !peek.stream };
-      },
-      async accept(call, candidate, log) {
-        const firstByteMs = Math.round(performance.now() - started);
-        const warnings = warningsByAttempt.get(candidate)?.join("\n");
-        const upstream = wireProtocols[candidate.wire];
-        const logAttempt: AttemptLogger = (fields) => {
-          if (fields.status === "success") deps.balancer.stick(plan, candidate.associationId);
-          // Both measured from the client's request, so duration ≥ first byte.
-          log({ firstByteMs, warnings, statusCode: call.response.status, durationMs: Math.round(performance.now() - started), ...fields });
-          done(peek.stream ? undefined : call.text);
-        };
-        const headers = forwardResponseHeaders(isFastPath(candidate) ? call.response.headers : new Headers(), { "x-llmio-trace-id": traceId });
-
-        if (!peek.stream) {
-          if (candidate.errorMatch && call.text!.includes(candidate.errorMatch)) {
-            return { failed: `the answer contains the provider's error text "${candidate.errorMatch}"` };
-          }
-          let body: JsonObject;
-          try {
-            body = JSON.parse(call.text!) as JsonObject;
-          } catch {
-            return { failed: "upstream returned invalid JSON" };
-          }
-          if (isFastPath(candidate)) {
-            const usage = upstream.usageFromResponse(body) ?? (await estimateSafely(() => decoded(), async () => call.text!));
-            logAttempt({ status: "success", ...usageColumns(usage) });
-            return new Response(call.text, { status: call.response.status, headers });
-          }
-          const response = upstream.decodeResponse(body, decoded());
-          response.usage ??= await estimateUsage(decoded(), outputText(response.content));
-          logAttempt({ status: "success", ...usageColumns(response.usage) });
-          return Response.json(protocol.encodeResponse(response, decoded()), { headers });
-        }
-
-        headers.set("content-type", peek.streamFormat === "json-array" ? "application/json; charset=utf-8" : "text/event-stream; charset=utf-8");
-        headers.set("cache-control", "no-cache");
-        const idleMs = route.model.streamIdleTimeoutMs;
-        if (!isFastPath(candidate)) return translateStream(call, upstream, logAttempt, headers, idleMs);
-        const start = await awaitFastPathStart(call.reader!, call.firstChunk!, upstream, { errorMatch: candidate.errorMatch, idleMs });
-        if ("failed" in start) return start;
-        return passThroughStream(call, start.chunks, upstream, logAttempt, headers, idleMs);
-      },
-      rejectClientFault(failure, candidate) {
-        if (isFastPath(candidate)) {
-          return new Response(failure.body, {
-            status: failure.status,
-            headers: forwardResponseHeaders(failure.headers!, { "x-llmio-trace-id": traceId }),
-          });
-        }
-        const error = wireProtocols[candidate.wire].decodeError(failure.status!, failure.body ?? "");
-        return errorResponse(protocol, error, traceId);
-      },
-    });
-    if (result instanceof Response) {
-      // Streams end (and call `done`) later; a refused request ends here.
-      if (!result.body || result.status >= 400) done();
-      return result;
+    // Whatever throws from here on, the request leaves the in-flight list and the client gets its
+    // protocol's error shape (failover has already ended the attempt that was under way).
+    try {
+      capture = (await deps.bodyCapture.enabled()) ? { response: "" } : undefined;
+      return await relayAttempts();
+    } catch (error) {
+      done();
+      const failure = asGatewayError(error, "The gateway failed to relay the request");
+      if (failure.kind === "internal") logger.error("relay failed", { traceId, error: (error as Error)?.stack ?? String(error) });
+      return errorResponse(protocol, failure, traceId);
     }
-    const failure = errorResponse(protocol, exhaustedError(result, traceId), traceId);
-    done();
-    return failure;
+
+    async function relayAttempts(): Promise<Response> {
+      const result = await failover({
+        candidates,
+        balancer: deps.balancer,
+        ...attemptBudget(route),
+        logWriter: deps.logWriter,
+        clientSignal: request.signal,
+        trace,
+        prepare(candidate, apiKey) {
+          deps.inFlight.attempt(traceId, candidate.providerName);
+          const upstream = wireProtocols[candidate.wire];
+          const target = upstreamTarget(candidate, apiKey, peek.stream);
+          let body: JsonObject;
+          if (isFastPath(candidate)) body = upstream.prepareUpstreamBody(request.body, target);
+          else {
+            const encoded = upstream.encodeRequest(decoded(), target);
+            body = encoded.body;
+            if (encoded.warnings.length > 0) warningsByAttempt.set(candidate, encoded.warnings);
+          }
+          // Vendor headers (anthropic-beta …) only make sense to the same vendor.
+          const forwarded = candidate.wire === protocol.name ? clientHeaders : genericHeaders(clientHeaders);
+          return { ...upstreamRequest(upstream.upstreamEndpoint(target), candidate, body, forwarded), readWholeBody: !peek.stream };
+        },
+        async accept(call, candidate, log) {
+          const firstByteMs = Math.round(performance.now() - started);
+          const warnings = warningsByAttempt.get(candidate)?.join("\n");
+          const upstream = wireProtocols[candidate.wire];
+          const logAttempt: AttemptLogger = (fields) => {
+            if (fields.status === "success") deps.balancer.stick(plan, candidate.associationId);
+            // Both measured from the client's request, so duration ≥ first byte.
+            log({ firstByteMs, warnings, statusCode: call.response.status, durationMs: Math.round(performance.now() - started), ...fields });
+            done(peek.stream ? undefined : call.text);
+          };
+          const headers = forwardResponseHeaders(isFastPath(candidate) ? call.response.headers : new Headers(), { "x-llmio-trace-id": traceId });
+
+          if (!peek.stream) {
+            if (candidate.errorMatch && call.text!.includes(candidate.errorMatch)) {
+              return { failed: `the answer contains the provider's error text "${candidate.errorMatch}"` };
+            }
+            let body: JsonObject;
+            try {
+              body = JSON.parse(call.text!) as JsonObject;
+            } catch {
+              return { failed: "upstream returned invalid JSON" };
+            }
+            // An error envelope sent with HTTP 200 fails the attempt like the same error with its status.
+            const bodyError = upstream.errorInResponse(body);
+            if (bodyError) throw bodyError;
+            if (isFastPath(candidate)) {
+              const usage = upstream.usageFromResponse(body) ?? (await estimateSafely(() => decoded(), async () => call.text!));
+              logAttempt({ status: "success", ...usageColumns(usage) });
+              return new Response(call.text, { status: call.response.status, headers });
+            }
+            const response = upstream.decodeResponse(body, decoded());
+            response.usage ??= await estimateSafely(() => decoded(), async () => outputText(response.content));
+            logAttempt({ status: "success", ...usageColumns(response.usage) });
+            return Response.json(protocol.encodeResponse(response, decoded()), { headers });
+          }
+
+          headers.set("content-type", peek.streamFormat === "json-array" ? "application/json; charset=utf-8" : "text/event-stream; charset=utf-8");
+          headers.set("cache-control", "no-cache");
+          const idleMs = route.model.streamIdleTimeoutMs;
+          if (!isFastPath(candidate)) return translateStream(call, upstream, logAttempt, headers, idleMs);
+          const start = await awaitFastPathStart(call.reader!, call.firstChunk!, upstream, { errorMatch: candidate.errorMatch, idleMs });
+          if ("failed" in start) return start;
+          return passThroughStream(call, start.chunks, upstream, logAttempt, headers, idleMs);
+        },
+        rejectClientFault(failure, candidate) {
+          if (isFastPath(candidate)) {
+            return new Response(failure.body, {
+              status: failure.status,
+              headers: forwardResponseHeaders(failure.headers ?? new Headers({ "content-type": "application/json" }), { "x-llmio-trace-id": traceId }),
+            });
+          }
+          const error = wireProtocols[candidate.wire].decodeError(failure.status!, failure.body ?? "");
+          return errorResponse(protocol, error, traceId);
+        },
+      });
+      if (result instanceof Response) {
+        // Streams end (and call `done`) later; a refused request ends here.
+        if (!result.body || result.status >= 400) done();
+        return result;
+      }
+      const failure = errorResponse(protocol, exhaustedError(result, traceId), traceId);
+      done();
+      return failure;
+    }
 
     function passThroughStream(call: UpstreamCall, chunks: Uint8Array[], upstream: WireProtocol, log: AttemptLogger, headers: Headers, idleMs: number) {
       let usage: Usage | undefined;
@@ -243,7 +267,7 @@ export function createRelay(deps: RelayDeps) {
           async onClose(outcome) {
             if (capture) capture.response = text;
             const error = outcome.cancelled ? CLIENT_CLOSED : outcome.error;
-            const counted = usage && usage.outputTokens + usage.inputTokens > 0 ? usage : await estimateUsage(decoded(), text);
+            const counted = usage && usage.outputTokens + usage.inputTokens > 0 ? usage : await estimateSafely(() => decoded(), async () => text);
             log({ status: error ? "error" : "success", error, durationMs: Math.round(performance.now() - started), ...usageColumns(counted) });
           },
         },

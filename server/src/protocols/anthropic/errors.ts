@@ -87,6 +87,12 @@ export function decodeErrorPayload(payload: unknown, status?: number): GatewayEr
   return new GatewayError(kind, message, status === undefined ? {} : { status });
 }
 
+/** An error body sent with HTTP 200 (`{"type":"error","error":{…}}`) instead of a message. */
+export function errorInResponse(body: JsonObject): GatewayError | undefined {
+  if (body.type === "message" || !isObject(body.error)) return undefined;
+  return decodeErrorPayload(body);
+}
+
 /** An upstream error response (any status, any body) → a gateway error with the upstream's message. */
 export function decodeError(status: number, body: string): GatewayError {
   const parsed = parseJson(body) as AnthropicErrorBody | undefined;

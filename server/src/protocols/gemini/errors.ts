@@ -125,6 +125,13 @@ export function gatewayErrorOf(detail: GeminiErrorDetail, httpStatus: number): G
   return new GatewayError(kind, message, { status, retryAfterSeconds: retryAfterOf(detail) });
 }
 
+/** An error envelope sent with HTTP 200 instead of candidates. */
+export function errorInResponse(body: JsonObject): GatewayError | undefined {
+  if (Array.isArray(body.candidates)) return undefined;
+  const detail = errorDetailOf(body);
+  return detail ? gatewayErrorOf(detail, 200) : undefined;
+}
+
 /** An upstream error response (any status, any body) → gateway error with the upstream's message. */
 export function decodeError(status: number, body: string): GatewayError {
   const detail = errorDetailOf(parseJson(body));

@@ -7,7 +7,7 @@ import { embeddings } from "./embeddings.ts";
 import { encodeRequest } from "./encode-request.ts";
 import { encodeResponse } from "./encode-response.ts";
 import { encodeStream } from "./encode-stream.ts";
-import { decodeError, encodeError, encodeStreamError } from "./errors.ts";
+import { decodeError, errorInResponse, encodeError, encodeStreamError } from "./errors.ts";
 import {
   isPreambleEvent,
   isStreamEnd,
@@ -43,6 +43,7 @@ export const gemini: WireProtocol = {
   decodeResponse,
   decodeStream,
   decodeError,
+  errorInResponse,
   usageFromResponse,
   usageFromStreamEvent,
   isStreamEnd,

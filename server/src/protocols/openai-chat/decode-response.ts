@@ -2,11 +2,11 @@ import type { CanonicalRequest, CanonicalResponse, ToolCallPart } from "../../co
 import type { JsonObject } from "../../core/wire-protocol.ts";
 import { customToolNames, unwrapCustomInput } from "./custom-tools.ts";
 import { REASONING_ORIGIN } from "./reasoning-origin.ts";
-import { decodeStreamError } from "./errors.ts";
+import { errorInResponse } from "./errors.ts";
 import { decodeFinishReason } from "./finish-reason.ts";
 import { isObject, nonEmptyString, stringOf } from "../../core/json-values.ts";
 import { decodeUsage } from "./usage.ts";
-import type { ChatCompletion, ChatErrorBody, ChatMessage, ChatToolCall } from "./wire-types.ts";
+import type { ChatCompletion, ChatMessage, ChatToolCall } from "./wire-types.ts";
 
 /**
  * A `chat.completion` body → the canonical response (first choice only). Reasoning comes from
@@ -17,9 +17,8 @@ import type { ChatCompletion, ChatErrorBody, ChatMessage, ChatToolCall } from ".
 export function decodeResponse(body: JsonObject, request?: CanonicalRequest): CanonicalResponse {
   const completion = body as ChatCompletion;
   // Some OpenAI-compatible servers answer HTTP 200 with an error envelope.
-  if (!Array.isArray(completion.choices) && body.error !== undefined) {
-    throw decodeStreamError(body.error as ChatErrorBody | string);
-  }
+  const error = errorInResponse(body);
+  if (error) throw error;
   const choice = Array.isArray(completion.choices) ? completion.choices[0] : undefined;
   const message: ChatMessage = isObject(choice?.message) ? (choice.message as ChatMessage) : {};
   const content: CanonicalResponse["content"] = [];

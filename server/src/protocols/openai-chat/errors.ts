@@ -66,6 +66,12 @@ export function decodeError(status: number, body: string): GatewayError {
   return new GatewayError(kind, message, { status: status >= 400 && status < 500 ? status : undefined, param: details.param });
 }
 
+/** An error envelope in an HTTP 200 body (no `choices`): some OpenAI-compatible relays send one. */
+export function errorInResponse(body: JsonObject): GatewayError | undefined {
+  if (Array.isArray(body.choices) || body.error === undefined || body.error === null) return undefined;
+  return decodeStreamError(body.error as ChatErrorBody | string);
+}
+
 /** The error object of an in-stream `{"error": …}` frame → a gateway error (no status to go by). */
 export function decodeStreamError(error: ChatErrorBody | string | undefined): GatewayError {
   const details = errorDetails({ error });

@@ -6,7 +6,7 @@ import { openaiEmbeddings } from "./embeddings.ts";
 import { encodeRequest } from "./encode-request.ts";
 import { encodeResponse } from "./encode-response.ts";
 import { encodeStream } from "./encode-stream.ts";
-import { decodeError, encodeError, encodeStreamError, errorHeaders } from "./errors.ts";
+import { decodeError, errorInResponse, encodeError, encodeStreamError, errorHeaders } from "./errors.ts";
 import {
   isPreambleEvent,
   isStreamEnd,
@@ -38,6 +38,7 @@ export const openaiChat: WireProtocol = {
   decodeResponse,
   decodeStream,
   decodeError,
+  errorInResponse,
   usageFromResponse,
   usageFromStreamEvent,
   isStreamEnd,

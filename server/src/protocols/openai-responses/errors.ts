@@ -124,6 +124,15 @@ export function decodeResponseError(error: WireResponseError | null | undefined)
   return new GatewayError(kindOfErrorCode(code), message, { param: error?.param ?? undefined });
 }
 
+/** An error in an HTTP 200 body: a failed Response object, or an error envelope instead of one. */
+export function errorInResponse(body: JsonObject): GatewayError | undefined {
+  const { error } = body;
+  if (error === undefined || error === null) return undefined;
+  if (body.object === "response" && body.status !== "failed") return undefined;
+  if (typeof error === "string") return new GatewayError("upstream", error);
+  return decodeResponseError(error as WireResponseError);
+}
+
 /** An upstream error response (any status) → gateway error carrying the upstream's message. */
 export function decodeError(status: number, body: string): GatewayError {
   let message = body.trim().slice(0, 500) || `upstream returned HTTP ${status}`;

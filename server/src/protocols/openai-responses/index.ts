@@ -6,7 +6,7 @@ import { decodeStream } from "./decode-stream.ts";
 import { encodeRequest } from "./encode-request.ts";
 import { encodeResponse } from "./encode-response.ts";
 import { encodeStream } from "./encode-stream.ts";
-import { decodeError, encodeError, encodeStreamError, errorHeaders } from "./errors.ts";
+import { decodeError, errorInResponse, encodeError, encodeStreamError, errorHeaders } from "./errors.ts";
 import {
   isPreambleEvent,
   isStreamEnd,
@@ -39,6 +39,7 @@ export const openaiResponses: WireProtocol = {
   decodeResponse,
   decodeStream,
   decodeError,
+  errorInResponse,
   usageFromResponse,
   usageFromStreamEvent,
   isStreamEnd,
