@@ -1,3 +1,6 @@
+import { upstreamLimits, UpstreamLimitError } from "./upstream-limits.ts";
+import { discardBody, isRedirect, NO_REDIRECTS, readBodyWithin, redirectMessage } from "./upstream-response.ts";
+
 export interface UpstreamCallOptions {
   url: string;
   headers: Record<string, string>;
@@ -45,7 +48,9 @@ const MAX_ERROR_TEXT = 500;
 /**
  * Sends one upstream request and waits for its first byte (stream) or whole body
  * (non-stream) within the timeout. Anything short of that throws UpstreamFailure,
- * so the caller can try the next candidate while the client has seen nothing.
+ * so the caller can try the next candidate while the client has seen nothing. A redirect
+ * is such a failure (never followed: it would take the key and the prompt elsewhere), and so
+ * is a body past the decoded-size limit.
  */
 export async function callUpstream(options: UpstreamCallOptions): Promise<UpstreamCall> {
   const controller = new AbortController();
@@ -62,7 +67,7 @@ export async function callUpstream(options: UpstreamCallOptions): Promise<Upstre
   };
 
   try {
-    const sent = fetch(options.url, { method: "POST", headers: options.headers, body: options.body, signal: controller.signal });
+    const sent = fetch(options.url, { method: "POST", headers: options.headers, body: options.body, signal: controller.signal, ...NO_REDIRECTS });
     // A fetch still queued inside Bun (past its concurrent-request cap) does not see the abort
     // until it is dispatched; racing the signal lets a timeout or a departed client end it now.
     const aborted = abortedBy(controller.signal);
@@ -71,8 +76,13 @@ export async function callUpstream(options: UpstreamCallOptions): Promise<Upstre
     aborted.catch(() => {});
     sent.then((late) => (controller.signal.aborted && !late.bodyUsed ? late.body?.cancel() : undefined)).catch(() => {});
     const response = await Promise.race([sent, aborted]);
+    if (isRedirect(response.status)) {
+      discardBody(response);
+      throw fail(redirectMessage(response), { status: response.status });
+    }
+    const { maxBodyBytes } = upstreamLimits();
     if (!response.ok) {
-      const body = await response.text();
+      const body = await readWithinLimit(response, maxBodyBytes, (error) => fail(`HTTP ${response.status}: ${error.message}`, { status: response.status }));
       throw fail(`HTTP ${response.status}: ${errorText(body)}`, {
         status: response.status,
         body,
@@ -80,7 +90,10 @@ export async function callUpstream(options: UpstreamCallOptions): Promise<Upstre
         retryAfterSeconds: parseRetryAfter(response.headers.get("retry-after")),
       });
     }
-    if (options.readWholeBody) return { response, text: await response.text() };
+    if (options.readWholeBody) {
+      // Status 200 kept with the failure: the class is then "server" (fail over), as for any unusable answer.
+      return { response, text: await readWithinLimit(response, maxBodyBytes, (error) => fail(error.message, { status: response.status })) };
+    }
     if (!response.body) throw fail("upstream sent no body");
     const reader = response.body.getReader();
     const first = await reader.read();
@@ -93,6 +106,15 @@ export async function callUpstream(options: UpstreamCallOptions): Promise<Upstre
     throw fail(`connection failed: ${(error as Error).message}`);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** The body within the limit, or the failure `refuse` makes of the limit error. */
+async function readWithinLimit(response: Response, maxBytes: number, refuse: (error: UpstreamLimitError) => UpstreamFailure): Promise<string> {
+  try {
+    return await readBodyWithin(response, maxBytes);
+  } catch (error) {
+    throw error instanceof UpstreamLimitError ? refuse(error) : error;
   }
 }
 

@@ -3,6 +3,21 @@ import type { AppDeps } from "../app-deps.ts";
 import { classifyFailure } from "../balancer/failure-class.ts";
 import type { NewRequestLog } from "../db/schema.ts";
 
+/**
+ * Requests and answers refused for their size, by limit (`request_body`, `upstream_body`,
+ * `sse_event`, …). Counted where the refusal happens, so it lives outside any one registry.
+ */
+const limitRefusals = new Counter({
+  name: "llmio_limit_refusals_total",
+  help: "Requests and upstream answers refused because they went past a size limit, by limit",
+  labelNames: ["limit"],
+  registers: [],
+});
+
+export function countLimitRefusal(limit: string): void {
+  limitRefusals.inc({ limit });
+}
+
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 const BREAKER_VALUE = { closed: 0, "half-open": 1, open: 2 } as const;
 
@@ -12,6 +27,7 @@ const BREAKER_VALUE = { closed: 0, "half-open": 1, open: 2 } as const;
  */
 export function createMetrics(deps: AppDeps): Registry {
   const registry = new Registry();
+  registry.registerMetric(limitRefusals);
   const attempts = new Counter({
     name: "llmio_upstream_attempts_total",
     help: "Upstream attempts by model, provider, status and failure class",
