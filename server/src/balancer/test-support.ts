@@ -35,6 +35,7 @@ export function route(candidates: RouteCandidate[], model: Partial<Model> = {}):
       aliases: [],
       totalTimeoutMs: 180_000,
       streamIdleTimeoutMs: 120_000,
+      maxStreamDurationMs: 1_800_000,
       stickySeconds: 120,
       pinnedProviderId: null,
       sortOrder: 0,

@@ -113,6 +113,14 @@ describe(`updates (${testStorage})`, () => {
     expect((await apply(db, stringify(document))).changes.every((change) => change.action === "unchanged")).toBe(true);
   });
 
+  test("a model's maximum stream duration is applied and exported", async () => {
+    const db = await seeded();
+    const report = await apply(db, "models:\n  - name: gpt-4o\n    maxStreamDurationMs: 600000\n");
+    expect(actions(report)).toEqual(["updated model gpt-4o: maxStreamDurationMs"]);
+    const models = parse(await exported(db, false)).models as { name: string; maxStreamDurationMs: number }[];
+    expect(models.map((model) => [model.name, model.maxStreamDurationMs])).toContainEqual(["gpt-4o", 600_000]);
+  });
+
   test("a masked key with no stored match is an error naming the entry", async () => {
     const yaml = await exported(await seeded(), false);
     await expect(apply(await empty(), yaml)).rejects.toThrow(

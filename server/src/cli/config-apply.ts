@@ -163,6 +163,7 @@ class ConfigApplier {
         timeoutMs: entry.timeoutMs,
         totalTimeoutMs: entry.totalTimeoutMs,
         streamIdleTimeoutMs: entry.streamIdleTimeoutMs,
+        maxStreamDurationMs: entry.maxStreamDurationMs,
         stickySeconds: entry.stickySeconds,
         aliases: entry.aliases,
       };

@@ -47,6 +47,7 @@ export async function exportConfig(db: AppDatabase, options: ExportOptions): Pro
       timeoutMs: model.timeoutMs,
       totalTimeoutMs: model.totalTimeoutMs,
       streamIdleTimeoutMs: model.streamIdleTimeoutMs,
+      maxStreamDurationMs: model.maxStreamDurationMs,
       stickySeconds: model.stickySeconds,
       aliases: model.aliases,
       // A pin to a provider deleted since is no pin at all.

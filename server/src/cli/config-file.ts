@@ -40,6 +40,7 @@ export interface ModelEntry {
   timeoutMs?: number;
   totalTimeoutMs?: number;
   streamIdleTimeoutMs?: number;
+  maxStreamDurationMs?: number;
   stickySeconds?: number;
   aliases?: string[];
   /** The provider (by name) all traffic goes to; null: none. */
@@ -242,6 +243,7 @@ const modelEntry = object<ModelEntry>(
     timeoutMs: integer(1),
     totalTimeoutMs: integer(1),
     streamIdleTimeoutMs: integer(1),
+    maxStreamDurationMs: integer(1),
     stickySeconds: integer(0),
     aliases: list(label),
     pinnedProvider: nullable(label),

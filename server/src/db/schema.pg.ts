@@ -54,6 +54,7 @@ export const models = pgTable("models", {
   aliases: json<string[]>("aliases").notNull().default(sql`'[]'`),
   totalTimeoutMs: integer("total_timeout_ms").notNull().default(180_000),
   streamIdleTimeoutMs: integer("stream_idle_timeout_ms").notNull().default(120_000),
+  maxStreamDurationMs: integer("max_stream_duration_ms").notNull().default(1_800_000),
   stickySeconds: integer("sticky_seconds").notNull().default(120),
   pinnedProviderId: integer("pinned_provider_id"),
   sortOrder: integer("sort_order").notNull().default(0),

@@ -51,6 +51,8 @@ export const models = sqliteTable("models", {
   totalTimeoutMs: integer("total_timeout_ms").notNull().default(180_000),
   /** A stream silent for this long after it started is ended with an error. */
   streamIdleTimeoutMs: integer("stream_idle_timeout_ms").notNull().default(120_000),
+  /** A started stream still running this long is ended with an error (an upstream that never finishes). */
+  maxStreamDurationMs: integer("max_stream_duration_ms").notNull().default(1_800_000),
   /** How long requests of one session stay on the association that served them. */
   stickySeconds: integer("sticky_seconds").notNull().default(120),
   /** All traffic goes to this provider while set (the browser extension's pin). */

@@ -1,35 +1,54 @@
 /** How long a stream may stay silent before a keep-alive frame is sent. */
 export const KEEP_ALIVE_INTERVAL_MS = 15_000;
 
+/** Longest delay a timer takes (about 24.8 days); longer limits are clamped to it. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export interface StreamWatch {
   /** The upstream sent data. */
   touch(): void;
   stop(): void;
-  /** True once the upstream stayed silent past the idle limit. */
-  readonly idled: boolean;
+  /** Why the watch gave up on the stream (silent or running too long), once it did. */
+  readonly timedOut: string | undefined;
+}
+
+export interface StreamWatchOptions {
+  /** Silence after which the upstream is given up on. */
+  idleMs: number;
+  /** Running time after which the stream is ended even while data still flows; none when omitted. */
+  maxDurationMs?: number;
+  /** Called once, with the reason, when either limit is reached. */
+  onTimeout: (reason: string) => void;
+  intervalMs?: number;
 }
 
 /**
  * Watches a stream the gateway is relaying: sends the protocol's keep-alive frame whenever
  * it has been silent for an interval (so proxies and clients keep the connection while a
- * model thinks), and gives up on an upstream silent past `idleMs` by calling `onIdle`.
+ * model thinks), and gives up by calling `onTimeout` on an upstream silent past `idleMs` or
+ * one still streaming past `maxDurationMs` (an upstream that never ends).
  */
 export function watchStream(
   controller: ReadableStreamDefaultController<Uint8Array>,
   frame: Uint8Array,
-  options: { idleMs: number; onIdle: () => void; intervalMs?: number },
+  options: StreamWatchOptions,
 ): StreamWatch {
   const interval = Math.max(10, Math.min(options.intervalMs ?? KEEP_ALIVE_INTERVAL_MS, options.idleMs / 2));
   let sentSinceTick = false;
   let lastData = Date.now();
-  let idled = false;
+  let timedOut: string | undefined;
+  const stop = () => {
+    clearInterval(timer);
+    clearTimeout(deadline);
+  };
+  const giveUp = (reason: string) => {
+    if (timedOut !== undefined) return;
+    timedOut = reason;
+    stop();
+    options.onTimeout(reason);
+  };
   const timer = setInterval(() => {
-    if (Date.now() - lastData >= options.idleMs) {
-      idled = true;
-      clearInterval(timer);
-      options.onIdle();
-      return;
-    }
+    if (Date.now() - lastData >= options.idleMs) return giveUp(idleReason(options.idleMs));
     if (!sentSinceTick) {
       try {
         controller.enqueue(frame);
@@ -39,18 +58,29 @@ export function watchStream(
     }
     sentSinceTick = false;
   }, interval);
+  const maxDurationMs = options.maxDurationMs;
+  const deadline =
+    maxDurationMs === undefined ? undefined : setTimeout(() => giveUp(durationReason(maxDurationMs)), Math.min(maxDurationMs, MAX_TIMER_MS));
   return {
     touch() {
       sentSinceTick = true;
       lastData = Date.now();
     },
-    stop() {
-      clearInterval(timer);
-    },
-    get idled() {
-      return idled;
+    stop,
+    get timedOut() {
+      return timedOut;
     },
   };
+}
+
+/** Why a stream silent past the model's idle timeout was ended. */
+export function idleReason(idleMs: number): string {
+  return `upstream sent no data for ${idleMs} ms`;
+}
+
+/** Why a stream running past the model's maximum duration was ended. */
+export function durationReason(maxDurationMs: number): string {
+  return `stream exceeded the model's maximum duration of ${maxDurationMs / 1000} s`;
 }
 
 /** The next read of a stream, or "idle" when nothing arrives within `ms`. */

@@ -1,4 +1,5 @@
 import { createParser } from "eventsource-parser";
+import { GatewayError } from "../core/errors.ts";
 import type { SseEvent, WireProtocol } from "../core/wire-protocol.ts";
 import { readWithin, watchStream, type StreamWatch } from "./keep-alive.ts";
 
@@ -65,25 +66,41 @@ export async function awaitFastPathStart(
 /**
  * Same-protocol fast path: passes upstream bytes to the client untouched, starting with the
  * chunks already read while deciding the attempt succeeded, and lets an observer see the SSE
- * events on the side. Keep-alives fill silences; an upstream silent past `idleMs` fails.
+ * events on the side. Keep-alives fill silences; an upstream silent past `idleMs`, or still
+ * streaming past `maxDurationMs`, is cancelled and the stream ends with the observer's error frame.
  */
 export function observeStream(
   reader: ReadableStreamDefaultReader<Uint8Array>,
   firstChunks: Uint8Array[],
   observer: StreamObserver,
-  options: { keepAliveFrame: string; idleMs: number },
+  options: { keepAliveFrame: string; idleMs: number; maxDurationMs?: number },
 ): ReadableStream<Uint8Array> {
   const decoder = new TextDecoder();
   const parser = createParser({ onEvent: (message) => observer.onEvent({ event: message.event, data: message.data }) });
   const see = (chunk: Uint8Array) => parser.feed(decoder.decode(chunk, { stream: true }));
   const pending = firstChunks.slice();
   let watch: StreamWatch;
+  // Set once the stream is over for any reason, so a read that resolves later changes nothing.
+  let finished = false;
+  const end = (controller: ReadableStreamDefaultController<Uint8Array>, closing: string | undefined) => {
+    if (finished) return;
+    finished = true;
+    watch.stop();
+    if (closing) controller.enqueue(encoder.encode(closing));
+    controller.close();
+  };
 
   return new ReadableStream<Uint8Array>({
     start(controller) {
       watch = watchStream(controller, encoder.encode(options.keepAliveFrame), {
         idleMs: options.idleMs,
-        onIdle: () => void reader.cancel().catch(() => {}),
+        maxDurationMs: options.maxDurationMs,
+        // Ends the client's stream at once (not at its next read), so a client that stopped
+        // reading cannot keep the attempt open either.
+        onTimeout(reason) {
+          void reader.cancel().catch(() => {});
+          end(controller, observer.onFailure(new GatewayError("timeout", reason)));
+        },
       });
     },
     async pull(controller) {
@@ -95,23 +112,22 @@ export function observeStream(
       }
       try {
         const { done, value } = await reader.read();
+        if (finished) return;
         if (done) {
-          watch.stop();
-          const closing = watch.idled ? observer.onFailure(new Error(`no data for ${options.idleMs} ms`)) : observer.onEnd();
-          if (closing) controller.enqueue(encoder.encode(closing));
-          controller.close();
+          end(controller, observer.onEnd());
           return;
         }
         watch.touch();
         see(value);
         controller.enqueue(value);
       } catch (error) {
-        watch.stop();
-        controller.enqueue(encoder.encode(observer.onFailure(error)));
-        controller.close();
+        if (finished) return;
+        end(controller, observer.onFailure(error));
       }
     },
     cancel(reason) {
+      if (finished) return;
+      finished = true;
       watch.stop();
       observer.onCancel();
       return reader.cancel(reason);

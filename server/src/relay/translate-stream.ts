@@ -75,20 +75,36 @@ const encoder = new TextEncoder();
 
 /**
  * Canonical events (buffered start, then the rest) → the client protocol's stream grammar,
- * as bytes with keep-alives. A broken upstream becomes a canonical error event, so the
- * client's encoder closes the stream with its protocol's error frame.
+ * as bytes with keep-alives. A broken upstream, one silent past `idleMs` or one still
+ * streaming past `maxDurationMs` becomes a canonical error event, so the client's encoder
+ * closes the stream with its protocol's error frame.
  */
 export function encodeClientStream(
   buffered: StreamEvent[],
   events: ReadableStreamDefaultReader<StreamEvent>,
   encode: TransformStream<StreamEvent, string>,
-  options: { keepAliveFrame: string; idleMs: number },
+  options: { keepAliveFrame: string; idleMs: number; maxDurationMs?: number },
   hooks: TranslatedStreamHooks,
   traceId: string,
 ): ReadableStream<Uint8Array> {
   let failure: string | undefined;
-  let idled = false;
+  let sourceController: ReadableStreamDefaultController<StreamEvent>;
+  // Set once the canonical events are over, so a read that resolves later adds nothing.
+  let sourceEnded = false;
+  const endSource = (error?: GatewayError) => {
+    if (sourceEnded) return;
+    sourceEnded = true;
+    try {
+      if (error) sourceController.enqueue({ type: "error", error });
+      sourceController.close();
+    } catch {
+      // Already cancelled by the client: nobody is left to tell.
+    }
+  };
   const source = new ReadableStream<StreamEvent>({
+    start(controller) {
+      sourceController = controller;
+    },
     async pull(controller) {
       const next = buffered.shift();
       if (next) {
@@ -98,21 +114,18 @@ export function encodeClientStream(
       }
       try {
         const { done, value } = await events.read();
+        if (sourceEnded) return;
         if (done) {
-          if (idled) {
-            failure = `upstream sent no data for ${options.idleMs} ms`;
-            controller.enqueue({ type: "error", error: new GatewayError("timeout", failure, { traceId }) });
-          }
-          controller.close();
+          endSource();
           return;
         }
         if (value.type === "error") failure ??= value.error.message;
         hooks.onEvent(value);
         controller.enqueue(value);
       } catch (error) {
+        if (sourceEnded) return;
         failure = `upstream stream failed: ${(error as Error).message}`;
-        controller.enqueue({ type: "error", error: new GatewayError("upstream", failure, { traceId }) });
-        controller.close();
+        endSource(new GatewayError("upstream", failure, { traceId }));
       }
     },
     cancel: (reason) => events.cancel(reason),
@@ -130,9 +143,14 @@ export function encodeClientStream(
     start(controller) {
       watch = watchStream(controller, encoder.encode(options.keepAliveFrame), {
         idleMs: options.idleMs,
-        onIdle() {
-          idled = true;
+        maxDurationMs: options.maxDurationMs,
+        onTimeout(reason) {
+          failure = reason;
           void events.cancel().catch(() => {});
+          endSource(new GatewayError("timeout", reason, { traceId }));
+          // Logged now, not when the error frame is read, so a client that stopped reading
+          // cannot keep the attempt open.
+          close({ error: reason });
         },
       });
     },

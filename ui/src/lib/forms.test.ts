@@ -18,13 +18,14 @@ describe("model form", () => {
       timeoutMs: 30_000,
       totalTimeoutMs: 180_000,
       streamIdleTimeoutMs: 120_000,
+      maxStreamDurationMs: 1_800_000,
       stickySeconds: 120,
     });
   });
 
   it("round-trips a stored model", () => {
-    const model = { id: 1, name: "m", remark: "r", strategy: "priority", maxRetry: 1, timeoutMs: 1500, aliases: ["a"], totalTimeoutMs: 9000, streamIdleTimeoutMs: 4000, stickySeconds: 0, pinnedProviderId: null, sortOrder: 0, providerCount: 0, createdAt: 0, updatedAt: 0 } satisfies Model;
-    expect(formToModelInput(modelToForm(model))).toEqual({ name: "m", remark: "r", strategy: "priority", maxRetry: 1, timeoutMs: 1500, aliases: ["a"], totalTimeoutMs: 9000, streamIdleTimeoutMs: 4000, stickySeconds: 0 });
+    const model = { id: 1, name: "m", remark: "r", strategy: "priority", maxRetry: 1, timeoutMs: 1500, aliases: ["a"], totalTimeoutMs: 9000, streamIdleTimeoutMs: 4000, maxStreamDurationMs: 600_000, stickySeconds: 0, pinnedProviderId: null, sortOrder: 0, providerCount: 0, createdAt: 0, updatedAt: 0 } satisfies Model;
+    expect(formToModelInput(modelToForm(model))).toEqual({ name: "m", remark: "r", strategy: "priority", maxRetry: 1, timeoutMs: 1500, aliases: ["a"], totalTimeoutMs: 9000, streamIdleTimeoutMs: 4000, maxStreamDurationMs: 600_000, stickySeconds: 0 });
   });
 
   it("validates names and numbers", () => {

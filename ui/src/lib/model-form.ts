@@ -14,6 +14,7 @@ export interface ModelForm {
   timeoutSeconds: number | null;
   totalTimeoutSeconds: number | null;
   streamIdleTimeoutSeconds: number | null;
+  maxStreamDurationSeconds: number | null;
   stickySeconds: number | null;
 }
 
@@ -29,6 +30,7 @@ export function newModelForm(defaults: { timeoutMs?: number; maxRetry?: number }
     timeoutSeconds: (defaults.timeoutMs ?? 60_000) / 1000,
     totalTimeoutSeconds: 180,
     streamIdleTimeoutSeconds: 120,
+    maxStreamDurationSeconds: 1800,
     stickySeconds: 120,
   };
 }
@@ -43,6 +45,7 @@ export function modelToForm(model: Model): ModelForm {
     timeoutSeconds: model.timeoutMs / 1000,
     totalTimeoutSeconds: model.totalTimeoutMs / 1000,
     streamIdleTimeoutSeconds: model.streamIdleTimeoutMs / 1000,
+    maxStreamDurationSeconds: model.maxStreamDurationMs / 1000,
     stickySeconds: model.stickySeconds,
   };
 }
@@ -62,6 +65,7 @@ export function validateModelForm(form: ModelForm): ModelFormErrors {
   if (!positive(form.timeoutSeconds)) errors.timeoutSeconds = "validation.positive";
   if (!positive(form.totalTimeoutSeconds)) errors.totalTimeoutSeconds = "validation.positive";
   if (!positive(form.streamIdleTimeoutSeconds)) errors.streamIdleTimeoutSeconds = "validation.positive";
+  if (!positive(form.maxStreamDurationSeconds)) errors.maxStreamDurationSeconds = "validation.positive";
   if (!nonNegative(form.stickySeconds)) errors.stickySeconds = "validation.nonNegativeInteger";
   return errors;
 }
@@ -76,6 +80,7 @@ export function formToModelInput(form: ModelForm): ModelInput {
     timeoutMs: Math.round((form.timeoutSeconds ?? 60) * 1000),
     totalTimeoutMs: Math.round((form.totalTimeoutSeconds ?? 180) * 1000),
     streamIdleTimeoutMs: Math.round((form.streamIdleTimeoutSeconds ?? 120) * 1000),
+    maxStreamDurationMs: Math.round((form.maxStreamDurationSeconds ?? 1800) * 1000),
     stickySeconds: form.stickySeconds ?? 0,
   };
 }

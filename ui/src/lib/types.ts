@@ -39,6 +39,7 @@ export interface Model {
   aliases: string[];
   totalTimeoutMs: number;
   streamIdleTimeoutMs: number;
+  maxStreamDurationMs: number;
   stickySeconds: number;
   pinnedProviderId: number | null;
   sortOrder: number;
@@ -47,7 +48,7 @@ export interface Model {
   updatedAt: number;
 }
 
-export type ModelInput = Pick<Model, "name" | "remark" | "strategy" | "maxRetry" | "timeoutMs" | "aliases" | "totalTimeoutMs" | "streamIdleTimeoutMs" | "stickySeconds">;
+export type ModelInput = Pick<Model, "name" | "remark" | "strategy" | "maxRetry" | "timeoutMs" | "aliases" | "totalTimeoutMs" | "streamIdleTimeoutMs" | "maxStreamDurationMs" | "stickySeconds">;
 
 export interface Association {
   id: number;

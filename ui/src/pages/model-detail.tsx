@@ -117,11 +117,12 @@ export function ModelDetail(props: { model: Model; providers: Provider[]; onChan
             </button>
           </div>
         </div>
-        <dl class="mt-4 grid grid-cols-2 gap-3 text-sm sm:grid-cols-3 xl:grid-cols-5">
+        <dl class="mt-4 grid grid-cols-2 gap-3 text-sm sm:grid-cols-3 xl:grid-cols-6">
           <Setting label={t("models.maxRetry")} value={formatInteger(props.model.maxRetry)} />
           <Setting label={t("models.timeout")} value={formatDuration(props.model.timeoutMs)} />
           <Setting label={t("models.totalTimeout")} value={formatDuration(props.model.totalTimeoutMs)} />
           <Setting label={t("models.streamIdleTimeout")} value={formatDuration(props.model.streamIdleTimeoutMs)} />
+          <Setting label={t("models.maxStreamDuration")} value={formatDuration(props.model.maxStreamDurationMs)} />
           <Setting label={t("models.sticky")} value={formatDuration(props.model.stickySeconds * 1000)} />
         </dl>
       </section>

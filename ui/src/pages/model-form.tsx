@@ -43,6 +43,7 @@ export function ModelFormModal(props: { model?: Model; defaults?: Settings; onCl
         <NumberField label={t("models.timeout")} name="timeout" value={form.timeoutSeconds} onValue={(value) => setForm("timeoutSeconds", value)} min={1} step={0.5} unit="s" error={error("timeoutSeconds")} hint={t("models.hint.timeout")} />
         <NumberField label={t("models.totalTimeout")} value={form.totalTimeoutSeconds} onValue={(value) => setForm("totalTimeoutSeconds", value)} min={1} unit="s" error={error("totalTimeoutSeconds")} hint={t("models.hint.totalTimeout")} />
         <NumberField label={t("models.streamIdleTimeout")} value={form.streamIdleTimeoutSeconds} onValue={(value) => setForm("streamIdleTimeoutSeconds", value)} min={1} unit="s" error={error("streamIdleTimeoutSeconds")} hint={t("models.hint.streamIdle")} />
+        <NumberField label={t("models.maxStreamDuration")} value={form.maxStreamDurationSeconds} onValue={(value) => setForm("maxStreamDurationSeconds", value)} min={1} unit="s" error={error("maxStreamDurationSeconds")} hint={t("models.hint.maxStreamDuration")} />
         <NumberField label={t("models.sticky")} value={form.stickySeconds} onValue={(value) => setForm("stickySeconds", value)} min={0} unit="s" error={error("stickySeconds")} hint={t("models.hint.sticky")} />
         <Show when={failure()}>
           <ErrorBox class="sm:col-span-2" error={failure()} />

@@ -17,12 +17,13 @@ describe("/api/models", () => {
       strategy: "weighted",
       maxRetry: 3,
       timeoutMs: 60_000,
+      maxStreamDurationMs: 1_800_000,
       providerCount: 0,
     });
   });
 
   test("POST takes every field", async () => {
-    const body = { name: "claude", remark: "fast", strategy: "least-latency", maxRetry: 0, timeoutMs: 5000 };
+    const body = { name: "claude", remark: "fast", strategy: "least-latency", maxRetry: 0, timeoutMs: 5000, maxStreamDurationMs: 600_000 };
     const response = await call("POST", "/api/models", body);
     expect(response.json).toMatchObject(body);
   });
@@ -59,6 +60,10 @@ describe("/api/models", () => {
     expect(await call("POST", "/api/models", { name: "x", timeoutMs: 0 })).toMatchObject({
       status: 400,
       json: { error: "Invalid body: /timeoutMs must be an integer ≥ 1" },
+    });
+    expect(await call("PUT", `/api/models/${id}`, { maxStreamDurationMs: 0 })).toMatchObject({
+      status: 400,
+      json: { error: "Invalid body: /maxStreamDurationMs must be an integer ≥ 1" },
     });
     expect(await call("POST", "/api/models", { name: "   " })).toMatchObject({
       status: 400,

@@ -13,6 +13,7 @@ const modelBody = t.Object({
   aliases: t.Optional(t.Array(t.String({ minLength: 1 }))),
   totalTimeoutMs: t.Optional(t.Integer({ minimum: 1 })),
   streamIdleTimeoutMs: t.Optional(t.Integer({ minimum: 1 })),
+  maxStreamDurationMs: t.Optional(t.Integer({ minimum: 1, description: "A stream still running this long after output started is ended with an error (default 1,800,000 = 30 min)" })),
   stickySeconds: t.Optional(t.Integer({ minimum: 0 })),
 });
 

@@ -25,6 +25,8 @@ export interface ModelInput {
   totalTimeoutMs?: number;
   /** A started stream silent this long is ended with an error, in milliseconds. */
   streamIdleTimeoutMs?: number;
+  /** A stream still running this long after output started is ended with an error, in milliseconds. */
+  maxStreamDurationMs?: number;
   /** How long a session stays on the association that served it, in seconds (0 = off). */
   stickySeconds?: number;
 }
@@ -165,6 +167,7 @@ function settings(input: Partial<ModelInput>) {
     aliases: input.aliases?.map((alias) => alias.trim()).filter(Boolean),
     totalTimeoutMs: input.totalTimeoutMs,
     streamIdleTimeoutMs: input.streamIdleTimeoutMs,
+    maxStreamDurationMs: input.maxStreamDurationMs,
     stickySeconds: input.stickySeconds,
   };
 }

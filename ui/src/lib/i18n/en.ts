@@ -225,6 +225,7 @@ export const en = {
   "models.timeout": "First-byte timeout",
   "models.totalTimeout": "Total timeout",
   "models.streamIdleTimeout": "Stream idle timeout",
+  "models.maxStreamDuration": "Maximum stream duration",
   "models.sticky": "Sticky sessions",
   "models.hint.name": "What clients put in the model field.",
   "models.hint.aliases": "Other names or globs that route here, separated by commas.",
@@ -232,6 +233,7 @@ export const en = {
   "models.hint.timeout": "Per attempt, until the first byte.",
   "models.hint.totalTimeout": "All attempts together, before output starts.",
   "models.hint.streamIdle": "A stream silent this long is ended.",
+  "models.hint.maxStreamDuration": "A stream still running this long after output started is ended.",
   "models.hint.sticky": "A session stays on one provider this long (0: off).",
 
   "strategy.weighted": "Weighted random",

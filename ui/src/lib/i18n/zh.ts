@@ -227,6 +227,7 @@ export const zh: Record<keyof typeof en, string> = {
   "models.timeout": "首字节超时",
   "models.totalTimeout": "总超时",
   "models.streamIdleTimeout": "流空闲超时",
+  "models.maxStreamDuration": "流最长时长",
   "models.sticky": "会话粘性",
   "models.hint.name": "客户端在 model 字段中填写的名称。",
   "models.hint.aliases": "路由到此处的其他名称或通配符，用逗号分隔。",
@@ -234,6 +235,7 @@ export const zh: Record<keyof typeof en, string> = {
   "models.hint.timeout": "每次尝试等待首字节的时间。",
   "models.hint.totalTimeout": "开始输出前所有尝试的总时长。",
   "models.hint.streamIdle": "流式输出静默超过此时长即结束。",
+  "models.hint.maxStreamDuration": "开始输出后仍未结束的流，超过此时长即结束。",
   "models.hint.sticky": "同一会话保持在一个提供商的时长（0 为关闭）。",
 
   "strategy.weighted": "加权随机",

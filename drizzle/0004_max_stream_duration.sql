@@ -1,0 +1,1 @@
+ALTER TABLE `models` ADD `max_stream_duration_ms` integer DEFAULT 1800000 NOT NULL;
