@@ -17,6 +17,10 @@ export interface ServerConfig {
   tokenGenerated: boolean;
   /** How long shutdown waits for requests in flight before closing them. */
   shutdownGraceMs: number;
+  /** A decoded non-stream upstream body past this is abandoned (`LLMIO_MAX_UPSTREAM_BODY_MB`). */
+  maxUpstreamBodyBytes: number;
+  /** One SSE event of an upstream stream past this ends the stream (`LLMIO_MAX_SSE_EVENT_MB`). */
+  maxSseEventBytes: number;
 }
 
 export interface ServerFlags {
@@ -27,9 +31,16 @@ export interface ServerFlags {
   token?: string;
   databaseUrl?: string;
   redisUrl?: string;
+  maxUpstreamBodyMb?: string | number;
+  maxSseEventMb?: string | number;
 }
 
 const DEFAULT_PORT = 7070;
+/** Far above any real answer (the largest are long completions with images or many embeddings). */
+export const DEFAULT_MAX_UPSTREAM_BODY_MB = 64;
+/** Far above any real event (a large tool call's arguments arrive in many small deltas). */
+export const DEFAULT_MAX_SSE_EVENT_MB = 8;
+const MB = 1024 * 1024;
 const DEFAULT_SHUTDOWN_GRACE_MS = 30_000;
 const TOKEN_FILE = "token";
 
@@ -47,12 +58,22 @@ export function loadServerConfig(flags: ServerFlags = {}, env: Record<string, st
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new Error("DATABASE_URL must be a postgres:// URL (without it llmio uses SQLite)");
   const redisUrl = flags.redisUrl ?? (env.REDIS_URL || undefined);
   if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) throw new Error("REDIS_URL must be a redis:// or rediss:// URL");
-  const common = { host, port, databasePath, databaseUrl, redisUrl, shutdownGraceMs };
+  const maxUpstreamBodyBytes = megabytes("LLMIO_MAX_UPSTREAM_BODY_MB", flags.maxUpstreamBodyMb ?? env.LLMIO_MAX_UPSTREAM_BODY_MB, DEFAULT_MAX_UPSTREAM_BODY_MB);
+  const maxSseEventBytes = megabytes("LLMIO_MAX_SSE_EVENT_MB", flags.maxSseEventMb ?? env.LLMIO_MAX_SSE_EVENT_MB, DEFAULT_MAX_SSE_EVENT_MB);
+  const common = { host, port, databasePath, databaseUrl, redisUrl, shutdownGraceMs, maxUpstreamBodyBytes, maxSseEventBytes };
   const given = flags.token ?? env.TOKEN;
   if (given) return { ...common, token: given, tokenGenerated: false };
   // Instances sharing PostgreSQL share the generated token too: it is kept in the database.
   if (databaseUrl) return { ...common, token: "", tokenGenerated: true };
   return { ...common, token: loadOrCreateToken(dirname(databasePath)), tokenGenerated: true };
+}
+
+/** A size setting given in MB (fractions allowed), as bytes; the default when unset. */
+function megabytes(name: string, value: string | number | undefined, defaultMb: number): number {
+  if (value === undefined || value === "") return defaultMb * MB;
+  const mb = Number(value);
+  if (!Number.isFinite(mb) || mb <= 0) throw new Error(`Invalid ${name}: ${value} (a size in MB, above 0)`);
+  return Math.max(1, Math.floor(mb * MB));
 }
 
 /** The generated token lives beside the database so it survives restarts. */

@@ -12,6 +12,8 @@ const serveCommand = defineCommand({
     token: { type: "string", description: "Admin and full-access API key (env TOKEN; generated when unset)" },
     "database-url": { type: "string", description: "PostgreSQL instead of SQLite, for several instances (env DATABASE_URL, postgres://…)" },
     "redis-url": { type: "string", description: "Share limits, breakers, sessions and lockouts between instances (env REDIS_URL, redis://…)" },
+    "max-upstream-body-mb": { type: "string", description: "Largest decoded non-stream answer read from a provider (env LLMIO_MAX_UPSTREAM_BODY_MB, default 64)" },
+    "max-sse-event-mb": { type: "string", description: "Largest single SSE event of a provider's stream (env LLMIO_MAX_SSE_EVENT_MB, default 8)" },
   },
   async run({ args }) {
     const { serve } = await import("./serve.ts");
@@ -23,6 +25,8 @@ const serveCommand = defineCommand({
       token: args.token,
       databaseUrl: args["database-url"],
       redisUrl: args["redis-url"],
+      maxUpstreamBodyMb: args["max-upstream-body-mb"],
+      maxSseEventMb: args["max-sse-event-mb"],
     });
   },
 });

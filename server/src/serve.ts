@@ -5,6 +5,7 @@ import { sharedGeneratedToken } from "./services/shared-token.ts";
 import { connectSharedState } from "./shared-state/index.ts";
 import { createDeps } from "./app-deps.ts";
 import { LogRetention } from "./services/log-retention.ts";
+import { setUpstreamLimits } from "./relay/upstream-limits.ts";
 import { loadUiAssets } from "./ui-assets.ts";
 import { VERSION } from "./version.ts";
 import { logger } from "./services/logger.ts";
@@ -19,6 +20,7 @@ const IDLE_TIMEOUT_SECONDS = 255;
 export async function serve(flags: ServerFlags) {
   const startedAt = performance.now();
   const config = loadServerConfig(flags);
+  setUpstreamLimits({ maxBodyBytes: config.maxUpstreamBodyBytes, maxSseEventBytes: config.maxSseEventBytes });
   const db = await openConfiguredDatabase(config);
   if (config.databaseUrl && config.tokenGenerated) config.token = await sharedGeneratedToken(db);
   const sharedState = await connectSharedState(config.redisUrl, {

@@ -4,6 +4,7 @@
  * URL) can take the gateway's memory with a gzip bomb or a line that never ends. Set once at
  * start-up from the config (LLMIO_MAX_UPSTREAM_BODY_MB, LLMIO_MAX_SSE_EVENT_MB).
  */
+import { DEFAULT_MAX_SSE_EVENT_MB, DEFAULT_MAX_UPSTREAM_BODY_MB } from "../config.ts";
 import { countLimitRefusal } from "../services/prometheus.ts";
 
 export interface UpstreamLimits {
@@ -15,7 +16,10 @@ export interface UpstreamLimits {
 
 export const MB = 1024 * 1024;
 
-export const DEFAULT_UPSTREAM_LIMITS: Readonly<UpstreamLimits> = Object.freeze({ maxBodyBytes: 64 * MB, maxSseEventBytes: 8 * MB });
+export const DEFAULT_UPSTREAM_LIMITS: Readonly<UpstreamLimits> = Object.freeze({
+  maxBodyBytes: DEFAULT_MAX_UPSTREAM_BODY_MB * MB,
+  maxSseEventBytes: DEFAULT_MAX_SSE_EVENT_MB * MB,
+});
 
 let limits: Readonly<UpstreamLimits> = DEFAULT_UPSTREAM_LIMITS;
 

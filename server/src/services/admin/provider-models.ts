@@ -1,6 +1,7 @@
 import type { AppDatabase } from "../../db/client.ts";
 import { AdminError } from "./errors.ts";
-import { fetchFailure, PROVIDER_CALL_TIMEOUT_MS, providerAccess, redactKeys, upstreamHeaders } from "./provider-upstream.ts";
+import { fetchFailure, PROVIDER_CALL_TIMEOUT_MS, providerAccess, readProviderAnswer, redactKeys, upstreamHeaders } from "./provider-upstream.ts";
+import { NO_REDIRECTS } from "../../relay/upstream-response.ts";
 
 /** Pages followed at most (Anthropic and Gemini page their lists). */
 const MAX_PAGES = 20;
@@ -44,13 +45,14 @@ export class ProviderModelLister {
     let query = "";
     for (let page = 0; page < MAX_PAGES; page++) {
       let response: Response;
-      let text: string;
       try {
-        response = await fetch(`${provider.baseUrl}/models${query}`, { headers, signal });
-        text = await response.text();
+        response = await fetch(`${provider.baseUrl}/models${query}`, { headers, signal, ...NO_REDIRECTS });
       } catch (error) {
         throw fail(fetchFailure(error, signal, this.timeoutMs));
       }
+      const read = await readProviderAnswer(response, signal, this.timeoutMs);
+      if ("refused" in read) throw fail(read.refused);
+      const { text } = read;
       if (!response.ok) throw fail(`HTTP ${response.status}: ${wire.decodeError(response.status, text).message}`);
       let body: ModelListPage;
       try {

@@ -3,7 +3,8 @@ import type { CanonicalRequest } from "../../core/canonical.ts";
 import type { ProviderType, UpstreamTarget } from "../../core/wire-protocol.ts";
 import type { AppDatabase } from "../../db/client.ts";
 import { first } from "../../db/query.ts";
-import { fetchFailure, PROVIDER_CALL_TIMEOUT_MS, providerAccess, redactKeys, upstreamHeaders } from "./provider-upstream.ts";
+import { fetchFailure, PROVIDER_CALL_TIMEOUT_MS, providerAccess, readProviderAnswer, redactKeys, upstreamHeaders } from "./provider-upstream.ts";
+import { NO_REDIRECTS } from "../../relay/upstream-response.ts";
 
 /** Tested when the provider serves no model yet and the caller names none. */
 const FALLBACK_MODELS: Record<ProviderType, string> = {
@@ -66,18 +67,20 @@ export class ProviderTester {
     });
 
     let response: Response;
-    let text: string;
     try {
       response = await fetch(endpoint.url, {
         method: "POST",
         headers: { ...upstreamHeaders(provider, endpoint), "content-type": "application/json" },
         body: JSON.stringify(wire.encodeRequest(request, target).body),
         signal,
+        ...NO_REDIRECTS,
       });
-      text = await response.text();
     } catch (error) {
       return failed(null, fetchFailure(error, signal, this.timeoutMs));
     }
+    const read = await readProviderAnswer(response, signal, this.timeoutMs);
+    if ("refused" in read) return failed(response.status, read.refused);
+    const { text } = read;
     if (!response.ok) return failed(response.status, wire.decodeError(response.status, text).message);
     if (provider.errorMatch && text.includes(provider.errorMatch)) {
       return failed(response.status, `the answer contains the provider's error text "${provider.errorMatch}"`);

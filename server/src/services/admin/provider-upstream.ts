@@ -4,6 +4,8 @@ import type { AppDatabase } from "../../db/client.ts";
 import { first } from "../../db/query.ts";
 import type { Provider } from "../../db/schema.ts";
 import { wireProtocols } from "../../protocols/index.ts";
+import { upstreamLimits, UpstreamLimitError } from "../../relay/upstream-limits.ts";
+import { discardBody, isRedirect, readBodyWithin, redirectMessage } from "../../relay/upstream-response.ts";
 import { maskKey } from "../auth.ts";
 import { found } from "./rows.ts";
 
@@ -35,6 +37,22 @@ export function redactKeys(text: string, provider: Provider): string {
   let redacted = text;
   for (const key of provider.apiKeys) if (key) redacted = redacted.replaceAll(key, maskKey(key));
   return redacted;
+}
+
+/**
+ * A provider's answer read as the relay reads it: a redirect is refused (never followed, so
+ * the key stays with the provider's origin) and the body is abandoned past the size limit.
+ */
+export async function readProviderAnswer(response: Response, signal: AbortSignal, timeoutMs: number): Promise<{ text: string } | { refused: string }> {
+  if (isRedirect(response.status)) {
+    discardBody(response);
+    return { refused: redirectMessage(response) };
+  }
+  try {
+    return { text: await readBodyWithin(response, upstreamLimits().maxBodyBytes) };
+  } catch (error) {
+    return { refused: error instanceof UpstreamLimitError ? error.message : fetchFailure(error, signal, timeoutMs) };
+  }
 }
 
 /** Why a fetch threw: the timeout, or the connection's own message. */
