@@ -241,7 +241,7 @@ export function createRelay(deps: RelayDeps) {
             void finish(CLIENT_CLOSED);
           },
         },
-        { keepAliveFrame: protocol.keepAliveFrame, idleMs },
+        { keepAliveFrame: protocol.keepAliveFrame, idleMs, maxDurationMs: route.model.maxStreamDurationMs },
       );
       return new Response(body, { status: 200, headers });
     }
@@ -256,7 +256,7 @@ export function createRelay(deps: RelayDeps) {
         start.events,
         events,
         protocol.encodeStream(decoded(), context),
-        { keepAliveFrame: protocol.keepAliveFrame, idleMs },
+        { keepAliveFrame: protocol.keepAliveFrame, idleMs, maxDurationMs: route.model.maxStreamDurationMs },
         {
           onEvent(event) {
             if (event.type === "usage" || event.type === "response-start") usage = mergeUsage(usage, event.usage);
