@@ -83,6 +83,17 @@ export function durationReason(maxDurationMs: number): string {
   return `stream exceeded the model's maximum duration of ${maxDurationMs / 1000} s`;
 }
 
+/**
+ * How long the next read before any output may wait: the idle limit, or less when the time by
+ * which output must start (`outputBy`, epoch ms) comes first, as for an upstream that sends
+ * nothing but preamble (pings) forever; and the attempt's failure when that wait runs out.
+ */
+export function preOutputWait(idleMs: number, outputBy: number | undefined): { ms: number; failure: string } {
+  const left = outputBy === undefined ? Number.POSITIVE_INFINITY : outputBy - Date.now();
+  if (left < idleMs) return { ms: Math.max(0, left), failure: "no output before the model's total timeout" };
+  return { ms: idleMs, failure: `no output within ${idleMs} ms` };
+}
+
 /** The next read of a stream, or "idle" when nothing arrives within `ms`. */
 export function readWithin<T>(reader: ReadableStreamDefaultReader<T>, ms: number) {
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -1,7 +1,9 @@
 import { createParser } from "eventsource-parser";
 import { GatewayError } from "../core/errors.ts";
 import type { SseEvent, WireProtocol } from "../core/wire-protocol.ts";
-import { readWithin, watchStream, type StreamWatch } from "./keep-alive.ts";
+import { preOutputWait, readWithin, watchStream, type StreamWatch } from "./keep-alive.ts";
+import { SseEventFramer, SseEventLimit } from "./sse-event-limit.ts";
+import { upstreamLimits, UpstreamLimitError } from "./upstream-limits.ts";
 
 export interface StreamObserver {
   /** Sees every SSE event as it passes. */
@@ -21,18 +23,21 @@ export type FastPathStart = { chunks: Uint8Array[] } | { failed: string };
 
 /**
  * Reads the upstream's stream while it only carries preamble events (message_start, pings,
- * role-only chunks), so that an error frame before any output still fails over.
+ * role-only chunks), so that an error frame before any output still fails over. Fails when
+ * output has not started by `outputBy` (epoch ms; the model's total timeout). So does an
+ * event past the size limit: what is held here stays within it.
  */
 export async function awaitFastPathStart(
   reader: ReadableStreamDefaultReader<Uint8Array>,
   firstChunk: Uint8Array,
   upstream: WireProtocol,
-  options: { errorMatch?: string; idleMs: number },
+  options: { errorMatch?: string; idleMs: number; outputBy?: number },
 ): Promise<FastPathStart> {
   const chunks = [firstChunk];
   const decoder = new TextDecoder();
   let failed: string | undefined;
   let started = false;
+  const limit = new SseEventLimit(upstreamLimits().maxSseEventBytes);
   const parser = createParser({
     onEvent(message) {
       if (started || failed) return;
@@ -42,14 +47,21 @@ export async function awaitFastPathStart(
     },
   });
   const see = (chunk: Uint8Array) => {
+    try {
+      limit.see(chunk);
+    } catch (error) {
+      failed ??= (error as Error).message;
+      return;
+    }
     const text = decoder.decode(chunk, { stream: true });
     if (options.errorMatch && text.includes(options.errorMatch)) failed ??= `the stream contains the provider's error text "${options.errorMatch}"`;
     parser.feed(text);
   };
   see(firstChunk);
   while (!started && !failed) {
-    const next = await readWithin(reader, options.idleMs);
-    if (next === "idle") failed = `no output within ${options.idleMs} ms`;
+    const wait = preOutputWait(options.idleMs, options.outputBy);
+    const next = await readWithin(reader, wait.ms);
+    if (next === "idle") failed = wait.failure;
     else if (next.done) break;
     else {
       chunks.push(next.value);
@@ -68,6 +80,8 @@ export async function awaitFastPathStart(
  * chunks already read while deciding the attempt succeeded, and lets an observer see the SSE
  * events on the side. Keep-alives fill silences; an upstream silent past `idleMs`, or still
  * streaming past `maxDurationMs`, is cancelled and the stream ends with the observer's error frame.
+ * Bytes go on whole events at a time (SseEventFramer), so those frames never land inside an
+ * event; an event past the size limit ends the stream the same way.
  */
 export function observeStream(
   reader: ReadableStreamDefaultReader<Uint8Array>,
@@ -79,6 +93,7 @@ export function observeStream(
   const parser = createParser({ onEvent: (message) => observer.onEvent({ event: message.event, data: message.data }) });
   const see = (chunk: Uint8Array) => parser.feed(decoder.decode(chunk, { stream: true }));
   const pending = firstChunks.slice();
+  const framer = new SseEventFramer(upstreamLimits().maxSseEventBytes);
   let watch: StreamWatch;
   // Set once the stream is over for any reason, so a read that resolves later changes nothing.
   let finished = false;
@@ -104,24 +119,33 @@ export function observeStream(
       });
     },
     async pull(controller) {
-      const buffered = pending.shift();
-      if (buffered) {
-        see(buffered);
-        controller.enqueue(buffered);
-        return;
-      }
       try {
-        const { done, value } = await reader.read();
-        if (finished) return;
-        if (done) {
-          end(controller, observer.onEnd());
-          return;
+        // Until whole events can go on: the stream pulls again only after something was enqueued.
+        for (;;) {
+          let chunk = pending.shift();
+          if (chunk === undefined) {
+            const { done, value } = await reader.read();
+            if (finished) return;
+            if (done) {
+              const rest = framer.flush();
+              if (rest) controller.enqueue(rest);
+              end(controller, observer.onEnd());
+              return;
+            }
+            watch.touch();
+            chunk = value;
+          }
+          const complete = framer.push(chunk);
+          see(chunk);
+          if (complete) {
+            controller.enqueue(complete);
+            return;
+          }
         }
-        watch.touch();
-        see(value);
-        controller.enqueue(value);
       } catch (error) {
         if (finished) return;
+        // Past the event limit the upstream is still sending: stop it.
+        if (error instanceof UpstreamLimitError) void reader.cancel().catch(() => {});
         end(controller, observer.onFailure(error));
       }
     },

@@ -1,8 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import type { StreamEvent } from "../core/canonical.ts";
+import { wireProtocols } from "../protocols/index.ts";
 import { durationReason, idleReason, watchStream } from "./keep-alive.ts";
-import { observeStream, type StreamObserver } from "./observed-stream.ts";
-import { encodeClientStream } from "./translate-stream.ts";
+import { awaitFastPathStart, observeStream, type StreamObserver } from "./observed-stream.ts";
+import { awaitFirstOutput, encodeClientStream } from "./translate-stream.ts";
 
 const encoder = new TextEncoder();
 
@@ -142,5 +143,33 @@ describe("encodeClientStream past its maximum duration", () => {
     expect(upstream.state.cancelled).toBe(true);
     await reader.cancel();
     expect(closes).toHaveLength(1);
+  });
+});
+
+describe("an upstream that only ever sends preamble", () => {
+  const ping = () => encoder.encode('event: ping\ndata: {"type":"ping"}\n\n');
+
+  test("fails the attempt on the pass-through path once output has not started by the model's total timeout", async () => {
+    const upstream = endlessUpstream(ping);
+    const started = Date.now();
+    const start = await awaitFastPathStart(upstream.reader, ping(), wireProtocols.anthropic, { idleMs: 1000, outputBy: started + 80 });
+    expect(start).toEqual({ failed: "no output before the model's total timeout" });
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(upstream.state.cancelled).toBe(true);
+  });
+
+  test("fails the attempt on the translated path the same way", async () => {
+    // Preamble events only: a response start now and then, never output.
+    const upstream = endlessUpstream<StreamEvent>(() => ({ type: "response-start", id: "r", model: "m" }));
+    const started = Date.now();
+    const start = await awaitFirstOutput(upstream.reader, 1000, started + 80);
+    expect(start).toEqual({ failed: "no output before the model's total timeout" });
+    expect(Date.now() - started).toBeLessThan(500);
+  });
+
+  test("without a deadline, silence is still measured by the idle limit", async () => {
+    const silent = new ReadableStream<Uint8Array>({ start() {} });
+    const start = await awaitFastPathStart(silent.getReader(), ping(), wireProtocols.anthropic, { idleMs: 50 });
+    expect(start).toEqual({ failed: "no output within 50 ms" });
   });
 });

@@ -2,25 +2,42 @@ import { EventSourceParserStream } from "eventsource-parser/stream";
 import { isOutputEvent, type StreamEvent } from "../core/canonical.ts";
 import { GatewayError } from "../core/errors.ts";
 import type { SseEvent } from "../core/wire-protocol.ts";
-import { readWithin, watchStream, type StreamWatch } from "./keep-alive.ts";
+import { preOutputWait, readWithin, watchStream, type StreamWatch } from "./keep-alive.ts";
+import { SseEventLimit } from "./sse-event-limit.ts";
+import { upstreamLimits } from "./upstream-limits.ts";
 
-/** Upstream bytes (first chunk already read) → SSE events → canonical events through the upstream's decoder. */
+/**
+ * Upstream bytes (first chunk already read) → SSE events → canonical events through the
+ * upstream's decoder. An SSE event past the size limit errors the events (and stops the upstream)
+ * before the parser holds more of it.
+ */
 export function decodeUpstreamEvents(
   firstChunk: Uint8Array,
   reader: ReadableStreamDefaultReader<Uint8Array>,
   decode: TransformStream<SseEvent, StreamEvent>,
 ): ReadableStreamDefaultReader<StreamEvent> {
   let pending: Uint8Array | undefined = firstChunk;
+  const limit = new SseEventLimit(upstreamLimits().maxSseEventBytes);
+  const pass = (controller: ReadableStreamDefaultController<Uint8Array>, chunk: Uint8Array) => {
+    try {
+      limit.see(chunk);
+    } catch (error) {
+      void reader.cancel().catch(() => {});
+      controller.error(error);
+      return;
+    }
+    controller.enqueue(chunk);
+  };
   const bytes = new ReadableStream<Uint8Array>({
     async pull(controller) {
       if (pending) {
-        controller.enqueue(pending);
+        pass(controller, pending);
         pending = undefined;
         return;
       }
       const { done, value } = await reader.read();
       if (done) controller.close();
-      else controller.enqueue(value);
+      else pass(controller, value);
     },
     cancel: (reason) => reader.cancel(reason),
   });
@@ -39,16 +56,18 @@ export type StreamStart = { events: StreamEvent[] } | { failed: string };
 
 /**
  * Reads until the first output event. An error (frame or broken connection) before any
- * output means the attempt failed and another candidate may still serve the client.
+ * output means the attempt failed and another candidate may still serve the client, and so
+ * does output not started by `outputBy` (epoch ms; the model's total timeout).
  */
-export async function awaitFirstOutput(events: ReadableStreamDefaultReader<StreamEvent>, idleMs: number): Promise<StreamStart> {
+export async function awaitFirstOutput(events: ReadableStreamDefaultReader<StreamEvent>, idleMs: number, outputBy?: number): Promise<StreamStart> {
   const buffered: StreamEvent[] = [];
   try {
     for (;;) {
-      const next = await readWithin(events, idleMs);
+      const wait = preOutputWait(idleMs, outputBy);
+      const next = await readWithin(events, wait.ms);
       if (next === "idle") {
         void events.cancel().catch(() => {});
-        return { failed: `no output within ${idleMs} ms` };
+        return { failed: wait.failure };
       }
       const { done, value } = next;
       if (done) return { failed: "upstream stream ended before any output" };
