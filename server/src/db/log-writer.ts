@@ -36,6 +36,11 @@ export class LogWriter {
   private readonly flushIntervalMs: number;
   private readonly maxBatch: number;
   private listeners: Array<(rows: NewRequestLog[]) => void | Promise<void>> = [];
+  /**
+   * Rows accepted by `write` so far. Batches are written and handed to listeners in the order
+   * the rows came, so row number n (1-based) has been handed on once `written` reaches n.
+   */
+  accepted = 0;
   written = 0;
   private closed = false;
 
@@ -51,6 +56,7 @@ export class LogWriter {
       logger.error("a request log arrived after shutdown and was not saved", { traceId: row.traceId });
       return;
     }
+    this.accepted++;
     this.queue.push(row);
     if (this.queue.length >= this.maxBatch) void this.flush();
     else this.timer ??= setTimeout(() => this.flush(), this.flushIntervalMs);

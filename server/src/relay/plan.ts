@@ -16,6 +16,8 @@ export interface PlanInput {
   headers: Headers;
   clientIp?: string;
   principal?: Principal;
+  /** The trace id the HTTP layer chose for the call (else a new one). */
+  traceId?: string;
   /** The model name as requested (may carry a `$provider` pin). */
   model: string;
   endpoint: Endpoint;

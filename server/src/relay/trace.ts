@@ -6,12 +6,13 @@ export function traceOf(
   protocol: WireProtocol,
   endpoint: TraceLog["endpoint"],
   model: string,
-  request: { headers: Headers; clientIp?: string },
+  request: { headers: Headers; clientIp?: string; traceId?: string },
   stream = false,
 ): TraceLog {
   return {
     // Time-ordered ids append to the trace index instead of landing at random places in it.
-    traceId: Bun.randomUUIDv7(),
+    // A caller may have chosen it already (quota reservations follow the call's rows by it).
+    traceId: request.traceId ?? Bun.randomUUIDv7(),
     model,
     clientProtocol: protocol.name,
     endpoint,

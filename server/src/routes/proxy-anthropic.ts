@@ -15,7 +15,8 @@ const proxyDoc = (summary: string) => ({ summary, tags: ["proxy: Anthropic"] });
 export function anthropicProxyRoutes(relays: Relays, catalog: Catalog, auth: AuthServices) {
   const anthropic = wireProtocols.anthropic;
   const messages = createProxyHandler(anthropic, auth, relays.chat);
-  const countTokens = createProxyHandler(anthropic, auth, relays.countTokens);
+  // Counting tokens costs no quota.
+  const countTokens = createProxyHandler(anthropic, auth, relays.countTokens, undefined, { free: () => true });
   const listModels = async (proxyContext: ProxyContext) => {
     const principal = await authenticateRequest(anthropic, proxyContext, auth);
     if (principal instanceof Response) return principal;

@@ -44,6 +44,8 @@ export function geminiProxyRoutes(relays: Relays, catalog: Catalog, auth: AuthSe
     auth,
     (proxied, params) => byMethod[splitModelMethod(params.model).method](proxied),
     contextOf,
+    // Counting tokens costs no quota.
+    { free: (params) => splitModelMethod(params.model).method === "countTokens" },
   );
   const listModels = async (proxyContext: ProxyContext) => {
     const principal = await authenticateRequest(gemini, proxyContext, auth);

@@ -5,11 +5,18 @@ import type { JsonObject, RequestContext, WireProtocol } from "../core/wire-prot
 import { errorResponse } from "../relay/relay-errors.ts";
 import { extractApiKey } from "../services/auth.ts";
 import type { Principal } from "../services/client-keys.ts";
+import { withConnectionHeld } from "./connection-timeout.ts";
+import { DEFAULT_HTTP_LIMITS, type HttpLimits } from "./http-limits.ts";
+import { readBodyText, RequestBodyTooLarge } from "./request-body.ts";
+import type { QuotaTicket } from "../services/quota-reservations.ts";
+import { onResponseEnd } from "./response-end.ts";
 
 export interface ProxyContext {
   request: Request;
   server: Server<unknown> | null;
   params?: Record<string, string>;
+  /** Decorated by createApp; the defaults without it. */
+  httpLimits?: HttpLimits;
 }
 
 /** A proxied call after authentication and body parsing, ready for a relay. */
@@ -22,6 +29,8 @@ export interface ProxiedCall {
   signal: AbortSignal;
   /** Who is calling: the admin TOKEN or a client key (whose allowed models the relay checks). */
   principal: Principal;
+  /** The trace id the relay must use: set when the call holds a quota reservation, which follows its log rows by it. */
+  traceId?: string;
 }
 
 /**
@@ -74,27 +83,32 @@ export function forbiddenModel(protocol: WireProtocol, model: string): Response 
 }
 
 /**
- * The HTTP side of a proxied call: authenticate, check the key's quotas, parse the JSON body,
- * hand it on. LLM calls can idle far longer than Bun's default connection timeout, so it is lifted here.
+ * The HTTP side of a proxied call: authenticate, check the key's quotas, read (within the body
+ * limit) and parse the JSON body, hand it on. Only then is Bun's connection timeout lifted, for
+ * the call: until the caller is admitted it bounds how long a connection may be held.
  */
 export function createProxyHandler(
   protocol: WireProtocol,
   auth: AuthServices,
   handle: (call: ProxiedCall, params: Record<string, string>) => Promise<Response>,
   contextOf: (request: Request, params: Record<string, string>) => RequestContext = () => ({}),
+  /** `free`: the call costs no quota (token counting): it reserves none. */
+  options: { free?: (params: Record<string, string>) => boolean } = {},
 ) {
   return async (proxyContext: ProxyContext): Promise<Response> => {
     const { request, server, params } = proxyContext;
-    server?.timeout(request, 0);
+    const limits = proxyContext.httpLimits ?? DEFAULT_HTTP_LIMITS;
     const principal = await authenticateRequest(protocol, proxyContext, auth);
     if (principal instanceof Response) return principal;
-    // A lifetime quota: like OpenAI's `insufficient_quota`, a 429 that waiting will not cure (no Retry-After).
+    // A used-up lifetime quota is refused before the body is read: like OpenAI's `insufficient_quota`,
+    // a 429 that waiting will not cure (no Retry-After). The exact check is the reservation below.
     const quotaProblem = auth.clientKeys.checkQuota(principal);
     if (quotaProblem !== undefined) return errorResponse(protocol, new GatewayError("rate_limit", quotaProblem));
     let body: unknown;
     try {
-      body = JSON.parse(await request.text());
+      body = JSON.parse(await readBodyText(request, limits.maxRequestBodyBytes));
     } catch (error) {
+      if (error instanceof RequestBodyTooLarge) return errorResponse(protocol, error.toGatewayError());
       return errorResponse(protocol, new GatewayError("bad_request", `The request body is not valid JSON: ${(error as Error).message}`));
     }
     if (typeof body !== "object" || body === null || Array.isArray(body)) {
@@ -116,6 +130,44 @@ export function createProxyHandler(
       signal: request.signal,
       principal,
     };
-    return handle(call, params ?? {});
+    // Admitted: the answer may take, and stream for, far longer than the connection timeout.
+    const streams = answersWithStream(protocol, call);
+    const run = (admitted: ProxiedCall) =>
+      withConnectionHeld(server, request, limits.idleTimeoutSeconds, streams, () => handle(admitted, params ?? {}));
+    if (options.free?.(params ?? {})) return run(call);
+    const reservation = await auth.clientKeys.reserve(principal, call);
+    if (reservation === undefined) return run(call);
+    if (reservation instanceof GatewayError) return errorResponse(protocol, reservation);
+    return withReservation(reservation, () => run({ ...call, traceId: reservation.traceId }));
   };
+}
+
+/** Whether the answer is a stream, as the relay will decide it; a body it cannot read is treated as one (held to its end). */
+function answersWithStream(protocol: WireProtocol, call: ProxiedCall): boolean {
+  try {
+    return protocol.peek(call.body, call.context).stream;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Runs a call holding a quota reservation and ends the reservation exactly once on every path:
+ * when the answer's body has ended (delivered, failed or cancelled), at once when there is no
+ * answer (the handler threw) or no body.
+ */
+async function withReservation(ticket: QuotaTicket, run: () => Promise<Response>): Promise<Response> {
+  let response: Response | undefined;
+  try {
+    response = await run();
+  } finally {
+    ticket.answered(response);
+    if (!response) ticket.ended();
+  }
+  try {
+    return onResponseEnd(response, () => ticket.ended());
+  } catch (error) {
+    ticket.ended();
+    throw error;
+  }
 }

@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { globToRegExp, isGlob } from "../balancer/model-matcher.ts";
+import { GatewayError } from "../core/errors.ts";
+import type { JsonObject, RequestContext, WireProtocol } from "../core/wire-protocol.ts";
 import type { AppDatabase } from "../db/client.ts";
 import type { LogWriter } from "../db/log-writer.ts";
 import type { AuthKey, NewRequestLog } from "../db/schema.ts";
@@ -9,6 +11,8 @@ import { maskKey, tokensEqual } from "./auth.ts";
 import { logger } from "./logger.ts";
 import { watchExternalChanges } from "../db/external-changes.ts";
 import { localChangeBus, type ChangeBus } from "../shared-state/change-bus.ts";
+import { MemoryQuotaLedger, type QuotaLedger, type QuotaRefusal, type QuotaSnapshot, type QuotaUsage } from "../shared-state/quota-ledger.ts";
+import { callTokenBound, QuotaReservations, rowCost, type LogPosition, type QuotaTicket } from "./quota-reservations.ts";
 import { ReloadingCache } from "./reloading-cache.ts";
 
 /** Every client key starts with this, so it is recognisable in configs and secret scanners. */
@@ -43,11 +47,27 @@ export interface ClientKeyChanges extends Partial<ClientKeyInput> {
 
 export interface ClientKeysDeps {
   db: AppDatabase;
-  logWriter: Pick<LogWriter, "onWritten">;
+  /** Key usage is counted from its written rows; quota reservations follow its row numbers. */
+  logWriter: Pick<LogWriter, "onWritten"> & LogPosition;
   config: { token: string };
-  /** Tells other instances when keys change or are used (multi-instance mode). */
-  sharedState?: { changes: ChangeBus };
+  /** Tells other instances when keys change or are used, and shares quota reservations (multi-instance mode). */
+  sharedState?: { changes: ChangeBus; quotas?: QuotaLedger };
+  quota?: QuotaOptions;
 }
+
+export interface QuotaOptions {
+  /** Tokens reserved for the answer of a call that sets no output limit of its own (default 32,768). */
+  outputReserveTokens?: number;
+}
+
+/** A call to reserve quota for: what its token reservation is measured from. */
+export interface MeteredCall {
+  protocol: WireProtocol;
+  body: JsonObject;
+  context: RequestContext;
+}
+
+const DEFAULT_OUTPUT_RESERVE_TOKENS = 32_768;
 
 /**
  * Client API keys: issuing, authenticating, model permissions, quotas and usage.
@@ -56,21 +76,42 @@ export interface ClientKeysDeps {
  * hash is enough (nothing to brute-force), and looking the hash up in a `Map` takes the same
  * time whatever the secret is, so the lookup leaks nothing an attacker could use.
  * Keys are held in memory, loaded on first use and reloaded after every admin write; usage
- * from the request log is added to both the database and the memory copy, so quotas apply
- * as soon as a request's log row is written (a few in-flight requests may overshoot a quota).
+ * from the request log is added to both the database and the memory copy. Quotas are reserved
+ * when a call is admitted (`reserve`) and the reservation is held until the call's log rows
+ * are counted, so calls in flight cannot overshoot a quota (see quota-ledger.ts for the rule).
  */
 export class ClientKeys {
   private readonly keys: ReloadingCache<KeyIndex>;
   private readonly changes: ChangeBus;
+  private readonly quotas: QuotaLedger;
+  private readonly reservations: QuotaReservations;
+  private readonly outputReserveTokens: number;
+  /** Batches of rows are counted one after another, so reservations learn of them in order. */
+  private counting: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: ClientKeysDeps) {
-    // Another process (`llmio config apply`) writing to a shared SQLite file also drops them.
-    this.keys = new ReloadingCache(async () => indexKeys(await this.list()), watchExternalChanges(deps.db));
     this.changes = deps.sharedState?.changes ?? localChangeBus;
+    this.quotas = deps.sharedState?.quotas ?? new MemoryQuotaLedger();
+    this.reservations = new QuotaReservations(deps.logWriter);
+    this.outputReserveTokens = deps.quota?.outputReserveTokens ?? DEFAULT_OUTPUT_RESERVE_TOKENS;
+    // Another process (`llmio config apply`) writing to a shared SQLite file also drops them.
+    this.keys = new ReloadingCache(async () => {
+      // Taken before the read: usage the ledger settles after it is added to what the read returns.
+      const snapshot = this.quotas.shared ? await this.quotas.snapshot() : undefined;
+      return indexKeys(await this.list(), snapshot);
+    }, watchExternalChanges(deps.db));
     this.changes.subscribe("client-keys", () => this.keys.drop());
     deps.logWriter.onWritten((rows) => {
+      const firstRow = (deps.logWriter.written ?? rows.length) - rows.length + 1;
+      const counted = this.countUsage(rows);
       // Never throw into the log writer: it would take the batch for unwritten and write it again.
-      return this.recordUsage(rows).catch((error) => logger.error("recording client key usage failed", { error }));
+      const recorded = this.counting
+        .then(() => this.saveUsage(counted))
+        .catch((error) => logger.error("recording client key usage failed", { error }))
+        .then(() => this.reservations.counted(rows, firstRow))
+        .catch((error) => logger.error("settling quota reservations failed", { error }));
+      this.counting = recorded;
+      return recorded;
     });
   }
 
@@ -111,6 +152,58 @@ export class ClientKeys {
       return `This API key's token quota is used up (${tokensUsed} of ${tokenQuota} tokens)`;
     }
     return undefined;
+  }
+
+  /**
+   * Reserves quota for one call of a client key, atomically with the check (across instances in
+   * Redis mode). Undefined: nothing to reserve (the admin token, a key without quotas). A
+   * GatewayError: the 429 to answer (used up, or the rest is held by calls in flight). Else the
+   * ticket the caller ends when the call is over; its trace id must be the call's.
+   */
+  async reserve(principal: Principal, call: MeteredCall): Promise<QuotaTicket | GatewayError | undefined> {
+    if (principal.kind === "admin") return undefined;
+    const keyId = principal.key.id;
+    let tokens: number | undefined;
+    for (let attempt = 0; ; attempt++) {
+      // The copy in the cache now (not one a caller got before a reload): usage counted before a
+      // reservation was released is in it (see `saveUsage`).
+      const index = await this.currentIndex();
+      const key = index.byId.get(keyId) ?? principal.key;
+      if (key.requestQuota === null && key.tokenQuota === null) return undefined;
+      if (key.tokenQuota === null) tokens = 0;
+      else tokens ??= callTokenBound(call, this.outputReserveTokens);
+      const loaded = index.loaded.get(keyId);
+      const admission = await this.quotas.admit({
+        keyId,
+        limits: { requests: key.requestQuota, tokens: key.tokenQuota },
+        tokens,
+        used: { requests: key.requestsUsed, tokens: key.tokensUsed },
+        // A snapshot lost since (Redis flushed): the key is reloaded once, then this copy decides.
+        loaded: index.snapshot && loaded && attempt < 2 ? { used: loaded, snapshot: index.snapshot } : undefined,
+      });
+      if (admission.admitted) return this.reservations.track(admission.lease);
+      if (admission.reason === "stale") {
+        if (attempt === 0) this.keys.drop();
+        continue;
+      }
+      return quotaRefusal(key, tokens, admission);
+    }
+  }
+
+  /** Calls whose quota reservations are not settled yet (this instance). */
+  get reservationsHeld(): number {
+    return this.reservations.size;
+  }
+
+  private async currentIndex(): Promise<KeyIndex> {
+    for (let tries = 0; tries < 3; tries++) {
+      const loaded = await this.keys.get();
+      // What `get` resolved with may be a load overtaken by a drop; the installed copy is current.
+      const index = this.keys.peek();
+      if (index) return index;
+      if (tries === 2) return loaded;
+    }
+    return this.keys.get();
   }
 
   /** Every key, oldest first. */
@@ -166,30 +259,36 @@ export class ClientKeys {
   }
 
   /**
-   * Adds a batch of written request-log rows to the usage of their keys, in one UPDATE per key.
-   * A request counts once, when it succeeded: its attempts share a trace id and only the
-   * attempt that served it is a success row. Tokens are summed over every attempt (a stream
-   * cut after output started still consumed them). Token counting (`count_tokens`) is free.
+   * Adds a batch of written request-log rows to the memory copy of their keys' usage (`rowCost`:
+   * a call counts once, by the success row of the attempt that served it; tokens are summed over
+   * every attempt; `count_tokens` is free).
    */
-  private async recordUsage(rows: NewRequestLog[]): Promise<void> {
-    const usageById = new Map<number, { traces: Set<string>; tokens: number; lastUsedAt: number }>();
+  private countUsage(rows: NewRequestLog[]): CountedUsage {
+    const usageById: CountedUsage["usageById"] = new Map();
     for (const row of rows) {
-      if (row.authKeyId === null || row.authKeyId === undefined || row.endpoint === "count_tokens") continue;
-      let usage = usageById.get(row.authKeyId);
-      if (!usage) usageById.set(row.authKeyId, (usage = { traces: new Set(), tokens: 0, lastUsedAt: 0 }));
-      if (row.status === "success") usage.traces.add(row.traceId);
-      usage.tokens += row.totalTokens ?? 0;
+      const cost = rowCost(row);
+      if (!cost) continue;
+      let usage = usageById.get(cost.keyId);
+      if (!usage) usageById.set(cost.keyId, (usage = { traces: new Set(), tokens: 0, lastUsedAt: 0 }));
+      if (cost.request) usage.traces.add(row.traceId);
+      usage.tokens += cost.tokens;
       usage.lastUsedAt = Math.max(usage.lastUsedAt, row.createdAt);
     }
-    if (usageById.size === 0) return;
     // Counted locally as well as in the database, so quotas hold without reloading every key.
+    const index = this.keys.peek();
     for (const [id, usage] of usageById) {
-      const key = this.keys.peek()?.byId.get(id);
+      const key = index?.byId.get(id);
       if (!key) continue;
       key.requestsUsed += usage.traces.size;
       key.tokensUsed += usage.tokens;
       key.lastUsedAt = Math.max(key.lastUsedAt ?? 0, usage.lastUsedAt);
     }
+    return { usageById, index };
+  }
+
+  /** Adds counted usage to the database, in one UPDATE per key. */
+  private async saveUsage({ usageById, index }: CountedUsage): Promise<void> {
+    if (usageById.size === 0) return;
     const { authKeys } = this.deps.db.tables;
     await transaction(this.deps.db, async (tx) => {
       for (const [id, usage] of usageById) {
@@ -204,6 +303,9 @@ export class ClientKeys {
           .where(eq(authKeys.id, id));
       }
     });
+    // A copy loaded while this was being written may lack it (read before the commit) and was not
+    // counted up: drop it, so no reservation is released while the cache holds such a copy.
+    if (this.keys.peek() !== index) this.keys.drop();
     // Other instances reload the counts, so a quota holds across all of them (within a log batch).
     // Only quotas need it: a key not loaded here might have one.
     const loaded = this.keys.peek()?.byId;
@@ -218,10 +320,45 @@ export class ClientKeys {
 interface KeyIndex {
   byHash: Map<string, AuthKey>;
   byId: Map<number, AuthKey>;
+  /** Usage as read from the database (the `AuthKey` copies are counted up afterwards). */
+  loaded: Map<number, QuotaUsage>;
+  /** The quota ledger's totals just before the read (shared ledger only). */
+  snapshot?: QuotaSnapshot;
 }
 
-function indexKeys(rows: AuthKey[]): KeyIndex {
-  return { byHash: new Map(rows.map((row) => [row.keyHash, row])), byId: new Map(rows.map((row) => [row.id, row])) };
+interface CountedUsage {
+  usageById: Map<number, { traces: Set<string>; tokens: number; lastUsedAt: number }>;
+  /** The cache's copy the usage was counted into (undefined: none was loaded). */
+  index: KeyIndex | undefined;
+}
+
+function indexKeys(rows: AuthKey[], snapshot?: QuotaSnapshot): KeyIndex {
+  return {
+    byHash: new Map(rows.map((row) => [row.keyHash, row])),
+    byId: new Map(rows.map((row) => [row.id, row])),
+    loaded: new Map(rows.map((row) => [row.id, { requests: row.requestsUsed, tokens: row.tokensUsed }])),
+    snapshot,
+  };
+}
+
+/** The 429 for a refused call: used up (waiting will not help), or held by calls in flight (it may). */
+function quotaRefusal(key: AuthKey, tokens: number, refusal: QuotaRefusal): GatewayError {
+  const { used, reserved } = refusal;
+  if (refusal.reason === "used-up") {
+    // Like OpenAI's `insufficient_quota`: no Retry-After.
+    const requestsOut = key.requestQuota !== null && used.requests >= key.requestQuota;
+    return new GatewayError(
+      "rate_limit",
+      requestsOut
+        ? `This API key's request quota is used up (${used.requests} of ${key.requestQuota} requests)`
+        : `This API key's token quota is used up (${used.tokens} of ${key.tokenQuota} tokens)`,
+    );
+  }
+  const requestsHeld = key.requestQuota !== null && used.requests + reserved.requests >= key.requestQuota;
+  const message = requestsHeld
+    ? `This API key's request quota is held by its calls in flight (${used.requests} used and ${reserved.requests} in flight of ${key.requestQuota} requests); try again when they finish`
+    : `This API key's token quota cannot cover this call while ${reserved.requests} other(s) are in flight (${used.tokens} used, ${reserved.tokens} reserved, up to ${tokens} for this call, of ${key.tokenQuota} tokens); try again when they finish`;
+  return new GatewayError("rate_limit", message, { retryAfterSeconds: 1 });
 }
 
 /** A new key: the prefix and 32 base64url characters (24 random bytes). */

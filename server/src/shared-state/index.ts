@@ -4,6 +4,7 @@ import { memorySharedState, type SharedState } from "./shared-state.ts";
 export { localChangeBus, type ChangeBus, type ChangeTopic } from "./change-bus.ts";
 export { RedisSharedState, type RedisSharedStateOptions } from "./redis-shared-state.ts";
 export { memorySharedState, type SharedState } from "./shared-state.ts";
+export { MemoryQuotaLedger, type QuotaLedger } from "./quota-ledger.ts";
 
 /**
  * The shared state for `REDIS_URL`: in this process when it is undefined (or empty), else in

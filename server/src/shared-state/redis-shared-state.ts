@@ -5,6 +5,9 @@ import { RedisConnection } from "./redis-connection.ts";
 import { BREAKER_FAILURE, RedisHealthSync } from "./redis-health.ts";
 import { ADMIT, RELEASE, SNAPSHOT } from "./redis-limit-scripts.ts";
 import { RedisLimits } from "./redis-limits.ts";
+import type { QuotaLedger } from "./quota-ledger.ts";
+import { RedisQuotaLedger } from "./redis-quota-ledger.ts";
+import { QUOTA_ADMIT, QUOTA_SETTLE, QUOTA_SNAPSHOT } from "./redis-quota-scripts.ts";
 import { IP_FAILURE, RedisLockoutSync } from "./redis-lockout.ts";
 import { RedisSticky } from "./redis-sticky.ts";
 import type { SharedState } from "./shared-state.ts";
@@ -14,22 +17,24 @@ export interface RedisSharedStateOptions {
   prefix?: string;
   /** The longest one Redis command may hold a request up (default 500 ms). */
   commandTimeoutMs?: number;
-  /** How long a running attempt's concurrency slot outlives an instance that crashed (default 5 minutes). */
+  /** How long a running attempt's concurrency slot (and a call's quota lease) outlives an instance that crashed (default 5 minutes). */
   leaseTtlMs?: number;
   /** How often an unreachable Redis is tried again (default 1 s). */
   retryMs?: number;
 }
 
-const SCRIPTS = [ADMIT, RELEASE, SNAPSHOT, BREAKER_FAILURE, IP_FAILURE];
+const SCRIPTS = [ADMIT, RELEASE, SNAPSHOT, BREAKER_FAILURE, IP_FAILURE, QUOTA_ADMIT, QUOTA_SETTLE, QUOTA_SNAPSHOT];
 
 /** Shared state in Redis; see `SharedState`. */
 export class RedisSharedState implements SharedState {
   readonly mode = "redis";
   readonly changes: RedisChangeBus;
   readonly routing: SharedRouting;
+  readonly quotas: QuotaLedger;
 
   private constructor(readonly connection: RedisConnection, leaseTtlMs: number) {
     this.changes = new RedisChangeBus(connection);
+    this.quotas = new RedisQuotaLedger(connection, leaseTtlMs);
     this.routing = {
       limits: (wake) => new RedisLimits(connection, wake, leaseTtlMs),
       sticky: (local) => new RedisSticky(connection, local),

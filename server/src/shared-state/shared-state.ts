@@ -1,6 +1,7 @@
 import type { SharedRouting } from "../balancer/shared-routing.ts";
 import { IpLockout, type IpLockoutOptions } from "../services/ip-lockout.ts";
 import { localChangeBus, pollingChangeBus, type ChangeBus } from "./change-bus.ts";
+import { MemoryQuotaLedger, type QuotaLedger } from "./quota-ledger.ts";
 
 /**
  * The state gateway instances share so that several behave as one: rate-limit windows,
@@ -16,6 +17,8 @@ export interface SharedState {
   readonly changes: ChangeBus;
   /** Handed to the `Balancer`; undefined: its in-process state is all there is. */
   readonly routing: SharedRouting | undefined;
+  /** Client-key quota reservations, atomic across every instance. */
+  readonly quotas: QuotaLedger;
   /** An IP lockout whose locks hold on every instance. */
   lockout(options?: IpLockoutOptions): IpLockout;
   /** Stops timers and closes connections; call after requests in flight have finished. */
@@ -33,6 +36,7 @@ export function memorySharedState(options: { pollChangesMs?: number } = {}): Sha
     available: true,
     changes: polling ?? localChangeBus,
     routing: undefined,
+    quotas: new MemoryQuotaLedger(),
     lockout: (lockoutOptions) => new IpLockout(lockoutOptions),
     close: async () => polling?.stop(),
   };

@@ -1,0 +1,168 @@
+/**
+ * Issue 12, item 4: a client key with `requestQuota: 10` got 200 of 200 concurrent calls
+ * through, because usage was only counted when log rows were written, after the calls.
+ * Quota is now reserved at admission: exactly the quota's calls reach the upstream however
+ * many arrive at once, a call that fails without cost gives its unit back, and a token quota
+ * is overshot by at most one call's tokens.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { startFakeUpstream, type FakeUpstream } from "../../src/fake-upstream/index.ts";
+import { configureModel, startTestGateway, type TestGateway } from "../harness.ts";
+
+const CONCURRENT = 200;
+
+let upstream: FakeUpstream;
+
+beforeAll(() => {
+  upstream = startFakeUpstream({ port: 0 });
+});
+
+afterAll(async () => {
+  await upstream.stop();
+});
+
+interface Setup {
+  gateway: TestGateway;
+  clientKey: string;
+  keyId: number;
+}
+
+/**
+ * A gateway whose model `slow` answers after 300 ms (so the calls overlap), `wordy` answers
+ * 200 words, `broken` always fails (HTTP 500, no retry) and `hanging` never answers, plus one client key with the given
+ * quotas, issued through the admin API.
+ */
+async function gatewayWithQuota(quotas: { requestQuota?: number; tokenQuota?: number }): Promise<Setup> {
+  const gateway = startTestGateway();
+  const baseUrl = `${upstream.url}/v1`;
+  await configureModel(gateway, "slow", [{ name: "slow", baseUrl, providerModel: "fake-model+first-byte-delay=300+token-delay=5" }]);
+  await configureModel(gateway, "broken", [{ name: "broken", baseUrl, providerModel: "fake-model+status=500" }], { maxRetry: 0 });
+  await configureModel(gateway, "wordy", [{ name: "wordy", baseUrl, providerModel: "fake-model+first-byte-delay=100+words=200" }]);
+  await configureModel(gateway, "hanging", [{ name: "hanging", baseUrl, providerModel: "fake-model+hang" }], { maxRetry: 0, timeoutMs: 60_000 });
+  const { key, id } = await gateway.admin("POST", "/api/auth-keys", { name: "metered", ...quotas });
+  return { gateway, clientKey: key as string, keyId: id as number };
+}
+
+function chat(setup: Setup, model: string, options: { stream?: boolean; maxTokens?: number; signal?: AbortSignal } = {}) {
+  return fetch(`${setup.gateway.url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${setup.clientKey}`, "content-type": "application/json" },
+    body: JSON.stringify({
+      model,
+      messages: [{ role: "user", content: "Say something." }],
+      ...(options.stream ? { stream: true, stream_options: { include_usage: true } } : {}),
+      ...(options.maxTokens ? { max_tokens: options.maxTokens } : {}),
+    }),
+    signal: options.signal,
+  });
+}
+
+/** Status and body of one call, the body read to its end (a stream included). */
+async function outcome(response: Promise<Response>): Promise<{ status: number; retryAfter: string | null; body: string }> {
+  const answer = await response;
+  return { status: answer.status, retryAfter: answer.headers.get("retry-after"), body: await answer.text() };
+}
+
+async function keyUsage(setup: Setup): Promise<{ requestsUsed: number; tokensUsed: number }> {
+  return setup.gateway.admin("GET", `/api/auth-keys/${setup.keyId}`);
+}
+
+/** Waits until the call's reservations are settled (their log rows counted). */
+async function settled(setup: Setup, requestsUsed: number): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while ((await keyUsage(setup)).requestsUsed < requestsUsed && Date.now() < deadline) await Bun.sleep(20);
+  await Bun.sleep(100);
+}
+
+function countBy(values: number[]): Record<number, number> {
+  const counts: Record<number, number> = {};
+  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
+  return counts;
+}
+
+describe("client key quotas under concurrency (issue 12, item 4)", () => {
+  for (const stream of [false, true]) {
+    test(`${CONCURRENT} concurrent ${stream ? "streaming" : "non-stream"} calls with requestQuota 10: exactly 10 get through`, async () => {
+      const setup = await gatewayWithQuota({ requestQuota: 10 });
+      try {
+        const upstreamBefore = upstream.requests;
+        const results = await Promise.all(Array.from({ length: CONCURRENT }, () => outcome(chat(setup, "slow", { stream }))));
+        const statuses = countBy(results.map((result) => result.status));
+        expect(statuses).toEqual({ 200: 10, 429: CONCURRENT - 10 });
+        expect(upstream.requests - upstreamBefore).toBe(10);
+        if (stream) for (const result of results.filter((each) => each.status === 200)) expect(result.body).toContain("data: [DONE]");
+
+        // Refused in the client's own shape: an OpenAI rate-limit error saying why.
+        const refused = results.find((result) => result.status === 429)!;
+        expect(JSON.parse(refused.body).error).toMatchObject({ type: "rate_limit_error" });
+        expect(JSON.parse(refused.body).error.message).toContain("quota");
+
+        await settled(setup, 10);
+        expect(await keyUsage(setup)).toMatchObject({ requestsUsed: 10 });
+        // Used up now: refused without Retry-After (waiting will not help), and nothing reaches the upstream.
+        const after = await outcome(chat(setup, "slow", { stream }));
+        expect(after.status).toBe(429);
+        expect(after.retryAfter).toBeNull();
+        expect(JSON.parse(after.body).error.message).toContain("used up");
+        expect(upstream.requests - upstreamBefore).toBe(10);
+      } finally {
+        await setup.gateway.stop();
+      }
+    }, 30_000);
+  }
+
+  test("calls that fail without cost give their units back", async () => {
+    const setup = await gatewayWithQuota({ requestQuota: 10 });
+    try {
+      // Every attempt fails: the units are back once the calls' rows are counted.
+      const failed = await Promise.all(Array.from({ length: 10 }, () => outcome(chat(setup, "broken"))));
+      expect(failed.every((result) => result.status >= 500)).toBe(true);
+      await Bun.sleep(200);
+
+      // Clients that leave before any answer: their units come back too.
+      const aborts = Array.from({ length: 10 }, () => new AbortController());
+      const hanging = aborts.map((abort) => chat(setup, "hanging", { signal: abort.signal }).catch(() => undefined));
+      await Bun.sleep(300);
+      // While they hang they hold every unit: an 11th call is refused, with a retry hint.
+      const whileHeld = await outcome(chat(setup, "slow"));
+      expect(whileHeld.status).toBe(429);
+      expect(whileHeld.retryAfter).toBe("1");
+      for (const abort of aborts) abort.abort();
+      await Promise.all(hanging);
+      await Bun.sleep(300);
+
+      const upstreamBefore = upstream.requests;
+      const results = await Promise.all(Array.from({ length: 40 }, () => outcome(chat(setup, "slow"))));
+      expect(countBy(results.map((result) => result.status))).toEqual({ 200: 10, 429: 30 });
+      expect(upstream.requests - upstreamBefore).toBe(10);
+      await settled(setup, 10);
+      expect(await keyUsage(setup)).toMatchObject({ requestsUsed: 10 });
+    } finally {
+      await setup.gateway.stop();
+    }
+  }, 30_000);
+
+  test("a token quota is overshot by at most one call's tokens", async () => {
+    const TOKEN_QUOTA = 2_000;
+    const setup = await gatewayWithQuota({ tokenQuota: TOKEN_QUOTA });
+    try {
+      let largestCall = 0;
+      // Waves of concurrent calls until the quota refuses every call of a wave as used up.
+      for (let wave = 0; wave < 40; wave++) {
+        const results = await Promise.all(Array.from({ length: 50 }, () => outcome(chat(setup, "wordy", { maxTokens: 400 }))));
+        for (const result of results.filter((each) => each.status === 200)) {
+          largestCall = Math.max(largestCall, (JSON.parse(result.body).usage as { total_tokens: number }).total_tokens);
+        }
+        await Bun.sleep(100);
+        if (results.every((result) => result.status === 429 && JSON.parse(result.body).error.message.includes("used up"))) break;
+      }
+      const { tokensUsed } = await keyUsage(setup);
+      console.log(`token quota ${TOKEN_QUOTA}: used ${tokensUsed}, overshoot ${tokensUsed - TOKEN_QUOTA}, largest call ${largestCall} tokens`);
+      expect(largestCall).toBeGreaterThan(0);
+      expect(tokensUsed).toBeGreaterThanOrEqual(TOKEN_QUOTA);
+      expect(tokensUsed - TOKEN_QUOTA).toBeLessThanOrEqual(largestCall);
+    } finally {
+      await setup.gateway.stop();
+    }
+  }, 60_000);
+});
