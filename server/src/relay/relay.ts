@@ -96,6 +96,8 @@ export function createRelay(deps: RelayDeps) {
     const warningsByAttempt = new Map<RouteCandidate, string[]>();
     const isFastPath = (candidate: RouteCandidate) => candidate.wire === protocol.name && peek.streamFormat !== "json-array";
 
+    const budget = attemptBudget(route);
+
     // Whatever throws from here on, the request leaves the in-flight list and the client gets its
     // protocol's error shape (failover has already ended the attempt that was under way).
     try {
@@ -112,7 +114,7 @@ export function createRelay(deps: RelayDeps) {
       const result = await failover({
         candidates,
         balancer: deps.balancer,
-        ...attemptBudget(route),
+        ...budget,
         logWriter: deps.logWriter,
         clientSignal: request.signal,
         trace,
@@ -171,7 +173,7 @@ export function createRelay(deps: RelayDeps) {
           headers.set("cache-control", "no-cache");
           const idleMs = route.model.streamIdleTimeoutMs;
           if (!isFastPath(candidate)) return translateStream(call, upstream, logAttempt, headers, idleMs);
-          const start = await awaitFastPathStart(call.reader!, call.firstChunk!, upstream, { errorMatch: candidate.errorMatch, idleMs });
+          const start = await awaitFastPathStart(call.reader!, call.firstChunk!, upstream, { errorMatch: candidate.errorMatch, idleMs, outputBy: budget.deadline });
           if ("failed" in start) return start;
           return passThroughStream(call, start.chunks, upstream, logAttempt, headers, idleMs);
         },
@@ -233,7 +235,9 @@ export function createRelay(deps: RelayDeps) {
             return protocol.encodeStreamError(error);
           },
           onFailure(cause) {
-            const error = new GatewayError("upstream", `upstream stream failed: ${(cause as Error)?.message ?? cause}`, { traceId });
+            // The stream's own limits (duration, event size) come as GatewayErrors that say what happened.
+            const error = cause instanceof GatewayError ? cause : new GatewayError("upstream", `upstream stream failed: ${(cause as Error)?.message ?? cause}`, { traceId });
+            error.traceId ??= traceId;
             void finish(error.message);
             return protocol.encodeStreamError(error);
           },
@@ -248,7 +252,7 @@ export function createRelay(deps: RelayDeps) {
 
     async function translateStream(call: UpstreamCall, upstream: WireProtocol, log: AttemptLogger, headers: Headers, idleMs: number) {
       const events = decodeUpstreamEvents(call.firstChunk!, call.reader!, upstream.decodeStream(decoded()));
-      const start = await awaitFirstOutput(events, idleMs);
+      const start = await awaitFirstOutput(events, idleMs, budget.deadline);
       if ("failed" in start) return start;
       let usage: Usage | undefined;
       let text = "";
