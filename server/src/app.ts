@@ -4,6 +4,9 @@ import type { AppDeps, AuthServices } from "./app-deps.ts";
 import { createRelays } from "./relay/index.ts";
 import { adminRoutes } from "./routes/admin/index.ts";
 import { cors } from "./routes/cors.ts";
+import type { HostPolicy } from "./routes/host-check.ts";
+import { adminBodyGuard, hostGuard, notFoundAsJson } from "./routes/http-guards.ts";
+import { httpLimits, type HttpLimits } from "./routes/http-limits.ts";
 import { anthropicProxyRoutes } from "./routes/proxy-anthropic.ts";
 import { geminiProxyRoutes } from "./routes/proxy-gemini.ts";
 import { openaiProxyRoutes } from "./routes/proxy-openai.ts";
@@ -13,6 +16,12 @@ import { uiRoutes } from "./routes/ui.ts";
 import type { UiAssets } from "./ui-assets.ts";
 import { VERSION } from "./version.ts";
 
+/** The HTTP layer's limits (defaults for what is not given) and, when listening, the Host policy. */
+export interface HttpOptions extends Partial<HttpLimits> {
+  /** Without it (`app.handle()` in tests) any Host is served. */
+  hosts?: HostPolicy;
+}
+
 /**
  * Builds the whole HTTP app without listening, so tests can call `app.handle()`.
  * `auth` is shared by the proxy and the admin API; tests pass one with small lockout thresholds.
@@ -21,10 +30,17 @@ export function createApp(
   deps: AppDeps,
   auth: AuthServices = { clientKeys: new ClientKeys(deps), lockout: deps.sharedState.lockout() },
   uiAssets: UiAssets = {},
+  http: HttpOptions = {},
 ) {
   const relays = createRelays(deps);
+  const limits = httpLimits(http);
   return new Elysia()
+    // Read by the proxy handler (request body limit, idle timeout to set back after a call).
+    .decorate("httpLimits", limits)
+    .use(hostGuard(http.hosts ?? { boundHost: "0.0.0.0" }))
     .use(cors)
+    .use(adminBodyGuard(limits))
+    .use(notFoundAsJson)
     .use(
       openapi({
         path: "/openapi",

@@ -21,6 +21,12 @@ export interface ServerConfig {
   maxUpstreamBodyBytes: number;
   /** One SSE event of an upstream stream past this ends the stream (`LLMIO_MAX_SSE_EVENT_MB`). */
   maxSseEventBytes: number;
+  /** A proxied request body past this is refused with a 413 (`LLMIO_MAX_REQUEST_BODY_MB`). */
+  maxRequestBodyBytes: number;
+  /** Bun's connection timeout outside an authenticated LLM call (`LLMIO_IDLE_TIMEOUT_SECONDS`, 1–255). */
+  idleTimeoutSeconds: number;
+  /** Host names served besides loopback ones (`LLMIO_ALLOWED_HOSTS`); `["*"]`: any. Unset: see routes/host-check.ts. */
+  allowedHosts?: string[];
 }
 
 export interface ServerFlags {
@@ -33,6 +39,9 @@ export interface ServerFlags {
   redisUrl?: string;
   maxUpstreamBodyMb?: string | number;
   maxSseEventMb?: string | number;
+  maxRequestBodyMb?: string | number;
+  idleTimeoutSeconds?: string | number;
+  allowedHosts?: string;
 }
 
 const DEFAULT_PORT = 7070;
@@ -40,6 +49,10 @@ const DEFAULT_PORT = 7070;
 export const DEFAULT_MAX_UPSTREAM_BODY_MB = 64;
 /** Far above any real event (a large tool call's arguments arrive in many small deltas). */
 export const DEFAULT_MAX_SSE_EVENT_MB = 8;
+/** Room for long conversations with several images (base64), far below what would strain memory. */
+export const DEFAULT_MAX_REQUEST_BODY_MB = 32;
+/** Bounds a slow request upload and an idle kept-alive connection; Bun allows at most 255. */
+export const DEFAULT_IDLE_TIMEOUT_SECONDS = 60;
 const MB = 1024 * 1024;
 const DEFAULT_SHUTDOWN_GRACE_MS = 30_000;
 const TOKEN_FILE = "token";
@@ -60,7 +73,13 @@ export function loadServerConfig(flags: ServerFlags = {}, env: Record<string, st
   if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) throw new Error("REDIS_URL must be a redis:// or rediss:// URL");
   const maxUpstreamBodyBytes = megabytes("LLMIO_MAX_UPSTREAM_BODY_MB", flags.maxUpstreamBodyMb ?? env.LLMIO_MAX_UPSTREAM_BODY_MB, DEFAULT_MAX_UPSTREAM_BODY_MB);
   const maxSseEventBytes = megabytes("LLMIO_MAX_SSE_EVENT_MB", flags.maxSseEventMb ?? env.LLMIO_MAX_SSE_EVENT_MB, DEFAULT_MAX_SSE_EVENT_MB);
-  const common = { host, port, databasePath, databaseUrl, redisUrl, shutdownGraceMs, maxUpstreamBodyBytes, maxSseEventBytes };
+  const maxRequestBodyBytes = megabytes("LLMIO_MAX_REQUEST_BODY_MB", flags.maxRequestBodyMb ?? env.LLMIO_MAX_REQUEST_BODY_MB, DEFAULT_MAX_REQUEST_BODY_MB);
+  const idleTimeoutSeconds = seconds("LLMIO_IDLE_TIMEOUT_SECONDS", flags.idleTimeoutSeconds ?? env.LLMIO_IDLE_TIMEOUT_SECONDS, DEFAULT_IDLE_TIMEOUT_SECONDS);
+  const allowedHosts = hostList(flags.allowedHosts ?? env.LLMIO_ALLOWED_HOSTS);
+  const common = {
+    host, port, databasePath, databaseUrl, redisUrl, shutdownGraceMs, maxUpstreamBodyBytes, maxSseEventBytes,
+    maxRequestBodyBytes, idleTimeoutSeconds, allowedHosts,
+  };
   const given = flags.token ?? env.TOKEN;
   if (given) return { ...common, token: given, tokenGenerated: false };
   // Instances sharing PostgreSQL share the generated token too: it is kept in the database.
@@ -74,6 +93,20 @@ function megabytes(name: string, value: string | number | undefined, defaultMb: 
   const mb = Number(value);
   if (!Number.isFinite(mb) || mb <= 0) throw new Error(`Invalid ${name}: ${value} (a size in MB, above 0)`);
   return Math.max(1, Math.floor(mb * MB));
+}
+
+/** Bun's connection timeout in whole seconds, 1–255; the default when unset. */
+function seconds(name: string, value: string | number | undefined, defaultSeconds: number): number {
+  if (value === undefined || value === "") return defaultSeconds;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1 || parsed > 255) throw new Error(`Invalid ${name}: ${value} (whole seconds, 1 to 255)`);
+  return parsed;
+}
+
+/** A comma-separated list of host names (`*` for any), lower case; undefined when unset. */
+function hostList(value: string | undefined): string[] | undefined {
+  const names = (value ?? "").split(",").map((name) => name.trim().toLowerCase()).filter(Boolean);
+  return names.length > 0 ? names : undefined;
 }
 
 /** The generated token lives beside the database so it survives restarts. */

@@ -14,6 +14,9 @@ const serveCommand = defineCommand({
     "redis-url": { type: "string", description: "Share limits, breakers, sessions and lockouts between instances (env REDIS_URL, redis://…)" },
     "max-upstream-body-mb": { type: "string", description: "Largest decoded non-stream answer read from a provider (env LLMIO_MAX_UPSTREAM_BODY_MB, default 64)" },
     "max-sse-event-mb": { type: "string", description: "Largest single SSE event of a provider's stream (env LLMIO_MAX_SSE_EVENT_MB, default 8)" },
+    "max-request-body-mb": { type: "string", description: "Largest request body of an LLM call, images included; larger ones get a 413 (env LLMIO_MAX_REQUEST_BODY_MB, default 32)" },
+    "idle-timeout-seconds": { type: "string", description: "Connection timeout outside running LLM calls: body upload, idle keep-alive (env LLMIO_IDLE_TIMEOUT_SECONDS, 1-255, default 60)" },
+    "allowed-hosts": { type: "string", description: "Host names served besides loopback ones, comma-separated, * for any (env LLMIO_ALLOWED_HOSTS; default: any when bound to 0.0.0.0/::, else only the bound address)" },
   },
   async run({ args }) {
     const { serve } = await import("./serve.ts");
@@ -27,6 +30,9 @@ const serveCommand = defineCommand({
       redisUrl: args["redis-url"],
       maxUpstreamBodyMb: args["max-upstream-body-mb"],
       maxSseEventMb: args["max-sse-event-mb"],
+      maxRequestBodyMb: args["max-request-body-mb"],
+      idleTimeoutSeconds: args["idle-timeout-seconds"],
+      allowedHosts: args["allowed-hosts"],
     });
   },
 });

@@ -7,14 +7,12 @@ import { createDeps } from "./app-deps.ts";
 import { LogRetention } from "./services/log-retention.ts";
 import { setUpstreamLimits } from "./relay/upstream-limits.ts";
 import { loadUiAssets } from "./ui-assets.ts";
+import { httpLimits, listenLimits } from "./routes/http-limits.ts";
 import { VERSION } from "./version.ts";
 import { logger } from "./services/logger.ts";
 
 /** How often an instance on PostgreSQL without Redis reloads its caches. */
 const SHARED_DATABASE_POLL_MS = 5_000;
-
-/** Longest idle time Bun allows; proxy routes lift it entirely per request. */
-const IDLE_TIMEOUT_SECONDS = 255;
 
 /** `llmio serve`: opens the database, starts the HTTP server, and shuts down cleanly on signals. */
 export async function serve(flags: ServerFlags) {
@@ -30,9 +28,12 @@ export async function serve(flags: ServerFlags) {
   });
   const deps = createDeps(config, db, { sharedState });
   const { logWriter, catalog } = deps;
-  const app = createApp(deps, undefined, await loadUiAssets());
+  const limits = httpLimits({ maxRequestBodyBytes: config.maxRequestBodyBytes, idleTimeoutSeconds: config.idleTimeoutSeconds });
+  const hosts = { boundHost: config.host, allowedHosts: config.allowedHosts };
+  const app = createApp(deps, undefined, await loadUiAssets(), { ...limits, hosts });
   const retention = new LogRetention(db, deps.settings).start();
-  app.listen({ port: config.port, hostname: config.host, idleTimeout: IDLE_TIMEOUT_SECONDS, development: false });
+  // The idle timeout bounds every connection but an admitted LLM call's (see routes/connection-timeout.ts).
+  app.listen({ port: config.port, hostname: config.host, ...listenLimits(limits), development: false });
 
   const port = app.server!.port;
   const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createApp } from "../src/app.ts";
+import { createApp, type HttpOptions } from "../src/app.ts";
+import { httpLimits, listenLimits } from "../src/routes/http-limits.ts";
 import { openDatabase, type AppDatabase } from "../src/db/client.ts";
 import { createDeps, type AppDeps, type AuthServices } from "../src/app-deps.ts";
 import type { BreakerOptions } from "../src/balancer/circuit-breaker.ts";
@@ -24,16 +25,20 @@ export interface TestGateway {
 
 /**
  * A real gateway on a free loopback port, with its own database in a temp folder.
- * `lockout` sets the failed-login lockout's thresholds (ignored when `auth` is given).
+ * `lockout` sets the failed-login lockout's thresholds (ignored when `auth` is given); `http` the
+ * HTTP limits (a short idle timeout, a small body limit) and Host policy (default: bound to 127.0.0.1).
  */
-export function startTestGateway(options: { breaker?: BreakerOptions; auth?: AuthServices; lockout?: IpLockoutOptions } = {}): TestGateway {
+export function startTestGateway(
+  options: { breaker?: BreakerOptions; auth?: AuthServices; lockout?: IpLockoutOptions; http?: HttpOptions } = {},
+): TestGateway {
   const folder = mkdtempSync(join(tmpdir(), "llmio-test-"));
   const db = openDatabase(join(folder, "llmio.db"));
   const deps = createDeps({ token: TEST_TOKEN }, db, { logWriter: { flushIntervalMs: 10 }, breaker: options.breaker });
   const { logWriter } = deps;
   const auth = options.auth ?? (options.lockout && { clientKeys: new ClientKeys(deps), lockout: deps.sharedState.lockout(options.lockout) });
-  const app = createApp(deps, auth, uiAssetsFromDisk());
-  app.listen({ port: 0, hostname: "127.0.0.1", idleTimeout: 255 });
+  const http: HttpOptions = { hosts: { boundHost: "127.0.0.1" }, ...options.http };
+  const app = createApp(deps, auth, uiAssetsFromDisk(), http);
+  app.listen({ port: 0, hostname: "127.0.0.1", ...listenLimits(httpLimits(http)) });
   const url = `http://127.0.0.1:${app.server!.port}`;
   return {
     url,

@@ -10,10 +10,12 @@ const EXPOSED_HEADERS = "x-llmio-trace-id, retry-after, x-should-retry, retry-af
  * Permissive CORS for browser clients (web chat apps, extensions, browser SDKs): echo the
  * origin (extension origins included — never rejected), answer preflights at once, and
  * allow Chrome's private-network preflight for public pages calling a local gateway.
+ * `Origin: null` is never allowed: sandboxed iframes, `data:` and `file:` pages send it, so
+ * allowing it would allow any of them.
  */
 export const cors = new Elysia({ name: "cors" }).onRequest(({ request, set }) => {
   const origin = request.headers.get("origin");
-  if (!origin) return;
+  if (!origin || origin === "null") return;
   set.headers["access-control-allow-origin"] = origin;
   set.headers["access-control-expose-headers"] = EXPOSED_HEADERS;
   set.headers["vary"] = "Origin";

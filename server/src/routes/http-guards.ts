@@ -1,0 +1,47 @@
+import { Elysia } from "elysia";
+import { countLimitRefusal } from "../services/prometheus.ts";
+import { hostChecker, type HostPolicy } from "./host-check.ts";
+import type { HttpLimits } from "./http-limits.ts";
+import { errorForPath, notFoundResponse, protocolOfPath } from "./path-errors.ts";
+import { declaredLength, formatBytes } from "./request-body.ts";
+
+const BODYLESS_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** Refuses a request whose Host this gateway does not serve (see host-check.ts) with a 421. */
+export function hostGuard(policy: HostPolicy) {
+  const allowed = hostChecker(policy);
+  const guard = new Elysia({ name: "host-guard", seed: policy });
+  if (!allowed) return guard;
+  return guard.onRequest(({ request }) => {
+    const url = new URL(request.url);
+    if (allowed(url.hostname)) return;
+    const message = `This gateway does not serve the host name "${url.hostname}" (list it in LLMIO_ALLOWED_HOSTS / --allowed-hosts)`;
+    return errorForPath(url.pathname, "bad_request", message, 421);
+  });
+}
+
+/**
+ * Bodies of everything but the proxy routes (the admin API, parsed whole by Elysia before its
+ * authentication runs) stay under the admin limit: one declared larger is refused at once,
+ * and one sent without a length (chunked) is refused with 411, since it could not be bounded
+ * before being read. The proxy routes count their own bodies (proxy-handler.ts).
+ */
+export function adminBodyGuard(limits: HttpLimits) {
+  return new Elysia({ name: "admin-body-guard", seed: limits }).onRequest(({ request }) => {
+    if (BODYLESS_METHODS.has(request.method)) return;
+    const declared = declaredLength(request.headers);
+    const chunked = declared === undefined && request.headers.has("transfer-encoding");
+    if (!chunked && (declared === undefined || declared <= limits.maxAdminBodyBytes)) return;
+    const path = new URL(request.url).pathname;
+    if (protocolOfPath(path)) return;
+    countLimitRefusal("request_body");
+    if (chunked) return errorForPath(path, "bad_request", "Send this request with a Content-Length (chunked bodies are accepted only by the proxy routes)", 411);
+    return errorForPath(path, "bad_request", `The request body is larger than the ${formatBytes(limits.maxAdminBodyBytes)} limit of this route`, 413);
+  });
+}
+
+/** Any method on a path no route serves: a JSON 404 in the shape the path's clients read, not Elysia's plain text. */
+export const notFoundAsJson = new Elysia({ name: "not-found-json" }).onError({ as: "global" }, ({ code, request }) => {
+  if (code !== "NOT_FOUND") return;
+  return notFoundResponse(request.method, new URL(request.url).pathname);
+});
