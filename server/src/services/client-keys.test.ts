@@ -5,7 +5,10 @@ import { LogWriter } from "../db/log-writer.ts";
 import { first as firstRow } from "../db/query.ts";
 import type { NewRequestLog } from "../db/schema.ts";
 import { openTestDatabase } from "../db/test-database.ts";
+import { GatewayError } from "../core/errors.ts";
+import { wireProtocols } from "../protocols/index.ts";
 import { ClientKeys, generateKey, hashKey, type Principal } from "./client-keys.ts";
+import type { QuotaTicket } from "./quota-reservations.ts";
 
 const TOKEN = "admin-token-0123456789";
 
@@ -201,5 +204,104 @@ describe("other instances", () => {
     await logWriter.flush();
     expect(published).toEqual(["client-keys"]);
     await db.close();
+  });
+});
+
+describe("quota reservations", () => {
+  const protocol = wireProtocols["openai-chat"];
+  const callBody = { model: "gpt-4o", max_tokens: 10, messages: [{ role: "user", content: "hi" }] };
+  const metered = { protocol, body: callBody, context: {} };
+
+  test("nothing to reserve for the admin token or a key without quotas", async () => {
+    const { clientKeys } = await setup();
+    const open = await clientKeys.create({ name: "open" });
+    expect(await clientKeys.reserve({ kind: "admin" }, metered)).toBeUndefined();
+    expect(await clientKeys.reserve(await principalOf(clientKeys, open.key), metered)).toBeUndefined();
+  });
+
+  test("50 calls at once against a request quota of 5: 5 admitted, the rest refused while those run", async () => {
+    const { clientKeys } = await setup();
+    const { key } = await clientKeys.create({ name: "metered", requestQuota: 5 });
+    const principal = await principalOf(clientKeys, key);
+    const results = await Promise.all(Array.from({ length: 50 }, () => clientKeys.reserve(principal, metered)));
+    const refusals = results.filter((result) => result instanceof GatewayError);
+    expect(results.length - refusals.length).toBe(5);
+    expect(refusals).toHaveLength(45);
+    expect(refusals[0]).toMatchObject({ kind: "rate_limit", status: 429, retryAfterSeconds: 1 });
+    expect(refusals[0].message).toContain("held by its calls in flight (0 used and 5 in flight of 5 requests)");
+  });
+
+  /**
+   * Calls that succeed, with the cache reloaded all the while (admin writes elsewhere): at no
+   * moment may neither the reservation nor the counted usage hold a unit, so exactly the quota's
+   * calls are ever admitted.
+   */
+  test("exact under reloads: the quota's calls are admitted, never one more", async () => {
+    const db = await openTestDatabase();
+    const logWriter = new LogWriter(db, { flushIntervalMs: 1 });
+    const clientKeys = new ClientKeys({ db, logWriter, config: { token: TOKEN } });
+    const { key, row } = await clientKeys.create({ name: "metered", requestQuota: 200, tokenQuota: 1_000_000 });
+    const principal = await principalOf(clientKeys, key);
+    let admitted = 0;
+    const churn = setInterval(() => clientKeys.invalidate(), 1);
+    const deadline = Date.now() + 3_000;
+    try {
+      const caller = async () => {
+        while (Date.now() < deadline) {
+          const ticket = await clientKeys.reserve(principal, metered);
+          if (ticket instanceof GatewayError) {
+            if (ticket.message.includes("used up")) return;
+            await Bun.sleep(Math.random() * 3);
+            continue;
+          }
+          if (!ticket) throw new Error("expected a reservation");
+          admitted++;
+          await Bun.sleep(Math.random() * 3);
+          logWriter.write(logRow(row.id, { traceId: ticket.traceId, totalTokens: 10 }));
+          ticket.answered({ status: 200 });
+          ticket.ended();
+        }
+      };
+      await Promise.all(Array.from({ length: 8 }, caller));
+    } finally {
+      clearInterval(churn);
+    }
+    expect(admitted).toBe(200);
+    await logWriter.flush();
+    expect(await clientKeys.get(row.id)).toMatchObject({ requestsUsed: 200, tokensUsed: 2_000 });
+    expect(clientKeys.reservationsHeld).toBe(0);
+    await db.close();
+  });
+
+  test("a token quota: calls run together while their bounds fit; the last one alone; then used up", async () => {
+    const { clientKeys, logWriter } = await setup();
+    const bound = Buffer.byteLength(JSON.stringify(callBody)) + 10;
+    const { key, row } = await clientKeys.create({ name: "metered", tokenQuota: 3 * bound });
+    const principal = await principalOf(clientKeys, key);
+    const results = await Promise.all(Array.from({ length: 10 }, () => clientKeys.reserve(principal, metered)));
+    const tickets = results.filter((result): result is QuotaTicket => result !== undefined && !(result instanceof GatewayError));
+    expect(tickets).toHaveLength(3);
+    // They use more than they seemed to (an upstream counting differently): the quota is nearly gone.
+    for (const ticket of tickets) {
+      logWriter.write(logRow(row.id, { traceId: ticket.traceId, totalTokens: bound - 5 }));
+      ticket.answered({ status: 200 });
+      ticket.ended();
+    }
+    await logWriter.flush();
+    // 15 tokens left, the bound does not fit, nothing in flight: one call is admitted alone.
+    const last = await clientKeys.reserve(principal, metered);
+    expect(last).not.toBeInstanceOf(GatewayError);
+    expect(await clientKeys.reserve(principal, metered)).toBeInstanceOf(GatewayError);
+    if (!last || last instanceof GatewayError) throw new Error("expected a reservation");
+    logWriter.write(logRow(row.id, { traceId: last.traceId, totalTokens: 40 }));
+    last.answered({ status: 200 });
+    last.ended();
+    await logWriter.flush();
+    const refused = await clientKeys.reserve(principal, metered);
+    expect(refused).toBeInstanceOf(GatewayError);
+    expect((refused as GatewayError).message).toContain("token quota is used up");
+    expect((refused as GatewayError).retryAfterSeconds).toBeUndefined();
+    // The overshoot is the last call's tokens at most.
+    expect((await clientKeys.get(row.id))!.tokensUsed - 3 * bound).toBeLessThanOrEqual(40);
   });
 });

@@ -88,6 +88,8 @@ export class ClientKeys {
   private readonly outputReserveTokens: number;
   /** Batches of rows are counted one after another, so reservations learn of them in order. */
   private counting: Promise<void> = Promise.resolve();
+  /** Bumped when counted usage has been committed: a copy read before may lack it. */
+  private usageVersion = 0;
 
   constructor(private readonly deps: ClientKeysDeps) {
     this.changes = deps.sharedState?.changes ?? localChangeBus;
@@ -98,7 +100,8 @@ export class ClientKeys {
     this.keys = new ReloadingCache(async () => {
       // Taken before the read: usage the ledger settles after it is added to what the read returns.
       const snapshot = this.quotas.shared ? await this.quotas.snapshot() : undefined;
-      return indexKeys(await this.list(), snapshot);
+      const usageVersion = this.usageVersion;
+      return indexKeys(await this.list(), usageVersion, snapshot);
     }, watchExternalChanges(deps.db));
     this.changes.subscribe("client-keys", () => this.keys.drop());
     deps.logWriter.onWritten((rows) => {
@@ -195,15 +198,18 @@ export class ClientKeys {
     return this.reservations.size;
   }
 
+  /**
+   * A copy of the keys that holds all usage whose reservations were released: the cache's own
+   * copy (counted up in place, dropped when it may lack a count), or one read after the last
+   * count was committed. What `get` resolves with may be a load overtaken by a reload.
+   */
   private async currentIndex(): Promise<KeyIndex> {
-    for (let tries = 0; tries < 3; tries++) {
+    for (;;) {
       const loaded = await this.keys.get();
-      // What `get` resolved with may be a load overtaken by a drop; the installed copy is current.
-      const index = this.keys.peek();
-      if (index) return index;
-      if (tries === 2) return loaded;
+      const kept = this.keys.peek();
+      if (kept) return kept;
+      if (loaded.usageVersion === this.usageVersion) return loaded;
     }
-    return this.keys.get();
   }
 
   /** Every key, oldest first. */
@@ -305,6 +311,7 @@ export class ClientKeys {
     });
     // A copy loaded while this was being written may lack it (read before the commit) and was not
     // counted up: drop it, so no reservation is released while the cache holds such a copy.
+    this.usageVersion++;
     if (this.keys.peek() !== index) this.keys.drop();
     // Other instances reload the counts, so a quota holds across all of them (within a log batch).
     // Only quotas need it: a key not loaded here might have one.
@@ -322,6 +329,8 @@ interface KeyIndex {
   byId: Map<number, AuthKey>;
   /** Usage as read from the database (the `AuthKey` copies are counted up afterwards). */
   loaded: Map<number, QuotaUsage>;
+  /** `ClientKeys.usageVersion` when the read began. */
+  usageVersion: number;
   /** The quota ledger's totals just before the read (shared ledger only). */
   snapshot?: QuotaSnapshot;
 }
@@ -332,8 +341,9 @@ interface CountedUsage {
   index: KeyIndex | undefined;
 }
 
-function indexKeys(rows: AuthKey[], snapshot?: QuotaSnapshot): KeyIndex {
+function indexKeys(rows: AuthKey[], usageVersion: number, snapshot?: QuotaSnapshot): KeyIndex {
   return {
+    usageVersion,
     byHash: new Map(rows.map((row) => [row.keyHash, row])),
     byId: new Map(rows.map((row) => [row.id, row])),
     loaded: new Map(rows.map((row) => [row.id, { requests: row.requestsUsed, tokens: row.tokensUsed }])),
