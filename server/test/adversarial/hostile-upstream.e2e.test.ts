@@ -104,7 +104,10 @@ async function streamEvents(response: Response): Promise<{ events: Array<{ event
     }),
   );
   const events: Array<{ event?: string; data: Json | string }> = [];
-  const reader = counted.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream()).getReader();
+  const reader = counted
+    .pipeThrough(new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>)
+    .pipeThrough(new EventSourceParserStream())
+    .getReader();
   for (let next = await reader.read(); !next.done; next = await reader.read()) {
     let data: Json | string = next.value.data;
     try {
