@@ -7,6 +7,8 @@ import type { NewRequestLog } from "../db/schema.ts";
 import { openTestDatabase } from "../db/test-database.ts";
 import { GatewayError } from "../core/errors.ts";
 import { wireProtocols } from "../protocols/index.ts";
+import { connectSharedState, localChangeBus } from "../shared-state/index.ts";
+import { deleteKeys } from "../shared-state/test-support.ts";
 import { ClientKeys, generateKey, hashKey, type Principal } from "./client-keys.ts";
 import type { QuotaTicket } from "./quota-reservations.ts";
 
@@ -303,5 +305,50 @@ describe("quota reservations", () => {
     expect((refused as GatewayError).retryAfterSeconds).toBeUndefined();
     // The overshoot is the last call's tokens at most.
     expect((await clientKeys.get(row.id))!.tokensUsed - 3 * bound).toBeLessThanOrEqual(40);
+  });
+});
+
+const redisUrl = process.env.LLMIO_TEST_REDIS_URL;
+
+describe.skipIf(!redisUrl)("quota reservations on two instances (Redis)", () => {
+  /**
+   * Instance B never hears of A's usage (no change notices, its copy of the key is never
+   * reloaded): the shared ledger alone must make B count it, from the moment A's calls settle.
+   */
+  test("usage counted on one instance holds on the other at once, without a reload", async () => {
+    const prefix = `llmio-test:${process.pid}-${crypto.randomUUID().slice(0, 8)}:`;
+    const db = await openTestDatabase();
+    const states = [await connectSharedState(redisUrl, { prefix }), await connectSharedState(redisUrl, { prefix })];
+    const instances = states.map((state) => {
+      const logWriter = new LogWriter(db, { flushIntervalMs: 1 });
+      return { logWriter, clientKeys: new ClientKeys({ db, logWriter, config: { token: TOKEN }, sharedState: { changes: localChangeBus, quotas: state.quotas } }) };
+    });
+    try {
+      const [a, b] = instances;
+      const { key, row } = await a.clientKeys.create({ name: "metered", requestQuota: 5 });
+      const call = { protocol: wireProtocols["openai-chat"], body: { model: "m", messages: [] }, context: {} };
+      const onB = await principalOf(b.clientKeys, key);
+      const onA = await principalOf(a.clientKeys, key);
+
+      const tickets = await Promise.all(Array.from({ length: 5 }, () => a.clientKeys.reserve(onA, call)));
+      // All five units are A's now: B is refused while they run.
+      expect(await b.clientKeys.reserve(onB, call)).toMatchObject({ retryAfterSeconds: 1 });
+      for (const ticket of tickets) {
+        if (!ticket || ticket instanceof GatewayError) throw new Error("expected a reservation");
+        a.logWriter.write(logRow(row.id, { traceId: ticket.traceId, totalTokens: 1 }));
+        ticket.answered({ status: 200 });
+        ticket.ended();
+      }
+      await a.logWriter.flush();
+      // B's copy still says 0 used; the ledger's totals say 5.
+      const refused = await b.clientKeys.reserve(onB, call);
+      expect(refused).toBeInstanceOf(GatewayError);
+      expect((refused as GatewayError).message).toContain("request quota is used up (5 of 5 requests)");
+    } finally {
+      for (const instance of instances) await instance.logWriter.close();
+      for (const state of states) await state.close();
+      await deleteKeys(redisUrl!, prefix);
+      await db.close();
+    }
   });
 });

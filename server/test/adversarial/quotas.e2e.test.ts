@@ -5,9 +5,15 @@
  * many arrive at once, a call that fails without cost gives its unit back, and a token quota
  * is overshot by at most one call's tokens.
  */
+import { SQL } from "bun";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createApp } from "../../src/app.ts";
+import { createDeps } from "../../src/app-deps.ts";
+import { openPostgres } from "../../src/db/client.ts";
 import { startFakeUpstream, type FakeUpstream } from "../../src/fake-upstream/index.ts";
-import { configureModel, startTestGateway, type TestGateway } from "../harness.ts";
+import { connectSharedState } from "../../src/shared-state/index.ts";
+import { deleteKeys } from "../../src/shared-state/test-support.ts";
+import { configureModel, startTestGateway, TEST_TOKEN, type TestGateway } from "../harness.ts";
 
 const CONCURRENT = 200;
 
@@ -54,6 +60,15 @@ function chat(setup: Setup, model: string, options: { stream?: boolean; maxToken
       ...(options.maxTokens ? { max_tokens: options.maxTokens } : {}),
     }),
     signal: options.signal,
+  });
+}
+
+/** One call, on whichever gateway of the setup (`via`) is given. */
+function chatVia(gateway: TestGateway, clientKey: string, model: string) {
+  return fetch(`${gateway.url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${clientKey}`, "content-type": "application/json" },
+    body: JSON.stringify({ model, messages: [{ role: "user", content: "Say something." }] }),
   });
 }
 
@@ -163,6 +178,84 @@ describe("client key quotas under concurrency (issue 12, item 4)", () => {
       expect(tokensUsed - TOKEN_QUOTA).toBeLessThanOrEqual(largestCall);
     } finally {
       await setup.gateway.stop();
+    }
+  }, 60_000);
+});
+
+const databaseServer = process.env.LLMIO_TEST_DATABASE_URL;
+const redisUrl = process.env.LLMIO_TEST_REDIS_URL;
+if (!databaseServer || !redisUrl) console.error("quotas e2e: the two-instance case is skipped (no LLMIO_TEST_DATABASE_URL / LLMIO_TEST_REDIS_URL)");
+
+/** A gateway on a shared PostgreSQL database and Redis (another instance of the same deployment). */
+async function sharedGateway(databaseUrl: string, prefix: string): Promise<TestGateway> {
+  const db = await openPostgres(databaseUrl, { max: 8 });
+  const sharedState = await connectSharedState(redisUrl, { prefix });
+  const deps = createDeps({ token: TEST_TOKEN }, db, { logWriter: { flushIntervalMs: 10 }, sharedState });
+  const app = createApp(deps);
+  app.listen({ port: 0, hostname: "127.0.0.1", idleTimeout: 255 });
+  const url = `http://127.0.0.1:${app.server!.port}`;
+  return {
+    url,
+    db,
+    logWriter: deps.logWriter,
+    deps,
+    async admin(method, path, body) {
+      const response = await fetch(`${url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${TEST_TOKEN}`, "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await response.text();
+      if (!response.ok) throw new Error(`${method} ${path} → ${response.status}: ${text}`);
+      return text ? JSON.parse(text) : undefined;
+    },
+    async stop() {
+      await app.stop(true);
+      await deps.logWriter.close();
+      await sharedState.close();
+      await db.close();
+    },
+  };
+}
+
+describe.skipIf(!databaseServer || !redisUrl)("client key quotas on two instances sharing PostgreSQL and Redis (issue 12, item 4)", () => {
+  test(`${CONCURRENT} concurrent calls spread over both instances with requestQuota 10: exactly 10 get through`, async () => {
+    const databaseName = `llmio_quotas_${process.pid}`;
+    const server = new SQL(databaseServer!);
+    await server.unsafe(`DROP DATABASE IF EXISTS ${databaseName}`);
+    await server.unsafe(`CREATE DATABASE ${databaseName}`);
+    const databaseUrl = databaseServer!.replace(/\/[^/]*$/, `/${databaseName}`);
+    const prefix = `llmio-quotas-${process.pid}:`;
+    const a = await sharedGateway(databaseUrl, prefix);
+    const b = await sharedGateway(databaseUrl, prefix);
+    try {
+      await configureModel(a, "slow", [{ name: "slow", baseUrl: `${upstream.url}/v1`, providerModel: "fake-model+first-byte-delay=300" }]);
+      const { key, id } = await a.admin("POST", "/api/auth-keys", { name: "metered", requestQuota: 10 });
+      // Both instances know the key and the model (B learns them over the change bus).
+      await Promise.all([a, b].map(async (gateway) => (await chatVia(gateway, TEST_TOKEN, "slow")).text()));
+
+      const upstreamBefore = upstream.requests;
+      const results = await Promise.all(
+        Array.from({ length: CONCURRENT }, (_, index) => outcome(chatVia(index % 2 === 0 ? a : b, key, "slow"))),
+      );
+      expect(countBy(results.map((result) => result.status))).toEqual({ 200: 10, 429: CONCURRENT - 10 });
+      expect(upstream.requests - upstreamBefore).toBe(10);
+
+      // Counted once both have written their rows; then refused on either instance as used up.
+      const deadline = Date.now() + 5_000;
+      while ((await a.admin("GET", `/api/auth-keys/${id}`)).requestsUsed < 10 && Date.now() < deadline) await Bun.sleep(20);
+      for (const gateway of [a, b]) {
+        const after = await outcome(chatVia(gateway, key, "slow"));
+        expect(after.status).toBe(429);
+        expect(JSON.parse(after.body).error.message).toContain("used up");
+      }
+      expect(await a.admin("GET", `/api/auth-keys/${id}`)).toMatchObject({ requestsUsed: 10 });
+    } finally {
+      await a.stop();
+      await b.stop();
+      await server.unsafe(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+      await server.close();
+      await deleteKeys(redisUrl!, prefix);
     }
   }, 60_000);
 });
