@@ -7,7 +7,7 @@ import { BodyCapture } from "./services/body-capture.ts";
 import { Catalog } from "./services/catalog.ts";
 import { InFlightTracker } from "./services/in-flight.ts";
 import { SettingsStore } from "./services/settings.ts";
-import type { ClientKeys } from "./services/client-keys.ts";
+import type { ClientKeys, QuotaOptions } from "./services/client-keys.ts";
 import type { IpLockout } from "./services/ip-lockout.ts";
 import { memorySharedState, type SharedState } from "./shared-state/index.ts";
 
@@ -24,6 +24,8 @@ export interface AppDeps {
   bodyCapture: BodyCapture;
   /** What instances share (Redis) or this process keeps (memory); the lockout comes from it too. */
   sharedState: SharedState;
+  /** How client keys' token quotas reserve for calls (see `ClientKeys`). */
+  quota?: QuotaOptions;
 }
 
 /** Who may call: client API keys (and the admin token) and the failed-login lockout. */
@@ -36,7 +38,7 @@ export interface AuthServices {
 export function createDeps(
   config: AppDeps["config"],
   db: AppDatabase,
-  options: { logWriter?: LogWriterOptions; breaker?: BreakerOptions; sharedState?: SharedState } = {},
+  options: { logWriter?: LogWriterOptions; breaker?: BreakerOptions; sharedState?: SharedState; quota?: QuotaOptions } = {},
 ): AppDeps {
   const sharedState = options.sharedState ?? memorySharedState();
   const settings = new SettingsStore(db, sharedState.changes);
@@ -50,5 +52,6 @@ export function createDeps(
     inFlight: new InFlightTracker(),
     bodyCapture: new BodyCapture(db, settings),
     sharedState,
+    quota: options.quota,
   };
 }

@@ -27,6 +27,8 @@ export interface ServerConfig {
   idleTimeoutSeconds: number;
   /** Host names served besides loopback ones (`LLMIO_ALLOWED_HOSTS`); `["*"]`: any. Unset: see routes/host-check.ts. */
   allowedHosts?: string[];
+  /** Tokens a token quota reserves for the answer of a call that sets no output limit (`LLMIO_QUOTA_OUTPUT_RESERVE_TOKENS`). */
+  quotaOutputReserveTokens: number;
 }
 
 export interface ServerFlags {
@@ -42,6 +44,7 @@ export interface ServerFlags {
   maxRequestBodyMb?: string | number;
   idleTimeoutSeconds?: string | number;
   allowedHosts?: string;
+  quotaOutputReserveTokens?: string | number;
 }
 
 const DEFAULT_PORT = 7070;
@@ -53,6 +56,8 @@ export const DEFAULT_MAX_SSE_EVENT_MB = 8;
 export const DEFAULT_MAX_REQUEST_BODY_MB = 32;
 /** Bounds a slow request upload and an idle kept-alive connection; Bun allows at most 255. */
 export const DEFAULT_IDLE_TIMEOUT_SECONDS = 60;
+/** Covers most answers (models' own output limits are 8k–128k); only calls near the end of a token quota feel it. */
+export const DEFAULT_QUOTA_OUTPUT_RESERVE_TOKENS = 32_768;
 const MB = 1024 * 1024;
 const DEFAULT_SHUTDOWN_GRACE_MS = 30_000;
 const TOKEN_FILE = "token";
@@ -76,9 +81,14 @@ export function loadServerConfig(flags: ServerFlags = {}, env: Record<string, st
   const maxRequestBodyBytes = megabytes("LLMIO_MAX_REQUEST_BODY_MB", flags.maxRequestBodyMb ?? env.LLMIO_MAX_REQUEST_BODY_MB, DEFAULT_MAX_REQUEST_BODY_MB);
   const idleTimeoutSeconds = seconds("LLMIO_IDLE_TIMEOUT_SECONDS", flags.idleTimeoutSeconds ?? env.LLMIO_IDLE_TIMEOUT_SECONDS, DEFAULT_IDLE_TIMEOUT_SECONDS);
   const allowedHosts = hostList(flags.allowedHosts ?? env.LLMIO_ALLOWED_HOSTS);
+  const quotaOutputReserveTokens = tokenCount(
+    "LLMIO_QUOTA_OUTPUT_RESERVE_TOKENS",
+    flags.quotaOutputReserveTokens ?? env.LLMIO_QUOTA_OUTPUT_RESERVE_TOKENS,
+    DEFAULT_QUOTA_OUTPUT_RESERVE_TOKENS,
+  );
   const common = {
     host, port, databasePath, databaseUrl, redisUrl, shutdownGraceMs, maxUpstreamBodyBytes, maxSseEventBytes,
-    maxRequestBodyBytes, idleTimeoutSeconds, allowedHosts,
+    maxRequestBodyBytes, idleTimeoutSeconds, allowedHosts, quotaOutputReserveTokens,
   };
   const given = flags.token ?? env.TOKEN;
   if (given) return { ...common, token: given, tokenGenerated: false };
@@ -100,6 +110,14 @@ function seconds(name: string, value: string | number | undefined, defaultSecond
   if (value === undefined || value === "") return defaultSeconds;
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 1 || parsed > 255) throw new Error(`Invalid ${name}: ${value} (whole seconds, 1 to 255)`);
+  return parsed;
+}
+
+/** A whole number of tokens, 0 or more; the default when unset. */
+function tokenCount(name: string, value: string | number | undefined, defaultTokens: number): number {
+  if (value === undefined || value === "") return defaultTokens;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`Invalid ${name}: ${value} (a whole number of tokens)`);
   return parsed;
 }
 

@@ -17,6 +17,7 @@ const serveCommand = defineCommand({
     "max-request-body-mb": { type: "string", description: "Largest request body of an LLM call, images included; larger ones get a 413 (env LLMIO_MAX_REQUEST_BODY_MB, default 32)" },
     "idle-timeout-seconds": { type: "string", description: "Connection timeout outside running LLM calls: body upload, idle keep-alive (env LLMIO_IDLE_TIMEOUT_SECONDS, 1-255, default 60)" },
     "allowed-hosts": { type: "string", description: "Host names served besides loopback ones, comma-separated, * for any (env LLMIO_ALLOWED_HOSTS; default: any when bound to 0.0.0.0/::, else only the bound address)" },
+    "quota-output-reserve-tokens": { type: "string", description: "Tokens a client key's token quota reserves for the answer of a call that sets no max_tokens (env LLMIO_QUOTA_OUTPUT_RESERVE_TOKENS, default 32768)" },
   },
   async run({ args }) {
     const { serve } = await import("./serve.ts");
@@ -33,6 +34,7 @@ const serveCommand = defineCommand({
       maxRequestBodyMb: args["max-request-body-mb"],
       idleTimeoutSeconds: args["idle-timeout-seconds"],
       allowedHosts: args["allowed-hosts"],
+      quotaOutputReserveTokens: args["quota-output-reserve-tokens"],
     });
   },
 });

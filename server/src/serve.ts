@@ -26,7 +26,7 @@ export async function serve(flags: ServerFlags) {
     // PostgreSQL without Redis: other instances' admin writes cannot be announced, so caches reload every few seconds.
     pollChangesMs: config.databaseUrl ? SHARED_DATABASE_POLL_MS : undefined,
   });
-  const deps = createDeps(config, db, { sharedState });
+  const deps = createDeps(config, db, { sharedState, quota: { outputReserveTokens: config.quotaOutputReserveTokens } });
   const { logWriter, catalog } = deps;
   const limits = httpLimits({ maxRequestBodyBytes: config.maxRequestBodyBytes, idleTimeoutSeconds: config.idleTimeoutSeconds });
   const hosts = { boundHost: config.host, allowedHosts: config.allowedHosts };
