@@ -35,7 +35,8 @@ interface Setup {
 
 /**
  * A gateway whose model `slow` answers after 300 ms (so the calls overlap), `wordy` answers
- * 200 words, `broken` always fails (HTTP 500, no retry) and `hanging` never answers, plus one client key with the given
+ * 200 words, `trickle` streams 200 words slowly, `broken` always fails (HTTP 500, no retry) and `hanging` never
+ * answers, plus one client key with the given
  * quotas, issued through the admin API.
  */
 async function gatewayWithQuota(quotas: { requestQuota?: number; tokenQuota?: number }): Promise<Setup> {
@@ -44,6 +45,7 @@ async function gatewayWithQuota(quotas: { requestQuota?: number; tokenQuota?: nu
   await configureModel(gateway, "slow", [{ name: "slow", baseUrl, providerModel: "fake-model+first-byte-delay=300+token-delay=5" }]);
   await configureModel(gateway, "broken", [{ name: "broken", baseUrl, providerModel: "fake-model+status=500" }], { maxRetry: 0 });
   await configureModel(gateway, "wordy", [{ name: "wordy", baseUrl, providerModel: "fake-model+first-byte-delay=100+words=200" }]);
+  await configureModel(gateway, "trickle", [{ name: "trickle", baseUrl, providerModel: "fake-model+token-delay=50+words=200" }]);
   await configureModel(gateway, "hanging", [{ name: "hanging", baseUrl, providerModel: "fake-model+hang" }], { maxRetry: 0, timeoutMs: 60_000 });
   const { key, id } = await gateway.admin("POST", "/api/auth-keys", { name: "metered", ...quotas });
   return { gateway, clientKey: key as string, keyId: id as number };
@@ -146,12 +148,64 @@ describe("client key quotas under concurrency (issue 12, item 4)", () => {
       await Promise.all(hanging);
       await Bun.sleep(300);
 
+      // Clients that leave in the middle of a stream: no request is counted, the units come back.
+      const readers = await Promise.all(
+        Array.from({ length: 10 }, async () => {
+          const abort = new AbortController();
+          const response = await chat(setup, "trickle", { stream: true, signal: abort.signal });
+          expect(response.status).toBe(200);
+          const reader = response.body!.getReader();
+          await reader.read();
+          return { abort, reader };
+        }),
+      );
+      for (const { abort, reader } of readers) {
+        abort.abort();
+        await reader.cancel().catch(() => {});
+      }
+      // Their rows come once each stream's end is logged (tokens estimated: the upstream had not reported any yet).
+      const deadline = Date.now() + 5_000;
+      while (Date.now() < deadline) {
+        const logs = await setup.gateway.admin("GET", "/api/logs?model=trickle&pageSize=100");
+        if (logs.items.length >= 10) break;
+        await Bun.sleep(20);
+      }
+      await Bun.sleep(100);
+
       const upstreamBefore = upstream.requests;
       const results = await Promise.all(Array.from({ length: 40 }, () => outcome(chat(setup, "slow"))));
       expect(countBy(results.map((result) => result.status))).toEqual({ 200: 10, 429: 30 });
       expect(upstream.requests - upstreamBefore).toBe(10);
       await settled(setup, 10);
       expect(await keyUsage(setup)).toMatchObject({ requestsUsed: 10 });
+    } finally {
+      await setup.gateway.stop();
+    }
+  }, 30_000);
+
+  test("refusals in the Anthropic shape; counting tokens is free while every unit is held", async () => {
+    const setup = await gatewayWithQuota({ requestQuota: 2 });
+    try {
+      const aborts = [new AbortController(), new AbortController()];
+      const hanging = aborts.map((abort) => chat(setup, "hanging", { signal: abort.signal }).catch(() => undefined));
+      await Bun.sleep(300);
+      const anthropic = (path: string, body: object) =>
+        outcome(
+          fetch(`${setup.gateway.url}/v1/messages${path}`, {
+            method: "POST",
+            headers: { "x-api-key": setup.clientKey, "anthropic-version": "2023-06-01", "content-type": "application/json" },
+            body: JSON.stringify({ model: "slow", max_tokens: 50, messages: [{ role: "user", content: "hi" }], ...body }),
+          }),
+        );
+      const refused = await anthropic("", {});
+      expect(refused.status).toBe(429);
+      expect(refused.retryAfter).toBe("1");
+      expect(JSON.parse(refused.body)).toMatchObject({ type: "error", error: { type: "rate_limit_error" } });
+      const counted = await anthropic("/count_tokens", { max_tokens: undefined });
+      expect(counted.status).toBe(200);
+      expect(JSON.parse(counted.body).input_tokens).toBeGreaterThan(0);
+      for (const abort of aborts) abort.abort();
+      await Promise.all(hanging);
     } finally {
       await setup.gateway.stop();
     }
