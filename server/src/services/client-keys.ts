@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { globToRegExp, isGlob } from "../balancer/model-matcher.ts";
+import { DEFAULT_QUOTA_OUTPUT_RESERVE_TOKENS } from "../config.ts";
 import { GatewayError } from "../core/errors.ts";
 import type { JsonObject, RequestContext, WireProtocol } from "../core/wire-protocol.ts";
 import type { AppDatabase } from "../db/client.ts";
@@ -56,7 +57,7 @@ export interface ClientKeysDeps {
 }
 
 export interface QuotaOptions {
-  /** Tokens reserved for the answer of a call that sets no output limit of its own (default 32,768). */
+  /** Tokens reserved for the answer of a call that sets no output limit of its own (`LLMIO_QUOTA_OUTPUT_RESERVE_TOKENS`). */
   outputReserveTokens?: number;
 }
 
@@ -66,8 +67,6 @@ export interface MeteredCall {
   body: JsonObject;
   context: RequestContext;
 }
-
-const DEFAULT_OUTPUT_RESERVE_TOKENS = 32_768;
 
 /**
  * Client API keys: issuing, authenticating, model permissions, quotas and usage.
@@ -95,7 +94,7 @@ export class ClientKeys {
     this.changes = deps.sharedState?.changes ?? localChangeBus;
     this.quotas = deps.sharedState?.quotas ?? new MemoryQuotaLedger();
     this.reservations = new QuotaReservations(deps.logWriter);
-    this.outputReserveTokens = deps.quota?.outputReserveTokens ?? DEFAULT_OUTPUT_RESERVE_TOKENS;
+    this.outputReserveTokens = deps.quota?.outputReserveTokens ?? DEFAULT_QUOTA_OUTPUT_RESERVE_TOKENS;
     // Another process (`llmio config apply`) writing to a shared SQLite file also drops them.
     this.keys = new ReloadingCache(async () => {
       // Taken before the read: usage the ledger settles after it is added to what the read returns.

@@ -16,9 +16,10 @@ export function rowCost(row: NewRequestLog): { keyId: number; request: boolean; 
 
 /**
  * The most tokens a call may cost, for its token reservation: every byte of its JSON body (no
- * tokenizer makes more than one token of a byte, so this bounds the prompt whatever the vendor),
- * plus the output limit the request sets (`max_tokens`, `max_output_tokens`, …) or, when it sets
- * none, `outputReserve`. A body that cannot be measured reserves everything: it runs only alone.
+ * byte-level tokenizer makes more than one token of a byte, so this bounds the text of the prompt
+ * whatever the vendor; media the body only refers to, by URL or file id, are not covered), plus the
+ * output limit the request sets (`max_tokens`, `max_output_tokens`, …) or, when it sets none,
+ * `outputReserve`. A body that cannot be measured reserves everything: it runs only alone.
  */
 export function callTokenBound(call: { protocol: WireProtocol; body: JsonObject; context: RequestContext }, outputReserve: number): number {
   let input: number;

@@ -12,7 +12,9 @@
  *   quota − used calls run at once: no overshoot), or when other calls are in flight and used
  *   tokens + their reserved tokens + this call's tokens > token quota;
  * - else admitted. A call whose tokens do not fit is thus still admitted when it is the key's
- *   only call in flight and tokens remain: the last call may overshoot by its own tokens.
+ *   only call in flight and tokens remain, and nothing is admitted beside it.
+ * So a request quota is never overshot, and a token quota by at most the tokens of that last call
+ * (admitted alone), provided every call stays within the tokens it reserved (see `callTokenBound`).
  */
 
 /** What a key has used (or has reserved). */
