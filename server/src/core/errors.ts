@@ -30,15 +30,18 @@ export class GatewayError extends Error {
   constructor(
     readonly kind: GatewayErrorKind,
     message: string,
-    options: { status?: number; param?: string; traceId?: string; retryAfterSeconds?: number } = {},
+    options: { status?: number; param?: string; traceId?: string; retryAfterSeconds?: number; exhausted?: boolean } = {},
   ) {
     super(message);
+    this.exhausted = options.exhausted === true;
     this.status = options.status ?? STATUS_BY_KIND[kind];
     this.param = options.param;
     this.traceId = options.traceId;
     this.retryAfterSeconds = options.retryAfterSeconds;
   }
   readonly param?: string;
+  /** A rate_limit that waiting will not cure (a used-up quota): clients are told not to retry. */
+  readonly exhausted: boolean;
   traceId?: string;
   retryAfterSeconds?: number;
 }

@@ -103,7 +103,7 @@ export function createProxyHandler(
     // A used-up lifetime quota is refused before the body is read: like OpenAI's `insufficient_quota`,
     // a 429 that waiting will not cure (no Retry-After). The exact check is the reservation below.
     const quotaProblem = auth.clientKeys.checkQuota(principal);
-    if (quotaProblem !== undefined) return errorResponse(protocol, new GatewayError("rate_limit", quotaProblem));
+    if (quotaProblem !== undefined) return errorResponse(protocol, new GatewayError("rate_limit", quotaProblem, { exhausted: true }));
     let body: unknown;
     try {
       body = JSON.parse(await readBodyText(request, limits.maxRequestBodyBytes));

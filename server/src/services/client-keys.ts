@@ -361,6 +361,7 @@ function quotaRefusal(key: AuthKey, tokens: number, refusal: QuotaRefusal): Gate
       requestsOut
         ? `This API key's request quota is used up (${used.requests} of ${key.requestQuota} requests)`
         : `This API key's token quota is used up (${used.tokens} of ${key.tokenQuota} tokens)`,
+      { exhausted: true },
     );
   }
   const requestsHeld = key.requestQuota !== null && used.requests + reserved.requests >= key.requestQuota;

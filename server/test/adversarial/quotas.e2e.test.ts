@@ -121,6 +121,8 @@ describe("client key quotas under concurrency (issue 12, item 4)", () => {
         expect(after.status).toBe(429);
         expect(after.retryAfter).toBeNull();
         expect(JSON.parse(after.body).error.message).toContain("used up");
+        // OpenAI's own code for it, which the SDKs do not retry.
+        expect(JSON.parse(after.body).error.code).toBe("insufficient_quota");
         expect(upstream.requests - upstreamBefore).toBe(10);
       } finally {
         await setup.gateway.stop();

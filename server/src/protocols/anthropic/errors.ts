@@ -59,7 +59,7 @@ export function encodeStreamError(error: GatewayError): string {
  * included); `request-id` mirrors the header Anthropic sets on every response.
  */
 export function errorHeaders(error: GatewayError): Record<string, string> {
-  const retry = error.status === 429 || error.status === 408 || error.status === 409 || error.status >= 500;
+  const retry = !error.exhausted && (error.status === 429 || error.status === 408 || error.status === 409 || error.status >= 500);
   const headers: Record<string, string> = { "x-should-retry": retry ? "true" : "false" };
   if (error.traceId) headers["request-id"] = error.traceId;
   return headers;

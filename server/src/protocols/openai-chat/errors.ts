@@ -27,9 +27,9 @@ export function encodeError(error: GatewayError): JsonObject {
   return {
     error: {
       message,
-      type: TYPE_BY_KIND[error.kind],
+      type: error.exhausted ? "insufficient_quota" : TYPE_BY_KIND[error.kind],
       param: error.param ?? null,
-      code: CODE_BY_KIND[error.kind] ?? null,
+      code: error.exhausted ? "insufficient_quota" : (CODE_BY_KIND[error.kind] ?? null),
     },
   };
 }
@@ -44,7 +44,7 @@ export function encodeStreamError(error: GatewayError): string {
  * status rules: retry rate limits and server failures, never other client errors.
  */
 export function errorHeaders(error: GatewayError): Record<string, string> {
-  const retry = error.status === 429 || error.status >= 500;
+  const retry = !error.exhausted && (error.status === 429 || error.status >= 500);
   const headers: Record<string, string> = { "x-should-retry": retry ? "true" : "false" };
   if (error.retryAfterSeconds !== undefined) headers["retry-after"] = String(Math.ceil(error.retryAfterSeconds));
   return headers;

@@ -31,9 +31,9 @@ export function encodeError(error: GatewayError): JsonObject {
   return {
     error: {
       message: messageOf(error),
-      type: TYPE_BY_KIND[error.kind],
+      type: error.exhausted ? "insufficient_quota" : TYPE_BY_KIND[error.kind],
       param: error.param ?? null,
-      code: CODE_BY_KIND[error.kind] ?? null,
+      code: error.exhausted ? "insufficient_quota" : (CODE_BY_KIND[error.kind] ?? null),
     },
   };
 }
@@ -82,7 +82,7 @@ export function encodeStreamError(error: GatewayError): string {
 
 /** The OpenAI SDKs honour `x-should-retry` over their own status heuristics. */
 export function errorHeaders(error: GatewayError): Record<string, string> {
-  return { "x-should-retry": RETRYABLE_KINDS.has(error.kind) ? "true" : "false" };
+  return { "x-should-retry": RETRYABLE_KINDS.has(error.kind) && !error.exhausted ? "true" : "false" };
 }
 
 // ---------------------------------------------------------------- upstream errors
