@@ -1,9 +1,10 @@
 import { describe, expect, test } from "bun:test";
+import type { WireName } from "../core/wire-protocol.ts";
 import { errorForPath, notFoundResponse, protocolOfPath } from "./path-errors.ts";
 
 describe("protocolOfPath", () => {
   test("each proxy path's protocol, in any letter case; none for the admin API and the UI", () => {
-    const cases: Array<[string, string | undefined]> = [
+    const cases: Array<[string, WireName | undefined]> = [
       ["/v1/chat/completions", "openai-chat"],
       ["/openai/v1/responses", "openai-chat"],
       ["/v1/messages", "anthropic"],
