@@ -124,6 +124,8 @@ describe("connection timeouts (item 6)", () => {
     const plainBody = JSON.stringify({ model: "slow", messages: [{ role: "user", content: "hi" }] });
     const auth = `Authorization: Bearer ${TEST_TOKEN}\r\n`;
     const [stream, plain] = await Promise.all([openRaw(port, chatHead(streamBody, auth) + streamBody), openRaw(port, chatHead(plainBody, auth) + plainBody)]);
+    // The stream's first chunk reaches the client at once, before the pause (nothing held back).
+    await stream.waitFor("before the pause", SILENCE_MS / 2);
     const [streamed, answered] = await Promise.all([stream.waitFor("data: [DONE]", 20_000), plain.waitFor(/"choices"[\s\S]*\}\s*$/, 20_000)]);
     const streamEnded = Date.now();
     expect(streamed).toContain("before the pause");
