@@ -5,11 +5,9 @@ import type { JsonObject, RequestContext, WireProtocol } from "../core/wire-prot
 import { errorResponse } from "../relay/relay-errors.ts";
 import { extractApiKey } from "../services/auth.ts";
 import type { Principal } from "../services/client-keys.ts";
-import { withConnectionHeld } from "./connection-timeout.ts";
+import { runAdmittedCall } from "./admitted-call.ts";
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from "./http-limits.ts";
 import { readBodyText, RequestBodyTooLarge } from "./request-body.ts";
-import type { QuotaTicket } from "../services/quota-reservations.ts";
-import { onResponseEnd } from "./response-end.ts";
 
 export interface ProxyContext {
   request: Request;
@@ -130,15 +128,12 @@ export function createProxyHandler(
       signal: request.signal,
       principal,
     };
-    // Admitted: the answer may take, and stream for, far longer than the connection timeout.
-    const streams = answersWithStream(protocol, call);
-    const run = (admitted: ProxiedCall) =>
-      withConnectionHeld(server, request, limits.idleTimeoutSeconds, streams, () => handle(admitted, params ?? {}));
-    if (options.free?.(params ?? {})) return run(call);
-    const reservation = await auth.clientKeys.reserve(principal, call);
-    if (reservation === undefined) return run(call);
-    if (reservation instanceof GatewayError) return errorResponse(protocol, reservation);
-    return withReservation(reservation, () => run({ ...call, traceId: reservation.traceId }));
+    const free = options.free?.(params ?? {}) === true;
+    const ticket = free ? undefined : await auth.clientKeys.reserve(principal, call);
+    if (ticket instanceof GatewayError) return errorResponse(protocol, ticket);
+    const admitted = ticket ? { ...call, traceId: ticket.traceId } : call;
+    const holding = { server, request, idleTimeoutSeconds: limits.idleTimeoutSeconds, streams: answersWithStream(protocol, call), ticket };
+    return runAdmittedCall(holding, () => handle(admitted, params ?? {}));
   };
 }
 
@@ -148,26 +143,5 @@ function answersWithStream(protocol: WireProtocol, call: ProxiedCall): boolean {
     return protocol.peek(call.body, call.context).stream;
   } catch {
     return true;
-  }
-}
-
-/**
- * Runs a call holding a quota reservation and ends the reservation exactly once on every path:
- * when the answer's body has ended (delivered, failed or cancelled), at once when there is no
- * answer (the handler threw) or no body.
- */
-async function withReservation(ticket: QuotaTicket, run: () => Promise<Response>): Promise<Response> {
-  let response: Response | undefined;
-  try {
-    response = await run();
-  } finally {
-    ticket.answered(response);
-    if (!response) ticket.ended();
-  }
-  try {
-    return onResponseEnd(response, () => ticket.ended());
-  } catch (error) {
-    ticket.ended();
-    throw error;
   }
 }
