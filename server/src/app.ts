@@ -5,7 +5,7 @@ import { createRelays } from "./relay/index.ts";
 import { adminRoutes } from "./routes/admin/index.ts";
 import { cors } from "./routes/cors.ts";
 import type { HostPolicy } from "./routes/host-check.ts";
-import { adminBodyGuard, hostGuard, notFoundAsJson } from "./routes/http-guards.ts";
+import { adminBodyGuard, hostGuard, errorsAsJson } from "./routes/http-guards.ts";
 import { httpLimits, type HttpLimits } from "./routes/http-limits.ts";
 import { anthropicProxyRoutes } from "./routes/proxy-anthropic.ts";
 import { geminiProxyRoutes } from "./routes/proxy-gemini.ts";
@@ -40,7 +40,7 @@ export function createApp(
     .use(hostGuard(http.hosts ?? { boundHost: "0.0.0.0" }))
     .use(cors)
     .use(adminBodyGuard(limits))
-    .use(notFoundAsJson)
+    .use(errorsAsJson)
     .use(
       openapi({
         path: "/openapi",

@@ -1,8 +1,9 @@
 import { Elysia } from "elysia";
+import { logger } from "../services/logger.ts";
 import { countLimitRefusal } from "../services/prometheus.ts";
 import { hostChecker, type HostPolicy } from "./host-check.ts";
 import type { HttpLimits } from "./http-limits.ts";
-import { errorForPath, notFoundResponse, protocolOfPath } from "./path-errors.ts";
+import { errorForPath, isAdminPath, notFoundResponse, protocolOfPath } from "./path-errors.ts";
 import { declaredLength, formatBytes } from "./request-body.ts";
 
 const BODYLESS_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -40,8 +41,16 @@ export function adminBodyGuard(limits: HttpLimits) {
   });
 }
 
-/** Any method on a path no route serves: a JSON 404 in the shape the path's clients read, not Elysia's plain text. */
-export const notFoundAsJson = new Elysia({ name: "not-found-json" }).onError({ as: "global" }, ({ code, request }) => {
-  if (code !== "NOT_FOUND") return;
-  return notFoundResponse(request.method, new URL(request.url).pathname);
+/**
+ * Errors no route answered itself, as JSON in the shape the path's clients read, not Elysia's plain
+ * text: a path no route serves is a 404; an unexpected exception (the database gone, a bug) a 500
+ * that is logged with its stack and says only that the gateway failed.
+ */
+export const errorsAsJson = new Elysia({ name: "errors-as-json" }).onError({ as: "global" }, ({ code, error, request }) => {
+  const path = new URL(request.url).pathname;
+  if (code === "NOT_FOUND") return notFoundResponse(request.method, path);
+  // The admin API maps its own errors (409 for a duplicate name …).
+  if ((code !== "UNKNOWN" && code !== "INTERNAL_SERVER_ERROR") || isAdminPath(path)) return;
+  logger.error("request failed", { method: request.method, path, error: (error as Error)?.stack ?? String(error) });
+  return errorForPath(path, "internal", "The gateway failed to handle this request; see its log");
 });

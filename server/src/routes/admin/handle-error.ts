@@ -1,16 +1,21 @@
 import { ValidationError } from "elysia";
 import { AdminError } from "../../services/admin/errors.ts";
+import { logger } from "../../services/logger.ts";
 import { validationMessage } from "./validation-message.ts";
 
 /**
  * Admin failures as `{ "error": message }` JSON: a schema failure is a 400 naming the field
  * (Elysia would answer 422 with its own shape), a malformed body a 400, an AdminError its own
- * status. Anything else is left to Elysia.
+ * status, an unexpected exception a 500 (logged). Anything else (404 …) is left to Elysia.
  */
 export function adminErrorResponse(code: unknown, error: unknown): Response | undefined {
   if (error instanceof ValidationError) return errorResponse(400, validationMessage(error));
   if (code === "PARSE") return errorResponse(400, "Invalid body: not valid JSON");
   if (error instanceof AdminError) return errorResponse(error.status, error.message, error.retryAfterSeconds);
+  if (code === "UNKNOWN" || code === "INTERNAL_SERVER_ERROR") {
+    logger.error("admin request failed", { error: (error as Error)?.stack ?? String(error) });
+    return errorResponse(500, "The gateway failed to handle this request; see its log");
+  }
   return undefined;
 }
 
