@@ -88,6 +88,43 @@ describe("the compiled binary, run from an empty folder", () => {
     await second.child.exited;
   });
 
+  test("the adversarial promises where the binary differs: the embedded UI's CSP, the request limit, redirects, error shapes", async () => {
+    const running = await start();
+    try {
+      // The CSP allows the embedded index.html's one inline script by its hash.
+      const page = await fetch(`${running.url}/`);
+      const csp = page.headers.get("content-security-policy")!;
+      expect(csp).toContain("frame-ancestors 'none'");
+      const inline = (await page.text()).match(/<script>([\s\S]*?)<\/script>/)?.[1];
+      expect(inline).toBeDefined();
+      const hash = new Bun.CryptoHasher("sha256").update(inline!).digest("base64");
+      expect(csp).toContain(`'sha256-${hash}'`);
+      const authorized = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
+      const tooLarge = await fetch(`${running.url}/v1/messages`, { method: "POST", headers: { ...authorized, "x-api-key": TOKEN }, body: "x".repeat(33 * 1024 * 1024) });
+      expect(tooLarge.status).toBe(413);
+      expect((await tooLarge.json()).type).toBe("error");
+      const unknown = await fetch(`${running.url}/v1/nothing`, { method: "POST", headers: authorized, body: "{}" });
+      expect(unknown.status).toBe(404);
+      expect((await unknown.json()).error.message).toContain("Invalid URL");
+      // A provider that redirects: the key never follows it.
+      const admin = (path: string, body: unknown) => fetch(`${running.url}${path}`, { method: "POST", headers: authorized, body: JSON.stringify(body) }).then((response) => response.json());
+      const provider = await admin("/api/providers", { name: "redirecting", type: "anthropic", baseUrl: `${upstream.url}/v1`, apiKey: "sk-ant-binary-1234" });
+      const model = await admin("/api/models", { name: "moved" });
+      await admin("/api/model-providers", { modelId: model.id, providerId: provider.id, providerModel: "fake-model+redirect=307" });
+      const moved = await fetch(`${running.url}/v1/messages`, {
+        method: "POST",
+        headers: { ...authorized, "x-api-key": TOKEN, "anthropic-version": "2023-06-01" },
+        body: JSON.stringify({ model: "moved", max_tokens: 10, messages: [{ role: "user", content: "hi" }] }),
+      });
+      expect(moved.status).toBe(502);
+      expect((await moved.json()).error.message).toContain("redirected");
+      expect(upstream.redirectTarget().requests).toHaveLength(0);
+    } finally {
+      running.child.kill("SIGTERM");
+      await running.child.exited;
+    }
+  });
+
   test("install-service --dry-run prints a unit that systemd-analyze verify accepts", async () => {
     const result = Bun.spawnSync([BINARY, "install-service", "--dry-run", "--port", "7070"], { cwd: folder, stdout: "pipe", stderr: "pipe" });
     expect(result.exitCode).toBe(0);
