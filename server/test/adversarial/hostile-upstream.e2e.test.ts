@@ -15,11 +15,9 @@
  *   the protocol's error event and the attempt's log row says why.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { EventSourceParserStream } from "eventsource-parser/stream";
 import { startFakeUpstream, type FakeUpstream } from "../../src/fake-upstream/index.ts";
+import { startServeProcess, type ServeProcess } from "../serve-process.ts";
 import { configureModel, logsOf, startTestGateway, TEST_TOKEN, type TestGateway } from "../harness.ts";
 
 type ProviderType = "openai" | "openai-responses" | "anthropic" | "gemini";
@@ -298,7 +296,6 @@ describe("a gzip bomb is abandoned at the body limit", () => {
 });
 
 describe("memory of a real `llmio serve` process under a gzip bomb and a giant line", () => {
-  const MAIN = join(import.meta.dir, "../../src/main.ts");
   /**
    * Peak RSS growth allowed for the three hostile answers together. Measured: about +90 MB for
    * the non-stream bomb (the 64 MB body limit), +20 MB each for the stream bomb and the 50 MB
@@ -306,33 +303,13 @@ describe("memory of a real `llmio serve` process under a gzip bomb and a giant l
    * 1.9 GB on the non-stream bomb alone (1.66 GB on the stream one). The margin is for the GC.
    */
   const MAX_GROWTH_MB = 400;
-  let child: Bun.Subprocess<"ignore", "pipe", "pipe"> | undefined;
-  let folder: string;
+  let served: ServeProcess | undefined;
 
-  afterAll(() => {
-    child?.kill("SIGKILL");
-    if (folder) rmSync(folder, { recursive: true, force: true });
-  });
-
-  /** Peak resident memory of the process so far (Linux VmHWM), in MB. */
-  const peakRssMb = (pid: number) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
+  afterAll(() => served?.stop());
 
   test("peak RSS stays bounded and every attempt fails as it should", async () => {
-    folder = mkdtempSync(join(tmpdir(), "llmio-hostile-"));
-    child = Bun.spawn([process.execPath, MAIN, "serve", "--host", "127.0.0.1", "--port", "0", "--db-path", join(folder, "llmio.db")], {
-      env: { ...process.env, TOKEN: TEST_TOKEN, LLMIO_LOG_LEVEL: "error" },
-      stdout: "pipe",
-      stderr: "pipe",
-    });
-    let banner = "";
-    const reader = child.stdout.getReader();
-    while (!/listening on [^\n]*:(\d+)/.test(banner)) {
-      const { done, value } = await reader.read();
-      if (done) throw new Error(`gateway exited early: ${banner}`);
-      banner += new TextDecoder().decode(value);
-    }
-    reader.releaseLock();
-    const url = `http://127.0.0.1:${/listening on [^\n]*:(\d+)/.exec(banner)![1]}`;
+    served = await startServeProcess({ token: TEST_TOKEN });
+    const { url } = served;
     const admin = async (path: string, body: Json) => {
       const response = await fetch(`${url}${path}`, {
         method: "POST",
@@ -358,12 +335,12 @@ describe("memory of a real `llmio serve` process under a gzip bomb and a giant l
       });
     // Warm up the paths measured, so the baseline includes the code, not just the start.
     expect((await call("missing-model", false)).status).toBe(404);
-    const before = peakRssMb(child.pid);
+    const before = served.peakRssMb();
 
     const plain = await call("bomb", false);
     expect(plain.status).toBe(502);
     expect(await errorMessage(plain)).toContain(BODY_LIMIT_TEXT);
-    const afterBomb = peakRssMb(child.pid);
+    const afterBomb = served.peakRssMb();
     const streamed = await call("bomb", true);
     expect(streamed.status).toBe(502);
     expect(await errorMessage(streamed)).toContain(SSE_LIMIT_TEXT);
@@ -371,7 +348,7 @@ describe("memory of a real `llmio serve` process under a gzip bomb and a giant l
     expect(giant.status).toBe(200);
     const { bytes } = await streamEvents(giant);
     expect(bytes).toBeLessThan(1024 * 1024);
-    const after = peakRssMb(child.pid);
+    const after = served.peakRssMb();
 
     console.log(
       `llmio serve peak RSS: ${before.toFixed(0)} MB before, ${afterBomb.toFixed(0)} MB after the non-stream gzip bomb, ${after.toFixed(0)} MB after the stream bomb and the 50 MB line`,

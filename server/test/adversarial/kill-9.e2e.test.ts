@@ -1,57 +1,33 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { startFakeUpstream, type FakeUpstream } from "../../src/fake-upstream/index.ts";
+import { startServeProcess, type ServeProcess } from "../serve-process.ts";
 
 /**
  * kill -9 under load: how many answered calls lose their log row. Rows are written in batches
  * every 100 ms (or 500 rows), so a crash can lose at most the calls answered in the last flush
  * window; every call answered earlier than that must be in the database after the crash.
  */
-const MAIN = join(import.meta.dir, "../../src/main.ts");
 const TOKEN = "kill-nine-token-0123456789";
 const FLUSH_WINDOW_MS = 100;
 /** The window plus scheduling slack on a loaded 2-core machine. */
 const SAFE_AGE_MS = FLUSH_WINDOW_MS + 150;
 
 let upstream: FakeUpstream;
-let folder: string;
-let child: Bun.Subprocess<"ignore", "pipe", "pipe"> | undefined;
+let gateway: ServeProcess | undefined;
 
 beforeAll(() => {
   upstream = startFakeUpstream({ port: 0 });
-  folder = mkdtempSync(join(tmpdir(), "llmio-kill9-"));
 });
 
 afterAll(async () => {
-  child?.kill("SIGKILL");
+  await gateway?.stop();
   await upstream.stop();
-  rmSync(folder, { recursive: true, force: true });
 });
 
-async function startGateway(dbPath: string): Promise<string> {
-  child = Bun.spawn([process.execPath, MAIN, "serve", "--host", "127.0.0.1", "--port", "0", "--db-path", dbPath], {
-    env: { ...process.env, TOKEN },
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const reader = child.stdout.getReader();
-  const decoder = new TextDecoder();
-  let output = "";
-  while (!/listening on [^\n]*:(\d+)/.test(output)) {
-    const { done, value } = await reader.read();
-    if (done) throw new Error(`gateway exited early: ${output}`);
-    output += decoder.decode(value);
-  }
-  reader.releaseLock();
-  return `http://127.0.0.1:${output.match(/listening on [^\n]*:(\d+)/)![1]}`;
-}
-
 test("kill -9 under load loses only the rows of calls answered in the last flush window", async () => {
-  const dbPath = join(folder, "llmio.db");
-  const url = await startGateway(dbPath);
+  gateway = await startServeProcess({ token: TOKEN });
+  const { url, child, dbPath } = gateway;
   const admin = (path: string, body: unknown) =>
     fetch(`${url}${path}`, { method: "POST", headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" }, body: JSON.stringify(body) }).then((r) => r.json());
   const provider = await admin("/api/providers", { name: "fake", type: "openai", baseUrl: `${upstream.url}/v1`, apiKeys: ["sk-fake-1234"] });
@@ -79,8 +55,8 @@ test("kill -9 under load loses only the rows of calls answered in the last flush
   const workers = Array.from({ length: 16 }, worker);
   await Bun.sleep(1500);
   killedAt = Date.now();
-  child!.kill("SIGKILL");
-  await child!.exited;
+  child.kill("SIGKILL");
+  await child.exited;
   await Promise.all(workers);
 
   // The database as the crash left it (WAL included).

@@ -7,10 +7,8 @@
  * `llmio_limit_refusals_total{limit="request_body"}`.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { startFakeUpstream, type FakeUpstream } from "../../src/fake-upstream/index.ts";
+import { startServeProcess, type ServeProcess } from "../serve-process.ts";
 import { configureModel, startTestGateway, TEST_TOKEN, type TestGateway } from "../harness.ts";
 import { openRaw, parseResponse } from "./raw-http.ts";
 
@@ -175,36 +173,15 @@ describe("admin request bodies", () => {
 });
 
 describe("memory of a real `llmio serve` process under 100 MB requests", () => {
-  const MAIN = join(import.meta.dir, "../../src/main.ts");
   /** Peak RSS growth allowed for four 100 MB requests; the old gateway took ≈390 MB for each. */
   const MAX_GROWTH_MB = 128;
-  let child: Bun.Subprocess<"ignore", "pipe", "pipe"> | undefined;
-  let folder: string;
+  let served: ServeProcess | undefined;
 
-  afterAll(() => {
-    child?.kill("SIGKILL");
-    if (folder) rmSync(folder, { recursive: true, force: true });
-  });
-
-  /** Peak resident memory of the process so far (Linux VmHWM), in MB. */
-  const peakRssMb = (pid: number) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
+  afterAll(() => served?.stop());
 
   test("each protocol refuses 100 MB, declared or chunked, and peak RSS stays bounded", async () => {
-    folder = mkdtempSync(join(tmpdir(), "llmio-limits-"));
-    child = Bun.spawn([process.execPath, MAIN, "serve", "--host", "127.0.0.1", "--port", "0", "--db-path", join(folder, "llmio.db")], {
-      env: { ...process.env, TOKEN: TEST_TOKEN, LLMIO_LOG_LEVEL: "error" },
-      stdout: "pipe",
-      stderr: "pipe",
-    });
-    let banner = "";
-    const reader = child.stdout.getReader();
-    while (!/listening on [^\n]*:(\d+)/.test(banner)) {
-      const { done, value } = await reader.read();
-      if (done) throw new Error(`gateway exited early: ${banner}`);
-      banner += new TextDecoder().decode(value);
-    }
-    reader.releaseLock();
-    const url = `http://127.0.0.1:${/listening on [^\n]*:(\d+)/.exec(banner)![1]}`;
+    served = await startServeProcess({ token: TEST_TOKEN });
+    const { url } = served;
     const provider = await fetch(`${url}/api/providers`, {
       method: "POST",
       headers: AUTH,
@@ -218,7 +195,7 @@ describe("memory of a real `llmio serve` process under 100 MB requests", () => {
     const warm = await fetch(`${url}/v1/chat/completions`, { method: "POST", headers: AUTH, body: JSON.stringify(CLIENTS[0].body("hi")) });
     expect(warm.status).toBe(200);
     await warm.text();
-    const before = peakRssMb(child.pid);
+    const before = served.peakRssMb();
 
     const hundredMb = JSON.stringify(CLIENTS[0].body("c".repeat(100 * MB)));
     for (const client of CLIENTS) {
@@ -241,7 +218,7 @@ describe("memory of a real `llmio serve` process under 100 MB requests", () => {
     } as RequestInit);
     expect(chunked.status).toBe(413);
     openaiShape((await chunked.json()) as Json);
-    const after = peakRssMb(child.pid);
+    const after = served.peakRssMb();
     console.log(`llmio serve peak RSS: ${before.toFixed(0)} MB before, ${after.toFixed(0)} MB after four 100 MB requests and a chunked one`);
     expect(after - before).toBeLessThan(MAX_GROWTH_MB);
   }, 60_000);
