@@ -36,33 +36,45 @@ export function startTestGateway(
   const deps = createDeps({ token: TEST_TOKEN }, db, { logWriter: { flushIntervalMs: 10 }, breaker: options.breaker });
   const { logWriter } = deps;
   const auth = options.auth ?? (options.lockout && { clientKeys: new ClientKeys(deps), lockout: deps.sharedState.lockout(options.lockout) });
+  return listenTestGateway(deps, { auth, http: options.http }, () => rmSync(folder, { recursive: true, force: true }));
+}
+
+/**
+ * Serves an app built on `deps` on a free loopback port; `stop` closes the server, the log writer,
+ * the shared state and the database, then runs `cleanUp`.
+ */
+export function listenTestGateway(deps: AppDeps, options: { auth?: AuthServices; http?: HttpOptions } = {}, cleanUp?: () => void): TestGateway {
   const http: HttpOptions = { hosts: { boundHost: "127.0.0.1" }, ...options.http };
-  const app = createApp(deps, auth, uiAssetsFromDisk(), http);
+  const app = createApp(deps, options.auth, uiAssetsFromDisk(), http);
   app.listen({ port: 0, hostname: "127.0.0.1", ...listenLimits(httpLimits(http)) });
   const url = `http://127.0.0.1:${app.server!.port}`;
   return {
     url,
-    db,
-    logWriter,
+    db: deps.db,
+    logWriter: deps.logWriter,
     deps,
-    async admin(method, path, body) {
-      const response = await fetch(`${url}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${TEST_TOKEN}`, "content-type": "application/json" },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await response.text();
-      if (!response.ok) throw new Error(`${method} ${path} → ${response.status}: ${text}`);
-      return text ? JSON.parse(text) : undefined;
-    },
+    admin: (method, path, body) => adminCall(url, TEST_TOKEN, method, path, body),
     async stop() {
       await app.stop(true);
       await Bun.sleep(20);
-      await logWriter.close();
-      await db.close();
-      rmSync(folder, { recursive: true, force: true });
+      await deps.logWriter.close();
+      await deps.sharedState.close();
+      await deps.db.close();
+      cleanUp?.();
     },
   };
+}
+
+/** One admin API call with `token` as bearer; throws on an error status, returns the parsed JSON. */
+export async function adminCall(url: string, token: string, method: string, path: string, body?: unknown): Promise<any> {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path} → ${response.status}: ${text}`);
+  return text ? JSON.parse(text) : undefined;
 }
 
 export interface UpstreamSpec {

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import OpenAI from "openai";
 import { startFakeUpstream, type FakeUpstream } from "../src/fake-upstream/index.ts";
+import { adminCall } from "./harness.ts";
 
 const MAIN = join(import.meta.dir, "../src/main.ts");
 const TOKEN = "multi-instance-token-0123456789";
@@ -55,16 +56,7 @@ async function startInstance(): Promise<Instance> {
   return {
     url,
     output: () => output,
-    async admin(method, path, body) {
-      const response = await fetch(`${url}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await response.text();
-      if (!response.ok) throw new Error(`${method} ${path} → ${response.status}: ${text}`);
-      return text ? JSON.parse(text) : undefined;
-    },
+    admin: (method, path, body) => adminCall(url, TOKEN, method, path, body),
     async chat(model, text) {
       try {
         const completion = await client.chat.completions.create({ model, messages: [{ role: "user", content: text }] });

@@ -7,13 +7,12 @@
  */
 import { SQL } from "bun";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createApp } from "../../src/app.ts";
 import { createDeps } from "../../src/app-deps.ts";
 import { openPostgres } from "../../src/db/client.ts";
 import { startFakeUpstream, type FakeUpstream } from "../../src/fake-upstream/index.ts";
 import { connectSharedState } from "../../src/shared-state/index.ts";
 import { deleteKeys } from "../../src/shared-state/test-support.ts";
-import { configureModel, startTestGateway, TEST_TOKEN, type TestGateway } from "../harness.ts";
+import { configureModel, listenTestGateway, startTestGateway, TEST_TOKEN, type TestGateway } from "../harness.ts";
 
 const CONCURRENT = 200;
 
@@ -247,31 +246,7 @@ async function sharedGateway(databaseUrl: string, prefix: string): Promise<TestG
   const db = await openPostgres(databaseUrl, { max: 8 });
   const sharedState = await connectSharedState(redisUrl, { prefix });
   const deps = createDeps({ token: TEST_TOKEN }, db, { logWriter: { flushIntervalMs: 10 }, sharedState });
-  const app = createApp(deps);
-  app.listen({ port: 0, hostname: "127.0.0.1", idleTimeout: 255 });
-  const url = `http://127.0.0.1:${app.server!.port}`;
-  return {
-    url,
-    db,
-    logWriter: deps.logWriter,
-    deps,
-    async admin(method, path, body) {
-      const response = await fetch(`${url}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${TEST_TOKEN}`, "content-type": "application/json" },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await response.text();
-      if (!response.ok) throw new Error(`${method} ${path} → ${response.status}: ${text}`);
-      return text ? JSON.parse(text) : undefined;
-    },
-    async stop() {
-      await app.stop(true);
-      await deps.logWriter.close();
-      await sharedState.close();
-      await db.close();
-    },
-  };
+  return listenTestGateway(deps);
 }
 
 describe.skipIf(!databaseServer || !redisUrl)("client key quotas on two instances sharing PostgreSQL and Redis (issue 12, item 4)", () => {
