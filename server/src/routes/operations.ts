@@ -20,7 +20,7 @@ export function operationsRoutes(deps: AppDeps, lockout: IpLockout) {
     const refusal = adminRefusal(request.headers, server?.requestIP(request)?.address, deps.config.token, lockout);
     if (!refusal) return undefined;
     if (refusal.status === 429) {
-      return Response.json({ error: "too many failed authentication attempts; try again later" }, { status: 429, headers: { "retry-after": String(refusal.retryAfterSeconds) } });
+      return Response.json({ error: refusal.message }, { status: 429, headers: { "retry-after": String(refusal.retryAfterSeconds) } });
     }
     return Response.json({ error: "unauthorized: send Authorization: Bearer <TOKEN>" }, { status: 401 });
   };

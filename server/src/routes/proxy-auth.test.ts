@@ -149,16 +149,23 @@ describe("IP lockout on 127.0.0.1", () => {
       }
       const locked = await gateway.send("GET", "/v1/models", { authorization: `Bearer ${TOKEN}` });
       expect(locked.status).toBe(429);
-      expect(locked.json.error.message).toBe("Too many failed authentication attempts; try again later");
-      expect(Number(locked.headers.get("retry-after"))).toBeWithin(119, 121);
+      // Why (the rule), for how long and until when, in the client's own error shape.
+      const lockedFor = Number(locked.headers.get("retry-after"));
+      expect(lockedFor).toBeWithin(119, 121);
+      expect(locked.json.error.message).toMatch(
+        /^Too many failed authentication attempts from this IP address \(3 within 1 minute\); it is locked out: try again in 2 minutes, after \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/,
+      );
+      const until = Date.parse(/after (\S+)$/.exec(locked.json.error.message)![1]);
+      expect(Math.abs(until - (Date.now() + lockedFor * 1000))).toBeLessThan(3000);
 
       const anthropic = await gateway.send("POST", "/v1/messages", { "x-api-key": TOKEN }, { model: "x", max_tokens: 1, messages: [] });
       expect(anthropic.status).toBe(429);
       expect(anthropic.json).toMatchObject({ type: "error", error: { type: "rate_limit_error" } });
+      expect(anthropic.json.error.message).toContain("(3 within 1 minute); it is locked out: try again in 2 minutes, after ");
 
       const admin = await gateway.admin("GET", "/api/status");
       expect(admin.status).toBe(429);
-      expect(admin.json).toEqual({ error: "Too many failed authentication attempts; try again later" });
+      expect(admin.json.error).toMatch(/^Too many failed authentication attempts from this IP address \(3 within 1 minute\); it is locked out: try again in 2 minutes, after \S+Z$/);
       expect(admin.headers.get("retry-after")).not.toBeNull();
     } finally {
       await gateway.stop();
@@ -186,6 +193,7 @@ describe("IP lockout on 127.0.0.1", () => {
       const metrics = await fetch(`${gateway.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
       expect(metrics.status).toBe(429);
       expect(Number(metrics.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect(((await metrics.json()) as { error: string }).error).toContain("(2 within 5 minutes); it is locked out: try again in 15 minutes, after ");
       expect((await gateway.admin("GET", "/api/status")).status).toBe(429);
       // Liveness and readiness stay open for load balancers.
       expect((await fetch(`${gateway.url}/health`)).status).toBe(200);

@@ -5,6 +5,7 @@ import type { JsonObject, RequestContext, WireProtocol } from "../core/wire-prot
 import { errorResponse } from "../relay/relay-errors.ts";
 import { extractApiKey } from "../services/auth.ts";
 import type { Principal } from "../services/client-keys.ts";
+import { lockoutMessage } from "../services/lockout-message.ts";
 import { runAdmittedCall } from "./admitted-call.ts";
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from "./http-limits.ts";
 import { readBodyText, RequestBodyTooLarge } from "./request-body.ts";
@@ -50,7 +51,7 @@ export async function authenticateRequest(protocol: WireProtocol, proxyContext: 
   const clientIp = clientIpOf(proxyContext);
   const retryAfterSeconds = clientIp === undefined ? undefined : auth.lockout.retryAfterSeconds(clientIp, now);
   if (retryAfterSeconds !== undefined) {
-    const error = new GatewayError("rate_limit", "Too many failed authentication attempts; try again later", { retryAfterSeconds });
+    const error = new GatewayError("rate_limit", lockoutMessage(auth.lockout, retryAfterSeconds, now), { retryAfterSeconds });
     return errorResponse(protocol, error);
   }
   const key = extractApiKey(request.headers, request.url);

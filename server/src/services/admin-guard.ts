@@ -1,7 +1,9 @@
 import { bearerToken, tokensEqual } from "./auth.ts";
 import type { IpLockout } from "./ip-lockout.ts";
+import { lockoutMessage } from "./lockout-message.ts";
 
-export type AdminRefusal = { status: 401 } | { status: 429; retryAfterSeconds: number };
+/** A 429 carries the message for the caller: why it is locked out, for how long, until when. */
+export type AdminRefusal = { status: 401 } | { status: 429; retryAfterSeconds: number; message: string };
 
 /**
  * Whether a call may use the admin token's powers (admin API, /metrics, /health/detail):
@@ -10,8 +12,9 @@ export type AdminRefusal = { status: 401 } | { status: 429; retryAfterSeconds: n
  * IP's other failures (see `IpLockout.recordSuccess`).
  */
 export function adminRefusal(headers: Headers, ip: string | undefined, expectedToken: string, lockout: IpLockout): AdminRefusal | undefined {
-  const retryAfterSeconds = ip === undefined ? undefined : lockout.retryAfterSeconds(ip);
-  if (retryAfterSeconds !== undefined) return { status: 429, retryAfterSeconds };
+  const now = Date.now();
+  const retryAfterSeconds = ip === undefined ? undefined : lockout.retryAfterSeconds(ip, now);
+  if (retryAfterSeconds !== undefined) return { status: 429, retryAfterSeconds, message: lockoutMessage(lockout, retryAfterSeconds, now) };
   const token = bearerToken(headers);
   if (token === undefined) return { status: 401 };
   if (!tokensEqual(token, expectedToken)) {

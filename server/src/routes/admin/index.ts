@@ -17,7 +17,6 @@ import { settingRoutes } from "./settings.ts";
 import { statusRoutes } from "./status.ts";
 
 const UNAUTHORIZED = "unauthorized: missing or invalid admin token (send Authorization: Bearer <token>)";
-const LOCKED_OUT = "Too many failed authentication attempts; try again later";
 
 /**
  * The admin API under `/api`: every route needs `Authorization: Bearer <config.token>`
@@ -32,7 +31,7 @@ export function adminRoutes(deps: AppDeps, auth: AuthServices = { clientKeys: ne
       // Transform runs before validation, so an unauthenticated caller learns nothing about the schema.
       .onTransform(({ request, server }) => {
         const refusal = adminRefusal(request.headers, server?.requestIP(request)?.address, deps.config.token, lockout);
-        if (refusal?.status === 429) throw new AdminError(429, LOCKED_OUT, refusal.retryAfterSeconds);
+        if (refusal?.status === 429) throw new AdminError(429, refusal.message, refusal.retryAfterSeconds);
         if (refusal) throw new AdminError(401, UNAUTHORIZED);
       })
       .use(providerRoutes(deps))
