@@ -119,6 +119,16 @@ export const requestLogs = pgTable(
     clientIp: text("client_ip"),
     authKeyId: integer("auth_key_id"),
     userAgent: text("user_agent"),
+    /** Why the call or attempt failed, as a short code (see db/log-reasons.ts); null for successes. */
+    reason: text("reason"),
+    /** Identical rejections of one minute share one row: how many calls this row stands for. */
+    repeatCount: integer("repeat_count").notNull().default(1),
+    /** A rejected unknown key's first and last characters (never the key), to recognise a misconfigured client. */
+    keyHint: text("key_hint"),
+    /** The client's session (Claude Code's, Codex's …): the id sticky routing follows. */
+    sessionId: text("session_id"),
+    /** The request path of a rejected call (which API the client tried). */
+    path: text("path"),
     createdAt: millis("created_at").notNull(),
   },
   (table) => [
@@ -128,6 +138,7 @@ export const requestLogs = pgTable(
     index("request_logs_status_created_idx").on(table.status, table.createdAt),
     index("request_logs_trace_idx").on(table.traceId),
     index("request_logs_auth_key_created_idx").on(table.authKeyId, table.createdAt),
+    index("request_logs_session_created_idx").on(table.sessionId, table.createdAt),
   ],
 );
 

@@ -126,6 +126,16 @@ export const requestLogs = sqliteTable(
     /** The client API key used; null for the admin TOKEN. */
     authKeyId: integer("auth_key_id"),
     userAgent: text("user_agent"),
+    /** Why the call or attempt failed, as a short code (see db/log-reasons.ts); null for successes. */
+    reason: text("reason"),
+    /** Identical rejections of one minute share one row: how many calls this row stands for. */
+    repeatCount: integer("repeat_count").notNull().default(1),
+    /** A rejected unknown key's first and last characters (never the key), to recognise a misconfigured client. */
+    keyHint: text("key_hint"),
+    /** The client's session (Claude Code's, Codex's …): the id sticky routing follows. */
+    sessionId: text("session_id"),
+    /** The request path of a rejected call (which API the client tried). */
+    path: text("path"),
     createdAt: integer("created_at", { mode: "number" }).notNull(),
   },
   (table) => [
@@ -135,6 +145,7 @@ export const requestLogs = sqliteTable(
     index("request_logs_status_created_idx").on(table.status, table.createdAt),
     index("request_logs_trace_idx").on(table.traceId),
     index("request_logs_auth_key_created_idx").on(table.authKeyId, table.createdAt),
+    index("request_logs_session_created_idx").on(table.sessionId, table.createdAt),
   ],
 );
 

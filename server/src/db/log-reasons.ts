@@ -1,0 +1,43 @@
+/**
+ * Calls the gateway refused before any upstream was tried: the client (or its configuration)
+ * was at fault. Identical ones of one minute share a log row (see rejection-log.ts).
+ */
+export const REJECTION_REASONS = [
+  "missing_key",
+  "unknown_key",
+  "key_disabled",
+  "key_expired",
+  "ip_locked_out",
+  "quota_used_up",
+  "quota_held",
+  "body_too_large",
+  "malformed_request",
+  "unknown_model",
+  "model_not_allowed",
+  "unknown_provider",
+  "unsupported_request",
+] as const;
+export type RejectionReason = (typeof REJECTION_REASONS)[number];
+
+/** A call that was admitted but no attempt could be made (every candidate broken, cooling or full). */
+export type RefusalReason = "no_healthy_provider" | "provider_limits";
+
+/**
+ * The `reason` column says why a row failed: a rejection, a refusal, `client_closed`, or for an
+ * upstream attempt its failure class (balancer/failure-class.ts: timeout, connection, …).
+ */
+export const CLIENT_CLOSED_REASON = "client_closed";
+
+const rejections = new Set<string>(REJECTION_REASONS);
+
+/** Whether a row's reason marks a rejected call (no upstream involved). */
+export function isRejection(reason: string | null | undefined): reason is RejectionReason {
+  return reason !== null && reason !== undefined && rejections.has(reason);
+}
+
+/** Rejections where the caller is not known (no valid key): such rows belong to no client key. */
+const UNKNOWN_CALLER = new Set<string>(["missing_key", "unknown_key", "ip_locked_out"]);
+
+export function callerUnknown(reason: string | null | undefined): boolean {
+  return reason !== null && reason !== undefined && UNKNOWN_CALLER.has(reason);
+}
