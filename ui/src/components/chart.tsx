@@ -1,6 +1,7 @@
 import { createEffect, on, onCleanup, onMount, Show } from "solid-js";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
+import { timeTicks, type TickRoom, valueTicks } from "../lib/chart-ticks.ts";
 import { t } from "../lib/i18n/index.ts";
 import { isDark } from "../lib/theme.ts";
 
@@ -33,6 +34,14 @@ export interface TimeChartProps {
   ariaLabel: string;
 }
 
+const FONT = "11px ui-sans-serif, system-ui, sans-serif";
+/** Room an 11 px label needs: ~6.5 px a character plus a gap across; a line and some air up. */
+const X_ROOM: Omit<TickRoom, "length"> = { perCharacter: 6.5, gap: 18, minimum: 0 };
+const Y_ROOM: Omit<TickRoom, "length"> = { perCharacter: 0, gap: 0, minimum: 30 };
+
+/** The plot area's size in CSS pixels (uPlot's bbox is in canvas pixels). */
+const cssPixels = (canvasPixels: number) => canvasPixels / (globalThis.devicePixelRatio || 1);
+
 /**
  * A uPlot time chart sized to its container (ResizeObserver), redrawn with the theme's
  * colours when dark mode changes, and fed new data without being rebuilt.
@@ -52,6 +61,14 @@ export function TimeChart(props: TimeChartProps) {
     const axisColor = dark ? "#a1a1aa" : "#71717a";
     const gridColor = dark ? "rgba(255,255,255,0.07)" : "rgba(0,0,0,0.06)";
     const xFormat = props.xFormat ?? ((ms: number) => new Date(ms).toLocaleString());
+    // Read at call time: the range (and so the formats) can change without a rebuild.
+    const xTickFormat = (ms: number) => (props.xTickFormat ?? xFormat)(ms);
+    const yFormat = (value: number) => (props.yFormat ?? String)(value);
+    // The labels drawn, on the host for tests and tools (the canvas itself has no text).
+    const drawn = (axis: "x" | "y", labels: string[]) => {
+      host?.setAttribute(`data-${axis}-ticks`, JSON.stringify(labels));
+      return labels;
+    };
     const bars = uPlot.paths.bars!({ size: [0.7, 28], gap: 1 });
     const options: uPlot.Options = {
       width: Math.max(host.clientWidth, 200),
@@ -65,16 +82,19 @@ export function TimeChart(props: TimeChartProps) {
           stroke: axisColor,
           grid: { show: false },
           ticks: { stroke: gridColor, size: 4 },
-          values: (_u, splits) => splits.map((seconds) => (props.xTickFormat ?? xFormat)(seconds * 1000)),
-          font: "11px ui-sans-serif, system-ui, sans-serif",
+          // Our own ticks: uPlot's steps ignore what the labels say, so they could repeat.
+          splits: (u, _axis, min, max) => timeTicks(min * 1000, max * 1000, xTickFormat, { ...X_ROOM, length: cssPixels(u.bbox.width) }).map((ms) => ms / 1000),
+          values: (_u, splits) => drawn("x", splits.map((seconds) => xTickFormat(seconds * 1000))),
+          font: FONT,
           space: 60,
         },
         {
           stroke: axisColor,
           grid: { stroke: gridColor, width: 1 },
           ticks: { show: false },
-          values: (_u, splits) => splits.map((value) => (props.yFormat ? props.yFormat(value) : String(value))),
-          font: "11px ui-sans-serif, system-ui, sans-serif",
+          splits: (u, _axis, min, max) => valueTicks(min, max, yFormat, { ...Y_ROOM, length: cssPixels(u.bbox.height) }),
+          values: (_u, splits) => drawn("y", splits.map(yFormat)),
+          font: FONT,
           size: 52,
           space: 36,
         },
