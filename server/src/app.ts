@@ -37,6 +37,8 @@ export function createApp(
   return new Elysia()
     // Read by the proxy handler (request body limit, idle timeout to set back after a call).
     .decorate("httpLimits", limits)
+    // Read by the proxy handler: refused calls are logged (folded per minute).
+    .decorate("rejections", deps.logWriter.rejections)
     .use(hostGuard(http.hosts ?? { boundHost: "0.0.0.0" }))
     .use(cors)
     .use(adminBodyGuard(limits))

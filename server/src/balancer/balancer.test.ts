@@ -146,7 +146,8 @@ describe("Balancer.acquire", () => {
     expect((await lease(balancer, candidates, tried)).candidate.associationId).toBe(2);
     tried.associations.add(2);
     const refused = await refusal(balancer.acquire(candidates, tried, Date.now() + 1_000));
-    expect(refused).toEqual({ reason: "no healthy provider is available", retryAfterMs: undefined });
+    expect(refused).toMatchObject({ reason: "no healthy provider is available", retryAfterMs: undefined });
+    expect(refused.skipped.map((skipped) => skipped.why)).toEqual(["failed_here", "failed_here"]);
   });
 
   test("rotates through a candidate's keys", async () => {
@@ -256,7 +257,8 @@ describe("Balancer.acquire", () => {
     const started = Date.now();
     const refused = await refusal(balancer.acquire(candidates, newTried(), Date.now() + 30));
     expect(Date.now() - started).toBeLessThan(500);
-    expect(refused).toEqual({ reason: "every provider is at its rate or concurrency limit", retryAfterMs: 1_000 });
+    expect(refused).toMatchObject({ reason: "every provider is at its rate or concurrency limit", retryAfterMs: 1_000 });
+    expect(refused.skipped.map((skipped) => skipped.why)).toEqual(["provider_limit"]);
     expect(balancer.queue.length).toBe(0);
   });
 

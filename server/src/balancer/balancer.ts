@@ -38,6 +38,39 @@ export interface Refusal {
   /** When waiting longer would have helped. */
   retryAfterMs?: number;
   reason: string;
+  /** Each candidate passed over at the last look, and why: what the client's error lists. */
+  skipped: SkippedCandidate[];
+}
+
+/** Why a candidate could take no attempt. */
+export type SkipReason =
+  /** It already failed for this request. */
+  | "failed_here"
+  /** Its circuit breaker is open after repeated failures. */
+  | "breaker_open"
+  /** Its breaker lets one probe through and that probe is under way. */
+  | "breaker_probing"
+  /** The provider is at its requests/tokens per minute or concurrency limit. */
+  | "provider_limit"
+  /** None of its keys can be used: refused, cooling down after a rate limit or quota error, at their limit, or tried. */
+  | "keys_unusable";
+
+export interface SkippedCandidate {
+  providerName: string;
+  providerModel: string;
+  why: SkipReason;
+  /** When it may take attempts again (epoch ms), when that is known. */
+  until?: number;
+  /** What is behind it: the breaker's failures and last error, each key's state. */
+  detail?: string;
+}
+
+/** What `acquire` saw of one candidate it passed over; described only when the request is refused. */
+interface Passed {
+  candidate: RouteCandidate;
+  why: SkipReason;
+  until?: number;
+  keys?: { dead: number; cooling: number; limited: number; tried: number; probing: number };
 }
 
 /**
@@ -116,27 +149,42 @@ export class Balancer {
       const now = Date.now();
       let soonest = Infinity;
       let waitable = false;
+      const passed: Passed[] = [];
       for (const candidate of candidates) {
-        if (tried.associations.has(candidate.associationId)) continue;
+        if (tried.associations.has(candidate.associationId)) {
+          passed.push({ candidate, why: "failed_here" });
+          continue;
+        }
         const breaker = this.health.association(candidate.associationId).breaker;
         if (!breaker.canPass(now)) {
-          soonest = Math.min(soonest, (breaker.retryAt() ?? now) - now);
+          const retryAt = breaker.retryAt();
+          soonest = Math.min(soonest, (retryAt ?? now) - now);
+          passed.push({ candidate, why: retryAt === undefined ? "breaker_probing" : "breaker_open", until: retryAt });
           continue;
         }
         const providerWait = this.limits.providerWaitMs(candidate, now);
         if (providerWait > 0) {
           waitable = true;
           soonest = Math.min(soonest, providerWait);
+          passed.push({ candidate, why: "provider_limit", until: Number.isFinite(providerWait) ? now + providerWait : undefined });
           continue;
         }
+        const keys = { dead: 0, cooling: 0, limited: 0, tried: 0, probing: 0 };
+        let keysReadyAt = Infinity;
+        let providerFull: number | undefined;
         for (const apiKey of this.keyRotation.order(candidate.providerId, candidate.apiKeys)) {
-          if (tried.keys.has(`${candidate.providerId}\n${apiKey}`)) continue;
+          if (tried.keys.has(`${candidate.providerId}\n${apiKey}`)) {
+            keys.tried++;
+            continue;
+          }
           if (!this.health.keyUsable(candidate.providerId, apiKey, now)) {
             const readyAt = this.health.keyReadyAt(candidate.providerId, apiKey);
             if (readyAt !== Infinity) {
               waitable = true;
               soonest = Math.min(soonest, readyAt - now);
-            }
+              keysReadyAt = Math.min(keysReadyAt, readyAt);
+              keys.cooling++;
+            } else keys.dead++;
             continue;
           }
           let admission = this.limits.admit(candidate, apiKey, now);
@@ -145,6 +193,7 @@ export class Balancer {
             // Another request may have taken the half-open probe while the shared limits answered.
             if ("ticket" in admission && !(breaker.canPass(Date.now()) && this.health.keyUsable(candidate.providerId, apiKey, Date.now()))) {
               admission.ticket.finish(Date.now(), 0);
+              keys.probing++;
               continue;
             }
           }
@@ -152,16 +201,27 @@ export class Balancer {
             waitable = true;
             soonest = Math.min(soonest, admission.waitMs);
             // The provider itself is full: none of its other keys can start either.
-            if (admission.scope === "provider") break;
+            if (admission.scope === "provider") {
+              providerFull = admission.waitMs;
+              break;
+            }
+            keys.limited++;
+            if (Number.isFinite(admission.waitMs)) keysReadyAt = Math.min(keysReadyAt, now + admission.waitMs);
             continue;
           }
           breaker.onAdmit();
           this.health.key(candidate.providerId, apiKey).breaker.onAdmit();
           return this.lease(candidate, apiKey, admission.ticket);
         }
+        if (providerFull !== undefined) passed.push({ candidate, why: "provider_limit", until: Number.isFinite(providerFull) ? now + providerFull : undefined });
+        else passed.push({ candidate, why: "keys_unusable", until: Number.isFinite(keysReadyAt) ? keysReadyAt : undefined, keys });
       }
       if (!waitable) {
-        return { reason: "no healthy provider is available", retryAfterMs: Number.isFinite(soonest) ? soonest : undefined };
+        return {
+          reason: "no healthy provider is available",
+          retryAfterMs: Number.isFinite(soonest) ? soonest : undefined,
+          skipped: this.describe(passed, Date.now()),
+        };
       }
       // A floor keeps a request from spinning while a half-open probe (ready "now") is still out.
       const retryIn = Number.isFinite(soonest) ? Math.max(MIN_RECHECK_MS, soonest) : QUEUE_POLL_MS;
@@ -169,9 +229,37 @@ export class Balancer {
         return {
           reason: signal?.aborted ? "client closed the request" : "every provider is at its rate or concurrency limit",
           retryAfterMs: Number.isFinite(soonest) ? soonest : QUEUE_POLL_MS,
+          skipped: this.describe(passed, Date.now()),
         };
       }
     }
+  }
+
+  /** The candidates passed over, with what health knows about them (read only when refusing). */
+  private describe(passed: Passed[], now: number): SkippedCandidate[] {
+    return passed.map(({ candidate, why, until, keys }) => {
+      const skipped: SkippedCandidate = { providerName: candidate.providerName, providerModel: candidate.providerModel, why, until };
+      const health = this.health.associationSnapshot(candidate.associationId);
+      if (why === "breaker_open" || why === "breaker_probing" || why === "failed_here") {
+        const failures = health.breaker.consecutiveFailures;
+        const last = health.lastError?.message;
+        const parts = [failures > 0 && why !== "failed_here" ? `${failures} failure${failures === 1 ? "" : "s"} in a row` : "", last ? `last: ${last}` : ""];
+        skipped.detail = parts.filter(Boolean).join("; ") || undefined;
+      } else if (why === "keys_unusable" && keys) {
+        const parts: string[] = [];
+        if (keys.dead > 0) {
+          const reasons = new Set(this.health.keySnapshots(candidate.providerId, candidate.apiKeys, now).flatMap((key) => (key.deadReason ? [key.deadReason] : [])));
+          parts.push(`${keys.dead} refused (${[...reasons].join("; ") || "credentials refused"})`);
+        }
+        if (keys.cooling > 0) parts.push(`${keys.cooling} cooling down after a rate limit, quota or failures`);
+        if (keys.limited > 0) parts.push(`${keys.limited} at the key's rate or concurrency limit`);
+        if (keys.tried > 0) parts.push(`${keys.tried} already failed for this request`);
+        if (keys.probing > 0) parts.push(`${keys.probing} held by a probe`);
+        if (candidate.apiKeys.length === 0) parts.push("no API key configured");
+        skipped.detail = `${candidate.apiKeys.length} key${candidate.apiKeys.length === 1 ? "" : "s"}: ${parts.join(", ")}`;
+      }
+      return skipped;
+    });
   }
 
   /** This instance's limit counters of a provider. */

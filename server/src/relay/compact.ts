@@ -11,10 +11,11 @@ import { upstreamRequest, upstreamTarget } from "./upstream-request.ts";
  * API, so it passes through to Responses providers with the model rewritten.
  */
 export function createCompactRelay(deps: RelayDeps, responses: WireProtocol) {
-  return async function compact(request: { body: JsonObject; headers: Headers; clientIp?: string; signal?: AbortSignal; principal?: Principal }): Promise<Response> {
+  return async function compact(request: { body: JsonObject; headers: Headers; clientIp?: string; signal?: AbortSignal; principal?: Principal; path?: string }): Promise<Response> {
     const model = typeof request.body.model === "string" ? request.body.model : "";
     const planned = await planRequest(deps.catalog, deps.balancer, {
       ...request,
+      rejections: deps.logWriter.rejections,
       protocol: responses,
       model,
       endpoint: "chat",

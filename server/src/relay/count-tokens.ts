@@ -3,7 +3,7 @@ import { wireProtocols } from "../protocols/index.ts";
 import { estimateInputTokens } from "./estimate-usage.ts";
 import { failover } from "./failover.ts";
 import { attemptBudget, planRequest } from "./plan.ts";
-import { readOrRespond } from "./relay-errors.ts";
+import { readOrReject } from "./rejections.ts";
 import type { RelayDeps, RelayRequest } from "./relay.ts";
 import { upstreamRequest, upstreamTarget } from "./upstream-request.ts";
 import { traceOf } from "./trace.ts";
@@ -20,10 +20,13 @@ export function createTokenCounter(deps: RelayDeps) {
   return async function countTokens(request: RelayRequest): Promise<Response> {
     const { protocol } = request;
     const codec = protocol.countTokens!;
-    const canonical = readOrRespond(protocol, () => codec.decodeRequest(request.body, request.context ?? {}));
+    const rejections = deps.logWriter.rejections;
+    const canonical = readOrReject({ ...request, rejections }, "count_tokens", () => codec.decodeRequest(request.body, request.context ?? {}));
     if (canonical instanceof Response) return canonical;
     const planned = await planRequest(deps.catalog, deps.balancer, {
       ...request,
+      // Only a key's refusal is an answer here: other plan failures fall back to a local count.
+      rejections: { record: (rejection) => (rejection.status === 403 ? rejections.record(rejection) : undefined) },
       model: canonical.model,
       endpoint: "count_tokens",
       accepts: (candidate) => wireProtocols[candidate.wire].countTokens !== undefined,

@@ -2,7 +2,8 @@ import type { JsonObject } from "../core/wire-protocol.ts";
 import { embeddingsCodecOf, wireProtocols } from "../protocols/index.ts";
 import { exhaustedError, failover } from "./failover.ts";
 import { attemptBudget, planRequest } from "./plan.ts";
-import { errorResponse, readOrRespond } from "./relay-errors.ts";
+import { errorResponse } from "./relay-errors.ts";
+import { readOrReject } from "./rejections.ts";
 import { usageColumns, type RelayDeps, type RelayRequest } from "./relay.ts";
 import { upstreamRequest, upstreamTarget } from "./upstream-request.ts";
 
@@ -11,10 +12,12 @@ export function createEmbeddingsRelay(deps: RelayDeps) {
   return async function embed(request: RelayRequest): Promise<Response> {
     const { protocol } = request;
     const codec = protocol.embeddings!;
-    const embedding = readOrRespond(protocol, () => codec.decodeRequest(request.body, request.context ?? {}));
+    const rejections = deps.logWriter.rejections;
+    const embedding = readOrReject({ ...request, rejections }, "embeddings", () => codec.decodeRequest(request.body, request.context ?? {}));
     if (embedding instanceof Response) return embedding;
     const planned = await planRequest(deps.catalog, deps.balancer, {
       ...request,
+      rejections,
       model: embedding.model,
       endpoint: "embeddings",
       accepts: (candidate) => embeddingsCodecOf(candidate.wire) !== undefined,

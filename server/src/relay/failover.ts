@@ -1,14 +1,15 @@
-import type { Balancer, Refusal } from "../balancer/balancer.ts";
+import type { Balancer, Refusal, SkippedCandidate } from "../balancer/balancer.ts";
 import { newTried } from "../balancer/balancer.ts";
 import { classifyFailure, isKeyFailure, isRetryable, type FailureClass } from "../balancer/failure-class.ts";
 import { GatewayError, type GatewayErrorKind } from "../core/errors.ts";
 import type { LogWriter } from "../db/log-writer.ts";
+import { CLIENT_CLOSED_REASON, type RefusalReason } from "../db/log-reasons.ts";
 import type { NewRequestLog } from "../db/schema.ts";
 import type { RouteCandidate } from "../services/catalog.ts";
 import { callUpstream, UpstreamFailure, type UpstreamCall, type UpstreamCallOptions } from "./upstream-call.ts";
 
 /** Log fields shared by every attempt of one client request. */
-export type TraceLog = Pick<NewRequestLog, "traceId" | "model" | "clientProtocol" | "endpoint" | "stream" | "clientIp" | "userAgent" | "authKeyId">;
+export type TraceLog = Pick<NewRequestLog, "traceId" | "model" | "clientProtocol" | "endpoint" | "stream" | "clientIp" | "userAgent" | "authKeyId" | "sessionId">;
 
 /** Completes one attempt: writes its log row and frees its balancer lease. Later calls are ignored. */
 export type AttemptLogger = (fields: Partial<NewRequestLog>) => void;
@@ -67,12 +68,14 @@ export async function failover(options: FailoverOptions): Promise<Response | Fai
       // No attempt was made at all (every provider busy or broken, or the client left while queued):
       // the request still gets its row, so the log accounts for every call.
       if (attempt === 0) {
+        const refused = exhaustedError({ failures, classes, retryAfterSeconds, clientAborted, refusal: lease }, options.trace.traceId);
         options.logWriter.write({
           ...options.trace,
           attempt: 0,
           status: "error",
-          statusCode: clientAborted ? 499 : lease.reason.includes("limit") ? 429 : 503,
-          error: clientAborted ? CLIENT_CLOSED : lease.reason,
+          statusCode: refused.status,
+          error: refused.message,
+          reason: clientAborted ? CLIENT_CLOSED_REASON : refusalReason(lease),
           createdAt: Date.now(),
           durationMs: Math.round(performance.now() - started),
         });
@@ -106,7 +109,8 @@ export async function failover(options: FailoverOptions): Promise<Response | Fai
       const ok = fields.status === "success";
       const failure = ok ? undefined : classifyFailure({ status: fields.statusCode ?? undefined, message: fields.error ?? undefined });
       const aborted = fields.error === CLIENT_CLOSED;
-      finish({ ok, neutral: aborted, failure, firstByteMs: fields.firstByteMs ?? undefined, message: fields.error ?? undefined, tokens: fields.totalTokens }, fields);
+      const reason = ok ? undefined : aborted ? CLIENT_CLOSED_REASON : failure;
+      finish({ ok, neutral: aborted, failure, firstByteMs: fields.firstByteMs ?? undefined, message: fields.error ?? undefined, tokens: fields.totalTokens }, { reason, ...fields });
     };
 
     let call: UpstreamCall | undefined;
@@ -119,7 +123,7 @@ export async function failover(options: FailoverOptions): Promise<Response | Fai
         const refused = error instanceof RangeError
           ? new GatewayError("bad_request", `The request cannot be relayed: it is nested too deeply (${error.message})`)
           : asGatewayError(error, "The request could not be prepared for the upstream");
-        finish({ ok: false, neutral: true, message: refused.message }, { statusCode: refused.status, error: refused.message });
+        finish({ ok: false, neutral: true, message: refused.message }, { statusCode: refused.status, error: refused.message, reason: "bad_request" });
         throw refused;
       }
       const remaining = options.deadline - Date.now();
@@ -152,7 +156,11 @@ export async function failover(options: FailoverOptions): Promise<Response | Fai
           message: error.message,
           retryAfterMs: error.retryAfterSeconds === undefined ? undefined : error.retryAfterSeconds * 1000,
         },
-        { statusCode: error.status ?? (error.clientAborted ? 499 : undefined), error: error.clientAborted ? CLIENT_CLOSED : error.message },
+        {
+          statusCode: error.status ?? (error.clientAborted ? 499 : undefined),
+          error: error.clientAborted ? CLIENT_CLOSED : error.message,
+          reason: error.clientAborted ? CLIENT_CLOSED_REASON : failure,
+        },
       );
       failures.push(`${candidate.providerName}: ${error.message}`);
       if (error.clientAborted) return { failures, classes, clientAborted: true };
@@ -201,12 +209,22 @@ const KIND_BY_FAILURE: Partial<Record<FailureClass, GatewayErrorKind>> = {
   timeout: "timeout",
 };
 
-/** The client-facing error once nothing succeeded: the real cause, its status, and a retry hint. */
-export function exhaustedError(result: FailoverExhausted, traceId: string): GatewayError {
+/** The `reason` column of a request no attempt could be made for. */
+function refusalReason(refusal: Refusal): RefusalReason {
+  return refusal.reason.includes("limit") ? "provider_limits" : "no_healthy_provider";
+}
+
+/**
+ * The client-facing error once nothing succeeded: the real cause, its status, and a retry hint.
+ * When candidates were passed over, it lists each one with why and until when.
+ */
+export function exhaustedError(result: FailoverExhausted, traceId: string, now = Date.now()): GatewayError {
   if (result.clientAborted) return new GatewayError("bad_request", CLIENT_CLOSED, { status: 499, traceId });
+  const notTried = (result.refusal?.skipped ?? []).filter((skipped) => skipped.why !== "failed_here");
   if (result.failures.length === 0 && result.refusal) {
-    const limited = result.refusal.reason.includes("limit");
-    return new GatewayError(limited ? "rate_limit" : "overloaded", `No attempt could be made: ${result.refusal.reason}`, {
+    const limited = refusalReason(result.refusal) === "provider_limits";
+    const listed = notTried.length === 0 ? "" : `: ${notTried.map((skipped) => describeSkipped(skipped, now)).join("; ")}`;
+    return new GatewayError(limited ? "rate_limit" : "overloaded", `No attempt could be made: ${result.refusal.reason}${listed}`, {
       traceId,
       retryAfterSeconds: result.retryAfterSeconds,
     });
@@ -215,8 +233,24 @@ export function exhaustedError(result: FailoverExhausted, traceId: string): Gate
   const kinds = new Set(result.classes.map((failure) => KIND_BY_FAILURE[failure] ?? "upstream"));
   const kind = kinds.size === 1 ? [...kinds][0] : "upstream";
   const attempts = result.failures.length;
-  return new GatewayError(kind, `All ${attempts} upstream attempt(s) failed: ${result.failures.join("; ")}`, {
+  const skipped = notTried.length === 0 ? "" : `; not tried: ${notTried.map((entry) => describeSkipped(entry, now)).join("; ")}`;
+  return new GatewayError(kind, `All ${attempts} upstream attempt(s) failed: ${result.failures.join("; ")}${skipped}`, {
     traceId,
     retryAfterSeconds: result.retryAfterSeconds,
   });
+}
+
+const SKIP_TEXT: Record<SkippedCandidate["why"], string> = {
+  failed_here: "failed for this request",
+  breaker_open: "circuit breaker open",
+  breaker_probing: "circuit breaker half-open, its probe request is under way",
+  provider_limit: "at its rate or concurrency limit",
+  keys_unusable: "no usable key",
+};
+
+/** One passed-over candidate for people: `name (model): why until 12:00:30Z (in 25 s) (detail)`. */
+export function describeSkipped(skipped: SkippedCandidate, now = Date.now()): string {
+  const until = skipped.until === undefined ? "" : ` until ${new Date(skipped.until).toISOString()} (in ${Math.max(0, Math.ceil((skipped.until - now) / 1000))} s)`;
+  const detail = skipped.detail ? ` (${skipped.detail})` : "";
+  return `${skipped.providerName} (${skipped.providerModel}): ${SKIP_TEXT[skipped.why]}${until}${detail}`;
 }

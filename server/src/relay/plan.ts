@@ -1,15 +1,14 @@
 import type { Balancer, PlanRequest } from "../balancer/balancer.ts";
 import { GatewayError } from "../core/errors.ts";
 import type { RequestPeek, WireProtocol } from "../core/wire-protocol.ts";
+import type { RejectionReason } from "../db/log-reasons.ts";
 import type { Endpoint } from "../db/schema.ts";
 import type { Catalog, ModelRoute, RouteCandidate } from "../services/catalog.ts";
 import type { TraceLog } from "./failover.ts";
 import { mayUseModel, type Principal } from "../services/client-keys.ts";
 import { errorResponse } from "./relay-errors.ts";
+import type { RejectionSink } from "./rejections.ts";
 import { traceOf } from "./trace.ts";
-
-/** Session headers of Claude Code (`X-Claude-Code-Session-Id`) and Codex (`session-id`). */
-const SESSION_HEADERS = ["x-claude-code-session-id", "session-id", "x-session-id"];
 
 export interface PlanInput {
   protocol: WireProtocol;
@@ -26,6 +25,10 @@ export interface PlanInput {
   sessionId?: string;
   /** Further narrowing, e.g. only providers with a native count endpoint. */
   accepts?: (candidate: RouteCandidate) => boolean;
+  /** The request path, for the log of a refused call. */
+  path?: string;
+  /** Where refused calls are logged (folded, see db/rejection-log.ts); undefined: the call's own trace id is kept. */
+  rejections?: RejectionSink;
 }
 
 export interface PlannedRequest {
@@ -38,17 +41,35 @@ export interface PlannedRequest {
 /**
  * The routing half of every relay: resolve the model (names, aliases, globs), check the
  * caller may use it, and let the balancer order the candidates. Failures come back as the
- * client protocol's error response.
+ * client protocol's error response, and are logged as rejected calls.
  */
 export async function planRequest(catalog: Catalog, balancer: Balancer, input: PlanInput): Promise<PlannedRequest | Response> {
   const { model, providerPin } = splitProviderPin(input.model, input.headers);
-  const trace = traceOf(input.protocol, input.endpoint, model, input, input.stream);
-  const fail = (error: GatewayError) => errorResponse(input.protocol, error, trace.traceId);
+  const authKeyId = input.principal?.kind === "client" ? input.principal.key.id : undefined;
+  const trace = { ...traceOf(input.protocol, input.endpoint, model, input, input.stream), authKeyId };
+  const fail = (error: GatewayError, reason: RejectionReason) => {
+    const traceId = input.rejections?.record({
+      status: error.status,
+      reason,
+      message: error.message,
+      protocol: input.protocol.name,
+      endpoint: input.endpoint,
+      path: input.path,
+      clientIp: trace.clientIp ?? undefined,
+      userAgent: trace.userAgent ?? undefined,
+      authKeyId,
+      model,
+      sessionId: trace.sessionId ?? undefined,
+      stream: input.stream,
+      traceId: trace.traceId,
+    });
+    return errorResponse(input.protocol, error, traceId ?? trace.traceId);
+  };
   const route = await catalog.route(model);
-  if (!route) return fail(new GatewayError("not_found", `The model \`${model}\` does not exist`, { param: "model" }));
+  if (!route) return fail(new GatewayError("not_found", `The model \`${model}\` does not exist`, { param: "model" }), "unknown_model");
   // Allowed by the model's public name or by the name it was requested with (an alias or glob match).
   if (input.principal && !mayUseModel(input.principal, route.model.name) && !mayUseModel(input.principal, model)) {
-    return fail(new GatewayError("permission", `This API key may not use model \`${model}\``, { param: "model" }));
+    return fail(new GatewayError("permission", `This API key may not use model \`${model}\``, { param: "model" }), "model_not_allowed");
   }
   const serving = route.candidates.filter(
     (candidate) => (!candidate.endpoints || candidate.endpoints.includes(input.endpoint)) && (!input.accepts || input.accepts(candidate)),
@@ -57,15 +78,16 @@ export async function planRequest(catalog: Catalog, balancer: Balancer, input: P
     route: { ...route, candidates: serving },
     needs: input.needs,
     providerPin,
-    sessionKey: sessionKeyOf(input),
+    // Requests of one session stay together: the client's session id, else its client key.
+    sessionKey: trace.sessionId ?? (authKeyId === undefined ? undefined : `key:${authKeyId}`),
   };
   const candidates = await balancer.plan(plan);
-  if (candidates instanceof GatewayError) return fail(candidates);
+  if (candidates instanceof GatewayError) return fail(candidates, candidates.kind === "not_found" ? "unknown_provider" : "unsupported_request");
   if (candidates.length === 0) {
     const what = input.endpoint === "chat" ? "" : ` for ${input.endpoint.replace("_", " ")}`;
-    return fail(new GatewayError("bad_request", `No enabled provider of model \`${model}\` can serve this request${what}`));
+    return fail(new GatewayError("bad_request", `No enabled provider of model \`${model}\` can serve this request${what}`), "unsupported_request");
   }
-  return { trace: { ...trace, authKeyId: input.principal?.kind === "client" ? input.principal.key.id : undefined }, route, plan, candidates };
+  return { trace, route, plan, candidates };
 }
 
 /** Attempts and time a model allows one request before output starts. */
@@ -83,14 +105,4 @@ export function splitProviderPin(model: string, headers: Headers): { model: stri
   const dollar = model.lastIndexOf("$");
   if (dollar > 0) return { model: model.slice(0, dollar), providerPin: model.slice(dollar + 1) || header };
   return { model, providerPin: header };
-}
-
-/** Requests of one session stay together: the client's session id, else its client key. */
-function sessionKeyOf(input: PlanInput): string | undefined {
-  for (const name of SESSION_HEADERS) {
-    const value = input.headers.get(name);
-    if (value) return value;
-  }
-  if (input.sessionId) return input.sessionId;
-  return input.principal?.kind === "client" ? `key:${input.principal.key.id}` : undefined;
 }

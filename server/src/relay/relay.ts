@@ -1,4 +1,4 @@
-import type { CanonicalRequest } from "../core/canonical.ts";
+import type { CanonicalRequest, StreamEvent } from "../core/canonical.ts";
 import { GatewayError } from "../core/errors.ts";
 import { mergeUsage, type Usage } from "../core/usage.ts";
 import type { JsonObject, RequestContext, SseEvent, WireProtocol } from "../core/wire-protocol.ts";
@@ -16,7 +16,8 @@ import { forwardRequestHeaders, forwardResponseHeaders } from "./forward-headers
 import { awaitFastPathStart, observeStream } from "./observed-stream.ts";
 import { attemptBudget, planRequest } from "./plan.ts";
 import type { Principal } from "../services/client-keys.ts";
-import { errorResponse, readOrRespond } from "./relay-errors.ts";
+import { errorResponse } from "./relay-errors.ts";
+import { readOrReject } from "./rejections.ts";
 import { upstreamRequest, upstreamTarget } from "./upstream-request.ts";
 import { awaitFirstOutput, decodeUpstreamEvents, encodeClientStream } from "./translate-stream.ts";
 import type { UpstreamCall } from "./upstream-call.ts";
@@ -42,6 +43,8 @@ export interface RelayRequest {
   signal?: AbortSignal;
   /** Who is calling: the admin token or a client key (which may be limited to some models). */
   principal?: Principal;
+  /** The request path, for the log of a refused call. */
+  path?: string;
 }
 
 /**
@@ -60,11 +63,13 @@ export function createRelay(deps: RelayDeps) {
     let canonical: CanonicalRequest | undefined;
     // Decoding the whole request is only needed when some attempt crosses protocols.
     const decoded = () => (canonical ??= protocol.decodeRequest(request.body, context));
-    const peeked = readOrRespond(protocol, () => protocol.peek(request.body, context));
+    const rejections = deps.logWriter.rejections;
+    const peeked = readOrReject({ ...request, rejections }, "chat", () => protocol.peek(request.body, context));
     if (peeked instanceof Response) return peeked;
     const peek = peeked;
     const planned = await planRequest(deps.catalog, deps.balancer, {
       ...request,
+      rejections,
       model: peek.model,
       endpoint: "chat",
       stream: peek.stream,
@@ -259,7 +264,7 @@ export function createRelay(deps: RelayDeps) {
       const body = encodeClientStream(
         start.events,
         events,
-        protocol.encodeStream(decoded(), context),
+        capture ? capturedFrames(protocol.encodeStream(decoded(), context), capture) : protocol.encodeStream(decoded(), context),
         { keepAliveFrame: protocol.keepAliveFrame, idleMs, maxDurationMs: route.model.maxStreamDurationMs },
         {
           onEvent(event) {
@@ -269,7 +274,6 @@ export function createRelay(deps: RelayDeps) {
             else if (event.type === "tool-input-delta") text += event.delta;
           },
           async onClose(outcome) {
-            if (capture) capture.response = text;
             const error = outcome.cancelled ? CLIENT_CLOSED : outcome.error;
             const counted = usage && usage.outputTokens + usage.inputTokens > 0 ? usage : await estimateSafely(() => decoded(), async () => text);
             log({ status: error ? "error" : "success", error, durationMs: Math.round(performance.now() - started), ...usageColumns(counted) });
@@ -280,6 +284,20 @@ export function createRelay(deps: RelayDeps) {
       return new Response(body, { status: 200, headers });
     }
   };
+}
+
+/**
+ * The client's stream encoder, also keeping each frame it writes: a translated stream is captured
+ * as the client received it (its protocol's frames), like a passed-through one.
+ */
+function capturedFrames(encode: TransformStream<StreamEvent, string>, capture: { response: string }): TransformStream<StreamEvent, string> {
+  const keep = new TransformStream<string, string>({
+    transform(frame, controller) {
+      capture.response += frame;
+      controller.enqueue(frame);
+    },
+  });
+  return { writable: encode.writable, readable: encode.readable.pipeThrough(keep) };
 }
 
 /** Beyond this much stream data without a usage report, output tokens are not estimated. */

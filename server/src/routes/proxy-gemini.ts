@@ -3,11 +3,10 @@ import type { AuthServices } from "../app-deps.ts";
 import { GatewayError } from "../core/errors.ts";
 import type { RequestContext } from "../core/wire-protocol.ts";
 import { wireProtocols } from "../protocols/index.ts";
-import { errorResponse } from "../relay/relay.ts";
 import type { Relays } from "../relay/index.ts";
 import type { Catalog } from "../services/catalog.ts";
 import { geminiModel, geminiModelList } from "./model-lists.ts";
-import { authenticateRequest, createProxyHandler, forbiddenModel, type ProxiedCall, type ProxyContext } from "./proxy-handler.ts";
+import { authenticateRequest, createProxyHandler, forbiddenModel, refuse, type ProxiedCall, type ProxyContext } from "./proxy-handler.ts";
 
 const proxyDoc = (summary: string) => ({ summary, tags: ["proxy: Gemini"] });
 
@@ -56,9 +55,12 @@ export function geminiProxyRoutes(relays: Relays, catalog: Catalog, auth: AuthSe
     const principal = await authenticateRequest(gemini, proxyContext, auth);
     if (principal instanceof Response) return principal;
     const name = decodeURIComponent(proxyContext.params!.model);
-    if (!auth.clientKeys.checkModel(principal, name)) return forbiddenModel(gemini, name);
+    if (!auth.clientKeys.checkModel(principal, name)) return forbiddenModel(gemini, name, proxyContext, principal);
     const model = (await catalog.models()).find((candidate) => candidate.name === name);
-    if (!model) return errorResponse(gemini, new GatewayError("not_found", `models/${name} is not found`));
+    if (!model) {
+      const authKeyId = principal.kind === "client" ? principal.key.id : undefined;
+      return refuse(gemini, proxyContext, new GatewayError("not_found", `models/${name} is not found`), "unknown_model", { model: name, authKeyId });
+    }
     return Response.json(geminiModel(model));
   };
 

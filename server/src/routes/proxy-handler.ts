@@ -2,7 +2,11 @@ import type { Server } from "bun";
 import type { AuthServices } from "../app-deps.ts";
 import { GatewayError } from "../core/errors.ts";
 import type { JsonObject, RequestContext, WireProtocol } from "../core/wire-protocol.ts";
+import type { RejectionReason } from "../db/log-reasons.ts";
+import type { Rejection, RejectionLog } from "../db/rejection-log.ts";
+import type { Endpoint } from "../db/schema.ts";
 import { errorResponse } from "../relay/relay-errors.ts";
+import { rejectCall } from "../relay/rejections.ts";
 import { extractApiKey } from "../services/auth.ts";
 import type { Principal } from "../services/client-keys.ts";
 import { lockoutMessage } from "../services/lockout-message.ts";
@@ -16,6 +20,8 @@ export interface ProxyContext {
   params?: Record<string, string>;
   /** Decorated by createApp; the defaults without it. */
   httpLimits?: HttpLimits;
+  /** Where refused calls are logged (decorated by createApp); not logged without it. */
+  rejections?: RejectionLog;
 }
 
 /** A proxied call after authentication and body parsing, ready for a relay. */
@@ -30,6 +36,8 @@ export interface ProxiedCall {
   principal: Principal;
   /** The trace id the relay must use: set when the call holds a quota reservation, which follows its log rows by it. */
   traceId?: string;
+  /** The request path, for the log of a refused call. */
+  path: string;
 }
 
 /**
@@ -52,33 +60,57 @@ export async function authenticateRequest(protocol: WireProtocol, proxyContext: 
   const retryAfterSeconds = clientIp === undefined ? undefined : auth.lockout.retryAfterSeconds(clientIp, now);
   if (retryAfterSeconds !== undefined) {
     const error = new GatewayError("rate_limit", lockoutMessage(auth.lockout, retryAfterSeconds, now), { retryAfterSeconds });
-    return errorResponse(protocol, error);
+    return refuse(protocol, proxyContext, error, "ip_locked_out");
   }
   const key = extractApiKey(request.headers, request.url);
   if (key === undefined) {
-    return unauthorized(protocol, "Missing API key (send it as Authorization: Bearer, x-api-key, x-goog-api-key or ?key=)");
+    const error = new GatewayError("authentication", "Missing API key (send it as Authorization: Bearer, x-api-key, x-goog-api-key or ?key=)");
+    return refuse(protocol, proxyContext, error, "missing_key");
   }
   const result = await auth.clientKeys.authenticate(key, now);
   if (result === undefined) {
     if (clientIp !== undefined) auth.lockout.recordFailure(clientIp, now, key);
-    return unauthorized(protocol);
+    return refuse(protocol, proxyContext, new GatewayError("authentication", "Invalid API key"), "unknown_key", { presentedKey: key });
   }
   if ("rejected" in result) {
-    if (result.rejected === "disabled") return unauthorized(protocol, "This API key is disabled");
-    return unauthorized(protocol, `This API key expired at ${new Date(result.key.expiresAt ?? 0).toISOString()}`);
+    const details = { authKeyId: result.key.id };
+    if (result.rejected === "disabled") return refuse(protocol, proxyContext, new GatewayError("authentication", "This API key is disabled"), "key_disabled", details);
+    const message = `This API key expired at ${new Date(result.key.expiresAt ?? 0).toISOString()}`;
+    return refuse(protocol, proxyContext, new GatewayError("authentication", message), "key_expired", details);
   }
   if (clientIp !== undefined) auth.lockout.recordSuccess(clientIp, now, key);
   return result;
 }
 
-/** A 401 in the client's protocol shape. */
-export function unauthorized(protocol: WireProtocol, message = "Invalid API key"): Response {
-  return errorResponse(protocol, new GatewayError("authentication", message));
+/** A 403 in the client's protocol shape for a model the caller's key may not use (logged as a rejected call). */
+export function forbiddenModel(protocol: WireProtocol, model: string, proxyContext?: ProxyContext, principal?: Principal): Response {
+  const error = new GatewayError("permission", `This API key may not use model \`${model}\``);
+  if (!proxyContext) return errorResponse(protocol, error);
+  return refuse(protocol, proxyContext, error, "model_not_allowed", { model, authKeyId: principal?.kind === "client" ? principal.key.id : undefined });
 }
 
-/** A 403 in the client's protocol shape for a model the caller's key may not use. */
-export function forbiddenModel(protocol: WireProtocol, model: string): Response {
-  return errorResponse(protocol, new GatewayError("permission", `This API key may not use model \`${model}\``));
+/**
+ * Logs a refused call (folded with identical ones of the minute, see db/rejection-log.ts) and
+ * answers it in the client's protocol shape, with the log row's trace id in `x-llmio-trace-id`.
+ */
+export function refuse(protocol: WireProtocol, proxyContext: ProxyContext, error: GatewayError, reason: RejectionReason, details: Partial<Rejection> = {}): Response {
+  const { request } = proxyContext;
+  const path = pathOf(request.url);
+  const call = { protocol, headers: request.headers, clientIp: clientIpOf(proxyContext), path, rejections: proxyContext.rejections };
+  return rejectCall(call, endpointOf(path), error, reason, details);
+}
+
+function pathOf(url: string): string {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  const end = url.indexOf("?", start);
+  return start < 0 ? "/" : url.slice(start, end < 0 ? undefined : end);
+}
+
+/** Which API a path is, for the log (before the body says more). */
+function endpointOf(path: string): Endpoint {
+  if (/embed/i.test(path)) return "embeddings";
+  if (/count_?tokens/i.test(path)) return "count_tokens";
+  return "chat";
 }
 
 /**
@@ -99,25 +131,27 @@ export function createProxyHandler(
     const limits = proxyContext.httpLimits ?? DEFAULT_HTTP_LIMITS;
     const principal = await authenticateRequest(protocol, proxyContext, auth);
     if (principal instanceof Response) return principal;
+    const known = { authKeyId: principal.kind === "client" ? principal.key.id : undefined };
     // A used-up lifetime quota is refused before the body is read: like OpenAI's `insufficient_quota`,
     // a 429 that waiting will not cure (no Retry-After). The exact check is the reservation below.
     const quotaProblem = auth.clientKeys.checkQuota(principal);
-    if (quotaProblem !== undefined) return errorResponse(protocol, new GatewayError("rate_limit", quotaProblem, { exhausted: true }));
+    if (quotaProblem !== undefined) return refuse(protocol, proxyContext, new GatewayError("rate_limit", quotaProblem, { exhausted: true }), "quota_used_up", known);
     let body: unknown;
     try {
       body = JSON.parse(await readBodyText(request, limits.maxRequestBodyBytes));
     } catch (error) {
-      if (error instanceof RequestBodyTooLarge) return errorResponse(protocol, error.toGatewayError());
-      return errorResponse(protocol, new GatewayError("bad_request", `The request body is not valid JSON: ${(error as Error).message}`));
+      if (error instanceof RequestBodyTooLarge) return refuse(protocol, proxyContext, error.toGatewayError(), "body_too_large", known);
+      const malformed = new GatewayError("bad_request", `The request body is not valid JSON: ${(error as Error).message}`);
+      return refuse(protocol, proxyContext, malformed, "malformed_request", known);
     }
     if (typeof body !== "object" || body === null || Array.isArray(body)) {
-      return errorResponse(protocol, new GatewayError("bad_request", "The request body must be a JSON object"));
+      return refuse(protocol, proxyContext, new GatewayError("bad_request", "The request body must be a JSON object"), "malformed_request", known);
     }
     let context: RequestContext;
     try {
       context = contextOf(request, params ?? {});
     } catch (error) {
-      if (error instanceof GatewayError) return errorResponse(protocol, error);
+      if (error instanceof GatewayError) return refuse(protocol, proxyContext, error, "malformed_request", known);
       throw error;
     }
     const call: ProxiedCall = {
@@ -128,14 +162,27 @@ export function createProxyHandler(
       clientIp: clientIpOf(proxyContext),
       signal: request.signal,
       principal,
+      path: pathOf(request.url),
     };
     const free = options.free?.(params ?? {}) === true;
     const ticket = free ? undefined : await auth.clientKeys.reserve(principal, call);
-    if (ticket instanceof GatewayError) return errorResponse(protocol, ticket);
+    if (ticket instanceof GatewayError) {
+      const model = modelOf(protocol, call);
+      return refuse(protocol, proxyContext, ticket, ticket.exhausted ? "quota_used_up" : "quota_held", { ...known, model });
+    }
     const admitted = ticket ? { ...call, traceId: ticket.traceId } : call;
     const holding = { server, request, idleTimeoutSeconds: limits.idleTimeoutSeconds, streams: answersWithStream(protocol, call), ticket };
     return runAdmittedCall(holding, () => handle(admitted, params ?? {}));
   };
+}
+
+/** The model a call names, for the log of a refused call (undefined when the body does not say). */
+function modelOf(protocol: WireProtocol, call: ProxiedCall): string | undefined {
+  try {
+    return protocol.peek(call.body, call.context).model;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether the answer is a stream, as the relay will decide it; a body it cannot read is treated as one (held to its end). */

@@ -2,6 +2,7 @@ import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { AppDeps } from "../app-deps.ts";
 import { classifyFailure } from "../balancer/failure-class.ts";
 import type { NewRequestLog } from "../db/schema.ts";
+import { isRejection } from "../db/log-reasons.ts";
 
 /**
  * Requests and answers refused for their size, by limit (`request_body`, `upstream_body`,
@@ -34,6 +35,14 @@ export function createMetrics(deps: AppDeps): Registry {
     labelNames: ["model", "provider", "status", "class"],
     registers: [registry],
   });
+  const rejected = new Counter({
+    name: "llmio_rejected_requests_total",
+    help: "Calls refused before routing (bad or missing key, lockout, quota, malformed body, unknown model …) by status, reason and client protocol",
+    labelNames: ["status", "reason", "protocol"],
+    registers: [registry],
+  });
+  // Counted as they happen: the log folds identical rejections of a minute into one row.
+  deps.logWriter.rejections.onRejected((rejection) => rejected.inc({ status: String(rejection.status), reason: rejection.reason, protocol: rejection.protocol }));
   const tokens = new Counter({
     name: "llmio_tokens_total",
     help: "Tokens of successful attempts by model, provider and kind",
@@ -77,6 +86,7 @@ export function createMetrics(deps: AppDeps): Registry {
 
   deps.logWriter.onWritten((rows: NewRequestLog[]) => {
     for (const row of rows) {
+      if (isRejection(row.reason)) continue;
       const model = row.model;
       const provider = row.providerName ?? "";
       const failure = row.status === "success" ? "" : classifyFailure({ status: row.statusCode ?? undefined, message: row.error ?? undefined });

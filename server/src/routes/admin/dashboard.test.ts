@@ -72,6 +72,7 @@ describe("/api/dashboard", () => {
       requests: 6,
       success: 5,
       errors: 1,
+      rejected: 0,
       successRate: 5 / 6,
       promptTokens: 3110,
       completionTokens: 620,

@@ -8,6 +8,7 @@ import { adminDoc, oneOf } from "./shared.ts";
 export function dashboardRoutes(deps: AppDeps) {
   const service = new DashboardService(deps.db, deps.catalog);
   deps.logWriter.onWritten(() => service.forgetToday());
+  deps.logWriter.onRepeated(() => service.forgetToday());
   return new Elysia({ name: "admin-dashboard" }).get("/dashboard", ({ query }) => service.dashboard(query.range ?? "today"), {
     query: t.Object({ range: t.Optional(oneOf(dashboardRanges)) }),
     detail: adminDoc("Totals, a time series (1 h / 6 h / 1 day buckets), and breakdowns by model, provider, key and user agent"),

@@ -38,6 +38,7 @@ describe("/api/logs", () => {
         "id", "traceId", "model", "providerId", "providerName", "providerModel", "clientProtocol", "status", "statusCode",
         "promptTokens", "completionTokens", "cachedTokens", "reasoningTokens", "totalTokens", "firstByteMs", "durationMs",
         "attempt", "stream", "error", "clientIp", "authKeyId", "userAgent", "createdAt", "endpoint", "usageEstimated", "warnings",
+        "reason", "repeatCount", "keyHint", "sessionId", "path",
       ].sort(),
     );
   });

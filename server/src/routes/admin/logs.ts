@@ -20,8 +20,12 @@ export function logRoutes(deps: AppDeps) {
         traceId: t.Optional(t.String()),
         authKeyId: t.Optional(t.Integer()),
         clientProtocol: t.Optional(t.String()),
+        sessionId: t.Optional(t.String({ description: "the client's session id (Claude Code, Codex …), as sticky routing reads it" })),
+        reason: t.Optional(t.String({ description: "why a row failed (unknown_key, unknown_model, timeout, no_healthy_provider …), or `rejected` for every call refused before routing" })),
       }),
-      detail: adminDoc("Page through request attempts, newest first (page numbers, or keyset with cursor)"),
+      detail: adminDoc(
+        "Page through request attempts, newest first (page numbers, or keyset with cursor). Rejected calls (bad key, lockout, quota, malformed body, unknown model …) are rows too: identical ones of one minute share a row whose repeatCount says how many calls it stands for",
+      ),
     })
     .get("/trace/:traceId", ({ params }) => service.trace(params.traceId), {
       params: t.Object({ traceId: t.String() }),

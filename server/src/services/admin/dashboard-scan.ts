@@ -18,7 +18,7 @@ function scanSql(after: unknown, to: unknown, afterId: unknown, limit: unknown):
   return sql`
 SELECT created_at, id, status = 'success' AS succeeded, attempt, provider_id, first_byte_ms, duration_ms,
   prompt_tokens, completion_tokens, cached_tokens, endpoint = 'count_tokens' AS counting_tokens,
-  model, provider_model, auth_key_id, user_agent,
+  model, provider_model, auth_key_id, user_agent, repeat_count, reason,
   CASE WHEN status = 'error' AND attempt = 0 THEN EXISTS (
     SELECT 1 FROM request_logs later WHERE later.trace_id = r.trace_id AND later.status = 'success'
   ) END AS succeeded_later
@@ -48,6 +48,9 @@ export type ScanRow = [
   providerModel: string | null,
   authKeyId: number | null,
   userAgent: string | null,
+  /** How many calls the row stands for (identical rejections of a minute share one row). */
+  repeatCount: number,
+  reason: string | null,
   /** Only for a failed attempt 0: whether another attempt of the request succeeded. */
   succeededLater: Flag | null,
 ];
@@ -72,6 +75,8 @@ interface PostgresScanRow {
   provider_model: string | null;
   auth_key_id: number | null;
   user_agent: string | null;
+  repeat_count: number;
+  reason: string | null;
   succeeded_later: boolean | null;
 }
 
@@ -129,6 +134,8 @@ function postgresReader(db: AppDatabase): ReadChunk {
       row.provider_model,
       row.auth_key_id,
       row.user_agent,
+      row.repeat_count,
+      row.reason,
       row.succeeded_later,
     ]);
 }

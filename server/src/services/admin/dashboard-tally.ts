@@ -3,6 +3,7 @@ import { bucketCount } from "./dashboard-range.ts";
 import { SCAN_MODEL, type ScanRow } from "./dashboard-scan.ts";
 import { IntegerList, percentile } from "./percentiles.ts";
 import { attemptCost, type PriceBook } from "./prices.ts";
+import { callerUnknown, isRejection } from "../../db/log-reasons.ts";
 
 /** Latency percentiles of successful attempts, in ms; null when there were none. */
 export interface LatencyPercentiles {
@@ -16,6 +17,8 @@ export interface LatencyPercentiles {
 export class PeriodTally {
   requests = 0;
   errors = 0;
+  /** Errors that were calls refused before routing (bad key, lockout, quota, malformed, unknown model …). */
+  rejected = 0;
   promptTokens = 0;
   completionTokens = 0;
   cachedTokens = 0;
@@ -94,15 +97,24 @@ export class DashboardTally {
   }
 
   private add(row: ScanRow): void {
-    const [createdAt, , succeeded, attempt, providerId, firstByteMs, durationMs, promptTokens, completionTokens, cachedTokens, countingTokens, modelName, providerModel, authKeyId, userAgent, succeededLater] = row;
+    const [createdAt, , succeeded, attempt, providerId, firstByteMs, durationMs, promptTokens, completionTokens, cachedTokens, countingTokens, modelName, providerModel, authKeyId, userAgent, repeatCount, reason, succeededLater] = row;
     const bucket = this.buckets[Math.floor((createdAt - this.window.from) / this.window.bucketMs)];
     const publicName = this.publicNames.get(modelName)!;
-    const model = this.model(publicName);
+    // A call rejected before its body was read names no model.
+    const model = modelName === "" ? undefined : this.model(publicName);
     const provider = providerId === null ? undefined : this.provider(providerId);
     if (provider) provider.requests++;
     if (!succeeded) {
       if (provider) provider.errors++;
-      if (attempt === 0 && !succeededLater) this.countRequest(bucket, model, authKeyId, userAgent, true);
+      if (attempt === 0 && !succeededLater) {
+        // A rejected call may stand for many (folded per minute); one without a valid key belongs to no key.
+        const calls = Math.max(1, Number(repeatCount));
+        this.countRequest(bucket, model, callerUnknown(reason) ? undefined : authKeyId, userAgent, true, calls);
+        if (isRejection(reason)) {
+          bucket.rejected += calls;
+          this.totals.rejected += calls;
+        }
+      }
       return;
     }
     this.countRequest(bucket, model, authKeyId, userAgent, false);
@@ -111,8 +123,10 @@ export class DashboardTally {
     const tokens = promptTokens + completionTokens;
     bucket.add(promptTokens, completionTokens, cachedTokens, cost, durationMs, firstByteMs);
     this.totals.add(promptTokens, completionTokens, cachedTokens, cost, durationMs, firstByteMs);
-    model.tokens += tokens;
-    model.cost += cost;
+    if (model) {
+      model.tokens += tokens;
+      model.cost += cost;
+    }
     this.byKey.get(authKeyId)!.tokens += tokens;
     if (provider) {
       provider.tokens += tokens;
@@ -120,19 +134,22 @@ export class DashboardTally {
     }
   }
 
-  private countRequest(bucket: PeriodTally, model: ModelTally, authKeyId: number | null, userAgent: string | null, failed: boolean): void {
-    bucket.requests++;
-    this.totals.requests++;
-    model.requests++;
+  /** Counts `calls` requests; a model or key left undefined is not credited (a rejected call without one). */
+  private countRequest(bucket: PeriodTally, model: ModelTally | undefined, authKeyId: number | null | undefined, userAgent: string | null, failed: boolean, calls = 1): void {
+    bucket.requests += calls;
+    this.totals.requests += calls;
+    if (model) model.requests += calls;
     if (failed) {
-      bucket.errors++;
-      this.totals.errors++;
-      model.errors++;
+      bucket.errors += calls;
+      this.totals.errors += calls;
+      if (model) model.errors += calls;
     }
-    const key = this.byKey.get(authKeyId);
-    if (key) key.requests++;
-    else this.byKey.set(authKeyId, { requests: 1, tokens: 0 });
-    this.byAgent.set(userAgent, (this.byAgent.get(userAgent) ?? 0) + 1);
+    if (authKeyId !== undefined) {
+      const key = this.byKey.get(authKeyId);
+      if (key) key.requests += calls;
+      else this.byKey.set(authKeyId, { requests: calls, tokens: 0 });
+    }
+    this.byAgent.set(userAgent, (this.byAgent.get(userAgent) ?? 0) + calls);
   }
 
   private model(name: string): ModelTally {

@@ -16,7 +16,10 @@ const TOP_ENTRIES = 10;
 export interface DashboardTotals extends LatencyPercentiles {
   requests: number;
   success: number;
+  /** Requests none of whose attempts succeeded, rejected calls included. */
   errors: number;
+  /** Of the errors: calls refused before routing (bad key, lockout, quota, malformed body, unknown model …). */
+  rejected: number;
   /** success / requests; 0 without requests. */
   successRate: number;
   promptTokens: number;
@@ -30,6 +33,7 @@ export interface DashboardPoint extends LatencyPercentiles {
   t: number;
   requests: number;
   errors: number;
+  rejected: number;
   promptTokens: number;
   completionTokens: number;
   cost: number;
@@ -37,7 +41,8 @@ export interface DashboardPoint extends LatencyPercentiles {
 
 /**
  * The dashboard of one range. Requests and errors count client requests (traces): a request
- * is an error when none of its attempts succeeded. Tokens, cost and latency come from the
+ * is an error when none of its attempts succeeded. Calls rejected before routing count too, each
+ * folded row for as many calls as it stands for (`repeat_count`). Tokens, cost and latency come from the
  * successful attempts; token counting calls (`count_tokens`) are requests but spend no tokens.
  * `byModel` is by configured model (the names clients sent, resolved through aliases and globs).
  * `byProvider` counts attempts: a provider's failure shows even when another provider rescued
@@ -101,6 +106,7 @@ export class DashboardService {
         requests: totals.requests,
         success,
         errors: totals.errors,
+        rejected: totals.rejected,
         successRate: totals.requests === 0 ? 0 : success / totals.requests,
         promptTokens: totals.promptTokens,
         completionTokens: totals.completionTokens,
@@ -112,6 +118,7 @@ export class DashboardService {
         t: window.from + index * window.bucketMs,
         requests: bucket.requests,
         errors: bucket.errors,
+        rejected: bucket.rejected,
         promptTokens: bucket.promptTokens,
         completionTokens: bucket.completionTokens,
         cost: money(bucket.cost),

@@ -1,5 +1,6 @@
-import { and, asc, count, desc, eq, gte, lt, lte, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray, lt, lte, sql, type SQL } from "drizzle-orm";
 import type { AppDatabase, Tables } from "../../db/client.ts";
+import { REJECTION_REASONS } from "../../db/log-reasons.ts";
 import { first } from "../../db/query.ts";
 import type { RequestLog } from "../../db/schema.ts";
 import { AdminError } from "./errors.ts";
@@ -28,6 +29,10 @@ export interface LogQuery {
   traceId?: string;
   authKeyId?: number;
   clientProtocol?: string;
+  /** The client's session id (Claude Code's, Codex's …), as sticky routing reads it. */
+  sessionId?: string;
+  /** The row's `reason` (db/log-reasons.ts), or `rejected` for every call refused before routing. */
+  reason?: string;
 }
 
 /** One page of attempts, newest first. */
@@ -114,6 +119,8 @@ function conditions(requestLogs: Tables["requestLogs"], query: LogQuery): SQL[] 
     query.traceId ? eq(requestLogs.traceId, query.traceId) : undefined,
     query.authKeyId === undefined ? undefined : eq(requestLogs.authKeyId, query.authKeyId),
     query.clientProtocol ? eq(requestLogs.clientProtocol, query.clientProtocol) : undefined,
+    query.sessionId ? eq(requestLogs.sessionId, query.sessionId) : undefined,
+    !query.reason ? undefined : query.reason === "rejected" ? inArray(requestLogs.reason, [...REJECTION_REASONS]) : eq(requestLogs.reason, query.reason),
     from === undefined ? undefined : gte(requestLogs.createdAt, from),
     to === undefined ? undefined : lte(requestLogs.createdAt, to),
   ].filter((condition) => condition !== undefined);

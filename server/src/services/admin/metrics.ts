@@ -1,4 +1,4 @@
-import { countDistinct, desc, gte, sql, type AnyColumn } from "drizzle-orm";
+import { desc, gte, ne, sql, type AnyColumn } from "drizzle-orm";
 import type { AppDatabase, Tables } from "../../db/client.ts";
 import { VERSION } from "../../version.ts";
 import { AdminError } from "./errors.ts";
@@ -38,7 +38,9 @@ export interface StatusSnapshot {
   logBacklog: number;
 }
 
-const requests = (requestLogs: Tables["requestLogs"]) => countDistinct(requestLogs.traceId);
+// A folded rejection row stands for `repeat_count` calls (each such row is its own trace).
+const requests = (requestLogs: Tables["requestLogs"]) =>
+  sql<number>`count(distinct ${requestLogs.traceId}) + coalesce(sum(${requestLogs.repeatCount} - 1), 0)`.mapWith(Number);
 const successfulRequests = (requestLogs: Tables["requestLogs"]) =>
   sql<number>`count(distinct case when ${requestLogs.status} = 'success' then ${requestLogs.traceId} end)`.mapWith(Number);
 // mapWith: PostgreSQL's sum of integers is a bigint, which arrives as text.
@@ -72,6 +74,8 @@ export class MetricsService {
     return this.db.orm
       .select({ model: requestLogs.model, calls, tokens: total(requestLogs.totalTokens) })
       .from(requestLogs)
+      // Calls rejected before their body was read name no model.
+      .where(ne(requestLogs.model, ""))
       .groupBy(requestLogs.model)
       .orderBy(desc(calls), requestLogs.model);
   }
