@@ -86,4 +86,23 @@ describe("CircuitBreaker", () => {
     expect(breaker.state).toBe("half-open");
     expect(breaker.canPass(1_001)).toBe(true);
   });
+
+  test("reopen: a failed background probe opens it again from then, whatever the half-open probe was doing", () => {
+    const breaker = opened(0);
+    breaker.canPass(1_000);
+    breaker.onAdmit();
+    breaker.reopen(1_200);
+    expect(breaker.state).toBe("open");
+    expect(breaker.retryAt()).toBe(2_200);
+    expect(breaker.canPass(2_199)).toBe(false);
+    expect(breaker.canPass(2_200)).toBe(true);
+  });
+
+  test("snapshot at a time: an open breaker past its open time is shown half-open, without a past retryAt", () => {
+    const breaker = opened(0);
+    expect(breaker.snapshot(999)).toEqual({ state: "open", consecutiveFailures: 3, retryAt: 1_000 });
+    expect(breaker.snapshot(1_000)).toEqual({ state: "half-open", consecutiveFailures: 3, retryAt: null });
+    // Looking does not change it.
+    expect(breaker.state).toBe("open");
+  });
 });

@@ -62,6 +62,13 @@ export class CircuitBreaker {
     return this.failures > 0 || this.state !== "closed";
   }
 
+  /** A check made outside the request path (the background probe) failed: open again from `now`. */
+  reopen(now: number): void {
+    this.state = "open";
+    this.openedAt = now;
+    this.probing = false;
+  }
+
   /** Another instance opened this breaker at `openedAt`: it holds here too. */
   openSince(openedAt: number): void {
     if (this.state === "open" && this.openedAt >= openedAt) return;
@@ -80,7 +87,13 @@ export class CircuitBreaker {
     return this.state === "open" ? this.openedAt + this.options.openMs : undefined;
   }
 
-  snapshot() {
-    return { state: this.state, consecutiveFailures: this.failures, retryAt: this.retryAt() ?? null };
+  /**
+   * State for the admin API. Given `now`, an open breaker whose time is up is reported as
+   * half-open (the next request goes through as its probe), so `retryAt` is never in the past.
+   */
+  snapshot(now?: number): { state: BreakerState; consecutiveFailures: number; retryAt: number | null } {
+    const retryAt = this.retryAt() ?? null;
+    if (now !== undefined && retryAt !== null && retryAt <= now) return { state: "half-open", consecutiveFailures: this.failures, retryAt: null };
+    return { state: this.state, consecutiveFailures: this.failures, retryAt };
   }
 }

@@ -79,7 +79,9 @@ describe("HealthRegistry", () => {
     expect(health.association(ASSOC).breaker.canPass(10)).toBe(false);
     expect(health.keyUsable(PROVIDER, KEY, 10)).toBe(false);
     expect(health.keyReadyAt(PROVIDER, KEY)).toBe(1_010);
-    expect(health.associationSnapshot(ASSOC).breaker).toEqual({ state: "open", consecutiveFailures: 2, retryAt: 1_010 });
+    expect(health.associationSnapshot(ASSOC, 10).breaker).toEqual({ state: "open", consecutiveFailures: 2, retryAt: 1_010 });
+    // Past its open time the next request is let through as a probe: the view says so, never a past "until".
+    expect(health.associationSnapshot(ASSOC, 1_010).breaker).toEqual({ state: "half-open", consecutiveFailures: 2, retryAt: null });
   });
 
   test("neutral outcomes (the client left) are ignored", () => {
@@ -89,6 +91,8 @@ describe("HealthRegistry", () => {
     expect(health.associationSnapshot(ASSOC)).toEqual({
       breaker: { state: "closed", consecutiveFailures: 0, retryAt: null },
       recent: [],
+      recentSinceRecovery: 0,
+      recoveredAt: null,
       firstByteMs: null,
       errorRate: null,
       lastError: null,
@@ -166,7 +170,7 @@ describe("HealthRegistry", () => {
     expect(snapshot.recent).toHaveLength(20);
     expect(snapshot.recent.slice(-5)).toEqual([true, true, true, true, false]);
     expect(snapshot.firstByteMs).toBe(100);
-    expect(snapshot.lastError).toEqual({ message: "boom 24", at: 24 });
+    expect(snapshot.lastError).toEqual({ failure: "server", cause: "server-error", message: "boom 24", at: 24 });
     expect(snapshot.errorRate).toBe(Number(snapshot.errorRate!.toFixed(3)));
   });
 
@@ -183,7 +187,101 @@ describe("HealthRegistry", () => {
     expect(snapshots[0].deadReason).toBe("revoked");
     expect(snapshots[1].coolingUntil).toBe(5_000);
     expect(snapshots[2].breaker).toEqual({ state: "open", consecutiveFailures: 2, retryAt: 1_000 });
-    expect(snapshots[3]).toEqual({ key: "sk-…4444", state: "ok", deadReason: null, coolingUntil: null, breaker: { state: "closed", consecutiveFailures: 0, retryAt: null } });
+    expect(snapshots[0].lastFailure).toMatchObject({ failure: "credential", cause: "credential", message: "revoked" });
+    expect(snapshots[3]).toEqual({
+      key: "sk-…4444",
+      state: "ok",
+      deadReason: null,
+      coolingUntil: null,
+      breaker: { state: "closed", consecutiveFailures: 0, retryAt: null },
+      lastFailure: null,
+    });
     expect(JSON.stringify(snapshots)).not.toContain("aaaaaaaa");
+  });
+
+  describe("causes", () => {
+    test("a refused connection is named as such on the association and the key", () => {
+      const health = new HealthRegistry(breaker);
+      const message = "connection failed: ECONNREFUSED: Unable to connect. Is the computer able to access the url?";
+      health.record(ASSOC, PROVIDER, KEY, fail("connection", { message }), 5);
+      expect(health.associationSnapshot(ASSOC).lastError).toEqual({ failure: "connection", cause: "connection-refused", message, at: 5 });
+      expect(health.keySnapshots(PROVIDER, [KEY], 5)[0].lastFailure).toMatchObject({ cause: "connection-refused" });
+    });
+
+    test("a bad request is the client's: the association remembers it, the key does not", () => {
+      const health = new HealthRegistry(breaker);
+      health.record(ASSOC, PROVIDER, KEY, fail("bad_request", { message: "HTTP 400: bad" }), 5);
+      expect(health.associationSnapshot(ASSOC).lastError?.cause).toBe("bad-request");
+      expect(health.keySnapshots(PROVIDER, [KEY], 5)[0].lastFailure).toBeNull();
+    });
+  });
+
+  describe("recovery outside the request path", () => {
+    /** Both breakers of ASSOC, KEY and a second key's breaker open at time 0; a dead third key; another provider's key dead. */
+    function broken() {
+      const health = new HealthRegistry(breaker);
+      for (const key of [KEY, "sk-second"]) for (let i = 0; i < 2; i++) health.record(ASSOC, PROVIDER, key, fail("connection", { message: "ECONNREFUSED" }), 0);
+      health.record(ASSOC, PROVIDER, "sk-dead", fail("credential", { message: "revoked" }), 0);
+      health.record(2, 20, KEY, fail("credential"), 0);
+      return health;
+    }
+
+    test("a provider that answered: every breaker of it closes, the key that answered revives, the others stay dead", () => {
+      const health = broken();
+      expect(health.anyBreakerOpen()).toBe(true);
+      expect(health.associationSnapshot(ASSOC, 10).recentSinceRecovery).toBe(5);
+      health.recoverProvider(PROVIDER, { associationIds: [ASSOC], revivedKeys: [KEY], by: "test", at: 50 });
+      expect(health.associationSnapshot(ASSOC, 60)).toMatchObject({ breaker: { state: "closed" }, recoveredAt: 50, recentSinceRecovery: 0 });
+      expect(health.keyUsable(PROVIDER, KEY, 60)).toBe(true);
+      expect(health.keyUsable(PROVIDER, "sk-second", 60)).toBe(true);
+      expect(health.keyUsable(PROVIDER, "sk-dead", 60)).toBe(false);
+      expect(health.keyUsable(20, KEY, 60)).toBe(false);
+      expect(health.anyBreakerOpen()).toBe(false);
+      expect(health.providerCheck(PROVIDER)).toEqual({ by: "test", ok: true, at: 50, failure: null });
+      // The failures before the recovery stay in the history; what comes after is judged alone.
+      health.record(ASSOC, PROVIDER, KEY, { ok: true }, 70);
+      expect(health.associationSnapshot(ASSOC, 70)).toMatchObject({ recent: [false, false, false, false, false, true], recentSinceRecovery: 1 });
+    });
+
+    test("a reset revives every key of the provider", () => {
+      const health = broken();
+      health.recoverProvider(PROVIDER, { associationIds: [ASSOC], revivedKeys: "all", by: "reset", at: 50 });
+      expect(health.keyUsable(PROVIDER, "sk-dead", 60)).toBe(true);
+      expect(health.keyUsable(20, KEY, 60)).toBe(false);
+    });
+
+    test("a real success through an open breaker counts as a recovery too", () => {
+      const health = broken();
+      health.record(ASSOC, PROVIDER, KEY, { ok: true }, 2_000);
+      expect(health.associationSnapshot(ASSOC, 2_000)).toMatchObject({ recoveredAt: 2_000, recentSinceRecovery: 1 });
+    });
+
+    test("a failed probe opens again, from now, only the breakers that were open, and names the cause", () => {
+      const health = broken();
+      health.association(3).breaker; // a closed association of the same provider
+      const refused = { failure: "connection" as const, cause: "connection-refused" as const, message: "ECONNREFUSED", at: 900 };
+      health.recordProbeFailure(PROVIDER, ASSOC, KEY, refused);
+      expect(health.associationSnapshot(ASSOC, 950).breaker).toMatchObject({ state: "open", retryAt: 1_900 });
+      expect(health.key(PROVIDER, KEY).breaker.retryAt()).toBe(1_900);
+      // The second key was not probed: its open time runs as before.
+      expect(health.key(PROVIDER, "sk-second").breaker.retryAt()).toBe(1_000);
+      expect(health.providerCheck(PROVIDER)).toEqual({ by: "probe", ok: false, at: 900, failure: refused });
+      expect(health.associationSnapshot(ASSOC, 950).lastError).toEqual(refused);
+
+      health.recordProbeFailure(PROVIDER, 3, KEY, { ...refused, at: 950 });
+      expect(health.association(3).breaker.state).toBe("closed");
+    });
+
+    test("a probe refused for its key marks the key dead, not the breakers", () => {
+      const health = broken();
+      health.recordProbeFailure(PROVIDER, ASSOC, "sk-second", { failure: "credential", cause: "credential", message: "HTTP 401: revoked", at: 900 });
+      expect(health.keyUsable(PROVIDER, "sk-second", 5_000)).toBe(false);
+      expect(health.keyCondition(PROVIDER, "sk-second", 5_000)).toEqual({ breakerOpen: true, usable: false });
+      expect(health.associationSnapshot(ASSOC, 950).breaker.retryAt).toBe(1_000);
+    });
+
+    test("without shared state every instance may probe", async () => {
+      expect(await new HealthRegistry(breaker).claimProbe(PROVIDER, 1_000)).toBe(true);
+    });
   });
 });

@@ -1,5 +1,5 @@
 import type { CircuitBreaker } from "../balancer/circuit-breaker.ts";
-import type { BreakerTarget, HealthListener, HealthRegistry } from "../balancer/health.ts";
+import type { BreakerTarget, HealthListener, HealthRegistry, ProviderRecovery, RecoveryCause } from "../balancer/health.ts";
 import { fingerprint } from "./fingerprint.ts";
 import { LuaScript, type RedisConnection, type SharedEvent } from "./redis-connection.ts";
 import { scanKeys } from "./scan-keys.ts";
@@ -45,6 +45,10 @@ interface KeyVerdict {
  *   reset it; the failure that opens it stores an "open since" marker and broadcasts that;
  * - a success on a troubled breaker deletes both and broadcasts "closed";
  * - dead keys and cool-downs are stored (with TTLs) and broadcast;
+ * - a provider found working (probe, Test connection) or reset on purpose has its breakers'
+ *   stored verdicts deleted and one "recovered" message closes them on every instance;
+ * - the background probe of a provider is claimed for one period (SET NX PX), so one instance
+ *   probes it; without Redis each instance probes on its own, which costs a few calls, no harm;
  * - a starting (or reconnecting) instance reads the stored verdicts.
  * Each instance lets its own half-open probe through after the open time, so up to one probe
  * per instance may run. Key names and messages carry a fingerprint of a provider key, never the key.
@@ -60,6 +64,7 @@ export class RedisHealthSync implements HealthListener {
     connection.on("breaker", (event) => this.applyBreaker(event));
     connection.on("key", (event) => this.applyKey(event));
     connection.on("provider-reset", (event) => this.forget(Number(event.providerId)));
+    connection.on("provider-recovered", (event) => this.applyRecovery(event));
     connection.onRecover(() => this.load());
   }
 
@@ -113,6 +118,27 @@ export class RedisHealthSync implements HealthListener {
     this.connection.publish("provider-reset", { providerId });
   }
 
+  providerRecovered(providerId: number, recovery: ProviderRecovery): void {
+    const prints = recovery.revivedKeys === "all" ? "all" : recovery.revivedKeys.map(fingerprint);
+    void this.connection.run(async (client) => {
+      const names = recovery.associationIds.flatMap((id) => [this.connection.key("brk", "fail", `a:${id}`), this.connection.key("brk", "open", `a:${id}`)]);
+      const patterns = [["brk", "fail", "k", providerId, "*"], ["brk", "open", "k", providerId, "*"]];
+      if (prints === "all") patterns.push(["key", "dead", providerId, "*"], ["key", "cool", providerId, "*"]);
+      else for (const print of prints) names.push(this.connection.key("key", "dead", providerId, print), this.connection.key("key", "cool", providerId, print));
+      for (const pattern of patterns) names.push(...(await scanKeys(client, this.connection.pattern(...pattern))));
+      if (names.length > 0) await client.del(...names);
+    }, SCAN_TIMEOUT_MS);
+    this.connection.publish("provider-recovered", { providerId, associationIds: recovery.associationIds, prints, by: recovery.by, at: recovery.at });
+  }
+
+  async claimProbe(providerId: number, forMs: number): Promise<boolean> {
+    const claimed = await this.connection.run((client) =>
+      client.send("SET", [this.connection.key("probe", providerId), this.connection.instanceId, "NX", "PX", String(Math.max(1, Math.round(forMs)))]),
+    );
+    // undefined: Redis is away and every decision is local, this one too.
+    return claimed !== null;
+  }
+
   adoptKey(providerId: number, key: string): void {
     if (this.pending.size === 0) return;
     const id = `${providerId}:${fingerprint(key)}`;
@@ -162,6 +188,31 @@ export class RedisHealthSync implements HealthListener {
     if (typeof event.openedAt === "number") breaker.openSince(event.openedAt);
     else if (typeof event.failures === "number") breaker.syncFailures(event.failures);
     else if (event.closed) breaker.recordSuccess();
+  }
+
+  /** Another instance recovered a provider: the same here, for the keys this instance knows and those it was told about. */
+  private applyRecovery(event: SharedEvent): void {
+    const providerId = Number(event.providerId);
+    const prints = event.prints === "all" ? "all" : new Set(Array.isArray(event.prints) ? event.prints.map(String) : []);
+    for (const [id, verdict] of this.pending) {
+      if (!id.startsWith(`${providerId}:`)) continue;
+      if (prints === "all" || prints.has(id.slice(id.indexOf(":") + 1))) this.pending.delete(id);
+      else {
+        delete verdict.openedAt;
+        if (verdict.dead === undefined && verdict.coolingUntil === undefined) this.pending.delete(id);
+      }
+    }
+    const known = [...(this.registry.knownKeys(providerId) ?? [])];
+    this.registry.recoverProvider(
+      providerId,
+      {
+        associationIds: Array.isArray(event.associationIds) ? event.associationIds.map(Number) : [],
+        revivedKeys: prints === "all" ? "all" : known.filter((key) => prints.has(fingerprint(key))),
+        by: String(event.by) as RecoveryCause,
+        at: Number(event.at),
+      },
+      false,
+    );
   }
 
   private applyKey(event: SharedEvent): void {
