@@ -226,8 +226,10 @@ export class Balancer {
       // A floor keeps a request from spinning while a half-open probe (ready "now") is still out.
       const retryIn = Number.isFinite(soonest) ? Math.max(MIN_RECHECK_MS, soonest) : QUEUE_POLL_MS;
       if (!(await this.queue.wait(queueDeadline, Math.min(retryIn, QUEUE_POLL_MS), signal))) {
+        // Waiting was for limits to free, or only for cooling keys and breakers (then no limit is to blame).
+        const limited = passed.some((entry) => entry.why === "provider_limit" || (entry.keys?.limited ?? 0) > 0);
         return {
-          reason: signal?.aborted ? "client closed the request" : "every provider is at its rate or concurrency limit",
+          reason: signal?.aborted ? "client closed the request" : limited ? "every provider is at its rate or concurrency limit" : "no healthy provider became available in time",
           retryAfterMs: Number.isFinite(soonest) ? soonest : QUEUE_POLL_MS,
           skipped: this.describe(passed, Date.now()),
         };

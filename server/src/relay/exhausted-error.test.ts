@@ -36,7 +36,7 @@ describe("the client's error when no attempt could be made", () => {
 
     const error = exhaustedError({ failures: [], classes: [], clientAborted: false, refusal }, "trace-1");
     const message = error.message;
-    expect(message).toStartWith("No attempt could be made: every provider is at its rate or concurrency limit: ");
+    expect(message).toStartWith("No attempt could be made: no healthy provider became available in time: ");
     expect(message).toContain("refusing (gpt-a): circuit breaker open until ");
     expect(message).toContain("(2 failures in a row; last: connection failed: Unable to connect");
     expect(message).toContain("limited (gpt-b): no usable key until ");
