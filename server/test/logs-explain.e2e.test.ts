@@ -235,7 +235,7 @@ describe("a \"no healthy provider\" answer explains itself", () => {
     const error = await failure(client.chat.completions.create({ model: "broken", messages: [{ role: "user", content: "hi" }] }));
     expect(error.status).toBe(503);
     expect(error.message).toContain("No attempt could be made: no healthy provider became available in time: ");
-    expect(error.message).toMatch(/refusing \(gpt-refused\): circuit breaker open until \S+Z \(in (59|60) s\) \(1 failure in a row; last: connection failed/);
+    expect(error.message).toMatch(/refusing \(gpt-refused\): circuit breaker open until \S+Z \(in (59|60) s\) \(1 failure in a row; last: connection refused: connection failed/);
     expect(error.message).toMatch(/rate-limited \(fake-model\+status=429\+retry-after=45\): no usable key until \S+Z \(in (44|45) s\) \(1 key: 1 cooling down/);
 
     const traceId = headerOf(error.headers, "x-llmio-trace-id")!;

@@ -244,7 +244,8 @@ export class Balancer {
       const health = this.health.associationSnapshot(candidate.associationId);
       if (why === "breaker_open" || why === "breaker_probing" || why === "failed_here") {
         const failures = health.breaker.consecutiveFailures;
-        const last = health.lastError?.message;
+        // The cause in words first (a refused connection says so), then the upstream's own message.
+        const last = health.lastError ? `${health.lastError.cause.replaceAll("-", " ")}: ${health.lastError.message}` : undefined;
         const parts = [failures > 0 && why !== "failed_here" ? `${failures} failure${failures === 1 ? "" : "s"} in a row` : "", last ? `last: ${last}` : ""];
         skipped.detail = parts.filter(Boolean).join("; ") || undefined;
       } else if (why === "keys_unusable" && keys) {

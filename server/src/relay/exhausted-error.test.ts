@@ -7,7 +7,7 @@ import { exhaustedError } from "./failover.ts";
 async function failConnections(balancer: Balancer, target: ReturnType<typeof candidate>, times: number) {
   for (let index = 0; index < times; index++) {
     const lease = await admitted(balancer.acquire([target], newTried(), Date.now() + 1_000));
-    lease.finish({ ok: false, failure: "connection", message: "connection failed: Unable to connect. Is the computer able to access the url?" });
+    lease.finish({ ok: false, failure: "connection", message: "connection failed: ECONNREFUSED: Unable to connect. Is the computer able to access the url?" });
   }
 }
 
@@ -38,7 +38,7 @@ describe("the client's error when no attempt could be made", () => {
     const message = error.message;
     expect(message).toStartWith("No attempt could be made: no healthy provider became available in time: ");
     expect(message).toContain("refusing (gpt-a): circuit breaker open until ");
-    expect(message).toContain("(2 failures in a row; last: connection failed: Unable to connect");
+    expect(message).toContain("(2 failures in a row; last: connection refused: connection failed: ECONNREFUSED: Unable to connect");
     expect(message).toContain("limited (gpt-b): no usable key until ");
     expect(message).toContain("(2 keys: 2 cooling down after a rate limit, quota or failures)");
     expect(message).toContain("revoked (gpt-c): no usable key (1 key: 1 refused (HTTP 401: invalid api key))");
@@ -53,7 +53,7 @@ describe("the client's error when no attempt could be made", () => {
     const refusal = await refused(balancer.acquire([broken], newTried(), Date.now() + 1_000));
     const error = exhaustedError({ failures: [], classes: [], clientAborted: false, refusal, retryAfterSeconds: 30 }, "trace-2");
     expect(error.status).toBe(503);
-    expect(error.message).toMatch(/^No attempt could be made: no healthy provider is available: down \(upstream-model\): circuit breaker open until .+ \(in (29|30) s\) \(1 failure in a row; last: connection failed/);
+    expect(error.message).toMatch(/^No attempt could be made: no healthy provider is available: down \(upstream-model\): circuit breaker open until .+ \(in (29|30) s\) \(1 failure in a row; last: connection refused: connection failed/);
   });
 
   test("after failed attempts, the providers not tried are listed too", async () => {
