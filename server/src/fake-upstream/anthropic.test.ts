@@ -50,7 +50,7 @@ describe("non-stream", () => {
     expect(message.usage).toMatchObject({ input_tokens: PROMPT_TOKENS, output_tokens: 4, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 });
   });
 
-  test("/messages without /v1, Bearer auth, text blocks, images and tool results", async () => {
+  test("Bearer auth, text blocks, images and tool results", async () => {
     const response = await post(
       {
         messages: [
@@ -60,14 +60,14 @@ describe("non-stream", () => {
         ],
         tools: [WEATHER_TOOL],
       },
-      { path: "/messages", headers: { "x-api-key": "", authorization: "Bearer test-key" } },
+      { headers: { "x-api-key": "", authorization: "Bearer test-key" } },
     );
     expect(response.status).toBe(200);
     const body = await response.json();
     // The conversation ends with a tool result: no new tool call, the echo skips the tool-result turn.
     expect(body.content).toEqual([{ type: "text", text: "Echo: look" }]);
     expect(body.usage.input_tokens).toBe(Math.ceil((14 + 4 + 5) / 4));
-    expect(upstream.lastRequest?.path).toBe("/messages");
+    expect(upstream.lastRequest?.path).toBe("/v1/messages");
   });
 
   test("max_tokens is required, and truncates the answer", async () => {
@@ -266,11 +266,9 @@ describe("faults and errors", () => {
 
 describe("count_tokens", () => {
   test("counts the prompt like the create call", async () => {
-    for (const path of ["/v1/messages/count_tokens", "/messages/count_tokens"]) {
-      const response = await post({ max_tokens: undefined }, { path });
-      expect(response.status).toBe(200);
-      expect(await response.json()).toEqual({ input_tokens: PROMPT_TOKENS });
-    }
+    const response = await post({ max_tokens: undefined }, { path: "/v1/messages/count_tokens" });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ input_tokens: PROMPT_TOKENS });
     const counted = await client.messages.countTokens({ model: "claude-fake", system: SYSTEM, messages: MESSAGES as Anthropic.MessageParam[] });
     expect(counted.input_tokens).toBe(PROMPT_TOKENS);
   });

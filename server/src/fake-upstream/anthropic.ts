@@ -1,6 +1,5 @@
 /**
- * Anthropic Messages responder (`POST /v1/messages`, `POST /v1/messages/count_tokens`, also
- * without the `/v1` prefix for base URLs that already end in /v1).
+ * Anthropic Messages responder (`POST /v1/messages`, `POST /v1/messages/count_tokens`).
  *
  * Auth: `x-api-key` or `Authorization: Bearer` (anthropic-errors.ts). Like Anthropic, a
  * request without `max_tokens` is a 400. Message text = a string `content`, or the `text` of
@@ -62,8 +61,8 @@ const ANTHROPIC_FAULT_ANSWERS: FaultAnswers = {
 };
 
 export const anthropicRoutes: readonly FakeRoute[] = [
-  { method: "POST", paths: ["/v1/messages", "/messages"], handle: handleMessages },
-  { method: "POST", paths: ["/v1/messages/count_tokens", "/messages/count_tokens"], handle: handleCountTokens },
+  { method: "POST", paths: ["/v1/messages"], handle: handleMessages },
+  { method: "POST", paths: ["/v1/messages/count_tokens"], handle: handleCountTokens },
 ];
 
 /** Reads the JSON body and the faults; a Response when the request ends here (auth, 400, status fault, hang). */

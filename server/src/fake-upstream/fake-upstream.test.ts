@@ -74,19 +74,20 @@ describe("non-stream", () => {
     expect(body.usage.prompt_tokens).toBe(75);
   });
 
-  test("serves /chat/completions too and records the request", async () => {
+  test("records the request (path, headers, body)", async () => {
     const before = upstream.requests;
-    const response = await fetch(`${upstream.url}/chat/completions`, {
+    const response = await fetch(`${upstream.url}/v1/chat/completions`, {
       method: "POST",
       headers: { ...AUTH, "x-trace": "abc" },
       body: JSON.stringify({ model: "m1", messages: [{ role: "user", content: "hi" }] }),
     });
     expect((await response.json()).choices[0].message.content).toBe("Echo: hi");
     expect(upstream.requests).toBe(before + 1);
-    expect(upstream.lastRequest?.path).toBe("/chat/completions");
+    expect(upstream.lastRequest?.path).toBe("/v1/chat/completions");
     expect(upstream.lastRequest?.headers["x-trace"]).toBe("abc");
     expect(upstream.lastRequest?.body).toEqual({ model: "m1", messages: [{ role: "user", content: "hi" }] });
   });
+
 });
 
 describe("stream", () => {
@@ -317,7 +318,13 @@ describe("errors and other endpoints", () => {
     expect(body.data[0]).toEqual({ id: "fake-model", object: "model", created: 0, owned_by: "llmio-fake" });
   });
 
-  test("404 JSON for unknown paths and methods", async () => {
+  test("404 JSON for unknown paths and methods, and for paths without the version (as OpenAI answers)", async () => {
+    const unversioned = ["/models", "/chat/completions", "/responses", "/embeddings", "/messages", "/models/fake-model:generateContent"];
+    for (const path of unversioned) {
+      const response = await fetch(`${upstream.url}${path}`, { method: path === "/models" ? "GET" : "POST", headers: AUTH, body: path === "/models" ? undefined : "{}" });
+      expect(response.status).toBe(404);
+      expect((await response.json()).error).toMatchObject({ type: "invalid_request_error", code: "unknown_url" });
+    }
     for (const [method, path] of [["GET", "/v1/nope"], ["GET", "/v1/chat/completions"]]) {
       const response = await fetch(`${upstream.url}${path}?x=1`, { method, headers: AUTH });
       expect(response.status).toBe(404);

@@ -68,8 +68,8 @@ describe("generateContent", () => {
     expect(upstream.lastRequest?.body).toEqual({ systemInstruction: SYSTEM, contents: CONTENTS });
   });
 
-  test("also without the /v1beta prefix, with ?key= and with the models/ prefix in the path", async () => {
-    const response = await fetch(`${upstream.url}/models/models%2Ffake-model:generateContent?key=k1`, {
+  test("also under /v1, with ?key= and with the models/ prefix in the path", async () => {
+    const response = await fetch(`${upstream.url}/v1/models/models%2Ffake-model:generateContent?key=k1`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ contents: [{ parts: [{ text: "hi" }, { inlineData: { mimeType: "image/png", data: "iVBORw0KGgo=" } }] }] }),

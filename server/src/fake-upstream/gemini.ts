@@ -1,6 +1,6 @@
 /**
  * Gemini `generativelanguage` responder: `POST /v1beta/models/{model}:{method}` (also under
- * `/v1`, and bare `/models/…` for base URLs that already end in the version), methods
+ * `/v1`), methods
  * `generateContent`, `streamGenerateContent` (`?alt=sse` → SSE `data:` frames; without it
  * one JSON array of the same chunks), `countTokens`, `embedContent`, `batchEmbedContents`.
  * Fault directives ride on the model name in the path (`fake-model+status=500:generateContent`)
@@ -46,7 +46,7 @@ const METHODS = new Set(["generateContent", "streamGenerateContent", "countToken
 
 // @google/genai 3.x defaults to the v1 API, Gemini CLI (SDK 1.x) to v1beta.
 export const geminiRoutes: readonly FakeRoute[] = [
-  { method: "POST", paths: [MODEL_PATH, "/v1/models/:name", "/models/:name"], handle: handleModelCall },
+  { method: "POST", paths: [MODEL_PATH, "/v1/models/:name"], handle: handleModelCall },
 ];
 
 interface Call {

@@ -39,7 +39,7 @@ interface Completion {
 }
 
 export const openaiChatRoutes: readonly FakeRoute[] = [
-  { method: "POST", paths: ["/v1/chat/completions", "/chat/completions"], handle: handleChat },
+  { method: "POST", paths: ["/v1/chat/completions"], handle: handleChat },
 ];
 
 async function handleChat(request: Request, context: FakeRequestContext): Promise<Response> {

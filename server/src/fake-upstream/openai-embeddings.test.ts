@@ -33,7 +33,7 @@ describe("POST /v1/embeddings", () => {
     }
     expect(body.data[0].embedding).not.toEqual(body.data[1].embedding);
     expect(body.usage).toEqual({ prompt_tokens: Math.ceil(11 / 4) + Math.ceil(3 / 4), total_tokens: 4 });
-    const again = await (await embed({ input: "hello world" }, { path: "/embeddings" })).json();
+    const again = await (await embed({ input: "hello world" })).json();
     expect(again.data[0].embedding).toEqual(body.data[0].embedding);
     expect(body.data[0].embedding).toEqual(fakeEmbedding("hello world", 8));
   });

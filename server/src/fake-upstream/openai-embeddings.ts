@@ -1,6 +1,5 @@
 /**
- * OpenAI embeddings responder (`POST /v1/embeddings`, and `/embeddings` for base URLs that
- * already end in /v1).
+ * OpenAI embeddings responder (`POST /v1/embeddings`).
  *
  * Input: a string, an array of strings, a token array or an array of token arrays (an empty
  * input is a 400, as OpenAI answers). Each input gets a deterministic unit vector of 8
@@ -22,7 +21,7 @@ const DEFAULT_DIMENSIONS = 8;
 const MAX_DIMENSIONS = 4096;
 
 export const openaiEmbeddingsRoutes: readonly FakeRoute[] = [
-  { method: "POST", paths: ["/v1/embeddings", "/embeddings"], handle: handleEmbeddings },
+  { method: "POST", paths: ["/v1/embeddings"], handle: handleEmbeddings },
 ];
 
 async function handleEmbeddings(request: Request, context: FakeRequestContext): Promise<Response> {

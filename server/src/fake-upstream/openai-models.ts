@@ -21,13 +21,12 @@ const ANTHROPIC_MODELS_BODY = JSON.stringify({
 });
 
 /**
- * `GET /v1/models` (and `/models`, for base URLs that already end in /v1), OpenAI- or
- * Anthropic-shaped. The `x-fake-fault` header's leading and hostile faults apply after the key check.
+ * `GET /v1/models`, OpenAI- or Anthropic-shaped. The `x-fake-fault` header's leading and hostile faults apply after the key check.
  */
 export const openaiModelsRoutes: readonly FakeRoute[] = [
   {
     method: "GET",
-    paths: ["/v1/models", "/models"],
+    paths: ["/v1/models"],
     async handle(request, context) {
       const anthropic = request.headers.has("anthropic-version");
       if (anthropic) {

@@ -58,8 +58,8 @@ interface Answer {
 }
 
 export const openaiResponsesRoutes: readonly FakeRoute[] = [
-  { method: "POST", paths: ["/v1/responses", "/responses"], handle: handleResponses },
-  { method: "POST", paths: ["/v1/responses/input_tokens", "/responses/input_tokens"], handle: handleInputTokens },
+  { method: "POST", paths: ["/v1/responses"], handle: handleResponses },
+  { method: "POST", paths: ["/v1/responses/input_tokens"], handle: handleInputTokens },
 ];
 
 /** Reads the JSON body and the faults; a Response when the request ends here (auth, 400, status fault, hang). */

@@ -96,6 +96,8 @@ export function startFakeUpstream(options: FakeUpstreamOptions = {}): FakeUpstre
     // Hangs and slow streams are the point of this server: never time idle connections out.
     idleTimeout: 0,
     routes,
+    // Like OpenAI ("Invalid URL (POST /chat/completions)"), paths without the version prefix are
+    // unknown: a base URL missing its /v1 must fail here as it fails against the real vendor.
     fetch(request) {
       const path = pathOf(request.url);
       begin(request, path);

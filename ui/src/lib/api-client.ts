@@ -3,6 +3,10 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** When the answer's `Retry-After` says to try again (epoch ms): a 429 of a locked-out IP. */
+    readonly retryAt?: number,
+    /** The error body's other fields (e.g. a provider's own answer: `upstream`, `warnings`). */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = "ApiError";
@@ -54,6 +58,17 @@ export function errorMessage(status: number, text: string): string {
   return text.trim().slice(0, 300) || `HTTP ${status}`;
 }
 
+/** The fields of a JSON object error body; empty for any other body. */
+export function errorDetails(text: string): Record<string, unknown> {
+  try {
+    const body: unknown = JSON.parse(text);
+    if (body !== null && typeof body === "object" && !Array.isArray(body)) return body as Record<string, unknown>;
+  } catch {
+    // Not JSON: no details.
+  }
+  return {};
+}
+
 /** JSON over fetch with the bearer token; 401 calls `onUnauthorized` (log out), every failure throws ApiError. */
 export function createApiClient(options: ApiClientOptions): ApiClient {
   const fetcher = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
@@ -81,7 +96,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       options.onUnauthorized?.();
       throw new ApiError(401, errorMessage(401, text));
     }
-    if (!response.ok) throw new ApiError(response.status, errorMessage(response.status, text));
+    if (!response.ok) throw new ApiError(response.status, errorMessage(response.status, text), undefined, errorDetails(text));
     return (text ? JSON.parse(text) : undefined) as T;
   }
 

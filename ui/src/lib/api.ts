@@ -17,6 +17,7 @@ import type {
   Provider,
   ProviderHealth,
   ProviderInput,
+  SavedProvider,
   Settings,
   Status,
   TraceDetail,
@@ -30,8 +31,8 @@ export const api = {
   status: () => client.get<Status>("/api/status"),
 
   providers: () => client.get<Provider[]>("/api/providers"),
-  createProvider: (input: Partial<ProviderInput>) => client.post<Provider>("/api/providers", input),
-  updateProvider: (id: number, input: Partial<ProviderInput>) => client.put<Provider>(`/api/providers/${id}`, input),
+  createProvider: (input: Partial<ProviderInput>) => client.post<SavedProvider>("/api/providers", input),
+  updateProvider: (id: number, input: Partial<ProviderInput>) => client.put<SavedProvider>(`/api/providers/${id}`, input),
   deleteProvider: (id: number) => client.delete(`/api/providers/${id}`),
   testProvider: (id: number, model?: string) => client.post<ConnectionTest>(`/api/providers/${id}/test`, model ? { model } : {}),
   providerModels: (id: number) => client.get<{ models: string[] }>(`/api/providers/${id}/models`),

@@ -29,6 +29,18 @@ export interface Provider {
 
 export type ProviderInput = Omit<Provider, "id" | "keyCount" | "createdAt" | "updatedAt">;
 
+/** A finding about a provider's field, e.g. a base URL missing its version; `suggestion` is the corrected value. */
+export interface ProviderWarning {
+  field: "baseUrl";
+  message: string;
+  suggestion: string;
+}
+
+/** A provider as a create or update answers it: saved, with what the check of its base URL found. */
+export interface SavedProvider extends Provider {
+  warnings: ProviderWarning[];
+}
+
 export interface Model {
   id: number;
   name: string;
@@ -116,9 +128,11 @@ export interface ConnectionTest {
   ok: boolean;
   latencyMs: number;
   status: number | null;
-  model: string;
+  /** null when no model could be chosen (the provider's model list failed). */
+  model: string | null;
   error?: string;
   answer?: string;
+  warnings?: ProviderWarning[];
 }
 
 export interface AuthKey {

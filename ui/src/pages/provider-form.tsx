@@ -1,5 +1,6 @@
 import { createMemo, createSignal, For, Show } from "solid-js";
 import { createStore } from "solid-js/store";
+import { BaseUrlFix } from "../components/base-url-fix.tsx";
 import { FieldSet, NumberField, SelectField, TextAreaField, TextField, Toggle } from "../components/fields.tsx";
 import { FormFooter } from "../components/form-footer.tsx";
 import { Modal } from "../components/modal.tsx";
@@ -17,7 +18,8 @@ import {
   type ProviderForm,
 } from "../lib/provider-form.ts";
 import { PROVIDER_TEMPLATES, PROVIDER_TYPES, providerTypeInfo, type ProviderTemplate } from "../lib/provider-templates.ts";
-import type { Endpoint, Provider } from "../lib/types.ts";
+import { baseUrlWarning } from "../lib/provider-warnings.ts";
+import type { Endpoint, Provider, ProviderWarning, SavedProvider } from "../lib/types.ts";
 
 const LIMIT_LABELS: Record<(typeof LIMIT_FIELDS)[number], MessageKey> = {
   requestsPerMinute: "providers.limit.rpm",
@@ -28,9 +30,18 @@ const LIMIT_LABELS: Record<(typeof LIMIT_FIELDS)[number], MessageKey> = {
   keyMaxConcurrent: "providers.limit.keyConcurrent",
 };
 
-/** Create (with vendor templates) or edit a provider; errors are shown at their fields. */
+/**
+ * Create (with vendor templates) or edit a provider; errors are shown at their fields. A save
+ * the server answers with a base-URL warning stays open on the saved provider, offering the
+ * corrected URL in one click (or keeping it as typed).
+ */
 export function ProviderFormModal(props: { provider?: Provider; onClose: () => void; onSaved: (provider: Provider) => void }) {
-  const editing = () => props.provider !== undefined;
+  /** Saved by this dialog with a warning still showing; later saves update it. */
+  const [stored, setStored] = createSignal<SavedProvider>();
+  const [warning, setWarning] = createSignal<ProviderWarning>();
+  const current = () => stored() ?? props.provider;
+  const editing = () => current() !== undefined;
+  let formElement: HTMLFormElement | undefined;
   const [form, setForm] = createStore<ProviderForm>(props.provider ? providerToForm(props.provider) : applyTemplate(emptyProviderForm(), PROVIDER_TEMPLATES[0]));
   const [template, setTemplate] = createSignal<ProviderTemplate | undefined>(props.provider ? undefined : PROVIDER_TEMPLATES[0]);
   const [advanced, setAdvanced] = createSignal(false);
@@ -55,18 +66,35 @@ export function ProviderFormModal(props: { provider?: Provider; onClose: () => v
     },
     save: async () => {
       const input = formToProviderInput(form);
-      props.onSaved(props.provider ? await api.updateProvider(props.provider.id, input) : await api.createProvider(input));
+      const id = current()?.id;
+      const saved = id === undefined ? await api.createProvider(input) : await api.updateProvider(id, input);
+      const found = baseUrlWarning(saved.warnings);
+      if (!found) return props.onSaved(saved);
+      setStored(saved);
+      setWarning(found);
     },
   });
+
+  const useSuggestion = async (suggestion: string) => {
+    setForm("baseUrl", suggestion);
+    setWarning(undefined);
+    formElement?.requestSubmit();
+  };
+  // Closing after a save that warned still counts as saved (the list refreshes).
+  const close = () => {
+    const saved = stored();
+    if (saved) props.onSaved(saved);
+    else props.onClose();
+  };
 
   return (
     <Modal
       size="lg"
-      title={editing() ? t("providers.editTitle", { name: props.provider!.name }) : t("providers.createTitle")}
-      onClose={props.onClose}
-      footer={<FormFooter formId="provider-form" saving={saving()} label={editing() ? t("common.save") : t("common.create")} testId="provider-save" onCancel={props.onClose} />}
+      title={editing() ? t("providers.editTitle", { name: current()!.name }) : t("providers.createTitle")}
+      onClose={close}
+      footer={<FormFooter formId="provider-form" saving={saving()} label={editing() ? t("common.save") : t("common.create")} testId="provider-save" onCancel={close} />}
     >
-      <form id="provider-form" class="space-y-5" onSubmit={submit} novalidate>
+      <form id="provider-form" ref={formElement} class="space-y-5" onSubmit={submit} novalidate>
         <Show when={!editing()}>
           <FieldSet legend={t("providers.template")}>
             <div class="grid grid-cols-2 gap-2 sm:grid-cols-4" role="radiogroup" aria-label={t("providers.template")}>
@@ -108,7 +136,10 @@ export function ProviderFormModal(props: { provider?: Provider; onClose: () => v
             class="sm:col-span-2"
             label={t("providers.baseUrl")}
             value={form.baseUrl}
-            onValue={(value) => setForm("baseUrl", value)}
+            onValue={(value) => {
+              setForm("baseUrl", value);
+              setWarning(undefined);
+            }}
             placeholder={typeInfo().baseUrlPlaceholder}
             hint={t(typeInfo().baseUrlHint)}
             error={error("baseUrl")}
@@ -118,6 +149,7 @@ export function ProviderFormModal(props: { provider?: Provider; onClose: () => v
             autocomplete="off"
             required
           />
+          <Show when={warning()}>{(found) => <BaseUrlFix class="sm:col-span-2" warning={found()} onApply={useSuggestion} onKeep={close} />}</Show>
           <TextAreaField
             class="sm:col-span-2"
             label={

@@ -1,18 +1,23 @@
-import { createMemo, createResource, createSignal, For, Show } from "solid-js";
+import { createMemo, createSignal, For, Show } from "solid-js";
+import { BaseUrlFix } from "../components/base-url-fix.tsx";
 import { Modal } from "../components/modal.tsx";
 import { EmptyState, ErrorBox, LoadingRows, Spinner } from "../components/states.tsx";
 import { api } from "../lib/api.ts";
 import { t } from "../lib/i18n/index.ts";
 import { filterModels, planImport } from "../lib/import-plan.ts";
+import { createLocalLoad } from "../lib/local-load.ts";
+import { baseUrlWarning, providerCallFailure } from "../lib/provider-warnings.ts";
 import type { Provider } from "../lib/types.ts";
 
 /**
  * Lists the provider's own models (fetched from it) and imports the chosen ones: each becomes
- * (or joins) the public model of the same name, or all join one chosen model.
+ * (or joins) the public model of the same name, or all join one chosen model. When the provider
+ * cannot list them, its own status and message show here, with the corrected base URL one click
+ * away when the URL lacks its version. `onProviderChanged`: the provider was updated (its URL).
  */
-export function ImportModelsModal(props: { provider: Provider; onClose: () => void; onDone: (message: string) => void }) {
-  const [remote, { refetch }] = createResource(() => api.providerModels(props.provider.id));
-  const [existing] = createResource(async () => {
+export function ImportModelsModal(props: { provider: Provider; onClose: () => void; onDone: (message: string) => void; onProviderChanged?: () => void }) {
+  const remote = createLocalLoad(() => api.providerModels(props.provider.id));
+  const existing = createLocalLoad(async () => {
     const [models, associations] = await Promise.all([api.models(), api.associations()]);
     return { models, associations };
   });
@@ -22,12 +27,16 @@ export function ImportModelsModal(props: { provider: Provider; onClose: () => vo
   const [running, setRunning] = createSignal(false);
   const [failure, setFailure] = createSignal<unknown>();
 
-  const visible = createMemo(() => filterModels(remote()?.models ?? [], query()));
-  const plan = createMemo(() =>
-    existing()
-      ? planImport([...selected()], { providerId: props.provider.id, models: existing()!.models, associations: existing()!.associations, targetModelId: target() })
-      : [],
-  );
+  const visible = createMemo(() => filterModels(remote.value()?.models ?? [], query()));
+  const plan = createMemo(() => {
+    const known = existing.value();
+    return known ? planImport([...selected()], { providerId: props.provider.id, models: known.models, associations: known.associations, targetModelId: target() }) : [];
+  });
+  const useBaseUrl = async (suggestion: string) => {
+    await api.updateProvider(props.provider.id, { baseUrl: suggestion });
+    props.onProviderChanged?.();
+    await remote.reload();
+  };
   const toDo = () => plan().filter((step) => !step.skip);
 
   const toggle = (model: string, on: boolean) => {
@@ -88,14 +97,15 @@ export function ImportModelsModal(props: { provider: Provider; onClose: () => vo
       }
     >
       <div class="space-y-4">
-        <Show when={remote.error}>
-          <ErrorBox error={remote.error} onRetry={refetch} />
+        <Show when={remote.error()}>{(error) => <ImportFailure error={error()} onRetry={() => void remote.reload()} onUseBaseUrl={useBaseUrl} />}</Show>
+        <Show when={existing.error()}>
+          <ErrorBox error={existing.error()} onRetry={() => void existing.reload()} />
         </Show>
-        <Show when={remote.loading}>
+        <Show when={remote.loading()}>
           <LoadingRows rows={5} />
         </Show>
-        <Show when={remote() && !remote.loading}>
-          <Show when={(remote()?.models.length ?? 0) > 0} fallback={<EmptyState icon="i-lucide-package-open" title={t("import.none")} />}>
+        <Show when={!remote.loading() && remote.value()}>
+          <Show when={(remote.value()?.models.length ?? 0) > 0} fallback={<EmptyState icon="i-lucide-package-open" title={t("import.none")} />}>
             <div class="flex flex-wrap items-end gap-3">
               <div class="min-w-48 flex-1 space-y-1.5">
                 <label for="import-search" class="field-label">
@@ -109,7 +119,7 @@ export function ImportModelsModal(props: { provider: Provider; onClose: () => vo
                 </label>
                 <select id="import-target" class="input" value={target() ?? ""} onChange={(event) => setTarget(event.currentTarget.value ? Number(event.currentTarget.value) : undefined)}>
                   <option value="">{t("import.sameName")}</option>
-                  <For each={existing()?.models ?? []}>{(model) => <option value={model.id}>{model.name}</option>}</For>
+                  <For each={existing.value()?.models ?? []}>{(model) => <option value={model.id}>{model.name}</option>}</For>
                 </select>
               </div>
             </div>
@@ -154,5 +164,35 @@ export function ImportModelsModal(props: { provider: Provider; onClose: () => vo
         </Show>
       </div>
     </Modal>
+  );
+}
+
+/** Why the provider's models could not be listed: its own status and message, and the base-URL fix when it applies. */
+function ImportFailure(props: { error: unknown; onRetry: () => void; onUseBaseUrl: (suggestion: string) => Promise<void> }) {
+  const failure = () => providerCallFailure(props.error);
+  const headline = () => {
+    const upstream = failure().upstream;
+    if (!upstream) return t("import.failed");
+    return upstream.status === null ? t("import.failedUnreachable") : t("import.failedStatus", { status: upstream.status });
+  };
+  return (
+    <div class="space-y-3">
+      <Show when={baseUrlWarning(failure().warnings)}>{(warning) => <BaseUrlFix warning={warning()} onApply={props.onUseBaseUrl} />}</Show>
+      <div
+        role="alert"
+        data-testid="import-error"
+        data-status={failure().upstream?.status ?? ""}
+        class="flex items-start gap-3 rounded-lg border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800 dark:(border-red-500/30 bg-red-500/10 text-red-200)"
+      >
+        <span class="i-lucide-circle-alert mt-0.5 text-base" />
+        <div class="min-w-0 flex-1">
+          <p class="font-medium">{headline()}</p>
+          <p class="mt-1 break-words font-mono text-xs opacity-90">{failure().upstream?.message ?? failure().message}</p>
+        </div>
+        <button type="button" class="btn-secondary btn-sm" onClick={() => props.onRetry()}>
+          {t("common.retry")}
+        </button>
+      </div>
+    </div>
   );
 }

@@ -1,6 +1,7 @@
 import { A } from "@solidjs/router";
 import { createMemo, createResource, createSignal, For, Show } from "solid-js";
 import { confirmAction } from "../components/confirm.tsx";
+import { BaseUrlFix } from "../components/base-url-fix.tsx";
 import { Toggle } from "../components/fields.tsx";
 import { PageHeader } from "../components/page-header.tsx";
 import { Spinner } from "../components/states.tsx";
@@ -14,6 +15,8 @@ import { usePageTitle } from "../lib/page-title.ts";
 import { createPolling } from "../lib/polling.ts";
 import { keyStateCounts, providerStatus, STATUS_BADGE } from "../lib/provider-health.ts";
 import { providerTypeInfo, templateOf } from "../lib/provider-templates.ts";
+import { baseUrlWarning } from "../lib/provider-warnings.ts";
+import { createReconciledSignal } from "../lib/reconciled-signal.ts";
 import type { ConnectionTest, Provider, ProviderHealth } from "../lib/types.ts";
 import { ProviderFormModal } from "./provider-form.tsx";
 import { ImportModelsModal } from "./provider-import.tsx";
@@ -23,7 +26,8 @@ const HEALTH_POLL_MS = 5000;
 /** Upstream accounts with their live health; create, edit, test, import models, delete. */
 export default function ProvidersPage() {
   usePageTitle("nav.providers");
-  const [providers, { refetch, mutate }] = createResource(() => api.providers());
+  // Reconciled by id: a reload (after a save or a corrected base URL) keeps each card and its test result.
+  const [providers, { refetch, mutate }] = createResource(() => api.providers(), { storage: createReconciledSignal });
   const [health, { refetch: refetchHealth }] = createPolling(() => api.providerHealth(), HEALTH_POLL_MS);
   const [editing, setEditing] = createSignal<Provider | "new" | undefined>();
   const [importing, setImporting] = createSignal<Provider | undefined>();
@@ -95,6 +99,7 @@ export default function ProvidersPage() {
                   onDelete={() => remove(provider)}
                   onImport={() => setImporting(provider)}
                   onEnabled={(enabled) => setEnabled(provider, enabled)}
+                  onChanged={() => void refetch()}
                 />
               )}
             </For>
@@ -110,6 +115,7 @@ export default function ProvidersPage() {
           <ImportModelsModal
             provider={provider}
             onClose={() => setImporting(undefined)}
+            onProviderChanged={() => void refetch()}
             onDone={(message) => {
               setImporting(undefined);
               toast(message);
@@ -129,6 +135,8 @@ interface ProviderCardProps {
   onDelete: () => void;
   onImport: () => void;
   onEnabled: (enabled: boolean) => void;
+  /** The card changed the provider (a corrected base URL): reload the list. */
+  onChanged: () => void;
 }
 
 function ProviderCard(props: ProviderCardProps) {
@@ -148,6 +156,13 @@ function ProviderCard(props: ProviderCardProps) {
     } finally {
       setTesting(false);
     }
+  };
+
+  // One click from a test's base-URL warning: save the corrected URL, then test again.
+  const useBaseUrl = async (suggestion: string) => {
+    await api.updateProvider(props.provider.id, { baseUrl: suggestion });
+    props.onChanged();
+    await runTest();
   };
 
   return (
@@ -193,7 +208,7 @@ function ProviderCard(props: ProviderCardProps) {
       </div>
 
       <Show when={test()}>
-        {(result) => <TestResult result={result()} onClose={() => setTest(undefined)} />}
+        {(result) => <TestResult result={result()} onClose={() => setTest(undefined)} onUseBaseUrl={useBaseUrl} />}
       </Show>
 
       <div class="grid gap-x-6 gap-y-3 border-t border-zinc-100 px-4 py-3 text-sm dark:border-zinc-800 sm:px-5 md:grid-cols-[minmax(0,1fr)_minmax(0,2fr)]">
@@ -281,7 +296,7 @@ function ProviderCard(props: ProviderCardProps) {
   );
 }
 
-function TestResult(props: { result: ConnectionTest | { error: unknown }; onClose: () => void }) {
+function TestResult(props: { result: ConnectionTest | { error: unknown }; onClose: () => void; onUseBaseUrl: (suggestion: string) => Promise<void> }) {
   const outcome = () => ("ok" in props.result ? props.result : undefined);
   const message = () => {
     const result = props.result;
@@ -306,7 +321,8 @@ function TestResult(props: { result: ConnectionTest | { error: unknown }; onClos
             {(result) => (
               <span class="font-normal opacity-80">
                 {" "}
-                · {formatDuration(result().latencyMs)} · {result().model}
+                · {formatDuration(result().latencyMs)}
+                {result().model ? ` · ${result().model}` : ""}
                 {result().status ? ` · HTTP ${result().status}` : ""}
               </span>
             )}
@@ -315,6 +331,7 @@ function TestResult(props: { result: ConnectionTest | { error: unknown }; onClos
         <Show when={message()}>
           <p class="mt-0.5 break-words text-xs opacity-90">{message()}</p>
         </Show>
+        <Show when={baseUrlWarning(outcome()?.warnings)}>{(warning) => <BaseUrlFix warning={warning()} onApply={props.onUseBaseUrl} class="mt-2" />}</Show>
       </div>
       <button type="button" class="opacity-60 hover:opacity-100" aria-label={t("common.close")} onClick={props.onClose}>
         <span class="i-lucide-x" />

@@ -11,7 +11,7 @@ import { validationMessage } from "./validation-message.ts";
 export function adminErrorResponse(code: unknown, error: unknown): Response | undefined {
   if (error instanceof ValidationError) return errorResponse(400, validationMessage(error));
   if (code === "PARSE") return errorResponse(400, "Invalid body: not valid JSON");
-  if (error instanceof AdminError) return errorResponse(error.status, error.message, error.retryAfterSeconds);
+  if (error instanceof AdminError) return errorResponse(error.status, error.message, error.retryAfterSeconds, error.details);
   if (code === "UNKNOWN" || code === "INTERNAL_SERVER_ERROR") {
     logger.error("admin request failed", { error: (error as Error)?.stack ?? String(error) });
     return errorResponse(500, "The gateway failed to handle this request; see its log");
@@ -19,8 +19,8 @@ export function adminErrorResponse(code: unknown, error: unknown): Response | un
   return undefined;
 }
 
-function errorResponse(status: number, message: string, retryAfterSeconds?: number): Response {
+function errorResponse(status: number, message: string, retryAfterSeconds?: number, details?: Record<string, unknown>): Response {
   const headers: Record<string, string> = status === 401 ? { "www-authenticate": "Bearer" } : {};
   if (retryAfterSeconds !== undefined) headers["retry-after"] = String(retryAfterSeconds);
-  return Response.json({ error: message }, { status, headers });
+  return Response.json({ ...details, error: message }, { status, headers });
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { startFakeUpstream, type FakeUpstream } from "../../fake-upstream/index.ts";
 import { ProviderModelLister } from "../../services/admin/provider-models.ts";
-import { ProviderTester } from "../../services/admin/provider-test.ts";
+import { pickTestModel, ProviderTester } from "../../services/admin/provider-test.ts";
 import { suiteHarness } from "./test-support.ts";
 
 const KEY = "sk-test-secret-0123456789";
@@ -75,7 +75,7 @@ describe("provider test call and model list", () => {
   test("a healthy provider answers; the default model is its first association's", async () => {
     const response = await call("POST", `/api/providers/${ids.openai}/test`, {});
     expect(response.status).toBe(200);
-    expect(response.json).toEqual({ ok: true, latencyMs: expect.any(Number), status: 200, model: "fake-model-mini", answer: "Echo: Say OK" });
+    expect(response.json).toEqual({ ok: true, latencyMs: expect.any(Number), status: 200, model: "fake-model-mini", answer: "Echo: Say OK", warnings: [] });
     const sent = fake.lastRequest!;
     expect(sent.path).toBe("/v1/chat/completions");
     expect(sent.headers).toMatchObject({ authorization: `Bearer ${KEY}`, "x-team": "blue" });
@@ -97,10 +97,24 @@ describe("provider test call and model list", () => {
     expect(fake.lastRequest!.headers["x-goog-api-key"]).toBe(KEY);
   });
 
-  test("without associations or a model in the body, a model of the provider's type is tried", async () => {
-    expect((await call("POST", `/api/providers/${ids.anthropic}/test`)).json).toMatchObject({ ok: true, model: "claude-haiku-4-5" });
-    expect((await call("POST", `/api/providers/${ids.gemini}/test`, {})).json).toMatchObject({ ok: true, model: "gemini-2.5-flash" });
-    expect((await call("POST", `/api/providers/${ids.responses}/test`, { model: " " })).json).toMatchObject({ ok: true, model: "gpt-4o-mini" });
+  test("without associations or a model in the body, a model the provider lists is tried (never a fixed one)", async () => {
+    expect((await call("POST", `/api/providers/${ids.anthropic}/test`)).json).toMatchObject({ ok: true, model: "fake-model" });
+    expect(fake.lastRequest!.body).toMatchObject({ model: "fake-model" });
+    expect((await call("POST", `/api/providers/${ids.gemini}/test`, {})).json).toMatchObject({ ok: true, model: "fake-model" });
+    expect((await call("POST", `/api/providers/${ids.responses}/test`, { model: " " })).json).toMatchObject({ ok: true, model: "fake-model" });
+    // The list's failure is the test's: a rejected key says so, no model is guessed.
+    const rejected = await call("POST", `/api/providers/${ids["bad-key"]}/test`, {});
+    expect(rejected.json).toMatchObject({ ok: false, status: 401, model: null, warnings: [] });
+    expect(rejected.json.error).toContain("Incorrect API key");
+  });
+
+  test("the model picked from a list: a cheap well-known one if listed, else the first that can chat", () => {
+    expect(pickTestModel(["babbage-002", "gpt-4.1", "gpt-4o-mini", "text-embedding-3-small"], "openai")).toBe("gpt-4o-mini");
+    expect(pickTestModel(["dall-e-3", "nomic-embed-text", "llama3.2:latest"], "openai")).toBe("llama3.2:latest");
+    expect(pickTestModel(["claude-opus-4-1", "claude-haiku-4-5"], "anthropic")).toBe("claude-haiku-4-5");
+    expect(pickTestModel(["embedding-001", "gemini-2.5-pro"], "gemini")).toBe("gemini-2.5-pro");
+    expect(pickTestModel(["text-embedding-3-small"], "openai")).toBe("text-embedding-3-small");
+    expect(pickTestModel([], "openai")).toBeUndefined();
   });
 
   test("a failing provider: not ok, with the upstream's status and message, never the key", async () => {
@@ -129,7 +143,7 @@ describe("provider test call and model list", () => {
     closed.stop(true);
     const id = await createProvider("down", "openai", `http://127.0.0.1:${port}/v1`);
     const refused = await call("POST", `/api/providers/${id}/test`, {});
-    expect(refused.json).toMatchObject({ ok: false, status: null, model: "gpt-4o-mini" });
+    expect(refused.json).toMatchObject({ ok: false, status: null, model: null, warnings: [] });
     expect(refused.json.error).toStartWith("connection failed");
     const hung = await new ProviderTester(harness.deps.db, 200).test(ids.openai, "fake-model+hang");
     expect(hung).toMatchObject({ ok: false, status: null, error: "no answer within 0.2 s" });
@@ -159,14 +173,16 @@ describe("provider test call and model list", () => {
     expect(response).toMatchObject({ status: 200, json: { models: ["claude-haiku-4-5", "claude-opus-4-1", "claude-sonnet-4-5"] } });
   });
 
-  test("a vendor error or an unreachable provider is a 502 without the key", async () => {
+  test("a vendor error or an unreachable provider is a 502 with the upstream's status and message, without the key", async () => {
     const rejected = await call("GET", `/api/providers/${ids["bad-key"]}/models`);
     expect(rejected.status).toBe(502);
     expect(rejected.json.error).toContain("HTTP 401");
+    expect(rejected.json).toMatchObject({ upstream: { status: 401, message: expect.stringContaining("Incorrect API key") }, warnings: [] });
     expect(rejected.text).not.toContain("bad-key-0123456789");
     const refused = await call("GET", `/api/providers/${ids.down}/models`);
     expect(refused.status).toBe(502);
     expect(refused.json.error).toContain("connection failed");
+    expect(refused.json).toMatchObject({ upstream: { status: null, message: expect.stringContaining("connection failed") }, warnings: [] });
     const silent = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Promise<Response>(() => {}) });
     try {
       await setProvider(ids.down, { baseUrl: `http://127.0.0.1:${silent.port}/v1` });
@@ -177,5 +193,65 @@ describe("provider test call and model list", () => {
     } finally {
       silent.stop(true);
     }
+  });
+});
+
+describe("a base URL typed without its version", () => {
+  const harness = suiteHarness();
+  const { call } = harness;
+  let fake: FakeUpstream;
+  beforeAll(() => {
+    fake = startFakeUpstream({ port: 0 });
+  });
+  afterAll(() => fake.stop());
+
+  test("saving it succeeds with a warning naming the corrected URL (/v1, /v1beta for Gemini)", async () => {
+    const openai = await call("POST", "/api/providers", { name: "typed", type: "openai", baseUrl: `${fake.url}/`, apiKey: KEY });
+    expect(openai.status).toBe(201);
+    expect(openai.json).toMatchObject({ baseUrl: fake.url, warnings: [{ field: "baseUrl", suggestion: `${fake.url}/v1`, message: expect.stringContaining("404") }] });
+    const gemini = await call("POST", "/api/providers", { name: "typed-gemini", type: "gemini", baseUrl: fake.url, apiKey: KEY });
+    expect(gemini.json.warnings).toMatchObject([{ suggestion: `${fake.url}/v1beta` }]);
+  });
+
+  test("testing it: the 404 comes back with the same warning; with the suggestion applied it works", async () => {
+    const { json: provider } = await call("POST", "/api/providers", { name: "typed-test", type: "openai", baseUrl: fake.url, apiKey: KEY });
+    const failed = await call("POST", `/api/providers/${provider.id}/test`, {});
+    expect(failed.json).toMatchObject({ ok: false, status: 404, model: null, warnings: [{ field: "baseUrl", suggestion: `${fake.url}/v1` }] });
+    // With an association the chat call itself 404s: the same finding.
+    const named = await call("POST", `/api/providers/${provider.id}/test`, { model: "fake-model" });
+    expect(named.json).toMatchObject({ ok: false, status: 404, model: "fake-model", warnings: [{ suggestion: `${fake.url}/v1` }] });
+    const fixed = await call("PUT", `/api/providers/${provider.id}`, { baseUrl: failed.json.warnings[0].suggestion });
+    expect(fixed.json).toMatchObject({ baseUrl: `${fake.url}/v1`, warnings: [] });
+    expect((await call("POST", `/api/providers/${provider.id}/test`, {})).json).toMatchObject({ ok: true, model: "fake-model", warnings: [] });
+  });
+
+  test("importing its models: a 502 with the provider's 404 and the warning", async () => {
+    const { json: provider } = await call("POST", "/api/providers", { name: "typed-import", type: "anthropic", baseUrl: fake.url, apiKey: KEY });
+    const listed = await call("GET", `/api/providers/${provider.id}/models`);
+    expect(listed.status).toBe(502);
+    expect(listed.json).toMatchObject({
+      error: expect.stringContaining("HTTP 404"),
+      upstream: { status: 404, message: expect.stringContaining("GET /models") },
+      warnings: [{ field: "baseUrl", suggestion: `${fake.url}/v1` }],
+    });
+  });
+
+  test("a save that does not send the base URL, or sends one with a version, never calls the provider", async () => {
+    const { json: provider } = await call("POST", "/api/providers", { name: "typed-quiet", type: "openai", baseUrl: `${fake.url}/v1`, apiKey: KEY });
+    const before = fake.requests;
+    expect(provider.warnings).toEqual([]);
+    expect((await call("PUT", `/api/providers/${provider.id}`, { enabled: false, baseUrl: `${fake.url}/v1` })).json.warnings).toEqual([]);
+    expect((await call("PUT", `/api/providers/${provider.id}`, { enabled: true })).json.warnings).toEqual([]);
+    expect(fake.requests).toBe(before);
+  });
+
+  test("an unreachable versionless URL saves at once, without a warning (offline works)", async () => {
+    const closed = Bun.serve({ port: 0, fetch: () => new Response() });
+    const port = closed.port;
+    closed.stop(true);
+    const started = performance.now();
+    const saved = await call("POST", "/api/providers", { name: "typed-offline", type: "openai", baseUrl: `http://127.0.0.1:${port}`, apiKey: KEY });
+    expect(saved).toMatchObject({ status: 201, json: { warnings: [] } });
+    expect(performance.now() - started).toBeLessThan(1_000);
   });
 });

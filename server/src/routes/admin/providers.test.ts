@@ -55,7 +55,7 @@ describe("/api/providers", () => {
     const response = await logged("POST", "/api/providers", {
       name: "Claude",
       type: "anthropic",
-      baseUrl: "https://api.anthropic.com",
+      baseUrl: "https://api.anthropic.com/v1",
       apiKey: "sk-ant-single-key-9999",
       consoleUrl: "https://console.anthropic.com",
     });

@@ -1,6 +1,7 @@
 import { Elysia, t } from "elysia";
 import type { AppDeps } from "../../app-deps.ts";
 import { ENDPOINTS } from "../../db/schema.ts";
+import { checkBaseUrl } from "../../services/admin/base-url-check.ts";
 import { ProviderModelLister } from "../../services/admin/provider-models.ts";
 import { ProviderTester } from "../../services/admin/provider-test.ts";
 import { ProviderService, providerTypes } from "../../services/admin/providers.ts";
@@ -27,23 +28,27 @@ const providerBody = t.Object({
   keyMaxConcurrent: t.Optional(t.Nullable(t.Integer({ minimum: 1 }))),
 });
 
-/** `/api/providers`: upstream accounts; keys are only ever returned masked. */
+/**
+ * `/api/providers`: upstream accounts; keys are only ever returned masked. A saved base URL
+ * without a version-looking path segment is checked with the provider (two GETs of its model
+ * list, at most 3 s; offline means no finding) and a missing `/v1` comes back in `warnings`.
+ */
 export function providerRoutes(deps: AppDeps) {
   // An edited provider gets a fresh start: dead keys and cool-downs are forgotten.
-  const service = new ProviderService(deps.db, deps.catalog, (id) => deps.balancer.health.resetProvider(id));
+  const service = new ProviderService(deps.db, deps.catalog, (id) => deps.balancer.health.resetProvider(id), (provider) => checkBaseUrl(provider));
   const tester = new ProviderTester(deps.db);
   const lister = new ProviderModelLister(deps.db);
   return new Elysia({ name: "admin-providers", prefix: "/providers" })
     .get("", () => service.list(), { detail: adminDoc("List providers") })
     .post("", async ({ body, status }) => status(201, await service.create(body)), {
       body: providerBody,
-      detail: adminDoc("Create a provider"),
+      detail: adminDoc("Create a provider; `warnings` names a base URL missing its version (`suggestion`: the corrected URL)"),
     })
     .get("/:id", ({ params }) => service.get(params.id), { params: idParams, detail: adminDoc("Get a provider") })
     .put("/:id", ({ params, body }) => service.update(params.id, body), {
       params: idParams,
       body: t.Partial(providerBody),
-      detail: adminDoc("Update a provider; omitted apiKeys stay, masked keys sent back keep their key"),
+      detail: adminDoc("Update a provider; omitted apiKeys stay, masked keys sent back keep their key; `warnings` as on create"),
     })
     .delete("/:id", ({ params }) => service.remove(params.id), {
       params: idParams,
@@ -52,10 +57,14 @@ export function providerRoutes(deps: AppDeps) {
     .post("/:id/test", ({ params, body }) => tester.test(params.id, body?.model), {
       params: idParams,
       body: t.Optional(t.Object({ model: t.Optional(t.String()) })),
-      detail: adminDoc("Send a minimal chat call (\"Say OK\", 8 tokens) with the first key; default model: the first association's"),
+      detail: adminDoc(
+        "Send a minimal chat call (\"Say OK\", 8 tokens) with the first key; default model: the first association's, else one the provider lists; `warnings` after a 404",
+      ),
     })
     .get("/:id/models", ({ params }) => lister.list(params.id), {
       params: idParams,
-      detail: adminDoc("The models the provider itself lists (GET {baseUrl}/models); 502 when it cannot be asked"),
+      detail: adminDoc(
+        "The models the provider itself lists (GET {baseUrl}/models); 502 when it cannot be asked, with `upstream: { status, message }` and `warnings`",
+      ),
     });
 }

@@ -5,6 +5,8 @@ export class AdminError extends Error {
     message: string,
     /** Sent as `Retry-After` (a locked-out IP). */
     readonly retryAfterSeconds?: number,
+    /** More fields of the JSON error body, beside `error` (e.g. what the upstream answered). */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     this.name = "AdminError";

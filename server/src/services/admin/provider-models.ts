@@ -1,6 +1,7 @@
 import type { AppDatabase } from "../../db/client.ts";
+import { checkBaseUrl } from "./base-url-check.ts";
 import { AdminError } from "./errors.ts";
-import { fetchFailure, PROVIDER_CALL_TIMEOUT_MS, providerAccess, readProviderAnswer, redactKeys, upstreamHeaders } from "./provider-upstream.ts";
+import { fetchFailure, PROVIDER_CALL_TIMEOUT_MS, providerAccess, readProviderAnswer, redactKeys, upstreamHeaders, type ProviderAccess } from "./provider-upstream.ts";
 import { NO_REDIRECTS } from "../../relay/upstream-response.ts";
 
 /** Pages followed at most (Anthropic and Gemini page their lists). */
@@ -19,10 +20,21 @@ interface ModelListPage {
   nextPageToken?: string;
 }
 
+/** Why a provider's model list could not be had. */
+export interface ModelListFailure {
+  /** The provider's HTTP status; null when no answer came (refused, timeout, redirect refused). */
+  status: number | null;
+  /** The provider's own message (keys masked), or what went wrong with its answer. */
+  message: string;
+}
+
+/** A model list, or why there is none. */
+export type ModelListOutcome = { models: string[] } | { failure: ModelListFailure };
+
 /**
  * The models a provider offers, from its own `GET {baseUrl}/models` with the provider's first
  * key and auth headers as its protocol sends them (Bearer, x-api-key + anthropic-version,
- * x-goog-api-key). Vendor errors and unreachable providers are 502s.
+ * x-goog-api-key).
  * https://platform.openai.com/docs/api-reference/models/list
  * https://docs.anthropic.com/en/api/models-list
  * https://ai.google.dev/api/models#method:-models.list
@@ -33,13 +45,28 @@ export class ProviderModelLister {
     private readonly timeoutMs = PROVIDER_CALL_TIMEOUT_MS,
   ) {}
 
+  /**
+   * The list, or a 502 whose body carries the provider's answer (`upstream: { status, message }`)
+   * and, when its 404 comes from a base URL missing the version, the corrected URL (`warnings`).
+   */
   async list(providerId: number): Promise<{ models: string[] }> {
-    const { provider, wire, apiKey } = await providerAccess(this.db, providerId);
+    const access = await providerAccess(this.db, providerId);
+    const { provider, apiKey } = access;
     if (apiKey === undefined) throw new AdminError(400, `provider ${providerId} has no API key`);
+    const outcome = await this.fetchModels({ ...access, apiKey });
+    if ("models" in outcome) return outcome;
+    const { failure } = outcome;
+    const warnings = failure.status === 404 ? await checkBaseUrl(provider) : [];
+    const reason = failure.status === null ? failure.message : `HTTP ${failure.status}: ${failure.message}`;
+    throw new AdminError(502, `listing the models of provider ${provider.name} failed: ${reason}`, undefined, { upstream: failure, warnings });
+  }
+
+  /** Asks the provider for its models; every failure is a value (nothing thrown), keys masked. */
+  async fetchModels({ provider, wire, apiKey }: ProviderAccess & { apiKey: string }): Promise<ModelListOutcome> {
     const endpoint = wire.upstreamEndpoint({ baseUrl: provider.baseUrl, apiKey, model: "", stream: false });
     const headers = upstreamHeaders(provider, endpoint);
     const signal = AbortSignal.timeout(this.timeoutMs);
-    const fail = (message: string) => new AdminError(502, redactKeys(`listing the models of provider ${provider.name} failed: ${message}`, provider));
+    const fail = (status: number | null, message: string): ModelListOutcome => ({ failure: { status, message: redactKeys(message, provider) } });
 
     const ids = new Set<string>();
     let query = "";
@@ -48,19 +75,19 @@ export class ProviderModelLister {
       try {
         response = await fetch(`${provider.baseUrl}/models${query}`, { headers, signal, ...NO_REDIRECTS });
       } catch (error) {
-        throw fail(fetchFailure(error, signal, this.timeoutMs));
+        return fail(null, fetchFailure(error, signal, this.timeoutMs));
       }
       const read = await readProviderAnswer(response, signal, this.timeoutMs);
-      if ("refused" in read) throw fail(read.refused);
+      if ("refused" in read) return fail(null, read.refused);
       const { text } = read;
-      if (!response.ok) throw fail(`HTTP ${response.status}: ${wire.decodeError(response.status, text).message}`);
+      if (!response.ok) return fail(response.status, wire.decodeError(response.status, text).message);
       let body: ModelListPage;
       try {
         body = JSON.parse(text) as ModelListPage;
       } catch {
-        throw fail("the answer is not JSON");
+        return fail(response.status, "the answer is not JSON");
       }
-      if (!Array.isArray(body.data) && !Array.isArray(body.models)) throw fail("the answer has no model list");
+      if (!Array.isArray(body.data) && !Array.isArray(body.models)) return fail(response.status, "the answer has no model list");
       for (const entry of body.data ?? []) if (typeof entry?.id === "string") ids.add(entry.id);
       for (const entry of body.models ?? []) {
         if (typeof entry?.name === "string") ids.add(entry.name.startsWith(RESOURCE_PREFIX) ? entry.name.slice(RESOURCE_PREFIX.length) : entry.name);

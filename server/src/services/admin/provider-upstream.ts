@@ -28,7 +28,7 @@ export async function providerAccess(db: AppDatabase, providerId: number): Promi
 }
 
 /** Headers as the relay sends them: protocol defaults, the provider's own headers, then auth. */
-export function upstreamHeaders(provider: Provider, endpoint: UpstreamEndpoint): Record<string, string> {
+export function upstreamHeaders(provider: Pick<Provider, "headers">, endpoint: UpstreamEndpoint): Record<string, string> {
   return { ...endpoint.defaultHeaders, ...provider.headers, ...endpoint.headers };
 }
 

@@ -4,6 +4,7 @@ import { first } from "../../db/query.ts";
 import { providers, type Endpoint, type Provider } from "../../db/schema.ts";
 import { maskKey } from "../auth.ts";
 import type { Catalog } from "../catalog.ts";
+import type { ProviderWarning } from "./base-url-check.ts";
 import { AdminError } from "./errors.ts";
 import { requireHttpUrl, requireText } from "./fields.ts";
 import { found, unlessDuplicate, type Deleted } from "./rows.ts";
@@ -43,6 +44,11 @@ export interface ProviderView extends Omit<Provider, "apiKeys"> {
   keyCount: number;
 }
 
+/** A provider as saved, with what a check of its settings found (the save happened regardless). */
+export interface SavedProvider extends ProviderView {
+  warnings: ProviderWarning[];
+}
+
 /** Provider CRUD; every write invalidates the routing catalog. */
 export class ProviderService {
   constructor(
@@ -50,6 +56,8 @@ export class ProviderService {
     private readonly catalog: Catalog,
     /** Called after a provider is edited or deleted (its keys may have changed). */
     private readonly onChange: (providerId: number) => void = () => {},
+    /** Checks a saved base URL (the admin API asks the provider; the CLI checks nothing). */
+    private readonly checkBaseUrl: (provider: Provider) => Promise<ProviderWarning[]> = async () => [],
   ) {}
 
   async list(): Promise<ProviderView[]> {
@@ -61,7 +69,7 @@ export class ProviderService {
     return toView(await this.find(id));
   }
 
-  async create(input: ProviderInput): Promise<ProviderView> {
+  async create(input: ProviderInput): Promise<SavedProvider> {
     const now = Date.now();
     const values = {
       name: requireText(input.name, "name"),
@@ -82,11 +90,11 @@ export class ProviderService {
       duplicateMessage(values.name),
     );
     this.catalog.invalidate();
-    return toView(row);
+    return { ...toView(row), warnings: await this.checkBaseUrl(row) };
   }
 
-  /** Omitted fields (including `apiKeys`) stay as they are. */
-  async update(id: number, input: Partial<ProviderInput>): Promise<ProviderView> {
+  /** Omitted fields (including `apiKeys`) stay as they are; a base URL sent is checked again. */
+  async update(id: number, input: Partial<ProviderInput>): Promise<SavedProvider> {
     const current = await this.find(id);
     const keys = submittedKeys(input);
     const values = {
@@ -108,7 +116,7 @@ export class ProviderService {
     );
     this.catalog.invalidate();
     this.onChange(id);
-    return toView(row);
+    return { ...toView(row), warnings: input.baseUrl === undefined ? [] : await this.checkBaseUrl(row) };
   }
 
   /** Also removes the provider's model associations (foreign-key cascade). */

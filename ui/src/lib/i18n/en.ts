@@ -198,6 +198,13 @@ export const en = {
   "import.summary": "{count} to add, {skipped} already there",
   "import.run": "Import",
   "import.done": "Imported: {linked} associations, {created} new models",
+  "import.failed": "Listing the provider's models failed",
+  "import.failedStatus": "The provider answered HTTP {status}",
+  "import.failedUnreachable": "The provider could not be asked",
+  "baseUrlFix.title": "This base URL is probably missing its API version",
+  "baseUrlFix.detail": "The provider answers 404 here, while {suggestion} answers. Paths such as /chat/completions are appended to the base URL.",
+  "baseUrlFix.use": "Use {url}",
+  "baseUrlFix.keep": "Keep as is",
 
   "models.subtitle": "The model names clients send, and which providers serve them.",
   "models.new": "New model",

@@ -200,6 +200,13 @@ export const zh: Record<keyof typeof en, string> = {
   "import.summary": "待添加 {count} 个，已存在 {skipped} 个",
   "import.run": "导入",
   "import.done": "已导入：{linked} 个关联，{created} 个新模型",
+  "import.failed": "获取服务商的模型列表失败",
+  "import.failedStatus": "服务商返回 HTTP {status}",
+  "import.failedUnreachable": "无法访问服务商",
+  "baseUrlFix.title": "此 Base URL 可能缺少 API 版本路径",
+  "baseUrlFix.detail": "服务商在此地址返回 404，而 {suggestion} 可以正常应答。/chat/completions 等路径会拼接在 Base URL 之后。",
+  "baseUrlFix.use": "改用 {url}",
+  "baseUrlFix.keep": "保持不变",
 
   "models.subtitle": "客户端使用的模型名称，以及由哪些提供商提供服务。",
   "models.new": "新建模型",
