@@ -192,4 +192,31 @@ describe.skipIf(!hasChromium)("providers typed by hand, in Chromium", () => {
     await shot("import-not-json");
     expect(pageErrors).toEqual([]);
   }, 60_000);
+
+  test("in Chinese, dark, on a 390 px phone: the hint and the provider's answer read in Chinese and fit", async () => {
+    await gateway.admin("POST", "/api/providers", { name: "versionless-zh", type: "gemini", baseUrl: upstream.url, apiKeys: ["sk-versionless-zh-1234"] });
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: "dark", locale: "zh-CN", deviceScaleFactor: 1 });
+    await context.addInitScript((token) => {
+      localStorage.setItem("llmio.token", token);
+      localStorage.setItem("llmio.locale", "zh");
+      localStorage.setItem("llmio.theme", "dark");
+    }, TEST_TOKEN);
+    const phone = await context.newPage();
+    phone.setDefaultTimeout(10_000);
+    try {
+      await phone.goto(`${gateway.url}/providers`);
+      await phone.locator('[data-testid=provider-card][data-provider="versionless-zh"] [data-testid=provider-import]').click();
+      const dialog = phone.getByRole("dialog");
+      await dialog.getByTestId("import-error").waitFor();
+      expect(await dialog.getByTestId("import-error").innerText()).toContain("服务商返回 HTTP 404");
+      const warning = dialog.getByTestId("base-url-warning");
+      expect(await warning.innerText()).toContain("此 Base URL 可能缺少 API 版本路径");
+      expect(await warning.innerText()).toContain(`${upstream.url}/v1beta`);
+      expect(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+      await phone.waitForTimeout(250);
+      await phone.screenshot({ path: join(SHOTS, "import-404-zh-dark-phone.png") });
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
 });
