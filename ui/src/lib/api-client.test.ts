@@ -40,6 +40,17 @@ describe("createApiClient", () => {
     expect(onUnauthorized).not.toHaveBeenCalled();
   });
 
+  it("keeps until when a 429 says to wait (Retry-After in seconds or as a date)", async () => {
+    vi.spyOn(Date, "now").mockReturnValue(Date.UTC(2026, 5, 12, 14, 0, 0));
+    const answer = (retryAfter: string) => async () => new Response('{"error":"locked out"}', { status: 429, headers: { "retry-after": retryAfter } });
+    const inSeconds = createApiClient({ token: () => "t", fetch: answer("900") });
+    await expect(inSeconds.get("/api/status")).rejects.toMatchObject({ status: 429, message: "locked out", retryAt: Date.UTC(2026, 5, 12, 14, 15, 0) });
+    const asDate = createApiClient({ token: () => "t", fetch: answer("Fri, 12 Jun 2026 14:05:00 GMT") });
+    await expect(asDate.get("/api/status")).rejects.toMatchObject({ status: 429, retryAt: Date.UTC(2026, 5, 12, 14, 5, 0) });
+    const unreadable = createApiClient({ token: () => "t", fetch: answer("soon") });
+    expect(((await unreadable.get("/api/status").catch((caught) => caught)) as ApiError).retryAt).toBeUndefined();
+  });
+
   it("reports network failures as status 0", async () => {
     const client = createApiClient({
       token: () => "t",

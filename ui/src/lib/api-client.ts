@@ -69,6 +69,14 @@ export function errorDetails(text: string): Record<string, unknown> {
   return {};
 }
 
+/** When to try again, from a `Retry-After` of seconds or an HTTP date; undefined when absent or unreadable. */
+export function retryAtOf(header: string | null, now = Date.now()): number | undefined {
+  if (!header) return undefined;
+  if (/^\d+$/.test(header.trim())) return now + Number(header.trim()) * 1000;
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : date;
+}
+
 /** JSON over fetch with the bearer token; 401 calls `onUnauthorized` (log out), every failure throws ApiError. */
 export function createApiClient(options: ApiClientOptions): ApiClient {
   const fetcher = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
@@ -96,7 +104,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       options.onUnauthorized?.();
       throw new ApiError(401, errorMessage(401, text));
     }
-    if (!response.ok) throw new ApiError(response.status, errorMessage(response.status, text), undefined, errorDetails(text));
+    if (!response.ok) throw new ApiError(response.status, errorMessage(response.status, text), retryAtOf(response.headers.get("retry-after")), errorDetails(text));
     return (text ? JSON.parse(text) : undefined) as T;
   }
 

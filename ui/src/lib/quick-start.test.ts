@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildSnippets, normalizeOrigin, shellQuote, type Snippet } from "./quick-start.ts";
+import { buildSnippets, clientKeyOf, keyAllows, keyHintOf, modelsForKey, normalizeOrigin, SDK_PROMPT, shellQuote, type Snippet } from "./quick-start.ts";
 
 const input = { origin: "http://10.0.0.5:7070/", key: "sk-llmio-abc123", model: "gpt-4o-mini" };
 const byId = (snippets: Snippet[], id: Snippet["id"]) => snippets.find((snippet) => snippet.id === id)!;
@@ -10,7 +10,20 @@ describe("buildSnippets", () => {
   const snippets = buildSnippets(input);
 
   it("covers every client of the README", () => {
-    expect(snippets.map((snippet) => snippet.id)).toEqual(["claude-code", "codex", "gemini-cli", "cherry-studio", "open-webui", "lobechat", "nextchat", "immersive-translate", "curl", "sdk"]);
+    expect(snippets.map((snippet) => snippet.id)).toEqual([
+      "claude-code",
+      "codex",
+      "gemini-cli",
+      "cherry-studio",
+      "open-webui",
+      "lobechat",
+      "nextchat",
+      "immersive-translate",
+      "curl",
+      "openai-sdk",
+      "anthropic-sdk",
+      "google-genai-sdk",
+    ]);
   });
 
   it("fills every snippet with the origin and the key", () => {
@@ -72,10 +85,62 @@ describe("buildSnippets", () => {
     expect(JSON.parse(body)).toEqual({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] });
   });
 
+  it("SDKs: a streamed call in TypeScript and Python, each with the base URL its SDK expects", () => {
+    const code = (id: Snippet["id"], language: string) => {
+      const block = byId(snippets, id).blocks.find((item) => item.kind === "code" && item.language === language);
+      return block?.kind === "code" ? block.code : "";
+    };
+    expect(code("openai-sdk", "ts")).toContain('new OpenAI({ baseURL: "http://10.0.0.5:7070/v1", apiKey: "sk-llmio-abc123" })');
+    expect(code("openai-sdk", "ts")).toContain("stream: true");
+    expect(code("openai-sdk", "python")).toContain('OpenAI(base_url="http://10.0.0.5:7070/v1", api_key="sk-llmio-abc123")');
+    expect(code("openai-sdk", "python")).toContain("stream=True");
+    expect(code("anthropic-sdk", "ts")).toContain('new Anthropic({ baseURL: "http://10.0.0.5:7070", apiKey: "sk-llmio-abc123" })');
+    expect(code("anthropic-sdk", "ts")).toContain("client.messages.stream({");
+    expect(code("anthropic-sdk", "python")).toContain('Anthropic(base_url="http://10.0.0.5:7070", api_key="sk-llmio-abc123")');
+    expect(code("anthropic-sdk", "python")).toContain("stream.text_stream");
+    expect(code("google-genai-sdk", "ts")).toContain('new GoogleGenAI({ apiKey: "sk-llmio-abc123", httpOptions: { baseUrl: "http://10.0.0.5:7070" } })');
+    expect(code("google-genai-sdk", "ts")).toContain("generateContentStream");
+    expect(code("google-genai-sdk", "python")).toContain('genai.Client(api_key="sk-llmio-abc123", http_options=types.HttpOptions(base_url="http://10.0.0.5:7070"))');
+    expect(code("google-genai-sdk", "python")).toContain("generate_content_stream(model=\"gpt-4o-mini\"");
+    for (const id of ["openai-sdk", "anthropic-sdk", "google-genai-sdk"] as const) {
+      expect(code(id, "ts"), id).toContain(JSON.stringify(SDK_PROMPT));
+      expect(code(id, "python"), id).toContain(JSON.stringify(SDK_PROMPT));
+    }
+  });
+
+  it("SDKs: values with quotes stay valid string literals", () => {
+    const odd = buildSnippets({ origin: "http://h:7070", key: 'k"\\ey', model: "m'1" });
+    const block = byId(odd, "openai-sdk").blocks[0];
+    expect(block.kind === "code" && block.code).toContain(`apiKey: ${JSON.stringify('k"\\ey')}`);
+  });
+
   it("uses KEY and MODEL placeholders when nothing is chosen", () => {
     const placeholder = buildSnippets({ origin: "http://h:7070", key: "", model: "" });
     expect(text(byId(placeholder, "curl"))).toContain("Bearer KEY");
     expect(text(byId(placeholder, "codex"))).toContain('model = "MODEL"');
+  });
+});
+
+describe("the models a key may use", () => {
+  const models = [{ name: "gpt-4o" }, { name: "gpt-4o-mini" }, { name: "claude-sonnet" }, { name: "o3" }];
+
+  it("exact names and * / ? globs, as the gateway matches them; null is every model", () => {
+    expect(modelsForKey(models, null).map((model) => model.name)).toEqual(["gpt-4o", "gpt-4o-mini", "claude-sonnet", "o3"]);
+    expect(modelsForKey(models, ["gpt-4o", "claude-*"]).map((model) => model.name)).toEqual(["gpt-4o", "claude-sonnet"]);
+    expect(modelsForKey(models, ["o?"]).map((model) => model.name)).toEqual(["o3"]);
+    expect(modelsForKey(models, []).map((model) => model.name)).toEqual([]);
+    expect(keyAllows(["gpt.4o"], "gpt-4o")).toBe(false);
+  });
+
+  it("finds a pasted key among the client keys by the gateway's hint", () => {
+    const keys = [
+      { id: 1, keyHint: keyHintOf("sk-llmio-aaaa1111") },
+      { id: 2, keyHint: keyHintOf("sk-llmio-bbbb2222") },
+    ];
+    expect(keyHintOf("sk-llmio-bbbb2222")).toBe("sk-…2222");
+    expect(clientKeyOf(keys, " sk-llmio-bbbb2222 ")?.id).toBe(2);
+    expect(clientKeyOf(keys, "sk-llmio-cccc3333")).toBeUndefined();
+    expect(clientKeyOf([...keys, { id: 3, keyHint: "sk-…2222" }], "sk-llmio-bbbb2222")).toBeUndefined();
   });
 });
 

@@ -11,15 +11,60 @@ export interface QuickStartInput {
 }
 
 export type SnippetBlock =
-  | { kind: "code"; language: "sh" | "toml" | "json" | "ts" | "text"; title?: string; code: string }
+  | { kind: "code"; language: "sh" | "toml" | "json" | "ts" | "python" | "text"; title?: string; code: string }
   | { kind: "fields"; rows: { label: MessageKey; value: string }[] };
 
 export interface Snippet {
-  id: "claude-code" | "codex" | "gemini-cli" | "cherry-studio" | "open-webui" | "lobechat" | "nextchat" | "immersive-translate" | "curl" | "sdk";
+  id:
+    | "claude-code"
+    | "codex"
+    | "gemini-cli"
+    | "cherry-studio"
+    | "open-webui"
+    | "lobechat"
+    | "nextchat"
+    | "immersive-translate"
+    | "curl"
+    | "openai-sdk"
+    | "anthropic-sdk"
+    | "google-genai-sdk";
   name: string;
   /** Translated explanation shown above the blocks. */
   note: MessageKey;
   blocks: SnippetBlock[];
+}
+
+/**
+ * Whether a client key may use a model, as the gateway decides it (server/src/services/client-keys.ts):
+ * `allowedModels` holds exact names or globs (`*` any run of characters, `?` one); null allows every model.
+ */
+export function keyAllows(allowedModels: string[] | null, name: string): boolean {
+  if (allowedModels === null) return true;
+  return allowedModels.some((pattern) => (/[*?]/.test(pattern) ? globToRegExp(pattern).test(name) : pattern === name));
+}
+
+/** The models a key may use, in their order; every model for the admin token (null). */
+export function modelsForKey<Item extends { name: string }>(models: Item[], allowedModels: string[] | null): Item[] {
+  return models.filter((model) => keyAllows(allowedModels, model.name));
+}
+
+function globToRegExp(pattern: string): RegExp {
+  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+}
+
+/** The hint the gateway keeps of a key (its first 3 and last 4 characters), as the keys list shows it. */
+export function keyHintOf(key: string): string {
+  if (key.length <= 2) return "…";
+  if (key.length <= 8) return `…${key.slice(-2)}`;
+  return `${key.slice(0, 3)}…${key.slice(-4)}`;
+}
+
+/** Which of the gateway's client keys a pasted key is, by its hint; undefined when none or several match. */
+export function clientKeyOf<Key extends { keyHint: string }>(keys: Key[], presented: string): Key | undefined {
+  const trimmed = presented.trim();
+  if (!trimmed) return undefined;
+  const matches = keys.filter((key) => key.keyHint === keyHintOf(trimmed));
+  return matches.length === 1 ? matches[0] : undefined;
 }
 
 /** Strips trailing slashes (and a pasted `/v1`), so every snippet can append its own path. */
@@ -203,19 +248,150 @@ export function buildSnippets(input: QuickStartInput): Snippet[] {
         },
       ],
     },
+    ...sdkSnippets({ origin, v1, key, model }),
+  ];
+}
+
+/** What the SDK snippets ask the model: the fake upstream echoes it, so a test can see it come back. */
+export const SDK_PROMPT = "Say hello in one short sentence.";
+
+/**
+ * A real, streamed call with each official SDK, in TypeScript (ESM, top-level await: `bun
+ * main.ts`, `npx tsx main.ts`) and Python. Values are written as JSON strings, which are also
+ * valid Python string literals.
+ */
+function sdkSnippets(input: { origin: string; v1: string; key: string; model: string }): Snippet[] {
+  const [origin, v1, key, model, prompt] = [input.origin, input.v1, input.key, input.model, SDK_PROMPT].map((value) => JSON.stringify(value));
+  return [
     {
-      id: "sdk",
-      name: "SDKs",
-      note: "quick.note.sdk",
+      id: "openai-sdk",
+      name: "OpenAI SDK",
+      note: "quick.note.openaiSdk",
       blocks: [
         {
           kind: "code",
           language: "ts",
-          title: "TypeScript",
+          title: "TypeScript · npm install openai",
           code: [
-            `const openai = new OpenAI({ baseURL: ${JSON.stringify(v1)}, apiKey: ${JSON.stringify(key)} });`,
-            `const anthropic = new Anthropic({ baseURL: ${JSON.stringify(origin)}, apiKey: ${JSON.stringify(key)} });`,
-            `const gemini = new GoogleGenAI({ apiKey: ${JSON.stringify(key)}, httpOptions: { baseUrl: ${JSON.stringify(origin)} } });`,
+            `import OpenAI from "openai";`,
+            ``,
+            `const client = new OpenAI({ baseURL: ${v1}, apiKey: ${key} });`,
+            ``,
+            `const stream = await client.chat.completions.create({`,
+            `  model: ${model},`,
+            `  messages: [{ role: "user", content: ${prompt} }],`,
+            `  stream: true,`,
+            `});`,
+            `for await (const chunk of stream) {`,
+            `  process.stdout.write(chunk.choices[0]?.delta?.content ?? "");`,
+            `}`,
+            `process.stdout.write("\\n");`,
+          ].join("\n"),
+        },
+        {
+          kind: "code",
+          language: "python",
+          title: "Python · pip install openai",
+          code: [
+            `from openai import OpenAI`,
+            ``,
+            `client = OpenAI(base_url=${v1}, api_key=${key})`,
+            ``,
+            `stream = client.chat.completions.create(`,
+            `    model=${model},`,
+            `    messages=[{"role": "user", "content": ${prompt}}],`,
+            `    stream=True,`,
+            `)`,
+            `for chunk in stream:`,
+            `    if chunk.choices and chunk.choices[0].delta.content:`,
+            `        print(chunk.choices[0].delta.content, end="", flush=True)`,
+            `print()`,
+          ].join("\n"),
+        },
+      ],
+    },
+    {
+      id: "anthropic-sdk",
+      name: "Anthropic SDK",
+      note: "quick.note.anthropicSdk",
+      blocks: [
+        {
+          kind: "code",
+          language: "ts",
+          title: "TypeScript · npm install @anthropic-ai/sdk",
+          code: [
+            `import Anthropic from "@anthropic-ai/sdk";`,
+            ``,
+            `const client = new Anthropic({ baseURL: ${origin}, apiKey: ${key} });`,
+            ``,
+            `const stream = client.messages.stream({`,
+            `  model: ${model},`,
+            `  max_tokens: 1024,`,
+            `  messages: [{ role: "user", content: ${prompt} }],`,
+            `});`,
+            `stream.on("text", (text) => process.stdout.write(text));`,
+            `await stream.finalMessage();`,
+            `process.stdout.write("\\n");`,
+          ].join("\n"),
+        },
+        {
+          kind: "code",
+          language: "python",
+          title: "Python · pip install anthropic",
+          code: [
+            `from anthropic import Anthropic`,
+            ``,
+            `client = Anthropic(base_url=${origin}, api_key=${key})`,
+            ``,
+            `with client.messages.stream(`,
+            `    model=${model},`,
+            `    max_tokens=1024,`,
+            `    messages=[{"role": "user", "content": ${prompt}}],`,
+            `) as stream:`,
+            `    for text in stream.text_stream:`,
+            `        print(text, end="", flush=True)`,
+            `print()`,
+          ].join("\n"),
+        },
+      ],
+    },
+    {
+      id: "google-genai-sdk",
+      name: "Google Gen AI SDK",
+      note: "quick.note.googleGenaiSdk",
+      blocks: [
+        {
+          kind: "code",
+          language: "ts",
+          title: "TypeScript · npm install @google/genai",
+          code: [
+            `import { GoogleGenAI } from "@google/genai";`,
+            ``,
+            `const client = new GoogleGenAI({ apiKey: ${key}, httpOptions: { baseUrl: ${origin} } });`,
+            ``,
+            `const stream = await client.models.generateContentStream({`,
+            `  model: ${model},`,
+            `  contents: ${prompt},`,
+            `});`,
+            `for await (const chunk of stream) {`,
+            `  process.stdout.write(chunk.text ?? "");`,
+            `}`,
+            `process.stdout.write("\\n");`,
+          ].join("\n"),
+        },
+        {
+          kind: "code",
+          language: "python",
+          title: "Python · pip install google-genai",
+          code: [
+            `from google import genai`,
+            `from google.genai import types`,
+            ``,
+            `client = genai.Client(api_key=${key}, http_options=types.HttpOptions(base_url=${origin}))`,
+            ``,
+            `for chunk in client.models.generate_content_stream(model=${model}, contents=${prompt}):`,
+            `    print(chunk.text or "", end="", flush=True)`,
+            `print()`,
           ].join("\n"),
         },
       ],

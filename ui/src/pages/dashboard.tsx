@@ -12,6 +12,7 @@ import { localeTag, t } from "../lib/i18n/index.ts";
 import { usePageTitle } from "../lib/page-title.ts";
 import { storage } from "../lib/storage.ts";
 import type { Dashboard, DashboardRange } from "../lib/types.ts";
+import { FirstSteps, needsFirstSteps, type SetupState } from "./dashboard-first-steps.tsx";
 import { LivePanel } from "./dashboard-live.tsx";
 
 const RANGE_KEY = "llmio.dashboard.range";
@@ -40,6 +41,24 @@ export default function DashboardPage() {
     setRange(value);
   };
   const latest = (): Dashboard | undefined => data.latest;
+
+  // What exists so far, for the first steps; a range without calls asks whether there ever was one.
+  const [setup, { refetch: refetchSetup }] = createResource(async () => {
+    const [providers, models] = await Promise.all([api.providers(), api.models()]);
+    return { providers: providers.length, models: models.length };
+  });
+  const [everCalled] = createResource(
+    () => (latest()?.totals.requests === 0 ? range() : undefined),
+    async () => (await api.logs("?pageSize=1")).items.length > 0,
+  );
+  const setupState = (): SetupState | undefined => {
+    const counts = setup.latest;
+    const requests = latest()?.totals.requests;
+    if (!counts || requests === undefined) return undefined;
+    if (requests > 0) return { ...counts, traffic: true };
+    const called = everCalled.latest;
+    return called === undefined ? undefined : { ...counts, traffic: called };
+  };
 
   return (
     <div class="space-y-5">
@@ -70,6 +89,14 @@ export default function DashboardPage() {
       </Show>
       <Show when={data.error && latest()}>
         <ErrorBox error={data.error} onRetry={refetch} class="py-2" />
+      </Show>
+
+      <Show when={setupState()}>
+        {(state) => (
+          <Show when={needsFirstSteps(state())}>
+            <FirstSteps state={state()} onChanged={() => void refetchSetup()} />
+          </Show>
+        )}
       </Show>
 
       <Show when={latest()} fallback={<Show when={!data.error}><DashboardSkeleton /></Show>}>

@@ -1,11 +1,12 @@
 import { useNavigate, useSearchParams } from "@solidjs/router";
-import { createSignal, onMount, Show } from "solid-js";
+import { createSignal, onCleanup, onMount, Show } from "solid-js";
 import { Logo } from "../components/logo.tsx";
 import { LocaleSelect, ThemeButton } from "../components/preferences.tsx";
 import { Spinner } from "../components/states.tsx";
 import { ApiError, createApiClient } from "../lib/api-client.ts";
 import { setToken, token } from "../lib/auth.ts";
 import { t } from "../lib/i18n/index.ts";
+import { isLockout, lockoutNotice } from "../lib/lockout.ts";
 import { usePageTitle } from "../lib/page-title.ts";
 
 /** Where to go after login: only same-site paths (no open redirect to another origin). */
@@ -21,7 +22,22 @@ export function LoginPage() {
   const [value, setValue] = createSignal("");
   const [reveal, setReveal] = createSignal(false);
   const [busy, setBusy] = createSignal(false);
-  const [error, setError] = createSignal<string | null>(null);
+  const [failure, setFailure] = createSignal<{ message: string } | { lockedUntil: number | undefined } | null>(null);
+  // Ticks while locked out, so the wait counts down and the notice goes when the lockout ends.
+  const [now, setNow] = createSignal(Date.now());
+  const clock = setInterval(() => {
+    const current = failure();
+    if (!current || !("lockedUntil" in current)) return;
+    setNow(Date.now());
+    if (current.lockedUntil !== undefined && current.lockedUntil <= Date.now()) setFailure(null);
+  }, 1000);
+  onCleanup(() => clearInterval(clock));
+  const error = (): string | null => {
+    const current = failure();
+    if (!current) return null;
+    return "message" in current ? current.message : lockoutNotice(current.lockedUntil, now());
+  };
+  const setError = (message: string | null) => setFailure(message === null ? null : { message });
 
   onMount(() => {
     if (token()) navigate(safeNext(search.next), { replace: true });
@@ -40,9 +56,10 @@ export function LoginPage() {
       await createApiClient({ token: () => candidate }).get("/api/status");
       setToken(candidate);
       navigate(safeNext(search.next), { replace: true });
-    } catch (failure) {
-      const status = failure instanceof ApiError ? failure.status : 0;
-      setError(status === 401 ? t("login.invalid") : status === 429 ? t("login.lockedOut") : (failure as Error).message);
+    } catch (caught) {
+      setNow(Date.now());
+      if (isLockout(caught)) setFailure({ lockedUntil: caught.retryAt });
+      else setError(caught instanceof ApiError && caught.status === 401 ? t("login.invalid") : (caught as Error).message);
     } finally {
       setBusy(false);
     }
@@ -91,7 +108,7 @@ export function LoginPage() {
               </button>
             </div>
             <Show when={error()} fallback={<p id="token-hint" class="field-hint">{t("login.hint")}</p>}>
-              <p id="token-error" class="field-error" role="alert">
+              <p id="token-error" class="field-error" role="alert" data-testid="login-error">
                 {error()}
               </p>
             </Show>

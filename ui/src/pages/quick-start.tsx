@@ -8,38 +8,59 @@ import { maskSecret } from "../lib/format.ts";
 import { freshKey } from "../lib/handoff.ts";
 import { t } from "../lib/i18n/index.ts";
 import { usePageTitle } from "../lib/page-title.ts";
-import { buildSnippets, normalizeOrigin, type Snippet, type SnippetBlock } from "../lib/quick-start.ts";
+import { buildSnippets, clientKeyOf, modelsForKey, normalizeOrigin, type Snippet, type SnippetBlock } from "../lib/quick-start.ts";
+import type { AuthKey } from "../lib/types.ts";
 
-type KeySource = "token" | "fresh" | "paste" | "placeholder";
+/** Where the snippets' key comes from; `client:<id>` is one of the gateway's client keys (pasted, or KEY). */
+type KeySource = "token" | "fresh" | "paste" | "placeholder" | `client:${number}`;
 
 /** Copy-paste configuration for common clients, filled with this gateway's URL, a key and a model. */
 export default function QuickStartPage() {
   usePageTitle("nav.quickStart");
   const [search, setSearch] = useSearchParams<{ client?: string }>();
   const [models] = createResource(() => api.models().catch(() => []));
+  const [clientKeys] = createResource(() => api.authKeys().catch((): AuthKey[] => []));
   const [origin, setOrigin] = createSignal(normalizeOrigin(location.origin));
   const [source, setSource] = createSignal<KeySource>(freshKey() ? "fresh" : "token");
   const [pasted, setPasted] = createSignal("");
   const [model, setModel] = createSignal("");
   const [reveal, setReveal] = createSignal(false);
 
+  const choose = (value: KeySource) => {
+    setSource(value);
+    setPasted("");
+  };
+  const chosenClientKey = (): AuthKey | undefined => {
+    const value = source();
+    return value.startsWith("client:") ? clientKeys()?.find((item) => `client:${item.id}` === value) : undefined;
+  };
+  const key = () => {
+    const value = source();
+    if (value === "token") return token() ?? "";
+    if (value === "fresh") return freshKey()?.key ?? "";
+    if (value === "paste" || value.startsWith("client:")) return pasted().trim();
+    return "";
+  };
+  /**
+   * The client key the snippets are for, when known: a client key limits the models it may use.
+   * undefined: the admin token, the placeholder, or a pasted key the list does not know (every model).
+   */
+  const limitingKey = (): AuthKey | undefined => {
+    const value = source();
+    if (value === "fresh") return clientKeyOf(clientKeys() ?? [], freshKey()?.key ?? "");
+    if (value === "paste" && key() !== token()) return clientKeyOf(clientKeys() ?? [], key());
+    return chosenClientKey();
+  };
+  const allowedModels = () => limitingKey()?.allowedModels ?? null;
+  const offeredModels = createMemo(() => modelsForKey(models() ?? [], allowedModels()));
+  const unknownPastedKey = () => source() === "paste" && key() !== "" && key() !== token() && clientKeys.state === "ready" && !limitingKey();
+
+  // Keep the chosen model among those offered: the first one when the key changes.
   createEffect(() => {
-    const first = models()?.[0]?.name;
-    if (!model() && first) setModel(first);
+    const offered = offeredModels();
+    if (!offered.some((item) => item.name === model())) setModel(offered[0]?.name ?? "");
   });
 
-  const key = () => {
-    switch (source()) {
-      case "token":
-        return token() ?? "";
-      case "fresh":
-        return freshKey()?.key ?? "";
-      case "paste":
-        return pasted().trim();
-      default:
-        return "";
-    }
-  };
   const snippets = createMemo(() => buildSnippets({ origin: origin(), key: key(), model: model() }));
   const selected = () => snippets().find((snippet) => snippet.id === search.client) ?? snippets()[0];
   /** What is shown: the key masked unless revealed (copying always copies the real key). */
@@ -60,16 +81,27 @@ export default function QuickStartPage() {
           <label for="quick-key" class="field-label">
             {t("quick.key")}
           </label>
-          <select id="quick-key" class="input" value={source()} onChange={(event) => setSource(event.currentTarget.value as KeySource)}>
+          <select id="quick-key" class="input" value={source()} onChange={(event) => choose(event.currentTarget.value as KeySource)}>
             <option value="token">{t("quick.keyToken")}</option>
             <Show when={freshKey()}>
               <option value="fresh">{t("quick.keyFresh", { name: freshKey()!.name })}</option>
             </Show>
+            <For each={clientKeys() ?? []}>{(item) => <option value={`client:${item.id}`}>{t("quick.keyClient", { name: item.name, hint: item.keyHint })}</option>}</For>
             <option value="paste">{t("quick.keyPaste")}</option>
             <option value="placeholder">{t("quick.keyPlaceholder")}</option>
           </select>
-          <Show when={source() === "paste"} fallback={<p class="field-hint">{t("quick.hint.key")}</p>}>
-            <input class="input font-mono" type="password" value={pasted()} onInput={(event) => setPasted(event.currentTarget.value)} placeholder="sk-llmio-…" aria-label={t("quick.keyPaste")} autocomplete="off" />
+          <Show when={source() === "paste" || chosenClientKey()} fallback={<p class="field-hint">{t("quick.hint.key")}</p>}>
+            <input
+              class="input font-mono"
+              type="password"
+              value={pasted()}
+              onInput={(event) => setPasted(event.currentTarget.value)}
+              placeholder={chosenClientKey()?.keyHint ?? "sk-llmio-…"}
+              aria-label={t("quick.keyPaste")}
+              data-testid="quick-key-paste"
+              autocomplete="off"
+            />
+            <Show when={chosenClientKey()}>{(chosen) => <p class="field-hint">{t("quick.pasteKeyOf", { name: chosen().name })}</p>}</Show>
           </Show>
         </div>
         <div class="space-y-1.5">
@@ -77,12 +109,22 @@ export default function QuickStartPage() {
             {t("common.model")}
           </label>
           <Show
-            when={(models()?.length ?? 0) > 0}
+            when={offeredModels().length > 0}
             fallback={<input id="quick-model" class="input font-mono" value={model()} onInput={(event) => setModel(event.currentTarget.value)} placeholder="MODEL" />}
           >
             <select id="quick-model" class="input" value={model()} onChange={(event) => setModel(event.currentTarget.value)}>
-              <For each={models() ?? []}>{(item) => <option value={item.name}>{item.name}</option>}</For>
+              <For each={offeredModels()}>{(item) => <option value={item.name}>{item.name}</option>}</For>
             </select>
+          </Show>
+          <Show when={allowedModels()}>
+            {(allowed) => (
+              <p class="field-hint" data-testid="quick-models-of-key">
+                {offeredModels().length > 0 ? t("quick.modelsOfKey", { models: allowed().join(", ") }) : t("quick.noModelsForKey", { models: allowed().join(", ") || "—" })}
+              </p>
+            )}
+          </Show>
+          <Show when={unknownPastedKey()}>
+            <p class="field-hint">{t("quick.unknownKey")}</p>
           </Show>
           <label class="inline-flex cursor-pointer items-center gap-2 pt-1 text-sm">
             <input type="checkbox" class="h-4 w-4 accent-brand-600" checked={reveal()} onChange={(event) => setReveal(event.currentTarget.checked)} />
