@@ -48,10 +48,10 @@ describe("popup view", () => {
     expect(rows[1]?.pinnedProviderId).toBe(2);
   });
 
-  test("providers with their failing state and unusable keys", () => {
+  test("providers with their failing state, its cause and until when, and the keys the provider refused", () => {
     expect(providerRows(providers)).toEqual([
-      { id: 2, name: "beta", enabled: false, failing: false, keys: 1, unusableKeys: 0 },
-      { id: 1, name: "alpha", enabled: true, failing: true, keys: 2, unusableKeys: 1 },
+      { id: 2, name: "beta", enabled: false, failing: false, cause: null, until: null, keys: 1, refusedKeys: 0, coolingKeys: 0, coolingCause: null },
+      { id: 1, name: "alpha", enabled: true, failing: true, cause: null, until: null, keys: 2, refusedKeys: 1, coolingKeys: 0, coolingCause: null },
     ]);
   });
 

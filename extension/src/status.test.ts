@@ -41,7 +41,7 @@ describe("failing providers", () => {
     expect(isProviderFailing(provider({ keys: [{ key: "a", state: "dead" }, { key: "b", state: "ok" }] }))).toBe(false);
   });
 
-  test("a paused provider is not failing, and neither is a disabled route's breaker", () => {
+  test("a disabled provider is not failing, and neither is a disabled route's breaker", () => {
     expect(isProviderFailing(provider({ enabled: false }, "open"))).toBe(false);
     const disabledRoute = provider({}, "open");
     disabledRoute.associations[0]!.enabled = false;

@@ -17,7 +17,7 @@ export interface HealthSummary {
 }
 
 /**
- * A provider is failing when it is enabled (a paused one is the user's choice, not a failure)
+ * A provider is failing when it is enabled (a disabled one is the user's choice, not a failure)
  * and either none of its keys can be used or a breaker of an enabled association is open.
  */
 export function isProviderFailing(provider: ProviderHealth): boolean {

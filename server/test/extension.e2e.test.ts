@@ -416,7 +416,7 @@ describe.skipIf(!hasChromium)("browser extension in Chromium", () => {
     await popup.close();
   }, 30_000);
 
-  test("popup: route switch, weight and pausing a provider take effect on the gateway at once", async () => {
+  test("popup: route switch, weight and disabling a provider take effect on the gateway at once", async () => {
     const popup = await openExtensionPage("popup.html");
     const alpha = popup.locator("[data-testid=model][data-model=chat-model] [data-testid=route][data-provider=alpha]");
     const model = await modelByName("chat-model");
@@ -440,10 +440,10 @@ describe.skipIf(!hasChromium)("browser extension in Chromium", () => {
 
     const broken = popup.locator("[data-testid=provider][data-provider=broken]");
     await broken.getByTestId("provider-enabled").click();
-    await broken.filter({ hasText: "paused for every model" }).waitFor();
+    await broken.filter({ hasText: "disabled for every model" }).waitFor();
     const providers: { name: string; enabled: boolean }[] = await gateway.admin("GET", "/api/providers");
     expect(providers.find((provider) => provider.name === "broken")!.enabled).toBe(false);
-    // A paused provider is the user's choice, not a failure: the badge no longer counts it.
+    // A disabled provider is the user's choice, not a failure: the badge no longer counts it.
     await waitUntil(async () => (await badge()).text !== "1");
     await broken.getByTestId("provider-enabled").click();
     await broken.locator("[data-testid=provider-enabled][aria-checked=true]").waitFor();

@@ -1,6 +1,7 @@
 import { createSignal, For, Show } from "solid-js";
 import { modelRows, providerRows, type ModelRow, type ProviderRoute } from "../../src/gateway-view.ts";
-import { percent } from "../../src/format.ts";
+import { clockTime, percent } from "../../src/format.ts";
+import { providerLine } from "../../src/provider-line.ts";
 import { t } from "../../src/i18n.ts";
 import { Section, StatusBar, Switch } from "../../src/ui/components.tsx";
 import type { GatewayState } from "../../src/ui/gateway-state.ts";
@@ -92,10 +93,11 @@ function RouteRow(props: { row: ModelRow; route: ProviderRoute; changes: ReturnT
           <Show when={props.route.breaker !== "closed"}>
             <span class={props.route.breaker === "open" ? "badge-bad" : "badge-warn"} data-testid="breaker" title={props.route.lastError ?? undefined}>
               {props.route.breaker === "open" ? t("breakerOpen") : t("breakerHalfOpen")}
+              <Show when={props.route.breakerUntil}>{(at) => <> · {t("until", { time: clockTime(at()) })}</>}</Show>
             </span>
           </Show>
           <Show when={!props.route.providerEnabled}>
-            <span class="badge-muted">{t("paused")}</span>
+            <span class="badge-muted">{t("disabled")}</span>
           </Show>
         </div>
         <div class="truncate font-mono text-[11px] muted">
@@ -103,6 +105,13 @@ function RouteRow(props: { row: ModelRow; route: ProviderRoute; changes: ReturnT
           <Show when={props.route.errorRate !== null && props.route.errorRate > 0}> · {t("errorsShort", { rate: percent(props.route.errorRate!) })}</Show>
         </div>
       </div>
+      <span
+        class="w-8 text-right text-[11px] tabular-nums muted"
+        data-testid="share"
+        title={t("shareOf", { share: percent(props.route.share), model: props.row.name })}
+      >
+        {percent(props.route.share)}
+      </span>
       <label class="flex items-center gap-1 text-[11px] muted" title={t("weight")}>
         <span class="i-lucide-scale" />
         <input
@@ -153,15 +162,14 @@ export function Providers(props: { state: GatewayState }) {
                 <span class={`h-2 w-2 shrink-0 rounded-full ${!row.enabled ? "bg-zinc-400" : row.failing ? "bg-red-500" : "bg-emerald-500"}`} />
                 <div class="min-w-0 flex-1">
                   <div class="truncate text-[13px] font-medium">{row.name}</div>
-                  <div class="text-[11px] muted">
-                    {row.enabled ? (row.failing ? t("failing") : t("routing")) : t("pausedEverywhere")}
-                    <Show when={row.unusableKeys > 0}> · {t("keysUnusable", { count: row.unusableKeys, total: row.keys })}</Show>
+                  <div class="text-[11px] muted" data-testid="provider-line">
+                    {providerLine(row)}
                   </div>
                 </div>
                 <Switch
                   checked={row.enabled}
                   disabled={changes.pending() !== undefined}
-                  label={row.enabled ? t("pauseProvider", { provider: row.name }) : t("resumeProvider", { provider: row.name })}
+                  label={row.enabled ? t("disableProvider", { provider: row.name }) : t("enableProvider", { provider: row.name })}
                   testId="provider-enabled"
                   onChange={(enabled) => void changes.run(`provider-${row.id}`, (client) => client.setProviderEnabled(row.id, enabled))}
                 />

@@ -20,6 +20,30 @@ export interface LiveSnapshot {
 
 export type BreakerState = "closed" | "open" | "half-open";
 
+/** What went wrong, as the gateway names it (its balancer/failure-cause.ts). */
+export type FailureCause =
+  | "connection-refused"
+  | "host-not-found"
+  | "tls"
+  | "connection"
+  | "timeout"
+  | "credential"
+  | "rate-limit"
+  | "quota"
+  | "overloaded"
+  | "not-found"
+  | "server-error"
+  | "bad-request"
+  | "content";
+
+/** The last failure of a provider, an association or a key. */
+export interface FailureRecord {
+  failure: string;
+  cause: FailureCause;
+  message: string;
+  at: number;
+}
+
 /** One association (model ↔ provider) as `GET /api/health/providers` shows it. */
 export interface AssociationHealth {
   id: number;
@@ -29,11 +53,12 @@ export interface AssociationHealth {
   providerModel: string;
   weight: number;
   enabled: boolean;
+  /** `retryAt`: until when an open breaker refuses traffic. */
   breaker: { state: BreakerState; consecutiveFailures: number; retryAt: number | null };
   /** Outcomes of the last attempts, oldest first (true = success). */
   recent: boolean[];
   errorRate: number | null;
-  lastError: string | null;
+  lastError: FailureRecord | null;
 }
 
 /** `GET /api/health/providers`: one entry per provider. */
@@ -41,9 +66,14 @@ export interface ProviderHealth {
   id: number;
   name: string;
   type: string;
+  /** false: disabled, no traffic for any model. */
   enabled: boolean;
-  keys: { key: string; state: "ok" | "dead" | "cooling" | "open" }[];
+  keys: { key: string; state: "ok" | "dead" | "cooling" | "open"; lastFailure?: FailureRecord | null }[];
   associations: AssociationHealth[];
+  /** The newest failure on any of its associations or keys. */
+  lastFailure?: FailureRecord | null;
+  /** The soonest an open breaker of it admits a request again; null when none is open. */
+  openUntil?: number | null;
 }
 
 /** `GET /api/models`. */

@@ -116,13 +116,12 @@ export class HealthProbe {
     }
     // A request refused as bad (or its content refused) was still answered by a working provider:
     // breakers never count those, so neither does their probe.
-    const answered = result.ok || result.failure.failure === "bad_request" || result.failure.failure === "content";
-    if (answered) {
+    if (!result.ok && result.failure.failure !== "bad_request" && result.failure.failure !== "content") {
+      health.recordProbeFailure(provider.id, association.id, apiKey, result.failure, result.retryAfterMs);
+    } else {
       const associationIds = associations.filter((entry) => entry.providerId === provider.id).map((entry) => entry.id);
       health.recoverProvider(provider.id, { associationIds, revivedKeys: [apiKey], by: "probe", at: Date.now() });
       logger.info("health probe: provider answers again, breakers closed", { provider: provider.name, model: association.providerModel });
-    } else {
-      health.recordProbeFailure(provider.id, association.id, apiKey, result.failure, result.retryAfterMs);
     }
     return { providerId: provider.id, associationId: association.id, result };
   }

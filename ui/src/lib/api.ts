@@ -37,6 +37,7 @@ export const api = {
   testProvider: (id: number, model?: string) => client.post<ConnectionTest>(`/api/providers/${id}/test`, model ? { model } : {}),
   providerModels: (id: number) => client.get<{ models: string[] }>(`/api/providers/${id}/models`),
   providerHealth: () => client.get<ProviderHealth[]>("/api/health/providers"),
+  resetProviderHealth: (id: number) => client.post<ProviderHealth>(`/api/providers/${id}/health/reset`),
 
   models: () => client.get<Model[]>("/api/models"),
   createModel: (input: Partial<ModelInput>) => client.post<Model>("/api/models", input),

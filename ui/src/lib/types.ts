@@ -92,6 +92,29 @@ export interface AssociationStats {
 }
 
 export type KeyState = "ok" | "dead" | "cooling" | "open";
+
+/** What went wrong, as `/api/health/providers` names it (the server's balancer/failure-cause.ts). */
+export type FailureCause =
+  | "connection-refused"
+  | "host-not-found"
+  | "tls"
+  | "connection"
+  | "timeout"
+  | "credential"
+  | "rate-limit"
+  | "quota"
+  | "overloaded"
+  | "not-found"
+  | "server-error"
+  | "bad-request"
+  | "content";
+
+export interface FailureRecord {
+  failure: string;
+  cause: FailureCause;
+  message: string;
+  at: number;
+}
 export type BreakerState = "closed" | "open" | "half-open" | string;
 
 export interface ProviderHealth {
@@ -99,7 +122,14 @@ export interface ProviderHealth {
   name: string;
   type: ProviderType;
   enabled: boolean;
-  keys: { key: string; state: KeyState; deadReason?: string | null; coolingUntil?: number | null; breaker?: unknown }[];
+  keys: {
+    key: string;
+    state: KeyState;
+    deadReason?: string | null;
+    coolingUntil?: number | null;
+    breaker?: { state: BreakerState; consecutiveFailures: number; retryAt: number | null };
+    lastFailure?: FailureRecord | null;
+  }[];
   limits: {
     inFlight: number;
     requestsLastMinute: number;
@@ -118,10 +148,19 @@ export interface ProviderHealth {
     breaker: { state: BreakerState; consecutiveFailures: number; retryAt: number | null } | null;
     /** Last 20 outcomes, newest last; true = success. */
     recent: boolean[];
+    /** How many of the newest `recent` came after the breakers were last closed after trouble (older ones are history). */
+    recentSinceRecovery?: number;
+    recoveredAt?: number | null;
     firstByteMs: number | null;
     errorRate: number | null;
-    lastError: { message: string; at: number } | null;
+    lastError: (Partial<FailureRecord> & { message: string; at: number }) | null;
   }[];
+  /** The newest failure on any of its associations or keys. */
+  lastFailure?: FailureRecord | null;
+  /** The soonest an open breaker of it admits a request again; null when none is open. */
+  openUntil?: number | null;
+  /** The last background probe, Test connection or Reset. */
+  lastCheck?: { by: "probe" | "test" | "reset"; ok: boolean; at: number; failure: FailureRecord | null } | null;
 }
 
 export interface ConnectionTest {

@@ -7,9 +7,10 @@ import { StatusBar } from "../components/status-bar.tsx";
 import { toast, toastError } from "../components/toast.tsx";
 import { api } from "../lib/api.ts";
 import { priceParts } from "../lib/association-form.ts";
-import { formatDuration, formatInteger, formatPercent, formatRelative } from "../lib/format.ts";
+import { formatDuration, formatInteger, formatPercent, formatRelative, formatTime } from "../lib/format.ts";
 import { t } from "../lib/i18n/index.ts";
 import { createPolling } from "../lib/polling.ts";
+import { expectedShares } from "../lib/traffic-share.ts";
 import type { Association, AssociationStats, Model, Provider, ProviderHealth } from "../lib/types.ts";
 import { AssociationFormModal } from "./association-form.tsx";
 import { ModelFormModal } from "./model-form.tsx";
@@ -81,7 +82,13 @@ export function ModelDetail(props: { model: Model; providers: Provider[]; onChan
     }
   };
 
-  const totalWeight = () => (associations.latest ?? []).filter((item) => item.enabled).reduce((sum, item) => sum + item.weight, 0);
+  // A disabled provider, or one the model is pinned away from, gets no traffic: 0, and the others share its part.
+  // `weight`: the slider's value while it moves.
+  const shareOf = (id: number, weight: number) =>
+    expectedShares(
+      (associations.latest ?? []).map((item) => (item.id === id ? { ...item, weight } : item)),
+      { pinnedProviderId: props.model.pinnedProviderId, providerEnabled: (providerId) => props.providers.find((provider) => provider.id === providerId)?.enabled ?? true },
+    ).get(id) ?? 0;
 
   return (
     <div class="space-y-4" data-testid="model-detail">
@@ -177,7 +184,8 @@ export function ModelDetail(props: { model: Model; providers: Provider[]; onChan
                       model={props.model}
                       stats={statsOf(association.id)}
                       health={healthOf(association.id)}
-                      totalWeight={totalWeight()}
+                      expectedShare={(weight) => shareOf(association.id, weight)}
+                      providerEnabled={props.providers.find((provider) => provider.id === association.providerId)?.enabled ?? true}
                       onUpdate={(changes) => update(association, changes)}
                       onEdit={() => setEditingAssociation(association)}
                       onDelete={() => removeAssociation(association)}
@@ -237,7 +245,10 @@ interface AssociationRowProps {
   model: Model;
   stats: AssociationStats | undefined;
   health: ProviderHealth["associations"][number] | undefined;
-  totalWeight: number;
+  /** false: its provider is disabled (and gets no traffic). */
+  providerEnabled: boolean;
+  /** The share of the model's traffic it can expect with this weight (0 when it gets none). */
+  expectedShare: (weight: number) => number;
   onUpdate: (changes: Partial<Association>) => void;
   onEdit: () => void;
   onDelete: () => void;
@@ -250,7 +261,7 @@ function AssociationRow(props: AssociationRowProps) {
   createEffect(() => setWeight(props.association.weight));
   const pinned = () => props.model.pinnedProviderId === props.association.providerId;
   const prices = () => priceParts(props.association);
-  const expectedShare = () => (props.association.enabled && props.totalWeight > 0 ? weight() / props.totalWeight : 0);
+  const expectedShare = () => props.expectedShare(weight());
   const capability = (field: "toolCall" | "structuredOutput" | "vision", icon: string) => (
     <button
       type="button"
@@ -275,6 +286,9 @@ function AssociationRow(props: AssociationRowProps) {
         <div class="min-w-0 flex-1">
           <div class="truncate text-sm">
             <span class="font-medium">{props.association.providerName}</span>
+            <Show when={!props.providerEnabled}>
+              <span class="badge-muted ml-1.5">{t("common.disabled")}</span>
+            </Show>
             <span class="muted"> · </span>
             <span class="font-mono text-xs">{props.association.providerModel}</span>
           </div>
@@ -302,7 +316,9 @@ function AssociationRow(props: AssociationRowProps) {
         <div class="space-y-1">
           <div class="flex items-center justify-between text-xs muted">
             <span>{t("associations.weight")}</span>
-            <span class="tabular-nums">{t("associations.expectedShare", { share: formatPercent(expectedShare(), 0) })}</span>
+            <span class="tabular-nums" data-testid="expected-share">
+              {t("associations.expectedShare", { share: formatPercent(expectedShare(), 0) })}
+            </span>
           </div>
           <Slider
             value={weight()}
@@ -340,10 +356,14 @@ function AssociationRow(props: AssociationRowProps) {
             / 1M
           </Show>
         </span>
-        <div class="ml-auto flex min-w-40 flex-1 items-center gap-2 sm:max-w-56">
+        <div class="ml-auto flex min-w-40 flex-1 items-center gap-2 sm:max-w-80">
           <StatusBar outcomes={props.health?.recent ?? []} class="flex-1" />
           <Show when={props.health?.breaker && props.health.breaker.state !== "closed"}>
-            <span class={props.health!.breaker!.state === "open" ? "badge-bad" : "badge-warn"}>{t(`breaker.${props.health!.breaker!.state === "open" ? "open" : "halfOpen"}`)}</span>
+            <span class={`${props.health!.breaker!.state === "open" ? "badge-bad" : "badge-warn"} shrink-0 whitespace-nowrap`} data-testid="association-breaker" title={props.health!.lastError?.message}>
+              {props.health!.breaker!.state === "open" && props.health!.breaker!.retryAt
+                ? t("breaker.openUntil", { time: formatTime(props.health!.breaker!.retryAt) })
+                : t(`breaker.${props.health!.breaker!.state === "open" ? "open" : "halfOpen"}`)}
+            </span>
           </Show>
         </div>
       </div>

@@ -9,11 +9,11 @@ import { AddButton, ListStates } from "../components/list-states.tsx";
 import { StatusBar } from "../components/status-bar.tsx";
 import { toast, toastError } from "../components/toast.tsx";
 import { api } from "../lib/api.ts";
-import { formatDuration, formatPercent, formatRelative } from "../lib/format.ts";
+import { formatDuration, formatPercent, formatRelative, formatTime } from "../lib/format.ts";
 import { t } from "../lib/i18n/index.ts";
 import { usePageTitle } from "../lib/page-title.ts";
 import { createPolling } from "../lib/polling.ts";
-import { keyStateCounts, providerStatus, STATUS_BADGE } from "../lib/provider-health.ts";
+import { canReset, currentCause, downUntil, keyStateCounts, providerStatus, STATUS_BADGE } from "../lib/provider-health.ts";
 import { providerTypeInfo, templateOf } from "../lib/provider-templates.ts";
 import { baseUrlWarning } from "../lib/provider-warnings.ts";
 import { createReconciledSignal } from "../lib/reconciled-signal.ts";
@@ -99,6 +99,7 @@ export default function ProvidersPage() {
                   onDelete={() => remove(provider)}
                   onImport={() => setImporting(provider)}
                   onEnabled={(enabled) => setEnabled(provider, enabled)}
+                  onHealthChanged={() => void refetchHealth()}
                   onChanged={() => void refetch()}
                 />
               )}
@@ -135,6 +136,8 @@ interface ProviderCardProps {
   onDelete: () => void;
   onImport: () => void;
   onEnabled: (enabled: boolean) => void;
+  /** A test or a reset may have closed its breakers: poll the health now. */
+  onHealthChanged: () => void;
   /** The card changed the provider (a corrected base URL): reload the list. */
   onChanged: () => void;
 }
@@ -145,6 +148,23 @@ function ProviderCard(props: ProviderCardProps) {
   const status = createMemo(() => providerStatus(props.health, props.provider.enabled));
   const template = () => templateOf(props.provider.baseUrl);
   const keys = () => keyStateCounts(props.health);
+  const until = () => downUntil(props.health, status());
+  const cause = () => currentCause(props.health);
+  const [resetting, setResetting] = createSignal(false);
+
+  // Closes every breaker and revives every key on purpose (the provider was fixed, or a probe is not worth waiting for).
+  const resetHealth = async () => {
+    setResetting(true);
+    try {
+      await api.resetProviderHealth(props.provider.id);
+      toast(t("health.resetDone", { name: props.provider.name }));
+    } catch (error) {
+      toastError(error);
+    } finally {
+      setResetting(false);
+      props.onHealthChanged();
+    }
+  };
 
   const runTest = async () => {
     setTesting(true);
@@ -155,6 +175,8 @@ function ProviderCard(props: ProviderCardProps) {
       setTest({ error });
     } finally {
       setTesting(false);
+      // A successful test closes the provider's breakers on the gateway.
+      props.onHealthChanged();
     }
   };
 
@@ -174,17 +196,41 @@ function ProviderCard(props: ProviderCardProps) {
         <div class="min-w-0 flex-1 basis-48">
           <div class="flex flex-wrap items-center gap-2">
             <h2 class="truncate text-base font-semibold">{props.provider.name}</h2>
-            <span class={STATUS_BADGE[status()]} data-testid="provider-status">
+            <span class={STATUS_BADGE[status()]} data-testid="provider-status" data-status={status()}>
               {t(`providers.status.${status()}`)}
+              <Show when={until()}>{(at) => <> · {t("health.until", { time: formatTime(at()) })}</>}</Show>
             </span>
+            <Show when={cause()}>
+              {(failure) => (
+                <span class="text-xs font-medium text-red-600 dark:text-red-400" data-testid="provider-cause" title={failure().message}>
+                  {t(`cause.${failure().cause}`)}
+                </span>
+              )}
+            </Show>
+
             <span class="badge-muted">{providerTypeInfo(props.provider.type).label}</span>
           </div>
           <p class="mt-0.5 truncate font-mono text-xs muted" title={props.provider.baseUrl}>
             {props.provider.baseUrl}
           </p>
+          <Show when={props.health?.lastCheck}>
+            {(check) => (
+              <p class="mt-0.5 truncate text-xs muted" data-testid="provider-last-check" title={check().failure?.message}>
+                {t(`health.check.${check().by}`)} · {formatTime(check().at)}
+                {/* A reset tried nothing: it has no verdict to show. */}
+                {check().by === "reset" ? "" : ` · ${check().ok ? t("health.check.works") : t(`cause.${check().failure?.cause ?? "connection"}`)}`}
+              </p>
+            )}
+          </Show>
         </div>
         <div class="flex w-full items-center gap-1 sm:w-auto sm:gap-1.5">
           <Toggle size="sm" checked={props.provider.enabled} onChange={props.onEnabled} ariaLabel={t("common.enabled")} class="mr-auto items-center sm:mr-2" />
+          <Show when={canReset(props.health)}>
+            <button type="button" class="btn-secondary btn-sm" onClick={resetHealth} disabled={resetting()} data-testid="provider-reset" title={t("health.resetTitle")}>
+              {resetting() ? <Spinner /> : <span class="i-lucide-rotate-ccw" />}
+              {t("health.reset")}
+            </button>
+          </Show>
           <button type="button" class="btn-secondary btn-sm" onClick={runTest} disabled={testing()} data-testid="provider-test" title={t("providers.test")}>
             {testing() ? <Spinner /> : <span class="i-lucide-plug-zap" />}
             {t("providers.test")}
@@ -220,11 +266,11 @@ function ProviderCard(props: ProviderCardProps) {
                 {(key) => (
                   <span
                     class={`${key.state === "ok" ? "badge-muted" : key.state === "dead" ? "badge-bad" : "badge-warn"} font-mono`}
-                    title={key.state === "ok" ? undefined : `${t(`providers.keyState.${key.state}`)}${key.deadReason ? `: ${key.deadReason}` : ""}`}
+                    title={key.state === "ok" ? undefined : `${t(`providers.keyState.${key.state}`)}: ${key.deadReason ?? keyFailure(key)?.message ?? ""}`}
                   >
                     {key.key}
                     <Show when={key.state !== "ok"}>
-                      <span class="font-sans">· {t(`providers.keyState.${key.state}`)}</span>
+                      <span class="font-sans">· {keyFailure(key) ? t(`cause.${keyFailure(key)!.cause}`) : t(`providers.keyState.${key.state}`)}</span>
                     </Show>
                   </span>
                 )}
@@ -273,7 +319,11 @@ function ProviderCard(props: ProviderCardProps) {
                     <StatusBar outcomes={association.recent} />
                     <div class="flex items-center gap-2 text-xs tabular-nums muted sm:justify-end">
                       <Show when={association.breaker && association.breaker.state !== "closed"}>
-                        <span class={association.breaker!.state === "open" ? "badge-bad" : "badge-warn"}>{t("providers.breaker", { state: t(`breaker.${association.breaker!.state === "open" ? "open" : "halfOpen"}`) })}</span>
+                        <span class={association.breaker!.state === "open" ? "badge-bad" : "badge-warn"} data-testid="association-breaker">
+                          {association.breaker!.state === "open" && association.breaker!.retryAt
+                            ? t("providers.breaker", { state: t("breaker.openUntil", { time: formatTime(association.breaker!.retryAt) }) })
+                            : t("providers.breaker", { state: t(`breaker.${association.breaker!.state === "open" ? "open" : "halfOpen"}`) })}
+                        </span>
                       </Show>
                       <span title={t("dashboard.firstByte")}>{formatDuration(association.firstByteMs)}</span>
                       <span title={t("dashboard.errorRate")}>{formatPercent(association.errorRate, 0)}</span>
@@ -281,7 +331,8 @@ function ProviderCard(props: ProviderCardProps) {
                     <Show when={association.lastError}>
                       {(last) => (
                         <p class="truncate text-xs text-red-600 dark:text-red-400 sm:col-span-3" title={last().message}>
-                          {formatRelative(last().at)} · {last().message}
+                          {formatRelative(last().at)} · {last().cause ? `${t(`cause.${last().cause!}`)} · ` : ""}
+                          {last().message}
                         </p>
                       )}
                     </Show>
@@ -338,4 +389,9 @@ function TestResult(props: { result: ConnectionTest | { error: unknown }; onClos
       </button>
     </div>
   );
+}
+
+/** A key's last failure, when it explains the key's state (a usable key's old failure does not). */
+function keyFailure(key: ProviderHealth["keys"][number]) {
+  return key.state === "ok" ? undefined : (key.lastFailure ?? undefined);
 }

@@ -4,6 +4,8 @@ import { ENDPOINTS } from "../../db/schema.ts";
 import { checkBaseUrl } from "../../services/admin/base-url-check.ts";
 import { ProviderModelLister } from "../../services/admin/provider-models.ts";
 import { ProviderTester } from "../../services/admin/provider-test.ts";
+import { PROVIDER_CALL_TIMEOUT_MS } from "../../services/admin/provider-upstream.ts";
+import { ProviderRecovery } from "../../services/provider-recovery.ts";
 import { ProviderService, providerTypes } from "../../services/admin/providers.ts";
 import { adminDoc, idParams, oneOf } from "./shared.ts";
 
@@ -14,7 +16,8 @@ const providerBody = t.Object({
   apiKeys: t.Optional(t.Array(t.String())),
   apiKey: t.Optional(t.String()),
   headers: t.Optional(t.Record(t.String(), t.String())),
-  enabled: t.Optional(t.Boolean()),
+  /** false: the provider is disabled and gets no traffic. */
+  enabled: t.Optional(t.Boolean({ description: "false: the provider is disabled and gets no traffic" })),
   consoleUrl: t.Optional(t.Nullable(t.String())),
   /** Endpoints served; null or omitted: every endpoint the provider's protocol has. */
   endpoints: t.Optional(t.Nullable(t.Array(oneOf(ENDPOINTS)))),
@@ -36,7 +39,9 @@ const providerBody = t.Object({
 export function providerRoutes(deps: AppDeps) {
   // An edited provider gets a fresh start: dead keys and cool-downs are forgotten.
   const service = new ProviderService(deps.db, deps.catalog, (id) => deps.balancer.health.resetProvider(id), (provider) => checkBaseUrl(provider));
-  const tester = new ProviderTester(deps.db);
+  // A provider that answers a test is healthy again: its breakers close at once.
+  const recovery = new ProviderRecovery(deps.db, deps.balancer.health);
+  const tester = new ProviderTester(deps.db, PROVIDER_CALL_TIMEOUT_MS, (id, apiKey) => recovery.answered(id, apiKey, "test"));
   const lister = new ProviderModelLister(deps.db);
   return new Elysia({ name: "admin-providers", prefix: "/providers" })
     .get("", () => service.list(), { detail: adminDoc("List providers") })
@@ -58,7 +63,7 @@ export function providerRoutes(deps: AppDeps) {
       params: idParams,
       body: t.Optional(t.Object({ model: t.Optional(t.String()) })),
       detail: adminDoc(
-        "Send a minimal chat call (\"Say OK\", 8 tokens) with the first key; default model: the first association's, else one the provider lists; `warnings` after a 404",
+        "Send a minimal chat call (\"Say OK\", 8 tokens) with the first key; default model: the first association's, else one the provider lists; `warnings` after a 404; a success closes the provider's breakers and revives the key",
       ),
     })
     .get("/:id/models", ({ params }) => lister.list(params.id), {

@@ -40,7 +40,8 @@ export interface ProviderTestResult {
  * A real, minimal chat call ("Say OK", 8 output tokens, no stream) to a provider with its
  * first key, in its own protocol, with a model it serves: the one asked for, else its first
  * association's, else one from its own model list. Bypasses routing: health, limits and
- * breakers neither decide nor learn from it. A 404 is checked for a base URL missing its version.
+ * breakers do not decide; a success is reported to `onAnswered` (which closes the provider's
+ * breakers and revives the key, see provider-recovery.ts). A 404 is checked for a base URL missing its version.
  */
 export class ProviderTester {
   private readonly lister: ProviderModelLister;
@@ -48,6 +49,7 @@ export class ProviderTester {
   constructor(
     private readonly db: AppDatabase,
     private readonly timeoutMs = PROVIDER_CALL_TIMEOUT_MS,
+    private readonly onAnswered?: (providerId: number, apiKey: string) => Promise<void>,
   ) {
     this.lister = new ProviderModelLister(db, timeoutMs);
   }
@@ -59,6 +61,7 @@ export class ProviderTester {
       return { ok: false, latencyMs: 0, status: null, model: requestedModel?.trim() || null, error: "the provider has no API key", warnings: [] };
     }
     const result = await this.callProvider({ ...access, apiKey }, requestedModel);
+    if (result.ok) await this.onAnswered?.(providerId, apiKey);
     if (!result.ok && result.status === 404) result.warnings = await checkBaseUrl(access.provider);
     return result;
   }
