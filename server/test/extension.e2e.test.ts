@@ -376,10 +376,13 @@ describe.skipIf(!hasChromium)("browser extension in Chromium", () => {
     expect(await model.locator("[data-testid=route][data-provider=alpha] [data-testid=weight]").inputValue()).toBe("100");
     // The broken provider's breaker opened after two failures.
     await popup.locator("[data-testid=model][data-model=flaky-model] [data-testid=breaker]").filter({ hasText: "breaker open" }).waitFor();
-    await popup.locator("[data-testid=provider][data-provider=broken]").filter({ hasText: "failing" }).waitFor();
+    // Named for what it is, and until when: not a count of unusable keys.
+    await popup.locator("[data-testid=provider][data-provider=broken]").filter({ hasText: /failing · server error · until \d\d:\d\d:\d\d/ }).waitFor();
+    await popup.locator("[data-testid=model][data-model=flaky-model] [data-testid=breaker-until]").filter({ hasText: /until \d\d:\d\d:\d\d/ }).waitFor();
     // The badge: one failing provider, amber.
     expect(await badge()).toEqual({ text: "1", color: [217, 119, 6, 255] });
     await shot(popup, "popup");
+    await popup.getByTestId("providers").screenshot({ path: join(SHOTS, "popup-providers.png") });
     await popup.emulateMedia({ colorScheme: "dark" });
     await shot(popup, "popup-dark");
     await popup.emulateMedia({ colorScheme: "light" });

@@ -93,7 +93,6 @@ function RouteRow(props: { row: ModelRow; route: ProviderRoute; changes: ReturnT
           <Show when={props.route.breaker !== "closed"}>
             <span class={props.route.breaker === "open" ? "badge-bad" : "badge-warn"} data-testid="breaker" title={props.route.lastError ?? undefined}>
               {props.route.breaker === "open" ? t("breakerOpen") : t("breakerHalfOpen")}
-              <Show when={props.route.breakerUntil}>{(at) => <> · {t("until", { time: clockTime(at()) })}</>}</Show>
             </span>
           </Show>
           <Show when={!props.route.providerEnabled}>
@@ -101,6 +100,13 @@ function RouteRow(props: { row: ModelRow; route: ProviderRoute; changes: ReturnT
           </Show>
         </div>
         <div class="truncate font-mono text-[11px] muted">
+          <Show when={props.route.breakerUntil}>
+            {(at) => (
+              <span class="font-sans text-red-600 dark:text-red-400" data-testid="breaker-until">
+                {t("until", { time: clockTime(at()) })} ·{" "}
+              </span>
+            )}
+          </Show>
           {props.route.providerModel}
           <Show when={props.route.errorRate !== null && props.route.errorRate > 0}> · {t("errorsShort", { rate: percent(props.route.errorRate!) })}</Show>
         </div>
