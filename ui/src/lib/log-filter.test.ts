@@ -27,6 +27,15 @@ describe("logQueryString", () => {
     expect(parse(logQueryString({ range: "custom", from: 10, to: 20, model: "  " }, { now: NOW, cursor: null }))).toEqual({ pageSize: "50", from: "10", to: "20" });
   });
 
+  it("sends the session and reason filters", () => {
+    const filter: LogFilter = { range: "all", sessionId: " 5c3b-session ", reason: "rejected" };
+    expect(parse(logQueryString(filter, { now: NOW }))).toEqual({ pageSize: "50", sessionId: "5c3b-session", reason: "rejected" });
+    const search = Object.fromEntries(Object.entries(filterToSearch({ ...filter, sessionId: "5c3b-session" })).filter(([, value]) => value !== undefined)) as Record<string, string>;
+    expect(search).toMatchObject({ session: "5c3b-session", reason: "rejected" });
+    expect(filterFromSearch(search)).toEqual({ range: "all", sessionId: "5c3b-session", reason: "rejected" });
+    expect(activeFilterCount(filter)).toBe(2);
+  });
+
   it("has no bounds for all time", () => {
     expect(timeBounds({ range: "all" }, NOW)).toEqual({});
   });

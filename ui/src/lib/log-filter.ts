@@ -15,6 +15,10 @@ export interface LogFilter {
   authKeyId?: number;
   traceId?: string;
   clientProtocol?: string;
+  /** The client's session id (exact). */
+  sessionId?: string;
+  /** A row reason (`unknown_key`, `timeout` …) or `rejected` for every call refused before routing. */
+  reason?: string;
 }
 
 export const LOG_RANGES: LogRange[] = ["15m", "1h", "24h", "7d", "30d", "all", "custom"];
@@ -53,6 +57,8 @@ export function logQueryString(filter: LogFilter, options: { now: number; cursor
     authKeyId: filter.authKeyId,
     traceId: filter.traceId?.trim(),
     clientProtocol: filter.clientProtocol,
+    sessionId: filter.sessionId?.trim(),
+    reason: filter.reason,
   });
 }
 
@@ -68,6 +74,8 @@ export function filterToSearch(filter: LogFilter): Record<string, string | undef
     key: filter.authKeyId === undefined ? undefined : String(filter.authKeyId),
     trace: filter.traceId || undefined,
     protocol: filter.clientProtocol || undefined,
+    session: filter.sessionId || undefined,
+    reason: filter.reason || undefined,
   };
 }
 
@@ -100,10 +108,14 @@ export function filterFromSearch(search: Record<string, string | string[] | unde
   if (traceId) filter.traceId = traceId;
   const protocol = text("protocol");
   if (protocol) filter.clientProtocol = protocol;
+  const sessionId = text("session");
+  if (sessionId) filter.sessionId = sessionId;
+  const reason = text("reason");
+  if (reason) filter.reason = reason;
   return filter;
 }
 
 /** How many filters beyond the time range are set (for the "filters (2)" badge). */
 export function activeFilterCount(filter: LogFilter): number {
-  return [filter.model, filter.providerId, filter.status, filter.authKeyId, filter.traceId, filter.clientProtocol].filter((value) => value !== undefined && value !== "").length;
+  return [filter.model, filter.providerId, filter.status, filter.authKeyId, filter.traceId, filter.clientProtocol, filter.sessionId, filter.reason].filter((value) => value !== undefined && value !== "").length;
 }

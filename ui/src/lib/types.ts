@@ -224,6 +224,16 @@ export interface LogRow {
   authKeyId: number | null;
   userAgent: string | null;
   createdAt: number;
+  /** Why the row failed: a rejection (`unknown_key` …), a refusal (`no_healthy_provider`), or the attempt's failure class. */
+  reason: string | null;
+  /** Identical rejections of one minute share a row: how many calls it stands for. */
+  repeatCount: number;
+  /** First and last characters (or a short hash) of a rejected unknown key. */
+  keyHint: string | null;
+  /** The client's session (Claude Code, Codex …). */
+  sessionId: string | null;
+  /** Path of a rejected call. */
+  path: string | null;
 }
 
 export interface LogPage {
@@ -258,6 +268,8 @@ export interface Dashboard {
     requests: number;
     success: number;
     errors: number;
+    /** Of the errors: calls refused before routing (bad key, lockout, quota, malformed, unknown model …). */
+    rejected?: number;
     successRate: number;
     promptTokens: number;
     completionTokens: number;

@@ -1,16 +1,19 @@
 import { A } from "@solidjs/router";
-import { createMemo, createResource, For, type JSX, Show } from "solid-js";
+import { createMemo, createResource, createSignal, For, type JSX, Show } from "solid-js";
 import { CopyButton } from "../components/copy-button.tsx";
 import { Drawer } from "../components/drawer.tsx";
+import { Segmented } from "../components/segmented.tsx";
 import { EmptyState, ErrorBox, LoadingRows } from "../components/states.tsx";
 import { api } from "../lib/api.ts";
 import { formatDateTime, formatDuration, formatInteger } from "../lib/format.ts";
 import { t } from "../lib/i18n/index.ts";
-import { prettyBody } from "../lib/pretty-body.ts";
+import { callerLabel, isRejected, reasonLabel } from "../lib/log-reasons.ts";
+import { prettyBody, readExchange } from "../lib/pretty-body.ts";
 import type { LogRow } from "../lib/types.ts";
+import { AnswerView, RequestView } from "./log-exchange.tsx";
 
 /** Everything about one client request: each attempt with timings, tokens and errors, and the bodies when captured. */
-export function LogDetailDrawer(props: { traceId: string; keyName: (id: number | null) => string; onClose: () => void }) {
+export function LogDetailDrawer(props: { traceId: string; keyName: (id: number | null) => string; onClose: () => void; onSession?: (sessionId: string) => void }) {
   const [trace, { refetch }] = createResource(
     () => props.traceId,
     (traceId) => api.trace(traceId),
@@ -59,8 +62,38 @@ export function LogDetailDrawer(props: { traceId: string; keyName: (id: number |
                 <Fact label={t("logs.protocol")} value={last().clientProtocol} />
                 <Fact label={t("logs.endpoint")} value={`${t(`endpoint.${last().endpoint ?? "chat"}`)}${last().stream ? " · stream" : ""}`} />
                 <Fact label={t("logs.time")} value={formatDateTime(attempts()[0].createdAt)} />
-                <Fact label={t("dashboard.clientKey")} value={props.keyName(last().authKeyId ?? null)} />
+                <Fact label={t("dashboard.clientKey")} value={<span data-testid="detail-caller">{callerLabel(last(), props.keyName)}</span>} />
                 <Fact label={t("logs.clientIp")} value={last().clientIp ?? "—"} />
+                <Show when={last().reason}>
+                  <Fact label={t("logs.reason")} value={<span data-testid="detail-reason">{reasonLabel(last().reason)}</span>} />
+                </Show>
+                <Show when={last().repeatCount > 1}>
+                  <Fact label={t("logs.repeatFact")} value={<span title={t("logs.repeatTitle", { count: last().repeatCount })}>{formatInteger(last().repeatCount)}</span>} />
+                </Show>
+                <Show when={last().path}>
+                  <Fact label={t("logs.path")} value={<span class="font-mono text-xs">{last().path}</span>} />
+                </Show>
+                <Show when={last().sessionId}>
+                  {(sessionId) => (
+                    <Fact
+                      class="col-span-2 sm:col-span-3"
+                      label={t("logs.session")}
+                      value={
+                        <span class="flex min-w-0 items-center gap-2">
+                          <code class="min-w-0 truncate font-mono text-xs" data-testid="detail-session">
+                            {sessionId()}
+                          </code>
+                          <Show when={props.onSession}>
+                            <button type="button" class="btn-ghost btn-sm shrink-0" onClick={() => props.onSession!(sessionId())} data-testid="detail-session-filter">
+                              <span class="i-lucide-filter" />
+                              {t("logs.filterSession")}
+                            </button>
+                          </Show>
+                        </span>
+                      }
+                    />
+                  )}
+                </Show>
                 <Fact class="col-span-2 sm:col-span-3" label={t("dashboard.userAgent")} value={<span class="break-all">{last().userAgent ?? "—"}</span>} />
               </dl>
 
@@ -84,12 +117,7 @@ export function LogDetailDrawer(props: { traceId: string; keyName: (id: number |
                     </p>
                   }
                 >
-                  {(bodies) => (
-                    <>
-                      <BodyBlock title={t("logs.requestBody")} body={bodies().requestBody} />
-                      <BodyBlock title={t("logs.responseBody")} body={bodies().responseBody} />
-                    </>
-                  )}
+                  {(bodies) => <Bodies requestBody={bodies().requestBody} responseBody={bodies().responseBody} protocol={last().clientProtocol} />}
                 </Show>
               </section>
             </>
@@ -118,12 +146,17 @@ function AttemptCard(props: { attempt: LogRow; longest: number }) {
       <div class="flex flex-wrap items-center gap-2">
         <span class="badge-muted">#{props.attempt.attempt + 1}</span>
         <span class="min-w-0 flex-1 truncate text-sm">
-          <span class="font-medium">{props.attempt.providerName ?? "—"}</span>
+          <span class="font-medium">{props.attempt.providerName ?? (isRejected(props.attempt) ? t("logs.rejected") : "—")}</span>
           <Show when={props.attempt.providerModel}>
             <span class="muted"> · </span>
             <span class="font-mono text-xs">{props.attempt.providerModel}</span>
           </Show>
         </span>
+        <Show when={props.attempt.reason}>
+          <span class="badge-muted" data-testid="attempt-reason">
+            {reasonLabel(props.attempt.reason)}
+          </span>
+        </Show>
         <span class={ok() ? "badge-ok" : "badge-bad"}>{props.attempt.statusCode ?? (ok() ? "OK" : "ERR")}</span>
       </div>
       {/* Timing: first byte (dark) within the whole attempt (light), scaled to the longest attempt. */}
@@ -177,10 +210,38 @@ function TokenFact(props: { label: string; value: number }) {
   );
 }
 
-function BodyBlock(props: { title: string; body: string | null }) {
+type BodyView = "readable" | "raw";
+
+/** The captured bodies: read for people (messages, tools, the answer assembled from its stream), or raw. */
+function Bodies(props: { requestBody: string | null; responseBody: string | null; protocol: string }) {
+  const exchange = createMemo(() => readExchange(props.requestBody, props.responseBody, props.protocol));
+  const [view, setView] = createSignal<BodyView>("readable");
+  return (
+    <>
+      <Segmented<BodyView>
+        ariaLabel={t("logs.bodyView")}
+        value={view()}
+        onChange={setView}
+        options={[
+          { value: "readable", label: t("logs.view.readable") },
+          { value: "raw", label: t("logs.view.raw") },
+        ]}
+      />
+      <BodyBlock title={t("logs.request")} body={props.requestBody} raw={view() === "raw"} readable={exchange().request !== undefined} testId="request">
+        <Show when={exchange().request}>{(request) => <RequestView request={request()} />}</Show>
+      </BodyBlock>
+      <BodyBlock title={t("logs.answer")} body={props.responseBody} raw={view() === "raw"} readable={exchange().answer !== undefined} testId="response">
+        <Show when={exchange().answer}>{(answer) => <AnswerView answer={answer()} />}</Show>
+      </BodyBlock>
+    </>
+  );
+}
+
+/** One body: the readable view given as children when it could be read (else raw, with a note), or raw on request. */
+function BodyBlock(props: { title: string; body: string | null; raw: boolean; readable: boolean; testId: string; children: JSX.Element }) {
   const pretty = createMemo(() => prettyBody(props.body));
   return (
-    <div class="min-w-0">
+    <div class="min-w-0" data-testid={`body-${props.testId}`}>
       <div class="mb-1 flex items-center justify-between">
         <h4 class="text-xs font-semibold uppercase tracking-wide muted">{props.title}</h4>
         <Show when={props.body}>
@@ -188,9 +249,22 @@ function BodyBlock(props: { title: string; body: string | null }) {
         </Show>
       </div>
       <Show when={props.body} fallback={<p class="text-sm muted">—</p>}>
-        <pre class="code-block max-h-80 overflow-auto rounded-lg bg-zinc-950 p-3 font-mono text-xs leading-relaxed text-zinc-100 dark:ring-1 dark:ring-zinc-800" data-testid="body">
-          {pretty()}
-        </pre>
+        <Show
+          when={!props.raw && props.readable}
+          fallback={
+            <>
+              <Show when={!props.raw}>
+                <p class="mb-1 text-xs muted">{t("logs.unreadable")}</p>
+              </Show>
+              {/* Wrapped, not scrolled sideways: stream captures are long lines of JSON. */}
+              <pre class="code-block max-h-80 overflow-auto whitespace-pre-wrap break-all rounded-lg bg-zinc-950 p-3 font-mono text-xs leading-relaxed text-zinc-100 dark:ring-1 dark:ring-zinc-800" data-testid="body">
+                {pretty()}
+              </pre>
+            </>
+          }
+        >
+          {props.children}
+        </Show>
       </Show>
     </div>
   );

@@ -6,6 +6,7 @@ import { api } from "../lib/api.ts";
 import { formatCompact, formatDateTime, formatDuration, formatInteger, formatTime } from "../lib/format.ts";
 import { t } from "../lib/i18n/index.ts";
 import { activeFilterCount, filterFromSearch, filterToSearch, LOG_RANGES, logQueryString, type LogFilter, type LogRange } from "../lib/log-filter.ts";
+import { callerLabel, LOG_REASONS, reasonLabel } from "../lib/log-reasons.ts";
 import { usePageTitle } from "../lib/page-title.ts";
 import type { LogRow } from "../lib/types.ts";
 import { LogDetailDrawer } from "./log-detail.tsx";
@@ -62,8 +63,17 @@ export default function LogsPage() {
     setCursors([]);
     setSearch({ ...filterToSearch(next), detail: search.detail }, { replace: true });
   };
-  const clearFilters = () => setSearch({ range: undefined, from: undefined, to: undefined, model: undefined, provider: undefined, status: undefined, key: undefined, trace: undefined, protocol: undefined }, { replace: true });
+  const clearFilters = () =>
+    setSearch(
+      { range: undefined, from: undefined, to: undefined, model: undefined, provider: undefined, status: undefined, key: undefined, trace: undefined, protocol: undefined, session: undefined, reason: undefined },
+      { replace: true },
+    );
   const openDetail = (traceId: string) => setSearch({ detail: traceId });
+  // A session spans time: its rows are looked for over all of it.
+  const showSession = (sessionId: string) => {
+    setCursors([]);
+    setSearch({ ...filterToSearch({ ...filter(), range: "all", sessionId }), detail: undefined });
+  };
   const closeDetail = () => setSearch({ detail: undefined });
   const refresh = () =>
     batch(() => {
@@ -177,6 +187,31 @@ export default function LogsPage() {
               </select>
             </div>
             <div class="min-w-0 space-y-1.5">
+              <label for="log-reason" class="field-label">
+                {t("logs.reasonFilter")}
+              </label>
+              <select id="log-reason" class="input" value={filter().reason ?? ""} onChange={(event) => update({ reason: event.currentTarget.value || undefined })}>
+                <option value="">{t("common.all")}</option>
+                <option value="rejected">{t("logs.reasonFilter.rejected")}</option>
+                <For each={LOG_REASONS}>{(reason) => <option value={reason}>{reasonLabel(reason)}</option>}</For>
+              </select>
+            </div>
+            <div class="min-w-0 space-y-1.5">
+              <label for="log-session" class="field-label">
+                {t("logs.session")}
+              </label>
+              <input
+                id="log-session"
+                class="input font-mono"
+                type="search"
+                value={filter().sessionId ?? ""}
+                placeholder={t("logs.sessionPlaceholder")}
+                onChange={(event) => update({ sessionId: event.currentTarget.value.trim() || undefined })}
+                autocomplete="off"
+                spellcheck={false}
+              />
+            </div>
+            <div class="min-w-0 space-y-1.5">
               <label for="log-trace" class="field-label">
                 {t("logs.traceId")}
               </label>
@@ -222,6 +257,7 @@ export default function LogsPage() {
                     <th class="th">{t("common.model")}</th>
                     <th class="th">{t("common.provider")}</th>
                     <th class="th">{t("logs.status")}</th>
+                    <th class="th">{t("logs.reason")}</th>
                     <th class="th text-right">{t("logs.tokensInOut")}</th>
                     <th class="th text-right">{t("logs.firstByte")}</th>
                     <th class="th text-right">{t("logs.duration")}</th>
@@ -243,7 +279,7 @@ export default function LogsPage() {
                           </button>
                         </td>
                         <td class="td max-w-48 truncate font-medium">
-                          {row.model}
+                          {row.model || <span class="font-normal muted">—</span>}
                           <Show when={row.attempt > 0}>
                             <span class="badge-muted ml-1.5" title={t("logs.attempt")}>
                               #{row.attempt + 1}
@@ -252,10 +288,13 @@ export default function LogsPage() {
                         </td>
                         <td class="td max-w-56">
                           <div class="truncate">{row.providerName ?? "—"}</div>
-                          <div class="truncate font-mono text-xs muted">{row.providerModel}</div>
+                          <div class="truncate font-mono text-xs muted">{row.providerModel ?? row.path}</div>
                         </td>
                         <td class="td">
                           <StatusBadge row={row} />
+                        </td>
+                        <td class="td max-w-56" data-testid="log-reason">
+                          <ReasonCell row={row} />
                         </td>
                         <td class="td whitespace-nowrap text-right tabular-nums">
                           {formatCompact(row.promptTokens)} / {formatCompact(row.completionTokens)}
@@ -267,7 +306,9 @@ export default function LogsPage() {
                         </td>
                         <td class="td whitespace-nowrap text-right tabular-nums">{formatDuration(row.firstByteMs)}</td>
                         <td class="td whitespace-nowrap text-right tabular-nums">{formatDuration(row.durationMs)}</td>
-                        <td class="td hidden max-w-40 truncate xl:table-cell muted">{keyName(row.authKeyId)}</td>
+                        <td class="td hidden max-w-40 truncate xl:table-cell muted" title={callerLabel(row, keyName)}>
+                          {callerLabel(row, keyName)}
+                        </td>
                       </tr>
                     )}
                   </For>
@@ -281,7 +322,7 @@ export default function LogsPage() {
                   <li>
                     <button type="button" class="block w-full px-4 py-3 text-left hover:bg-zinc-50 dark:hover:bg-zinc-800/50" onClick={() => openDetail(row.traceId)} data-testid="log-card">
                       <div class="flex items-center justify-between gap-2">
-                        <span class="min-w-0 truncate font-medium">{row.model}</span>
+                        <span class="min-w-0 truncate font-medium">{row.model || "—"}</span>
                         <StatusBadge row={row} />
                       </div>
                       <div class="mt-1 flex items-center justify-between gap-2 text-xs muted">
@@ -290,7 +331,12 @@ export default function LogsPage() {
                           {formatCompact(row.promptTokens)}/{formatCompact(row.completionTokens)} · {formatDuration(row.durationMs)} · {formatTime(row.createdAt)}
                         </span>
                       </div>
-                      <Show when={row.error}>
+                      <Show when={row.reason}>
+                        <div class="mt-1 text-xs">
+                          <ReasonCell row={row} />
+                        </div>
+                      </Show>
+                      <Show when={row.error && !row.reason}>
                         <p class="mt-1 truncate text-xs text-red-600 dark:text-red-400">{row.error}</p>
                       </Show>
                     </button>
@@ -328,8 +374,28 @@ export default function LogsPage() {
         </Show>
       </section>
 
-      <Show when={search.detail} keyed>{(traceId) => <LogDetailDrawer traceId={traceId} keyName={keyName} onClose={closeDetail} />}</Show>
+      <Show when={search.detail} keyed>
+        {(traceId) => <LogDetailDrawer traceId={traceId} keyName={keyName} onClose={closeDetail} onSession={showSession} />}
+      </Show>
     </div>
+  );
+}
+
+/** Why a row failed, in words (the error text on hover), and how many identical calls a folded row stands for. */
+function ReasonCell(props: { row: LogRow }) {
+  return (
+    <span class="flex min-w-0 items-center gap-1.5">
+      <Show when={props.row.reason} fallback={<span class="muted">—</span>}>
+        <span class="min-w-0 truncate text-red-700 dark:text-red-300" title={props.row.error ?? undefined}>
+          {reasonLabel(props.row.reason)}
+        </span>
+      </Show>
+      <Show when={props.row.repeatCount > 1}>
+        <span class="badge-muted shrink-0 tabular-nums" title={t("logs.repeatTitle", { count: props.row.repeatCount })} data-testid="log-repeat">
+          {t("logs.repeat", { count: formatInteger(props.row.repeatCount) })}
+        </span>
+      </Show>
+    </span>
   );
 }
 

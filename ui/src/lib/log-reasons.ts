@@ -1,0 +1,62 @@
+import { t } from "./i18n/index.ts";
+import type { LogRow } from "./types.ts";
+
+/** Calls the gateway refused before routing (server/src/db/log-reasons.ts). */
+export const REJECTION_REASONS = [
+  "missing_key",
+  "unknown_key",
+  "key_disabled",
+  "key_expired",
+  "ip_locked_out",
+  "quota_used_up",
+  "quota_held",
+  "body_too_large",
+  "malformed_request",
+  "unknown_model",
+  "model_not_allowed",
+  "unknown_provider",
+  "unsupported_request",
+] as const;
+
+/** Every reason a row can give, in the order the filter lists them. */
+export const LOG_REASONS = [
+  ...REJECTION_REASONS,
+  "no_healthy_provider",
+  "provider_limits",
+  "connection",
+  "timeout",
+  "rate_limit",
+  "quota",
+  "credential",
+  "overloaded",
+  "server",
+  "bad_request",
+  "content",
+  "client_closed",
+] as const;
+export type LogReason = (typeof LOG_REASONS)[number];
+
+const known = new Set<string>(LOG_REASONS);
+const rejections = new Set<string>(REJECTION_REASONS);
+
+/** The reason in words (the code itself for one this UI does not know yet). */
+export function reasonLabel(reason: string | null | undefined): string {
+  if (!reason) return "";
+  return known.has(reason) ? t(`reason.${reason as LogReason}`) : reason;
+}
+
+export function isRejected(row: Pick<LogRow, "reason">): boolean {
+  return row.reason !== null && rejections.has(row.reason);
+}
+
+/**
+ * Who made the call, for the key column: the client key's name, a hint of an unknown key, "no
+ * key", or the admin token (`keyName(null)`).
+ */
+export function callerLabel(row: Pick<LogRow, "authKeyId" | "keyHint" | "reason">, keyName: (id: number | null) => string): string {
+  if (row.keyHint) return t("logs.unknownKey", { hint: row.keyHint });
+  if (row.reason === "missing_key") return t("logs.noKey");
+  // A locked-out caller was refused before its key was read.
+  if (row.reason === "ip_locked_out") return "—";
+  return keyName(row.authKeyId);
+}
