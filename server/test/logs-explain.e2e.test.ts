@@ -148,6 +148,11 @@ describe("rejected calls are logged, bounded and counted", () => {
     expect(row).toMatchObject({ statusCode: 404, clientProtocol: "gemini", model: "no-such-model", clientIp: "127.0.0.1" });
     expect(row.path).toMatch(/^\/v1(beta)?\/models\/no-such-model:generateContent$/);
     expect(row.userAgent).toContain("google-genai-sdk");
+    // The embeddings relay refuses the same way, logged under its endpoint.
+    const openai = new OpenAI({ apiKey: TEST_TOKEN, baseURL: `${gateway.url}/v1`, maxRetries: 0 });
+    expect((await failure(openai.embeddings.create({ model: "no-such-embedder", input: "hi" }))).status).toBe(404);
+    const [embedding] = (await rows("&reason=unknown_model")).filter((entry) => entry.model === "no-such-embedder");
+    expect(embedding).toMatchObject({ statusCode: 404, clientProtocol: "openai-chat", path: "/v1/embeddings" });
   });
 
   test("400 malformed: invalid JSON and a body its protocol cannot read", async () => {
@@ -217,7 +222,7 @@ describe("rejected calls are logged, bounded and counted", () => {
     const all = await rows();
     const rejected = all.filter((row) => ["missing_key", "unknown_key", "model_not_allowed", "unknown_model", "malformed_request", "body_too_large", "quota_used_up"].includes(row.reason ?? ""));
     const calls = rejected.reduce((sum, row) => sum + row.repeatCount, 0);
-    expect(calls).toBe(BAD_CALLS + 1 + 1 + 1 + 2 + 1 + 1);
+    expect(calls).toBe(BAD_CALLS + 1 + 1 + 2 + 2 + 1 + 1);
     const dashboard = await gateway.admin("GET", "/api/dashboard?range=today");
     expect(dashboard.totals.rejected).toBe(calls);
     expect(dashboard.totals.errors).toBeGreaterThanOrEqual(calls);
