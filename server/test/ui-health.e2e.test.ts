@@ -118,6 +118,9 @@ describe.skipIf(!hasChromium)("provider health in the admin UI", () => {
     expect(await card().getByTestId("association-breaker").innerText()).toMatch(/Breaker open until \d\d:\d\d:\d\d/);
     expect(await card().innerText()).not.toContain("keys unusable");
     await shot("provider-down");
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot("provider-down-phone");
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     await card().getByTestId("provider-reset").click();
     await status().filter({ hasText: "Healthy" }).waitFor();

@@ -69,7 +69,7 @@ export class GatewayClient {
   /** Routes all of a model's traffic to one provider; `null` unpins. */
   pin = (modelId: number, providerId: number | null) => this.call<ModelSummary>("PUT", `/api/models/${modelId}/pin`, { providerId });
 
-  /** Pauses (false) or resumes (true) routing to a provider for every model. */
+  /** Disables (false) or enables (true) a provider: no traffic for any model while disabled. */
   setProviderEnabled = (id: number, enabled: boolean) => this.call<{ id: number; enabled: boolean }>("PUT", `/api/providers/${id}`, { enabled });
 
   createClientKey = (name: string) => this.call<CreatedClientKey>("POST", "/api/auth-keys", { name });

@@ -73,10 +73,9 @@ export function downUntil(health: ProviderHealth | undefined, status: ProviderSt
   return health?.openUntil ?? null;
 }
 
-/** Whether a Reset has anything to undo: a breaker not closed or a key not usable. */
-export function canReset(health: ProviderHealth | undefined): boolean {
-  if (!health) return false;
-  return health.keys.some((key) => key.state !== "ok") || health.associations.some((association) => association.breaker && association.breaker.state !== "closed");
+/** Whether a Reset has anything to undo: the provider is down or degraded (breakers, keys, or recent failures). */
+export function canReset(status: ProviderStatus): boolean {
+  return status === "down" || status === "degraded";
 }
 
 export const STATUS_BADGE: Record<ProviderStatus, string> = {

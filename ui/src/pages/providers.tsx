@@ -225,10 +225,18 @@ function ProviderCard(props: ProviderCardProps) {
         </div>
         <div class="flex w-full items-center gap-1 sm:w-auto sm:gap-1.5">
           <Toggle size="sm" checked={props.provider.enabled} onChange={props.onEnabled} ariaLabel={t("common.enabled")} class="mr-auto items-center sm:mr-2" />
-          <Show when={canReset(props.health)}>
-            <button type="button" class="btn-secondary btn-sm" onClick={resetHealth} disabled={resetting()} data-testid="provider-reset" title={t("health.resetTitle")}>
+          <Show when={canReset(status())}>
+            <button
+              type="button"
+              class="btn-secondary btn-sm"
+              onClick={resetHealth}
+              disabled={resetting()}
+              data-testid="provider-reset"
+              aria-label={t("health.reset")}
+              title={t("health.resetTitle")}
+            >
               {resetting() ? <Spinner /> : <span class="i-lucide-rotate-ccw" />}
-              {t("health.reset")}
+              <span class="hidden sm:inline">{t("health.reset")}</span>
             </button>
           </Show>
           <button type="button" class="btn-secondary btn-sm" onClick={runTest} disabled={testing()} data-testid="provider-test" title={t("providers.test")}>
