@@ -1,5 +1,6 @@
 import { type JSX, Show } from "solid-js";
 import { t } from "../lib/i18n/index.ts";
+import { errorText } from "../lib/lockout.ts";
 
 /** A pulsing placeholder of the given size while data loads. */
 export function Skeleton(props: { class?: string }) {
@@ -35,7 +36,7 @@ export function EmptyState(props: { icon?: string; title: string; hint?: string;
 
 /** An error shown where the data would be, with a retry button. */
 export function ErrorBox(props: { error: unknown; onRetry?: () => void; class?: string }) {
-  const message = () => (props.error instanceof Error ? props.error.message : String(props.error));
+  const message = () => errorText(props.error);
   return (
     <div role="alert" class={`flex items-start gap-3 rounded-lg border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800 dark:(border-red-500/30 bg-red-500/10 text-red-200) ${props.class ?? ""}`}>
       <span class="i-lucide-circle-alert mt-0.5 text-base" />

@@ -1,5 +1,6 @@
 import { createSignal, For } from "solid-js";
 import { Portal } from "solid-js/web";
+import { errorText } from "../lib/lockout.ts";
 
 export interface Toast {
   id: number;
@@ -19,7 +20,7 @@ export function toast(message: string, kind: Toast["kind"] = "ok"): void {
 
 /** Shows an error from a failed action. */
 export function toastError(error: unknown): void {
-  toast(error instanceof Error ? error.message : String(error), "error");
+  toast(errorText(error), "error");
 }
 
 function dismiss(id: number) {

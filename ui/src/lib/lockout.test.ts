@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ApiError } from "./api-client.ts";
 import { setLocale } from "./i18n/index.ts";
-import { isLockout, lockoutNotice } from "./lockout.ts";
+import { errorText, isLockout, lockoutNotice } from "./lockout.ts";
 
 afterEach(() => setLocale("en"));
 
@@ -35,5 +35,15 @@ describe("isLockout", () => {
     expect(isLockout(new ApiError(429, "locked", Date.now() + 1000))).toBe(true);
     expect(isLockout(new ApiError(401, "no"))).toBe(false);
     expect(isLockout(new Error("x"))).toBe(false);
+  });
+});
+
+describe("errorText", () => {
+  it("puts a lockout in the user's words, other errors as they are", () => {
+    setLocale("en");
+    const now = new Date(2026, 5, 12, 14, 0, 0).getTime();
+    expect(errorText(new ApiError(429, "Too many failed authentication attempts …", now + 90_000), now)).toContain("for 2 min more, until 14:01:30");
+    expect(errorText(new ApiError(400, "Invalid body"), now)).toBe("Invalid body");
+    expect(errorText("plain", now)).toBe("plain");
   });
 });

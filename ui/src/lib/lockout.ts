@@ -18,3 +18,9 @@ export function lockoutNotice(retryAt: number | undefined, now = Date.now()): st
   const wait = seconds < 60 ? seconds * 1000 : Math.ceil(seconds / 60) * 60_000;
   return t("login.lockedOutUntil", { wait: formatDuration(wait), time: formatTime(retryAt, now) });
 }
+
+/** What to show for a failed admin call: the lockout in the user's language, else the error's message. */
+export function errorText(error: unknown, now = Date.now()): string {
+  if (isLockout(error)) return lockoutNotice(error.retryAt, now);
+  return error instanceof Error ? error.message : String(error);
+}
