@@ -64,7 +64,10 @@ async function axisLabels(options: { from: number; buckets: number; bucketMs: nu
   };
 }
 
-const distinct = (labels: string[]) => expect(labels.length, "labels drawn").toBeGreaterThan(0) && expect(labels).toEqual([...new Set(labels)]);
+function distinct(labels: string[]) {
+  expect(labels.length, "labels drawn").toBeGreaterThan(0);
+  expect(labels).toEqual([...new Set(labels)]);
+}
 
 describe("TimeChart axes never repeat a label", () => {
   it("7 days of 6-hour buckets with one request: dates across, 0 and 1 up", async () => {
