@@ -1,4 +1,8 @@
 import { describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CliError, UsageError } from "./cli/cli-error.ts";
 import { loadServerConfig } from "./config.ts";
 
 const MB = 1024 * 1024;
@@ -27,5 +31,61 @@ describe("HTTP limits and Host settings", () => {
   test("invalid values are refused with the setting's name", () => {
     expect(() => loadServerConfig({}, env({ LLMIO_MAX_REQUEST_BODY_MB: "0" }))).toThrow("LLMIO_MAX_REQUEST_BODY_MB");
     for (const value of ["0", "256", "1.5", "soon"]) expect(() => loadServerConfig({}, env({ LLMIO_IDLE_TIMEOUT_SECONDS: value }))).toThrow("LLMIO_IDLE_TIMEOUT_SECONDS");
+  });
+});
+
+describe("background health probe", () => {
+  test("every 30 s by default, 0 turns it off, the flag wins, nonsense is refused by name", () => {
+    expect(loadServerConfig({}, env()).healthProbeIntervalMs).toBe(30_000);
+    expect(loadServerConfig({}, env({ LLMIO_HEALTH_PROBE_SECONDS: "0" })).healthProbeIntervalMs).toBe(0);
+    expect(loadServerConfig({ healthProbeSeconds: "5" }, env({ LLMIO_HEALTH_PROBE_SECONDS: "60" })).healthProbeIntervalMs).toBe(5_000);
+    for (const value of ["-1", "1.5", "3601", "often"]) expect(() => loadServerConfig({}, env({ LLMIO_HEALTH_PROBE_SECONDS: value }))).toThrow("LLMIO_HEALTH_PROBE_SECONDS");
+  });
+});
+
+describe("admin token source and setting errors", () => {
+  test("flag, then TOKEN, then a generated token kept beside the database", () => {
+    const folder = mkdtempSync(join(tmpdir(), "llmio-token-source-"));
+    try {
+      const files = { LLMIO_DB_PATH: join(folder, "llmio.db") };
+      expect(loadServerConfig({ token: "from-the-flag" }, { ...files, TOKEN: "from-env" })).toMatchObject({ token: "from-the-flag", tokenSource: { kind: "flag" } });
+      expect(loadServerConfig({}, { ...files, TOKEN: "from-env" })).toMatchObject({ token: "from-env", tokenSource: { kind: "environment" } });
+      const created = loadServerConfig({}, files);
+      expect(created.tokenSource).toEqual({ kind: "file", path: join(folder, "token"), created: true });
+      const read = loadServerConfig({}, files);
+      expect(read.tokenSource).toEqual({ kind: "file", path: join(folder, "token"), created: false });
+      expect(read.token).toBe(created.token);
+      expect(loadServerConfig({}, { ...files, DATABASE_URL: "postgres://db/llmio" }).tokenSource).toEqual({ kind: "database" });
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  test("a wrong value is a usage error naming the flag or the variable that gave it", () => {
+    expect(() => loadServerConfig({ port: "abc" }, env())).toThrow(new UsageError('invalid --port "abc": a port is a whole number from 0 to 65535'));
+    expect(() => loadServerConfig({}, env({ LLMIO_SERVER_PORT: "70000" }))).toThrow('invalid LLMIO_SERVER_PORT "70000"');
+    expect(() => loadServerConfig({ port: "" }, env())).toThrow('invalid --port ""');
+    expect(loadServerConfig({}, env({ LLMIO_SERVER_PORT: "" })).port).toBe(7070);
+    expect(() => loadServerConfig({ maxSseEventMb: "0" }, env())).toThrow('invalid --max-sse-event-mb "0"');
+    expect(() => loadServerConfig({ redisUrl: "http://x" }, env())).toThrow("--redis-url must be a redis://");
+  });
+
+  test("a token file that cannot be written is a one-line error with a hint", () => {
+    const folder = mkdtempSync(join(tmpdir(), "llmio-token-file-"));
+    try {
+      writeFileSync(join(folder, "a-file"), "");
+      const error = (() => {
+        try {
+          loadServerConfig({}, { LLMIO_DB_PATH: join(folder, "a-file", "llmio.db") });
+        } catch (caught) {
+          return caught;
+        }
+      })();
+      expect(error).toBeInstanceOf(CliError);
+      expect((error as CliError).message).toBe(`cannot save the generated admin token to ${join(folder, "a-file", "token")}: a file is in the way (${join(folder, "a-file")})`);
+      expect((error as CliError).hint).toBe("set TOKEN, or choose a writable folder with --data-dir or --db-path");
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { CliError, UsageError } from "./cli/cli-error.ts";
+import { describeFsError } from "./cli/fs-error.ts";
 
 /** Settings for `llmio serve`, from env with CLI flags overriding. */
 export interface ServerConfig {
@@ -13,8 +15,8 @@ export interface ServerConfig {
   redisUrl?: string;
   /** Admin + full-access API key; empty until read from the database when it is kept there (see serve.ts). */
   token: string;
-  /** True when the token was generated (or loaded from the data folder) rather than given. */
-  tokenGenerated: boolean;
+  /** Where the token comes from; the start banner says it, and prints only a generated token. */
+  tokenSource: TokenSource;
   /** How long shutdown waits for requests in flight before closing them. */
   shutdownGraceMs: number;
   /** A decoded non-stream upstream body past this is abandoned (`LLMIO_MAX_UPSTREAM_BODY_MB`). */
@@ -29,7 +31,20 @@ export interface ServerConfig {
   allowedHosts?: string[];
   /** Tokens a token quota reserves for the answer of a call that sets no output limit (`LLMIO_QUOTA_OUTPUT_RESERVE_TOKENS`). */
   quotaOutputReserveTokens: number;
+  /** How often providers with an open breaker are probed in the background (`LLMIO_HEALTH_PROBE_SECONDS`); 0: never. */
+  healthProbeIntervalMs: number;
 }
+
+/**
+ * Where the admin token comes from: the environment (`TOKEN`), the `--token` flag, or generated
+ * and kept in a file beside the SQLite database (`created`: on this start) or in the shared
+ * PostgreSQL database.
+ */
+export type TokenSource =
+  | { kind: "environment" }
+  | { kind: "flag" }
+  | { kind: "file"; path: string; created: boolean }
+  | { kind: "database" };
 
 export interface ServerFlags {
   host?: string;
@@ -45,6 +60,7 @@ export interface ServerFlags {
   idleTimeoutSeconds?: string | number;
   allowedHosts?: string;
   quotaOutputReserveTokens?: string | number;
+  healthProbeSeconds?: string | number;
 }
 
 const DEFAULT_PORT = 7070;
@@ -58,66 +74,99 @@ export const DEFAULT_MAX_REQUEST_BODY_MB = 32;
 export const DEFAULT_IDLE_TIMEOUT_SECONDS = 60;
 /** Covers most answers (models' own output limits are 8k–128k); only calls near the end of a token quota feel it. */
 export const DEFAULT_QUOTA_OUTPUT_RESERVE_TOKENS = 32_768;
+/** Often enough that a recovered provider turns green within half a minute; one small call per down provider per round. */
+export const DEFAULT_HEALTH_PROBE_SECONDS = 30;
 const MB = 1024 * 1024;
 const DEFAULT_SHUTDOWN_GRACE_MS = 30_000;
 const TOKEN_FILE = "token";
 
 /** Reads env and flags once; creates and persists a random token when none is configured. */
 export function loadServerConfig(flags: ServerFlags = {}, env: Record<string, string | undefined> = process.env): ServerConfig {
+  /** A value from its flag, else its environment variable, with the name to show in an error. */
+  const setting = (flag: string | number | undefined, flagName: string, variable: string): Setting =>
+    flag === undefined ? { name: variable, value: env[variable] } : { name: flagName, value: flag };
   const dataDir = flags.dataDir ?? env.STATE_DIRECTORY ?? undefined;
   const databasePath = resolve(
     flags.dbPath ?? env.LLMIO_DB_PATH ?? (dataDir ? join(dataDir, "llmio.db") : "./db/llmio.db"),
   );
-  const port = Number(flags.port ?? env.LLMIO_SERVER_PORT ?? DEFAULT_PORT);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid port: ${flags.port ?? env.LLMIO_SERVER_PORT}`);
+  const port = parsePort(flags.port, env.LLMIO_SERVER_PORT);
   const host = flags.host ?? env.LLMIO_HOST ?? "0.0.0.0";
   const shutdownGraceMs = Number(env.LLMIO_SHUTDOWN_GRACE_MS ?? DEFAULT_SHUTDOWN_GRACE_MS);
   const databaseUrl = flags.databaseUrl ?? (env.DATABASE_URL || undefined);
-  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new Error("DATABASE_URL must be a postgres:// URL (without it llmio uses SQLite)");
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new UsageError(`${flags.databaseUrl ? "--database-url" : "DATABASE_URL"} must be a postgres:// URL (without it llmio uses SQLite)`);
+  }
   const redisUrl = flags.redisUrl ?? (env.REDIS_URL || undefined);
-  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) throw new Error("REDIS_URL must be a redis:// or rediss:// URL");
-  const maxUpstreamBodyBytes = megabytes("LLMIO_MAX_UPSTREAM_BODY_MB", flags.maxUpstreamBodyMb ?? env.LLMIO_MAX_UPSTREAM_BODY_MB, DEFAULT_MAX_UPSTREAM_BODY_MB);
-  const maxSseEventBytes = megabytes("LLMIO_MAX_SSE_EVENT_MB", flags.maxSseEventMb ?? env.LLMIO_MAX_SSE_EVENT_MB, DEFAULT_MAX_SSE_EVENT_MB);
-  const maxRequestBodyBytes = megabytes("LLMIO_MAX_REQUEST_BODY_MB", flags.maxRequestBodyMb ?? env.LLMIO_MAX_REQUEST_BODY_MB, DEFAULT_MAX_REQUEST_BODY_MB);
-  const idleTimeoutSeconds = seconds("LLMIO_IDLE_TIMEOUT_SECONDS", flags.idleTimeoutSeconds ?? env.LLMIO_IDLE_TIMEOUT_SECONDS, DEFAULT_IDLE_TIMEOUT_SECONDS);
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) throw new UsageError(`${flags.redisUrl ? "--redis-url" : "REDIS_URL"} must be a redis:// or rediss:// URL`);
+  const maxUpstreamBodyBytes = megabytes(setting(flags.maxUpstreamBodyMb, "--max-upstream-body-mb", "LLMIO_MAX_UPSTREAM_BODY_MB"), DEFAULT_MAX_UPSTREAM_BODY_MB);
+  const maxSseEventBytes = megabytes(setting(flags.maxSseEventMb, "--max-sse-event-mb", "LLMIO_MAX_SSE_EVENT_MB"), DEFAULT_MAX_SSE_EVENT_MB);
+  const maxRequestBodyBytes = megabytes(setting(flags.maxRequestBodyMb, "--max-request-body-mb", "LLMIO_MAX_REQUEST_BODY_MB"), DEFAULT_MAX_REQUEST_BODY_MB);
+  const idleTimeoutSeconds = seconds(setting(flags.idleTimeoutSeconds, "--idle-timeout-seconds", "LLMIO_IDLE_TIMEOUT_SECONDS"), DEFAULT_IDLE_TIMEOUT_SECONDS);
   const allowedHosts = hostList(flags.allowedHosts ?? env.LLMIO_ALLOWED_HOSTS);
   const quotaOutputReserveTokens = tokenCount(
-    "LLMIO_QUOTA_OUTPUT_RESERVE_TOKENS",
-    flags.quotaOutputReserveTokens ?? env.LLMIO_QUOTA_OUTPUT_RESERVE_TOKENS,
+    setting(flags.quotaOutputReserveTokens, "--quota-output-reserve-tokens", "LLMIO_QUOTA_OUTPUT_RESERVE_TOKENS"),
     DEFAULT_QUOTA_OUTPUT_RESERVE_TOKENS,
   );
+  const healthProbeIntervalMs =
+    probeSeconds(setting(flags.healthProbeSeconds, "--health-probe-seconds", "LLMIO_HEALTH_PROBE_SECONDS"), DEFAULT_HEALTH_PROBE_SECONDS) * 1000;
   const common = {
     host, port, databasePath, databaseUrl, redisUrl, shutdownGraceMs, maxUpstreamBodyBytes, maxSseEventBytes,
-    maxRequestBodyBytes, idleTimeoutSeconds, allowedHosts, quotaOutputReserveTokens,
+    maxRequestBodyBytes, idleTimeoutSeconds, allowedHosts, quotaOutputReserveTokens, healthProbeIntervalMs,
   };
-  const given = flags.token ?? env.TOKEN;
-  if (given) return { ...common, token: given, tokenGenerated: false };
+  if (flags.token) return { ...common, token: flags.token, tokenSource: { kind: "flag" } };
+  if (env.TOKEN) return { ...common, token: env.TOKEN, tokenSource: { kind: "environment" } };
   // Instances sharing PostgreSQL share the generated token too: it is kept in the database.
-  if (databaseUrl) return { ...common, token: "", tokenGenerated: true };
-  return { ...common, token: loadOrCreateToken(dirname(databasePath)), tokenGenerated: true };
+  if (databaseUrl) return { ...common, token: "", tokenSource: { kind: "database" } };
+  const kept = loadOrCreateToken(dirname(databasePath));
+  return { ...common, token: kept.token, tokenSource: { kind: "file", path: kept.path, created: kept.created } };
+}
+
+/** A setting's value and where it came from (`--max-sse-event-mb` or `LLMIO_MAX_SSE_EVENT_MB`). */
+interface Setting {
+  name: string;
+  value: string | number | undefined;
+}
+
+/** The port from `--port` or LLMIO_SERVER_PORT (an empty variable counts as unset); 0 picks a free one. */
+function parsePort(flag: string | number | undefined, variable: string | undefined): number {
+  const value = flag ?? (variable || undefined);
+  if (value === undefined) return DEFAULT_PORT;
+  const port = typeof value === "number" ? value : /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new UsageError(`invalid ${flag === undefined ? "LLMIO_SERVER_PORT" : "--port"} "${value}": a port is a whole number from 0 to 65535`);
+  }
+  return port;
 }
 
 /** A size setting given in MB (fractions allowed), as bytes; the default when unset. */
-function megabytes(name: string, value: string | number | undefined, defaultMb: number): number {
+function megabytes({ name, value }: Setting, defaultMb: number): number {
   if (value === undefined || value === "") return defaultMb * MB;
   const mb = Number(value);
-  if (!Number.isFinite(mb) || mb <= 0) throw new Error(`Invalid ${name}: ${value} (a size in MB, above 0)`);
+  if (!Number.isFinite(mb) || mb <= 0) throw new UsageError(`invalid ${name} "${value}": a size in MB, above 0`);
   return Math.max(1, Math.floor(mb * MB));
 }
 
 /** Bun's connection timeout in whole seconds, 1–255; the default when unset. */
-function seconds(name: string, value: string | number | undefined, defaultSeconds: number): number {
+function seconds({ name, value }: Setting, defaultSeconds: number): number {
   if (value === undefined || value === "") return defaultSeconds;
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1 || parsed > 255) throw new Error(`Invalid ${name}: ${value} (whole seconds, 1 to 255)`);
+  if (!Number.isInteger(parsed) || parsed < 1 || parsed > 255) throw new UsageError(`invalid ${name} "${value}": whole seconds, 1 to 255`);
+  return parsed;
+}
+
+/** The background probe's interval in whole seconds, 0 (off) to an hour; the default when unset. */
+function probeSeconds({ name, value }: Setting, defaultSeconds: number): number {
+  if (value === undefined || value === "") return defaultSeconds;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 3600) throw new UsageError(`invalid ${name} "${value}": whole seconds, 0 (off) to 3600`);
   return parsed;
 }
 
 /** A whole number of tokens, 0 or more; the default when unset. */
-function tokenCount(name: string, value: string | number | undefined, defaultTokens: number): number {
+function tokenCount({ name, value }: Setting, defaultTokens: number): number {
   if (value === undefined || value === "") return defaultTokens;
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`Invalid ${name}: ${value} (a whole number of tokens)`);
+  if (!Number.isInteger(parsed) || parsed < 0) throw new UsageError(`invalid ${name} "${value}": a whole number of tokens`);
   return parsed;
 }
 
@@ -128,16 +177,25 @@ function hostList(value: string | undefined): string[] | undefined {
 }
 
 /** The generated token lives beside the database so it survives restarts. */
-function loadOrCreateToken(folder: string): string {
-  const file = join(folder, TOKEN_FILE);
-  if (existsSync(file)) {
-    const saved = readFileSync(file, "utf8").trim();
-    if (saved) return saved;
+function loadOrCreateToken(folder: string): { token: string; path: string; created: boolean } {
+  const path = join(folder, TOKEN_FILE);
+  const hint = "set TOKEN, or choose a writable folder with --data-dir or --db-path";
+  try {
+    if (existsSync(path)) {
+      const saved = readFileSync(path, "utf8").trim();
+      if (saved) return { token: saved, path, created: false };
+    }
+  } catch (error) {
+    throw new CliError(`cannot read the admin token file ${path}: ${describeFsError(error, path)}`, hint, { cause: error });
   }
-  mkdirSync(folder, { recursive: true });
   const token = generateToken();
-  writeFileSync(file, `${token}\n`, { mode: 0o600 });
-  return token;
+  try {
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(path, `${token}\n`, { mode: 0o600 });
+  } catch (error) {
+    throw new CliError(`cannot save the generated admin token to ${path}: ${describeFsError(error, path)}`, hint, { cause: error });
+  }
+  return { token, path, created: true };
 }
 
 export function generateToken(): string {

@@ -1,5 +1,9 @@
 #!/usr/bin/env bun
-import { defineCommand, runMain } from "citty";
+import { defineCommand } from "citty";
+import { restartWithFetchLimit } from "./cli/fetch-limit.ts";
+import { listenFailure } from "./cli/listen-error.ts";
+import { parsePortFlag } from "./cli/port-flag.ts";
+import { runCli } from "./cli/run-cli.ts";
 import { VERSION } from "./version.ts";
 
 const serveCommand = defineCommand({
@@ -18,8 +22,11 @@ const serveCommand = defineCommand({
     "idle-timeout-seconds": { type: "string", description: "Connection timeout outside running LLM calls: body upload, idle keep-alive (env LLMIO_IDLE_TIMEOUT_SECONDS, 1-255, default 60)" },
     "allowed-hosts": { type: "string", description: "Host names served besides loopback ones, comma-separated, * for any (env LLMIO_ALLOWED_HOSTS; default: any when bound to 0.0.0.0/::, else only the bound address)" },
     "quota-output-reserve-tokens": { type: "string", description: "Tokens a client key's token quota reserves for the answer of a call that sets no max_tokens (env LLMIO_QUOTA_OUTPUT_RESERVE_TOKENS, default 32768)" },
+    "health-probe-seconds": { type: "string", description: "How often a provider with an open breaker is probed with a minimal chat call, 0 to never (env LLMIO_HEALTH_PROBE_SECONDS, default 30)" },
   },
   async run({ args }) {
+    // Before anything else runs: may replace this process with one that has Bun's higher fetch limit.
+    restartWithFetchLimit();
     const { serve } = await import("./serve.ts");
     await serve({
       port: args.port,
@@ -35,6 +42,7 @@ const serveCommand = defineCommand({
       idleTimeoutSeconds: args["idle-timeout-seconds"],
       allowedHosts: args["allowed-hosts"],
       quotaOutputReserveTokens: args["quota-output-reserve-tokens"],
+      healthProbeSeconds: args["health-probe-seconds"],
     });
   },
 });
@@ -46,8 +54,14 @@ const fakeUpstreamCommand = defineCommand({
     host: { type: "string", description: "Address to bind", default: "127.0.0.1" },
   },
   async run({ args }) {
+    const port = parsePortFlag(args.port, { allowAny: true });
     const { runFakeUpstreamCli } = await import("./fake-upstream/index.ts");
-    runFakeUpstreamCli({ port: Number(args.port), host: args.host });
+    try {
+      // Resolves when it is stopped (SIGINT/SIGTERM).
+      await runFakeUpstreamCli({ port, host: args.host });
+    } catch (error) {
+      throw (await listenFailure(error, { host: args.host, port, portHint: "choose another port with --port" })) ?? error;
+    }
   },
 });
 
@@ -59,7 +73,7 @@ const versionCommand = defineCommand({
 });
 
 const main = defineCommand({
-  meta: { name: "llmio", version: VERSION, description: "LLM API gateway" },
+  meta: { name: "llmio", version: VERSION, description: "LLM API gateway (add --debug to any command for stack traces and debug logs)" },
   // Loaded on demand: a running gateway never holds the code of the other commands in memory.
   subCommands: {
     serve: serveCommand,
@@ -73,6 +87,5 @@ const main = defineCommand({
 });
 
 // `llmio` with no subcommand (or only flags) serves, like LLMIO.
-const argv = process.argv.slice(2);
-const rawArgs = argv.length === 0 || argv[0].startsWith("-") && !["-h", "--help", "-v", "--version"].includes(argv[0]) ? ["serve", ...argv] : argv;
-runMain(main, { rawArgs });
+// Not awaited: the bytecode build is CommonJS, without top-level await; runCli reports its own errors.
+void runCli(main, process.argv.slice(2), { defaultCommand: "serve" });

@@ -1,15 +1,19 @@
 import { createApp } from "./app.ts";
+import { listenFailure } from "./cli/listen-error.ts";
+import { openDatabaseOrExplain } from "./cli/open-database.ts";
+import { startBanner } from "./cli/start-banner.ts";
 import { loadServerConfig, type ServerFlags } from "./config.ts";
-import { openConfiguredDatabase } from "./db/client.ts";
 import { sharedGeneratedToken } from "./services/shared-token.ts";
 import { connectSharedState } from "./shared-state/index.ts";
 import { createDeps } from "./app-deps.ts";
 import { LogRetention } from "./services/log-retention.ts";
+import { HealthProbe } from "./services/health-probe.ts";
 import { setUpstreamLimits } from "./relay/upstream-limits.ts";
 import { loadUiAssets } from "./ui-assets.ts";
 import { httpLimits, listenLimits } from "./routes/http-limits.ts";
 import { VERSION } from "./version.ts";
 import { logger } from "./services/logger.ts";
+import { GATEWAY_MAX_HTTP_REQUESTS } from "./cli/fetch-limit.ts";
 
 /** How often an instance on PostgreSQL without Redis reloads its caches. */
 const SHARED_DATABASE_POLL_MS = 5_000;
@@ -19,8 +23,11 @@ export async function serve(flags: ServerFlags) {
   const startedAt = performance.now();
   const config = loadServerConfig(flags);
   setUpstreamLimits({ maxBodyBytes: config.maxUpstreamBodyBytes, maxSseEventBytes: config.maxSseEventBytes });
-  const db = await openConfiguredDatabase(config);
-  if (config.databaseUrl && config.tokenGenerated) config.token = await sharedGeneratedToken(db);
+  const db = await openDatabaseOrExplain(
+    config,
+    config.databaseUrl ? "check DATABASE_URL or --database-url" : "choose a writable place with --db-path or --data-dir",
+  );
+  if (config.tokenSource.kind === "database") config.token = await sharedGeneratedToken(db);
   const sharedState = await connectSharedState(config.redisUrl, {
     prefix: process.env.LLMIO_REDIS_PREFIX || undefined,
     // PostgreSQL without Redis: other instances' admin writes cannot be announced, so caches reload every few seconds.
@@ -31,32 +38,19 @@ export async function serve(flags: ServerFlags) {
   const limits = httpLimits({ maxRequestBodyBytes: config.maxRequestBodyBytes, idleTimeoutSeconds: config.idleTimeoutSeconds });
   const hosts = { boundHost: config.host, allowedHosts: config.allowedHosts };
   const app = createApp(deps, undefined, await loadUiAssets(), { ...limits, hosts });
+  try {
+    // The idle timeout bounds every connection but an admitted LLM call's (see routes/connection-timeout.ts).
+    // Never reusePort (Elysia turns it on): a second gateway on the same port would get half the connections.
+    app.listen({ port: config.port, hostname: config.host, ...listenLimits(limits), development: false, reusePort: false });
+  } catch (error) {
+    await logWriter.close();
+    await sharedState.close();
+    await db.close();
+    throw (await listenFailure(error, { host: config.host, port: config.port, portHint: "choose another port with --port or LLMIO_SERVER_PORT" })) ?? error;
+  }
   const retention = new LogRetention(db, deps.settings).start();
-  // The idle timeout bounds every connection but an admitted LLM call's (see routes/connection-timeout.ts).
-  app.listen({ port: config.port, hostname: config.host, ...listenLimits(limits), development: false });
-
-  const port = app.server!.port;
-  const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
-  const base = `http://${shownHost}:${port}`;
-  // One write, so anything reading the banner sees it whole.
-  const banner = [
-    `llmio ${VERSION} listening on ${config.host}:${port} (ready in ${Math.round(performance.now() - startedAt)} ms)`,
-    `  admin UI      ${base}/`,
-    `  OpenAI API    ${base}/v1  (also ${base}/openai/v1)`,
-    `  OpenAPI docs  ${base}/openapi`,
-    `  database      ${config.databaseUrl ? `PostgreSQL ${redactUrl(config.databaseUrl)}` : config.databasePath}`,
-    `  shared state  ${config.redisUrl ? `Redis ${redactUrl(config.redisUrl)}` : "in memory (this instance only)"}`,
-  ];
-  if (config.tokenGenerated) {
-    const keptIn = config.databaseUrl ? "the database (shared by every instance)" : config.databasePath.replace(/[^/]+$/, "token");
-    banner.push("", `  No TOKEN set: using the generated admin token kept in ${keptIn}`, `  TOKEN=${config.token}`, "");
-  }
-  console.log(banner.join("\n"));
-
-  if (!process.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
-    // Bun reads this once at start-up; without it at most 256 upstream requests run at once.
-    logger.warn("BUN_CONFIG_MAX_HTTP_REQUESTS is not set: at most 256 upstream requests run at once; start with BUN_CONFIG_MAX_HTTP_REQUESTS=65535 for thousands of concurrent streams");
-  }
+  // Providers with an open breaker are tried in the background, so a recovered one shows it without traffic.
+  const probe = new HealthProbe(deps, { intervalMs: config.healthProbeIntervalMs }).start();
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -74,6 +68,7 @@ export async function serve(flags: ServerFlags) {
       await Bun.sleep(50);
     }
     retention.stop();
+    probe.stop();
     await logWriter.close();
     await sharedState.close();
     await db.close();
@@ -86,16 +81,16 @@ export async function serve(flags: ServerFlags) {
     logger.error("uncaught exception", { error: error.stack ?? error.message });
     void logWriter.flush();
   });
-  return { app, config, db, logWriter, catalog, port };
-}
 
-/** A connection URL without its password, for the banner and logs. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = "***";
-    return parsed.toString();
-  } catch {
-    return "(unparsable URL)";
+  // Last: whoever reads the banner may stop the gateway at once, so the signal handlers come first.
+  const port = app.server!.port ?? config.port;
+  const banner = startBanner(config, { version: VERSION, port, readyMs: performance.now() - startedAt });
+  // One write, so anything reading the banner sees it whole.
+  console.log(banner.text);
+  for (const warning of banner.warnings) logger.warn(warning);
+  if (!process.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
+    // main.ts restarts `llmio serve` with it set (cli/fetch-limit.ts); this run could not, or was started another way.
+    logger.warn(`BUN_CONFIG_MAX_HTTP_REQUESTS is not set: at most 256 upstream requests run at once; start with BUN_CONFIG_MAX_HTTP_REQUESTS=${GATEWAY_MAX_HTTP_REQUESTS} for thousands of concurrent streams`);
   }
+  return { app, config, db, logWriter, catalog, port };
 }

@@ -56,7 +56,8 @@ describe("llmio serve as a process", () => {
     const first = await startProcess(["--db-path", dbPath]);
     const token = readFileSync(join(folder, "data", "token"), "utf8").trim();
     expect(token.length).toBeGreaterThan(20);
-    expect(first.output).toContain(`TOKEN=${token}`);
+    expect(first.output).toContain(`admin token   generated now, kept in ${join(folder, "data", "token")}`);
+    expect(first.output).toContain(`\n                ${token}\n`);
     expect((await fetch(`${first.url}/api/providers`)).status).toBe(401);
 
     const admin = (path: string, body?: unknown) =>
@@ -85,7 +86,8 @@ describe("llmio serve as a process", () => {
     expect(await first.process.exited).toBe(0);
 
     const second = await startProcess(["--db-path", dbPath]);
-    expect(second.output).toContain(`TOKEN=${token}`);
+    expect(second.output).toContain(`admin token   generated at an earlier start, kept in ${join(folder, "data", "token")}`);
+    expect(second.output).toContain(`\n                ${token}\n`);
     const logs = await fetch(`${second.url}/api/logs?pageSize=200`, { headers: { authorization: `Bearer ${token}` } }).then((response) => response.json());
     expect(logs.total).toBe(requests);
     expect(logs.items.every((row: { status: string }) => row.status === "success")).toBe(true);
@@ -128,7 +130,8 @@ describe("llmio serve as a process", () => {
   test("TOKEN from the environment is used and nothing is generated", async () => {
     const dataDir = join(folder, "env-token");
     const running = await startProcess(["--data-dir", dataDir], { TOKEN: "from-env-token" });
-    expect(running.output).not.toContain("TOKEN=");
+    expect(running.output).toContain("admin token   from the environment variable TOKEN (not shown)");
+    expect(running.output).not.toContain("from-env-token");
     const ok = await fetch(`${running.url}/api/models`, { headers: { authorization: "Bearer from-env-token" } });
     expect(ok.status).toBe(200);
     expect(existsSync(join(dataDir, "token"))).toBe(false);

@@ -1,18 +1,22 @@
-/** A failure the user can fix (bad flag, invalid file, missing permission): shown as one line, no stack trace. */
+/**
+ * A failure the user can fix at run time (port taken, folder not writable, invalid file, missing
+ * permission): shown as one line, no stack trace, exit status 1. The hint says what to do.
+ */
 export class CliError extends Error {
-  constructor(message: string) {
-    super(message);
+  readonly exitCode: number = 1;
+
+  constructor(message: string, readonly hint?: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = "CliError";
   }
 }
 
-/** Runs a command's action; a `CliError` ends the process with its message and exit code 1. */
-export async function reportingErrors(action: () => void | Promise<void>): Promise<void> {
-  try {
-    await action();
-  } catch (error) {
-    if (!(error instanceof CliError)) throw error;
-    console.error(`llmio: ${error.message}`);
-    process.exit(1);
+/** The command line itself is wrong (unknown flag or command, invalid value): exit status 2. */
+export class UsageError extends CliError {
+  override readonly exitCode: number = 2;
+
+  constructor(message: string, hint?: string) {
+    super(message, hint);
+    this.name = "UsageError";
   }
 }

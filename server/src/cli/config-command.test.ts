@@ -106,7 +106,8 @@ describe(`llmio config (as a process, ${testStorage})`, () => {
 
   test("a DATABASE_URL that is not PostgreSQL is an error, its message one line", () => {
     const result = llmio(["config", "export"], { ...environment, DATABASE_URL: "mysql://db.example/llmio" });
-    expect(result.exitCode).toBe(1);
+    // A wrong setting, like a wrong flag: exit status 2.
+    expect(result.exitCode).toBe(2);
     expect(result.stderr.trim()).toBe("llmio: DATABASE_URL must be a postgres:// URL (without it llmio uses SQLite)");
   });
 

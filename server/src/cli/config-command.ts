@@ -1,12 +1,13 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { defineCommand } from "citty";
 import { loadServerConfig } from "../config.ts";
-import { openConfiguredDatabase, type AppDatabase } from "../db/client.ts";
 import { connectSharedState } from "../shared-state/index.ts";
-import { CliError, reportingErrors } from "./cli-error.ts";
+import { CliError } from "./cli-error.ts";
+import { describeFsError } from "./fs-error.ts";
 import { applyConfig, formatReport, hasChanges } from "./config-apply.ts";
 import { exportConfig, renderConfig } from "./config-export.ts";
 import { ConfigError, parseConfig } from "./config-file.ts";
+import { openDatabaseOrExplain as open, type DatabaseTarget } from "./open-database.ts";
 import { consoleOutput } from "./output.ts";
 
 const databaseArgs = {
@@ -18,47 +19,16 @@ const databaseArgs = {
   },
 } as const;
 
-interface DatabaseTarget {
-  /** PostgreSQL when set, else the SQLite file. */
-  databaseUrl?: string;
-  databasePath: string;
-}
-
 /** The database `llmio serve` would use with the same flags and environment. */
 function databaseTarget(args: { "database-url"?: string; "db-path"?: string; "data-dir"?: string }): DatabaseTarget {
-  try {
-    // A placeholder token keeps loadServerConfig from generating and saving one.
-    const { databaseUrl, databasePath } = loadServerConfig({
-      databaseUrl: args["database-url"],
-      dbPath: args["db-path"],
-      dataDir: args["data-dir"],
-      token: "unused",
-    });
-    return { databaseUrl, databasePath };
-  } catch (error) {
-    throw new CliError((error as Error).message);
-  }
-}
-
-async function open(target: DatabaseTarget): Promise<AppDatabase> {
-  try {
-    return await openConfiguredDatabase(target);
-  } catch (error) {
-    // drizzle wraps the driver's error as "Failed query: …"; its cause says what went wrong.
-    const reason = error instanceof Error && error.cause instanceof Error ? error.cause : (error as Error);
-    throw new CliError(`cannot open the database ${describe(target)}: ${reason.message}`);
-  }
-}
-
-/** The SQLite file, or the PostgreSQL server and database without credentials. */
-function describe(target: DatabaseTarget): string {
-  if (!target.databaseUrl) return target.databasePath;
-  try {
-    const url = new URL(target.databaseUrl);
-    return `postgres://${url.host}${url.pathname}`;
-  } catch {
-    return "at DATABASE_URL";
-  }
+  // A placeholder token keeps loadServerConfig from generating and saving one.
+  const { databaseUrl, databasePath } = loadServerConfig({
+    databaseUrl: args["database-url"],
+    dbPath: args["db-path"],
+    dataDir: args["data-dir"],
+    token: "unused",
+  });
+  return { databaseUrl, databasePath };
 }
 
 const exportCommand = defineCommand({
@@ -71,23 +41,26 @@ const exportCommand = defineCommand({
       description: "Include provider API keys and secret headers in clear (masked as sk-…abcd otherwise)",
     },
   },
-  run: ({ args }) =>
-    reportingErrors(async () => {
-      const target = databaseTarget(args);
-      if (!target.databaseUrl && !existsSync(target.databasePath)) {
-        throw new CliError(`no database at ${target.databasePath} (pass --db-path, --data-dir or --database-url)`);
-      }
-      const db = await open(target);
-      const withSecrets = Boolean(args["with-secrets"]);
-      const document = await exportConfig(db, { withSecrets }).finally(() => db.close());
-      const names = document.authKeys?.map((key) => key.name) ?? [];
-      const shared = [...new Set(names.filter((name, index) => names.indexOf(name) !== index))];
-      if (shared.length) consoleOutput.note(`warning: several client keys are named ${shared.join(", ")}; apply matches keys by name, so rename them before applying this file`);
-      const yaml = renderConfig(document, { withSecrets });
-      if (!args.out) return consoleOutput.out(yaml);
+  async run({ args }) {
+    const target = databaseTarget(args);
+    if (!target.databaseUrl && !existsSync(target.databasePath)) {
+      throw new CliError(`no database at ${target.databasePath} (pass --db-path, --data-dir or --database-url)`);
+    }
+    const db = await open(target);
+    const withSecrets = Boolean(args["with-secrets"]);
+    const document = await exportConfig(db, { withSecrets }).finally(() => db.close());
+    const names = document.authKeys?.map((key) => key.name) ?? [];
+    const shared = [...new Set(names.filter((name, index) => names.indexOf(name) !== index))];
+    if (shared.length) consoleOutput.note(`warning: several client keys are named ${shared.join(", ")}; apply matches keys by name, so rename them before applying this file`);
+    const yaml = renderConfig(document, { withSecrets });
+    if (!args.out) return consoleOutput.out(yaml);
+    try {
       writeFileSync(args.out, yaml, { mode: withSecrets ? 0o600 : 0o644 });
-      consoleOutput.note(`wrote ${args.out}`);
-    }),
+    } catch (error) {
+      throw new CliError(`cannot write ${args.out}: ${describeFsError(error)}`, undefined, { cause: error });
+    }
+    consoleOutput.note(`wrote ${args.out}`);
+  },
 });
 
 const applyCommand = defineCommand({
@@ -102,21 +75,20 @@ const applyCommand = defineCommand({
     "dry-run": { type: "boolean", description: "Show what would change without writing anything" },
     prune: { type: "boolean", description: "Also delete entries the file does not list (only in the sections it has)" },
   },
-  run: ({ args }) =>
-    reportingErrors(async () => {
-      const file = args.file;
-      const document = await inFile(file, () => parseConfig(readSource(file)));
-      const target = databaseTarget(args);
-      if (!target.databaseUrl && !existsSync(target.databasePath)) consoleOutput.note(`creating a new database at ${target.databasePath}`);
-      const db = await open(target);
-      try {
-        const report = await inFile(file, () => applyConfig(db, document, { dryRun: Boolean(args["dry-run"]), prune: Boolean(args.prune) }));
-        consoleOutput.out(`${formatReport(report)}\n`);
-        if (!report.dryRun && hasChanges(report)) consoleOutput.note(await announceChanges(target, args["redis-url"] ?? (process.env.REDIS_URL || undefined)));
-      } finally {
-        await db.close();
-      }
-    }),
+  async run({ args }) {
+    const file = args.file;
+    const document = await inFile(file, () => parseConfig(readSource(file)));
+    const target = databaseTarget(args);
+    if (!target.databaseUrl && !existsSync(target.databasePath)) consoleOutput.note(`creating a new database at ${target.databasePath}`);
+    const db = await open(target);
+    try {
+      const report = await inFile(file, () => applyConfig(db, document, { dryRun: Boolean(args["dry-run"]), prune: Boolean(args.prune) }));
+      consoleOutput.out(`${formatReport(report)}\n`);
+      if (!report.dryRun && hasChanges(report)) consoleOutput.note(await announceChanges(target, args["redis-url"] ?? (process.env.REDIS_URL || undefined)));
+    } finally {
+      await db.close();
+    }
+  },
 });
 
 /**
@@ -141,7 +113,7 @@ function readSource(file: string): string {
   try {
     return readFileSync(file === "-" ? 0 : file, "utf8");
   } catch (error) {
-    throw new CliError(`cannot read ${file}: ${(error as Error).message}`);
+    throw new CliError(`cannot read ${file}: ${describeFsError(error)}`, undefined, { cause: error });
   }
 }
 

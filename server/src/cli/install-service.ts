@@ -1,8 +1,9 @@
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { defineCommand } from "citty";
-import { CliError, reportingErrors } from "./cli-error.ts";
+import { UsageError } from "./cli-error.ts";
 import { consoleOutput, type Output } from "./output.ts";
+import { parsePortFlag } from "./port-flag.ts";
 import { gatewayCommand } from "./self-command.ts";
 import { requireServiceManager, systemctl, systemHost, type ServiceHost } from "./service-host.ts";
 import { renderUnit } from "./systemd-unit.ts";
@@ -75,20 +76,20 @@ export function installService(options: InstallOptions, host: ServiceHost = syst
 
 function validate(options: InstallOptions): void {
   if (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535) {
-    throw new CliError(`--port must be a whole number from 1 to 65535, got ${options.port}`);
+    throw new UsageError(`--port must be a whole number from 1 to 65535, got ${options.port}`);
   }
-  if (!options.host || /\s/.test(options.host)) throw new CliError(`--host must be an address without spaces, got "${options.host}"`);
+  if (!options.host || /\s/.test(options.host)) throw new UsageError(`--host must be an address without spaces, got "${options.host}"`);
   // systemd reads quotes, backslashes and `$` in environment files; a plain alphabet avoids every surprise.
   if (options.token !== undefined && !/^[\w.~+/=:@,-]+$/.test(options.token)) {
-    throw new CliError("--token may only contain letters, digits and - _ . ~ + / = : @ ,");
+    throw new UsageError("--token may only contain letters, digits and - _ . ~ + / = : @ ,");
   }
   for (const [flag, value, scheme] of [
     ["--database-url", options.databaseUrl, /^postgres(ql)?:\/\//],
     ["--redis-url", options.redisUrl, /^rediss?:\/\//],
   ] as const) {
     if (value === undefined) continue;
-    if (!scheme.test(value)) throw new CliError(`${flag} must start with ${flag === "--redis-url" ? "redis:// or rediss://" : "postgres://"}`);
-    if (!/^[\w.~+/=:@,%?&[\]-]+$/.test(value)) throw new CliError(`${flag} may not contain spaces, quotes, backslashes or $ (percent-encode them)`);
+    if (!scheme.test(value)) throw new UsageError(`${flag} must start with ${flag === "--redis-url" ? "redis:// or rediss://" : "postgres://"}`);
+    if (!/^[\w.~+/=:@,%?&[\]-]+$/.test(value)) throw new UsageError(`${flag} may not contain spaces, quotes, backslashes or $ (percent-encode them)`);
   }
 }
 
@@ -142,15 +143,13 @@ export const installServiceCommand = defineCommand({
     "redis-url": { type: "string", description: "Redis for multi-instance mode (redis://…), stored in the same private file" },
   },
   run: ({ args }) =>
-    reportingErrors(() =>
-      installService({
-        dryRun: Boolean(args["dry-run"]),
-        user: Boolean(args.user),
-        port: Number(args.port),
-        host: args.host,
-        token: args.token,
-        databaseUrl: args["database-url"],
-        redisUrl: args["redis-url"],
-      }),
-    ),
+    installService({
+      dryRun: Boolean(args["dry-run"]),
+      user: Boolean(args.user),
+      port: parsePortFlag(args.port),
+      host: args.host,
+      token: args.token,
+      databaseUrl: args["database-url"],
+      redisUrl: args["redis-url"],
+    }),
 });

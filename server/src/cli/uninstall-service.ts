@@ -1,6 +1,6 @@
 import { existsSync, rmSync } from "node:fs";
 import { defineCommand } from "citty";
-import { CliError, reportingErrors } from "./cli-error.ts";
+import { CliError } from "./cli-error.ts";
 import { consoleOutput, type Output } from "./output.ts";
 import { requireServiceManager, systemctl, systemHost, type ServiceHost } from "./service-host.ts";
 
@@ -24,5 +24,5 @@ export const uninstallServiceCommand = defineCommand({
   args: {
     user: { type: "boolean", description: "Remove the user service (systemctl --user) instead of the system one" },
   },
-  run: ({ args }) => reportingErrors(() => uninstallService({ user: Boolean(args.user) })),
+  run: ({ args }) => uninstallService({ user: Boolean(args.user) }),
 });
