@@ -90,7 +90,8 @@ export async function failover(options: FailoverOptions): Promise<Response | Fai
       if (finished) return;
       finished = true;
       try {
-        lease.finish(outcome);
+        // The upstream's status names the cause exactly (a 404 is "not found", not a server error).
+        lease.finish({ status: fields.statusCode ?? undefined, ...outcome });
       } finally {
         options.logWriter.write({
           ...options.trace,
