@@ -9,13 +9,3 @@ export function errorResponse(protocol: WireProtocol, error: GatewayError, trace
   if (error.retryAfterSeconds !== undefined) headers["retry-after"] = String(error.retryAfterSeconds);
   return Response.json(protocol.encodeError(error), { status: error.status, headers });
 }
-
-/** Reads the client's request with `read`; input it rejects (a GatewayError) becomes that error response. */
-export function readOrRespond<Value>(protocol: WireProtocol, read: () => Value): Value | Response {
-  try {
-    return read();
-  } catch (error) {
-    if (error instanceof GatewayError) return errorResponse(protocol, error);
-    throw error;
-  }
-}
