@@ -213,7 +213,7 @@ export function machineFacts(wrkVersionText: string, fetchMax: number | undefine
       `- llmio: git ${commit}${dirty}; SQLite request logging on (WAL, database in ${tmpdir()} on ${capture(["sh", "-c", `df -T ${tmpdir()} | awk 'NR==2{print $2}'`]) || "?"})`,
       `- Portkey gateway: @portkey-ai/gateway ${portkeyVersion} (\`bun ${PORTKEY_START.replace(`${ROOT}/`, "")} --headless\`)`,
       `- load generator: wrk ${wrkVersionText} (non-stream scenarios; 2 threads, Lua POST script); streams: bench/stream-client.ts and bench/open-streams.ts on Bun (fetch)`,
-      `- gateways' BUN_CONFIG_MAX_HTTP_REQUESTS: ${fetchMax ?? "unset (Bun's default: 256 concurrent outgoing fetches)"}`,
+      `- gateways' BUN_CONFIG_MAX_HTTP_REQUESTS: ${fetchMax ?? "unset (llmio raises it to 65535 itself; Portkey keeps Bun's default of 256 concurrent outgoing fetches)"}`,
       `- all processes share the same ${cpus().length} cores: load generator, gateway and fake upstream compete for CPU`,
     ],
   };
