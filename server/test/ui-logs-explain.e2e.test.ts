@@ -52,6 +52,17 @@ async function waitForCount(locator: Locator, count: number) {
   }
 }
 
+/** Waits until every row's text passes `check` (a filter change re-renders the list only when its page arrives). */
+async function waitForRows(locator: Locator, count: number, check: (text: string) => boolean) {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const texts = await locator.allInnerTexts();
+    if (texts.length === count && texts.every(check)) return;
+    if (Date.now() > deadline) throw new Error(`expected ${count} matching rows, found: ${JSON.stringify(texts)}`);
+    await Bun.sleep(100);
+  }
+}
+
 async function flushLogs() {
   await Bun.sleep(50);
   await gateway.logWriter.flush();
@@ -201,14 +212,14 @@ describe.skipIf(!hasChromium)("Logs that explain, in Chromium", () => {
     await page.locator("#log-session").fill(SESSION_CODEX);
     await page.locator("#log-session").press("Enter");
     await page.waitForURL(new RegExp(`session=${SESSION_CODEX}`));
-    await waitForCount(rows, 2);
-    expect(await rows.allInnerTexts()).toEqual([expect.stringContaining("echo"), expect.stringContaining("echo")]);
+    // The Claude session's rows are still shown until the Codex session's page arrives.
+    await waitForRows(rows, 2, (text) => text.includes("echo"));
     await shot("logs-session-codex");
 
     await page.locator("#log-reason").selectOption("rejected");
     await page.locator("#log-session").fill("");
     await page.locator("#log-session").press("Enter");
-    await waitForCount(rows, 2);
+    await waitForRows(rows, 2, (text) => text.includes("unknown"));
     expect((await page.getByTestId("log-reason").allInnerTexts()).sort()).toEqual(["unknown API key\n×37", "unknown model"]);
     await shot("logs-rejected-only");
   }, 30_000);
