@@ -38,6 +38,7 @@ export const providers = pgTable("providers", {
   keyTokensPerMinute: integer("key_tokens_per_minute"),
   keyMaxConcurrent: integer("key_max_concurrent"),
   endpoints: json<Endpoint[] | null>("endpoints"),
+  proxyUrl: text("proxy_url"),
   createdAt: millis("created_at").notNull().default(now),
   updatedAt: millis("updated_at").notNull().default(now),
 });
@@ -81,6 +82,9 @@ export const modelProviders = pgTable(
     priceInput: doublePrecision("price_input").notNull().default(0),
     priceCachedInput: doublePrecision("price_cached_input").notNull().default(0),
     priceOutput: doublePrecision("price_output").notNull().default(0),
+    extraBody: json<Record<string, unknown>>("extra_body").notNull().default(sql`'{}'`),
+    extraHeaders: json<Record<string, string>>("extra_headers").notNull().default(sql`'{}'`),
+    forwardClientHeaders: boolean("forward_client_headers").notNull().default(true),
     createdAt: millis("created_at").notNull().default(now),
     updatedAt: millis("updated_at").notNull().default(now),
   },

@@ -30,6 +30,8 @@ export const providers = sqliteTable("providers", {
   keyMaxConcurrent: integer("key_max_concurrent"),
   /** Endpoints this provider serves; null means every one its protocol has. */
   endpoints: text("endpoints", { mode: "json" }).$type<Endpoint[] | null>(),
+  /** HTTP(S) proxy for this provider's calls (credentials in the URL); null uses HTTPS_PROXY / HTTP_PROXY. */
+  proxyUrl: text("proxy_url"),
   createdAt: integer("created_at", { mode: "number" }).notNull().default(now),
   updatedAt: integer("updated_at", { mode: "number" }).notNull().default(now),
 });
@@ -84,6 +86,12 @@ export const modelProviders = sqliteTable(
     priceInput: real("price_input").notNull().default(0),
     priceCachedInput: real("price_cached_input").notNull().default(0),
     priceOutput: real("price_output").notNull().default(0),
+    /** JSON object deep-merged into the upstream request body (after translation), overriding the client's values. */
+    extraBody: text("extra_body", { mode: "json" }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+    /** Headers sent to this association's upstream; they win over the provider's headers and the client's. */
+    extraHeaders: text("extra_headers", { mode: "json" }).$type<Record<string, string>>().notNull().default(sql`'{}'`),
+    /** Whether the client's own headers (minus credentials and browser context) go upstream. */
+    forwardClientHeaders: integer("forward_client_headers", { mode: "boolean" }).notNull().default(true),
     createdAt: integer("created_at", { mode: "number" }).notNull().default(now),
     updatedAt: integer("updated_at", { mode: "number" }).notNull().default(now),
   },
