@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { bigint, boolean, customType, doublePrecision, index, integer, pgTable, text } from "drizzle-orm/pg-core";
-import type { Endpoint } from "./schema.ts";
+import type { Endpoint, RetentionMode, RetentionTrigger } from "./schema.ts";
 
 /**
  * The PostgreSQL twin of schema.ts (multi-instance mode, `DATABASE_URL`): same tables,
@@ -158,6 +158,7 @@ export const authKeys = pgTable("auth_keys", {
   requestsUsed: bigint("requests_used", { mode: "number" }).notNull().default(0),
   tokensUsed: bigint("tokens_used", { mode: "number" }).notNull().default(0),
   enabled: boolean("enabled").notNull().default(true),
+  captureBodies: boolean("capture_bodies").notNull().default(false),
   lastUsedAt: millis("last_used_at"),
   createdAt: millis("created_at").notNull().default(now),
   updatedAt: millis("updated_at").notNull().default(now),
@@ -178,4 +179,19 @@ export const requestBodies = pgTable(
     createdAt: millis("created_at").notNull(),
   },
   (table) => [index("request_bodies_created_idx").on(table.createdAt)],
+);
+
+export const retentionRuns = pgTable(
+  "retention_runs",
+  {
+    id: id(),
+    startedAt: millis("started_at").notNull(),
+    triggeredBy: text("triggered_by").$type<RetentionTrigger>().notNull(),
+    mode: text("mode").$type<RetentionMode>().notNull(),
+    deletedRows: integer("deleted_rows").notNull().default(0),
+    deletedBodies: integer("deleted_bodies").notNull().default(0),
+    durationMs: integer("duration_ms").notNull(),
+    error: text("error"),
+  },
+  (table) => [index("retention_runs_started_idx").on(table.startedAt)],
 );

@@ -173,6 +173,8 @@ export const authKeys = sqliteTable("auth_keys", {
   requestsUsed: integer("requests_used").notNull().default(0),
   tokensUsed: integer("tokens_used").notNull().default(0),
   enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+  /** Capture this key's request and response bodies even while the global body capture is off. */
+  captureBodies: integer("capture_bodies", { mode: "boolean" }).notNull().default(false),
   lastUsedAt: integer("last_used_at", { mode: "number" }),
   createdAt: integer("created_at", { mode: "number" }).notNull().default(now),
   updatedAt: integer("updated_at", { mode: "number" }).notNull().default(now),
@@ -203,3 +205,26 @@ export type Model = typeof models.$inferSelect;
 export type ModelProvider = typeof modelProviders.$inferSelect;
 export type RequestLog = typeof requestLogs.$inferSelect;
 export type NewRequestLog = typeof requestLogs.$inferInsert;
+
+/** "scheduled": the hourly job; "manual": the admin API or the Settings page's button. */
+export type RetentionTrigger = "scheduled" | "manual";
+/** Which limits a retention run applied: by age, by row count, both, or none set. */
+export type RetentionMode = "age" | "count" | "both" | "none";
+
+/** The last log retention runs (the newest 100 are kept), for the cleanup history in Settings. */
+export const retentionRuns = sqliteTable(
+  "retention_runs",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    startedAt: integer("started_at", { mode: "number" }).notNull(),
+    triggeredBy: text("triggered_by").$type<RetentionTrigger>().notNull(),
+    mode: text("mode").$type<RetentionMode>().notNull(),
+    deletedRows: integer("deleted_rows").notNull().default(0),
+    deletedBodies: integer("deleted_bodies").notNull().default(0),
+    durationMs: integer("duration_ms").notNull(),
+    /** Why the run failed; null when it succeeded. */
+    error: text("error"),
+  },
+  (table) => [index("retention_runs_started_idx").on(table.startedAt)],
+);
+export type RetentionRun = typeof retentionRuns.$inferSelect;
