@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { bigint, boolean, customType, doublePrecision, index, integer, pgTable, text } from "drizzle-orm/pg-core";
-import type { Endpoint, RetentionMode, RetentionTrigger } from "./schema.ts";
+import { CURRENCIES, type Endpoint, type RetentionMode, type RetentionTrigger } from "./schema.ts";
 
 /**
  * The PostgreSQL twin of schema.ts (multi-instance mode, `DATABASE_URL`): same tables,
@@ -82,6 +82,8 @@ export const modelProviders = pgTable(
     priceInput: doublePrecision("price_input").notNull().default(0),
     priceCachedInput: doublePrecision("price_cached_input").notNull().default(0),
     priceOutput: doublePrecision("price_output").notNull().default(0),
+    priceCacheWrite: doublePrecision("price_cache_write").notNull().default(0),
+    currency: text("currency", { enum: CURRENCIES }).notNull().default("USD"),
     extraBody: json<Record<string, unknown>>("extra_body").notNull().default(sql`'{}'`),
     extraHeaders: json<Record<string, string>>("extra_headers").notNull().default(sql`'{}'`),
     forwardClientHeaders: boolean("forward_client_headers").notNull().default(true),
@@ -116,6 +118,13 @@ export const requestLogs = pgTable(
     cachedTokens: integer("cached_tokens").notNull().default(0),
     reasoningTokens: integer("reasoning_tokens").notNull().default(0),
     totalTokens: integer("total_tokens").notNull().default(0),
+    cacheWriteTokens: integer("cache_write_tokens").notNull().default(0),
+    priceInput: doublePrecision("price_input"),
+    priceCachedInput: doublePrecision("price_cached_input"),
+    priceCacheWrite: doublePrecision("price_cache_write"),
+    priceOutput: doublePrecision("price_output"),
+    currency: text("currency", { enum: CURRENCIES }),
+    cost: doublePrecision("cost"),
     usageEstimated: boolean("usage_estimated").notNull().default(false),
     warnings: text("warnings"),
     firstByteMs: integer("first_byte_ms"),

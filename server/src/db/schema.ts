@@ -3,6 +3,9 @@ import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-or
 
 /** The APIs a provider can serve. */
 export const ENDPOINTS = ["chat", "embeddings", "count_tokens"] as const;
+/** Currencies an association can be priced in. */
+export const CURRENCIES = ["USD", "CNY"] as const;
+export type Currency = (typeof CURRENCIES)[number];
 export type Endpoint = (typeof ENDPOINTS)[number];
 
 const now = sql`(unixepoch('subsec') * 1000)`;
@@ -86,6 +89,10 @@ export const modelProviders = sqliteTable(
     priceInput: real("price_input").notNull().default(0),
     priceCachedInput: real("price_cached_input").notNull().default(0),
     priceOutput: real("price_output").notNull().default(0),
+    /** Price of tokens written to the prompt cache (Anthropic cache creation), per 1M. */
+    priceCacheWrite: real("price_cache_write").notNull().default(0),
+    /** The currency of the four prices. */
+    currency: text("currency", { enum: CURRENCIES }).notNull().default("USD"),
     /** JSON object deep-merged into the upstream request body (after translation), overriding the client's values. */
     extraBody: text("extra_body", { mode: "json" }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
     /** Headers sent to this association's upstream; they win over the provider's headers and the client's. */
@@ -124,6 +131,16 @@ export const requestLogs = sqliteTable(
     cachedTokens: integer("cached_tokens").notNull().default(0),
     reasoningTokens: integer("reasoning_tokens").notNull().default(0),
     totalTokens: integer("total_tokens").notNull().default(0),
+    /** Input tokens written to the prompt cache (part of prompt_tokens). */
+    cacheWriteTokens: integer("cache_write_tokens").notNull().default(0),
+    /** The association's prices per 1M tokens when the call was made; null on rows logged before prices were snapshotted. */
+    priceInput: real("price_input"),
+    priceCachedInput: real("price_cached_input"),
+    priceCacheWrite: real("price_cache_write"),
+    priceOutput: real("price_output"),
+    currency: text("currency", { enum: CURRENCIES }),
+    /** What the attempt cost at those prices, in `currency`. */
+    cost: real("cost"),
     /** Tokens were counted locally because the upstream reported none. */
     usageEstimated: integer("usage_estimated", { mode: "boolean" }).notNull().default(false),
     /** Features the upstream could not carry (translation degraded), joined by newlines. */
