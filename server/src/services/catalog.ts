@@ -1,12 +1,13 @@
 import { eq } from "drizzle-orm";
 import type { AppDatabase } from "../db/client.ts";
 import { watchExternalChanges } from "../db/external-changes.ts";
-import type { Endpoint, Model, Provider } from "../db/schema.ts";
+import type { Endpoint, Model, ModelProvider, Provider } from "../db/schema.ts";
 import { wireOfProviderType, type WireName } from "../core/wire-protocol.ts";
 import { ModelMatcher } from "../balancer/model-matcher.ts";
 import { localChangeBus, type ChangeBus } from "../shared-state/change-bus.ts";
 import { ReloadingCache } from "./reloading-cache.ts";
 import type { LimitConfig } from "../balancer/rate-limit.ts";
+import type { Prices } from "../core/cost.ts";
 
 /** One association a request for a public model may be sent to. */
 export interface RouteCandidate {
@@ -24,8 +25,18 @@ export interface RouteCandidate {
   toolCall: boolean;
   structuredOutput: boolean;
   vision: boolean;
+  /** HTTP(S) proxy for this provider's calls; undefined: the environment's, if any. */
+  proxyUrl?: string;
+  /** The association's JSON deep-merged into the upstream body, over the client's values. */
+  extraBody: Record<string, unknown>;
+  /** The association's headers: over the provider's and the client's, under the credentials. */
+  extraHeaders: Record<string, string>;
+  /** Whether the client's own headers go upstream. */
+  forwardClientHeaders: boolean;
   /** A 200 answer containing this text counts as a failure. */
   errorMatch?: string;
+  /** The association's prices, snapshotted into each attempt's log row. */
+  prices?: Prices;
   /** The provider's own limits and those of each of its keys. */
   limits: LimitConfig;
   keyLimits: LimitConfig;
@@ -104,32 +115,7 @@ export class Catalog {
       const provider = providerById.get(association.providerId);
       const route = routeById.get(association.modelId);
       if (!provider || !route || provider.apiKeys.length === 0) continue;
-      route.candidates.push({
-        associationId: association.id,
-        providerId: provider.id,
-        providerName: provider.name,
-        wire: wireOfProviderType(provider.type),
-        endpoints: provider.endpoints ?? undefined,
-        baseUrl: provider.baseUrl,
-        apiKeys: provider.apiKeys,
-        headers: provider.headers,
-        providerModel: association.providerModel,
-        weight: association.weight,
-        toolCall: association.toolCall,
-        structuredOutput: association.structuredOutput,
-        vision: association.vision,
-        errorMatch: provider.errorMatch || undefined,
-        limits: {
-          requestsPerMinute: provider.requestsPerMinute,
-          tokensPerMinute: provider.tokensPerMinute,
-          maxConcurrent: provider.maxConcurrent,
-        },
-        keyLimits: {
-          requestsPerMinute: provider.keyRequestsPerMinute,
-          tokensPerMinute: provider.keyTokensPerMinute,
-          maxConcurrent: provider.keyMaxConcurrent,
-        },
-      });
+      route.candidates.push(routeCandidate(provider, association));
     }
     // Exact names first (a model's own name wins over another model's alias), then aliases and globs.
     const matcher = new ModelMatcher<ModelRoute>();
@@ -137,4 +123,45 @@ export class Catalog {
     for (const route of routes.values()) for (const alias of route.model.aliases) matcher.add(alias, route);
     return { routes, matcher };
   }
+}
+
+/** What routing needs of one association and its provider (also used by the admin association test, so it calls the same way). */
+export function routeCandidate(provider: Provider, association: ModelProvider): RouteCandidate {
+  return {
+    associationId: association.id,
+    providerId: provider.id,
+    providerName: provider.name,
+    wire: wireOfProviderType(provider.type),
+    endpoints: provider.endpoints ?? undefined,
+    baseUrl: provider.baseUrl,
+    apiKeys: provider.apiKeys,
+    headers: provider.headers,
+    providerModel: association.providerModel,
+    weight: association.weight,
+    toolCall: association.toolCall,
+    structuredOutput: association.structuredOutput,
+    vision: association.vision,
+    prices: {
+      input: association.priceInput,
+      cachedInput: association.priceCachedInput,
+      cacheWrite: association.priceCacheWrite,
+      output: association.priceOutput,
+      currency: association.currency,
+    },
+    errorMatch: provider.errorMatch || undefined,
+    proxyUrl: provider.proxyUrl || undefined,
+    extraBody: association.extraBody,
+    extraHeaders: association.extraHeaders,
+    forwardClientHeaders: association.forwardClientHeaders,
+    limits: {
+      requestsPerMinute: provider.requestsPerMinute,
+      tokensPerMinute: provider.tokensPerMinute,
+      maxConcurrent: provider.maxConcurrent,
+    },
+    keyLimits: {
+      requestsPerMinute: provider.keyRequestsPerMinute,
+      tokensPerMinute: provider.keyTokensPerMinute,
+      maxConcurrent: provider.keyMaxConcurrent,
+    },
+  };
 }
