@@ -12,6 +12,7 @@ import { geminiProxyRoutes } from "./routes/proxy-gemini.ts";
 import { openaiProxyRoutes } from "./routes/proxy-openai.ts";
 import { ClientKeys } from "./services/client-keys.ts";
 import { operationsRoutes } from "./routes/operations.ts";
+import { telemetryRoutes } from "./routes/telemetry.ts";
 import { uiRoutes } from "./routes/ui.ts";
 import type { UiAssets } from "./ui-assets.ts";
 import { VERSION } from "./version.ts";
@@ -57,6 +58,8 @@ export function createApp(
     .use(openaiProxyRoutes(relays, deps.catalog, auth))
     .use(anthropicProxyRoutes(relays, deps.catalog, auth))
     .use(geminiProxyRoutes(relays, deps.catalog, auth))
+    // Before the admin routes: /api/event_logging/batch is not behind the admin guard.
+    .use(telemetryRoutes(auth))
     .use(adminRoutes(deps, auth))
     // Last: its catch-all answers any other GET with the single-page app.
     .use(uiRoutes(uiAssets));
