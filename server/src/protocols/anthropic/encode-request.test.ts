@@ -277,7 +277,7 @@ describe("tools and other parameters", () => {
     expect((body.messages as Array<{ content: Array<Record<string, unknown>> }>)[1].content[0].input).toEqual({ input: "*** Begin Patch" });
   });
 
-  test("response formats become system instructions; unsupported knobs warn", () => {
+  test("a JSON schema goes to output_config.format, not the system prompt; unsupported knobs warn", () => {
     const { body, warnings } = encodeRequest(
       canonicalRequest({
         messages: [user("q")],
@@ -290,11 +290,13 @@ describe("tools and other parameters", () => {
       }),
       { ...TARGET, stream: false },
     );
-    const system = body.system as Array<{ text: string }>;
-    expect(system.at(-1)!.text).toContain('{"type":"object","properties":{"a":{"type":"string"}}}');
+    expect(body.system).toBeUndefined();
+    expect(body.output_config).toEqual({
+      format: { type: "json_schema", schema: { type: "object", properties: { a: { type: "string" } }, additionalProperties: false } },
+    });
     expect(body.metadata).toEqual({ user_id: "u-1" });
     expect(body.stop_sequences).toEqual(["##"]);
     expect(body.stream).toBe(false);
-    expect(warnings).toHaveLength(4);
+    expect(warnings).toHaveLength(3);
   });
 });

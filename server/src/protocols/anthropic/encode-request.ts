@@ -13,6 +13,8 @@ import type { EncodedRequest, JsonObject, UpstreamTarget } from "../../core/wire
 import { ANTHROPIC_ORIGIN } from "./reasoning-envelope.ts";
 import type { AnthropicContentBlock, AnthropicMessage, AnthropicTextBlock, AnthropicTool } from "./wire-types.ts";
 import { isObject, parseJson } from "../../core/json-values.ts";
+import { GatewayError } from "../../core/errors.ts";
+import { fitOutputSchema } from "./output-schema.ts";
 
 /** `max_tokens` is required by Anthropic; used when the client set no limit. */
 export const DEFAULT_MAX_TOKENS = 8192;
@@ -35,8 +37,9 @@ export const BUDGET_BY_EFFORT: Record<Exclude<ReasoningEffort, "none">, number> 
 
 /**
  * Canonical → an Anthropic Messages request body. What Anthropic cannot take is dropped
- * with a warning: foreign reasoning, seed, penalties, file ids, JSON modes (become a system
- * instruction), sampling knobs thinking forbids. https://docs.claude.com/en/api/messages
+ * with a warning: foreign reasoning, seed, penalties, file ids, plain JSON mode (becomes a system
+ * instruction), sampling knobs thinking forbids. A JSON schema goes to Anthropic's own
+ * structured outputs. https://docs.claude.com/en/api/messages
  */
 export function encodeRequest(request: CanonicalRequest, target: UpstreamTarget): EncodedRequest {
   const warnings: string[] = [];
@@ -48,6 +51,8 @@ export function encodeRequest(request: CanonicalRequest, target: UpstreamTarget)
   if (formatInstruction) system.push({ type: "text", text: formatInstruction });
   if (system.length > 0) body.system = system;
   body.messages = messages;
+  const outputFormat = encodeOutputFormat(request.responseFormat, warnings);
+  if (outputFormat) body.output_config = { format: outputFormat };
 
   const tools = request.tools.map((tool) => encodeTool(tool, warnings));
   const toolChoice = tools.length > 0 ? encodeToolChoice(request) : undefined;
@@ -317,13 +322,32 @@ function lastToolTurnStartsWithThinking(messages: AnthropicMessage[]): boolean {
   return first?.type === "thinking" || first?.type === "redacted_thinking";
 }
 
-/** JSON modes have no stable Anthropic equivalent: they become a system instruction. */
+/** Plain JSON mode has no Anthropic equivalent (structured outputs need a schema): it becomes a system instruction. */
 function responseFormatInstruction(format: ResponseFormat | undefined, warnings: string[]): string | undefined {
-  if (!format || format.type === "text") return undefined;
-  if (format.type === "json") {
-    warnings.push("JSON mode was approximated with a system instruction");
-    return "Respond with a single valid JSON object and nothing else.";
+  if (format?.type !== "json") return undefined;
+  warnings.push("JSON mode was approximated with a system instruction");
+  return "Respond with a single valid JSON object and nothing else.";
+}
+
+/**
+ * A JSON schema → `output_config.format` (structured outputs, GA: no beta header). A strict
+ * schema is a promise of conformance: when it uses a keyword Anthropic cannot enforce, the
+ * request is refused (400) naming it rather than answered unchecked. A non-strict schema is
+ * sent with those keywords moved into a description hint.
+ * https://platform.claude.com/docs/en/build-with-claude/structured-outputs
+ */
+function encodeOutputFormat(format: ResponseFormat | undefined, warnings: string[]): JsonObject | undefined {
+  if (format?.type !== "json-schema") return undefined;
+  const { schema, unenforced } = fitOutputSchema(format.schema);
+  if (unenforced.length > 0) {
+    if (format.strict === true) {
+      throw new GatewayError(
+        "bad_request",
+        `The strict JSON schema cannot be enforced by this Anthropic provider: it does not support ${unenforced.join("; ")}. ` +
+          "Remove these keywords or send the schema with strict: false.",
+      );
+    }
+    warnings.push(`JSON schema keywords Anthropic cannot enforce were passed as a description hint: ${unenforced.join("; ")}`);
   }
-  warnings.push("the JSON schema response format was approximated with a system instruction");
-  return `Respond with a single valid JSON value matching this JSON schema, and nothing else:\n${JSON.stringify(format.schema)}`;
+  return { type: "json_schema", schema };
 }
