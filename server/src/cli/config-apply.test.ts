@@ -121,6 +121,14 @@ describe(`updates (${testStorage})`, () => {
     expect(models.map((model) => [model.name, model.maxStreamDurationMs])).toContainEqual(["gpt-4o", 600_000]);
   });
 
+  test("a client key's per-key body capture is applied and exported", async () => {
+    const db = await seeded();
+    const report = await apply(db, "authKeys:\n  - name: laptop\n    captureBodies: true\n");
+    expect(actions(report)).toEqual(["updated auth key laptop: captureBodies"]);
+    const keys = parse(await exported(db, false)).authKeys as { name: string; captureBodies: boolean }[];
+    expect(Object.fromEntries(keys.map((key) => [key.name, key.captureBodies]))).toEqual({ laptop: true, ci: false });
+  });
+
   test("a masked key with no stored match is an error naming the entry", async () => {
     const yaml = await exported(await seeded(), false);
     await expect(apply(await empty(), yaml)).rejects.toThrow(

@@ -247,6 +247,7 @@ class ConfigApplier {
         requestQuota: entry.quotas?.requests,
         tokenQuota: entry.quotas?.tokens,
         enabled: entry.enabled,
+        captureBodies: entry.captureBodies,
       };
       const [current] = matches;
       if (!current) {

@@ -60,6 +60,7 @@ export async function exportConfig(db: AppDatabase, options: ExportOptions): Pro
       expiresAt: key.expiresAt,
       quotas: { requests: key.requestQuota, tokens: key.tokenQuota },
       enabled: key.enabled,
+      captureBodies: key.captureBodies,
     })),
   };
 }

@@ -64,6 +64,8 @@ export interface AuthKeyEntry {
   expiresAt?: number | null;
   quotas?: { requests?: number | null; tokens?: number | null };
   enabled?: boolean;
+  /** Capture this key's bodies even while the global body capture is off. */
+  captureBodies?: boolean;
 }
 
 /** A problem in a config file, naming where: `models[2].providers[0].provider: unknown provider "x"`. */
@@ -264,6 +266,7 @@ const authKeyEntry = object<AuthKeyEntry>(
     expiresAt: nullable(instant),
     quotas: object({ requests: limit, tokens: limit }, []),
     enabled: flag,
+    captureBodies: flag,
   },
   ["name"],
 );

@@ -106,7 +106,7 @@ export function createRelay(deps: RelayDeps) {
     // Whatever throws from here on, the request leaves the in-flight list and the client gets its
     // protocol's error shape (failover has already ended the attempt that was under way).
     try {
-      capture = (await deps.bodyCapture.enabled()) ? { response: "" } : undefined;
+      capture = (await deps.bodyCapture.enabled(request.principal)) ? { response: "" } : undefined;
       return await relayAttempts();
     } catch (error) {
       done();

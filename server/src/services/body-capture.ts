@@ -1,4 +1,5 @@
 import type { AppDatabase } from "../db/client.ts";
+import type { Principal } from "./client-keys.ts";
 import type { SettingsStore } from "./settings.ts";
 
 /**
@@ -11,7 +12,9 @@ export class BodyCapture {
     private readonly settings: SettingsStore,
   ) {}
 
-  async enabled(): Promise<boolean> {
+  /** On for every call while the global switch is on; otherwise for the calls of client keys that ask for it. */
+  async enabled(principal?: Principal): Promise<boolean> {
+    if (principal?.kind === "client" && principal.key.captureBodies) return true;
     return (await this.settings.get()).bodyCapture;
   }
 

@@ -39,6 +39,8 @@ export interface ClientKeyInput {
   requestQuota?: number | null;
   tokenQuota?: number | null;
   enabled?: boolean;
+  /** Capture this key's request and response bodies even while the global body capture is off. */
+  captureBodies?: boolean;
 }
 
 /** Changes to a client key: omitted fields stay, `resetUsage` zeroes the usage counters. */
@@ -411,5 +413,6 @@ function settings(input: Partial<ClientKeyInput>) {
     requestQuota: input.requestQuota,
     tokenQuota: input.tokenQuota,
     enabled: input.enabled,
+    captureBodies: input.captureBodies,
   };
 }

@@ -1,8 +1,10 @@
 import { and, asc, eq, inArray, lt, sql, type SQL } from "drizzle-orm";
 import type { AppDatabase } from "../db/client.ts";
 import { first } from "../db/query.ts";
+import type { RetentionTrigger } from "../db/schema.ts";
 import { logger } from "./logger.ts";
-import type { SettingsStore } from "./settings.ts";
+import { RetentionHistory, retentionMode } from "./retention-history.ts";
+import type { GatewaySettings, SettingsStore } from "./settings.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const HOUR_MS = 60 * 60 * 1000;
@@ -33,21 +35,51 @@ const runs = new WeakMap<AppDatabase, Promise<RetentionResult>>();
 export class LogRetention {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
+  private readonly history: RetentionHistory;
 
   constructor(
     private readonly db: AppDatabase,
     private readonly settings: Pick<SettingsStore, "get">,
     /** Rows per DELETE (small in tests, to cross chunk boundaries). */
     private readonly chunkRows = CHUNK_ROWS,
-  ) {}
+  ) {
+    this.history = new RetentionHistory(db);
+  }
 
-  /** Runs now with the current settings; joins a run already under way on the same database. */
-  run(now = Date.now()): Promise<RetentionResult> {
+  /**
+   * Runs now with the current settings; joins a run already under way on the same database.
+   * Each run (not a join) is added to the cleanup history, a failed one with its error.
+   */
+  run(now = Date.now(), trigger: RetentionTrigger = "manual"): Promise<RetentionResult> {
     const running = runs.get(this.db);
     if (running) return running;
-    const run = this.prune(now).finally(() => runs.delete(this.db));
+    const run = this.recorded(now, trigger).finally(() => runs.delete(this.db));
     runs.set(this.db, run);
     return run;
+  }
+
+  private async recorded(now: number, trigger: RetentionTrigger): Promise<RetentionResult> {
+    const startedAt = Date.now();
+    const started = performance.now();
+    const settings = await this.settings.get();
+    const entry = { startedAt, triggeredBy: trigger, mode: retentionMode(settings) };
+    const record = async (result: RetentionResult, error: string | null) => {
+      // A run cut short by shutdown is not history; the database is closing.
+      if (this.stopped) return;
+      const durationMs = Math.round(performance.now() - started);
+      // The history is a record, never a reason for the cleanup itself to fail.
+      await this.history.record({ ...entry, ...result, durationMs, error }).catch((failure) => {
+        logger.error("recording the retention run failed", { error: (failure as Error)?.message ?? String(failure) });
+      });
+    };
+    try {
+      const result = await this.prune(now, settings);
+      await record(result, null);
+      return result;
+    } catch (error) {
+      await record({ deletedRows: 0, deletedBodies: 0 }, (error as Error)?.message ?? String(error));
+      throw error;
+    }
   }
 
   /** Runs every `intervalMs` (hourly by default), the first time a minute after start. */
@@ -56,7 +88,7 @@ export class LogRetention {
       if (this.stopped) return;
       this.timer = setTimeout(async () => {
         try {
-          const result = await this.run();
+          const result = await this.run(Date.now(), "scheduled");
           if (result.deletedRows > 0 || result.deletedBodies > 0) logger.info("log retention ran", { ...result });
         } catch (error) {
           logger.error("log retention failed", { error });
@@ -76,8 +108,7 @@ export class LogRetention {
     clearTimeout(this.timer);
   }
 
-  private async prune(now: number): Promise<RetentionResult> {
-    const { logRetentionDays, logMaxRows } = await this.settings.get();
+  private async prune(now: number, { logRetentionDays, logMaxRows }: GatewaySettings): Promise<RetentionResult> {
     const logs = this.db.tables.requestLogs;
     const ageCutoff = logRetentionDays === null ? undefined : now - logRetentionDays * DAY_MS;
     let deletedRows = 0;

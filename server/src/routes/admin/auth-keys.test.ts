@@ -22,6 +22,7 @@ describe("/api/auth-keys", () => {
       requestsUsed: 0,
       tokensUsed: 0,
       enabled: true,
+      captureBodies: false,
       lastUsedAt: null,
       status: "active",
     });
@@ -29,7 +30,7 @@ describe("/api/auth-keys", () => {
   });
 
   test("POST takes every field", async () => {
-    const body = { name: "ci", allowedModels: ["gpt-4o", "claude-*"], expiresAt: 4_102_444_800_000, requestQuota: 100, tokenQuota: 50_000, enabled: false };
+    const body = { name: "ci", allowedModels: ["gpt-4o", "claude-*"], expiresAt: 4_102_444_800_000, requestQuota: 100, tokenQuota: 50_000, enabled: false, captureBodies: true };
     const response = await call("POST", "/api/auth-keys", body);
     expect(response.status).toBe(201);
     expect(response.json).toMatchObject({ ...body, status: "disabled" });
@@ -53,6 +54,17 @@ describe("/api/auth-keys", () => {
     expect(response.json).toMatchObject({ name: "laptop", allowedModels: ["gpt-4o"], requestQuota: 10, expiresAt: 1_000, enabled: true, status: "expired" });
     const cleared = await call("PUT", `/api/auth-keys/${id}`, { expiresAt: null, allowedModels: null });
     expect(cleared.json).toMatchObject({ allowedModels: null, expiresAt: null, requestQuota: 10, status: "active" });
+  });
+
+  test("captureBodies turns per-key body capture on and off", async () => {
+    const on = await call("PUT", `/api/auth-keys/${id}`, { captureBodies: true });
+    expect(on.json).toMatchObject({ name: "laptop", captureBodies: true });
+    expect((await call("GET", `/api/auth-keys/${id}`)).json.captureBodies).toBe(true);
+    expect((await call("PUT", `/api/auth-keys/${id}`, { captureBodies: false })).json.captureBodies).toBe(false);
+    expect(await call("PUT", `/api/auth-keys/${id}`, { captureBodies: "yes" })).toMatchObject({
+      status: 400,
+      json: { error: "Invalid body: /captureBodies must be a boolean" },
+    });
   });
 
   test("usage from the request log shows up, and resetUsage zeroes it", async () => {

@@ -13,6 +13,8 @@ const authKeyBody = t.Object({
   requestQuota: t.Optional(t.Nullable(t.Integer({ minimum: 1 }))),
   tokenQuota: t.Optional(t.Nullable(t.Integer({ minimum: 1 }))),
   enabled: t.Optional(t.Boolean()),
+  /** Capture this key's request and response bodies even while the global body capture is off. */
+  captureBodies: t.Optional(t.Boolean()),
 });
 
 const authKeyChanges = t.Composite([t.Partial(authKeyBody), t.Object({ resetUsage: t.Optional(t.Boolean()) })]);

@@ -73,4 +73,11 @@ describe("/api/settings", () => {
     expect(response.json).toEqual({ deletedRows: 1, deletedBodies: 1 });
     expect(await db.orm.select({ traceId: requestLogs.traceId }).from(requestLogs)).toEqual([{ traceId: "recent" }]);
   });
+
+  test("GET /retention/runs lists the cleanup history, the manual run included", async () => {
+    const response = await call("GET", "/api/settings/retention/runs");
+    expect(response.status).toBe(200);
+    expect(response.json[0]).toMatchObject({ triggeredBy: "manual", mode: "age", deletedRows: 1, deletedBodies: 1, error: null });
+    expect(typeof response.json[0].durationMs).toBe("number");
+  });
 });

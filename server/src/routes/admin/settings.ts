@@ -23,5 +23,8 @@ export function settingRoutes(deps: AppDeps) {
     })
     .post("/retention/run", () => service.runRetention(), {
       detail: adminDoc("Delete logs beyond the retention limits now (also runs hourly)"),
+    })
+    .get("/retention/runs", () => service.retentionRuns(), {
+      detail: adminDoc("The cleanup history: the last 100 retention runs (scheduled or manual), newest first"),
     });
 }

@@ -1,16 +1,20 @@
 import type { AppDatabase } from "../../db/client.ts";
+import type { RetentionRun } from "../../db/schema.ts";
 import { LogRetention, type RetentionResult } from "../log-retention.ts";
+import { RetentionHistory } from "../retention-history.ts";
 import type { GatewaySettings, SettingsStore } from "../settings.ts";
 
 /** Gateway settings for the admin UI; values are validated by the route's schema. */
 export class SettingsService {
   private readonly retention: LogRetention;
+  private readonly history: RetentionHistory;
 
   constructor(
     private readonly db: AppDatabase,
     private readonly store: SettingsStore,
   ) {
     this.retention = new LogRetention(db, store);
+    this.history = new RetentionHistory(db);
   }
 
   get(): Promise<GatewaySettings> {
@@ -24,6 +28,11 @@ export class SettingsService {
 
   /** Applies the retention limits now instead of at the next hourly run. */
   runRetention(): Promise<RetentionResult> {
-    return this.retention.run();
+    return this.retention.run(Date.now(), "manual");
+  }
+
+  /** The cleanup history: the last 100 retention runs, newest first. */
+  retentionRuns(): Promise<RetentionRun[]> {
+    return this.history.list();
   }
 }
