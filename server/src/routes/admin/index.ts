@@ -4,6 +4,7 @@ import { adminRefusal } from "../../services/admin-guard.ts";
 import { AdminError } from "../../services/admin/errors.ts";
 import { ClientKeys } from "../../services/client-keys.ts";
 import { authKeyRoutes } from "./auth-keys.ts";
+import { configRoutes } from "./config.ts";
 import { dashboardRoutes } from "./dashboard.ts";
 import { adminErrorResponse } from "./handle-error.ts";
 import { logRoutes } from "./logs.ts";
@@ -45,5 +46,6 @@ export function adminRoutes(deps: AppDeps, auth: AuthServices = { clientKeys: ne
       .use(dashboardRoutes(deps))
       .use(liveRoutes(deps))
       .use(settingRoutes(deps))
+      .use(configRoutes(deps, auth.clientKeys))
   );
 }
