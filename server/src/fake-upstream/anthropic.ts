@@ -27,9 +27,7 @@ import { type FaultAnswers, type Faults, jsonAnswer, leadingFaults, pacedStream 
 import { anthropicErrorJson, anthropicErrorResponse, rejectBadAnthropicKey } from "./anthropic-errors.ts";
 import { isObject, JSON_HEADERS, type JsonObject, SSE_HEADERS } from "./json.ts";
 import type { FakeRequestContext, FakeRoute } from "./route.ts";
-import { answerChunks, approxTokens, echoAnswer, loremAnswer, TOOL_INPUT_FRAGMENTS, TOOL_INPUT_JSON } from "./text.ts";
-
-const TOOL_INPUT = JSON.parse(TOOL_INPUT_JSON) as Record<string, string>;
+import { answerChunks, approxTokens, echoAnswer, loremAnswer, toolInput } from "./text.ts";
 
 const ERROR_FRAME = `event: error\ndata: ${anthropicErrorJson("overloaded_error", "Fake upstream fault: error frame")}\n\n`;
 
@@ -40,7 +38,7 @@ interface Thinking {
   tokens: number;
 }
 
-type Reply = { kind: "text"; chunks: readonly string[] } | { kind: "tool"; id: string; name: string };
+type Reply = { kind: "text"; chunks: readonly string[] } | { kind: "tool"; id: string; name: string; input: { json: string; fragments: readonly string[] } };
 
 interface Answer {
   id: string;
@@ -136,8 +134,8 @@ function buildAnswer(body: JsonObject, messages: unknown[], model: string, fault
 
   const toolName = chooseTool(body, messages, faults, userText);
   if (toolName !== undefined) {
-    const reply: Reply = { kind: "tool", id: `toolu_fake${seq}`, name: toolName };
-    return { ...base, reply, stopReason: "tool_use", outputTokens: thinkingTokens + TOOL_INPUT_FRAGMENTS.length };
+    const reply: Reply = { kind: "tool", id: `toolu_fake${seq}`, name: toolName, input: toolInput(faults.placeArgs, userText) };
+    return { ...base, reply, stopReason: "tool_use", outputTokens: thinkingTokens + reply.input.fragments.length };
   }
   let chunks = answerChunks(faults.words === undefined ? echoAnswer(userText) : loremAnswer(faults.words));
   const limit = typeof body.max_tokens === "number" ? body.max_tokens : Number.POSITIVE_INFINITY;
@@ -239,7 +237,7 @@ function messageObject(answer: Answer): JsonObject {
   if (answer.thinking) content.push({ type: "thinking", thinking: answer.thinking.chunks.join(""), signature: answer.thinking.signature });
   const { reply } = answer;
   if (reply.kind === "text") content.push({ type: "text", text: reply.chunks.join("") });
-  else content.push({ type: "tool_use", id: reply.id, name: reply.name, input: TOOL_INPUT });
+  else content.push({ type: "tool_use", id: reply.id, name: reply.name, input: JSON.parse(reply.input.json) as JsonObject });
   return {
     id: answer.id,
     type: "message",
@@ -297,7 +295,7 @@ function streamFrames(answer: Answer): { frames: string[]; contentPositions: num
   } else {
     block(
       { type: "tool_use", id: reply.id, name: reply.name, input: {} },
-      TOOL_INPUT_FRAGMENTS.map((fragment) => `{"type":"input_json_delta","partial_json":${JSON.stringify(fragment)}}`),
+      reply.input.fragments.map((fragment) => `{"type":"input_json_delta","partial_json":${JSON.stringify(fragment)}}`),
     );
   }
   const { service_tier: _tier, ...usage } = usageObject(answer);

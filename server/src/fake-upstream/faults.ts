@@ -23,6 +23,9 @@
  *   words=N              answer with exactly N deterministic words (see text.ts)
  *   error-frame          stream: HTTP 200, one error data frame, then a normal end
  *   tool                 answer with a tool call (when the request has tools)
+ *   place-args           a tool call's arguments name the place the last user message asks
+ *                        about (`… weather in Tokyo?` → {"location":"Tokyo"}) instead of
+ *                        always {"location":"Paris"}
  *   reasoning            start the answer with a reasoning / thinking block
  *                        ("Thinking about: <user text>"), with the vendor's signature or
  *                        encrypted content where it has one
@@ -71,6 +74,7 @@ export interface Faults {
   words?: number;
   errorFrame?: boolean;
   tool?: boolean;
+  placeArgs?: boolean;
   reasoning?: boolean;
   redirect?: number;
   gzipBomb?: boolean;
@@ -89,7 +93,7 @@ const MAX_GIANT_LINE = 2 ** 32;
 const MAX_WORDS = 100_000;
 
 type NumericKey = "status" | "retryAfter" | "firstByteDelayMs" | "tokenDelayMs" | "cutAfter" | "stallAfter" | "words" | "redirect" | "giantLine";
-type FlagKey = "hang" | "errorFrame" | "tool" | "reasoning" | "gzipBomb" | "errorBody" | "endless";
+type FlagKey = "hang" | "errorFrame" | "tool" | "placeArgs" | "reasoning" | "gzipBomb" | "errorBody" | "endless";
 
 const NUMERIC: Record<string, NumericKey> = {
   status: "status",
@@ -106,6 +110,7 @@ const FLAGS: Record<string, FlagKey> = {
   hang: "hang",
   "error-frame": "errorFrame",
   tool: "tool",
+  "place-args": "placeArgs",
   reasoning: "reasoning",
   "gzip-bomb": "gzipBomb",
   "error-body": "errorBody",

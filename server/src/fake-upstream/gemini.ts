@@ -33,9 +33,8 @@ import { MODEL_PATH } from "./gemini-models.ts";
 import { fakeEmbedding } from "./openai-embeddings.ts";
 import { isObject, type JsonObject } from "./json.ts";
 import type { FakeRequestContext, FakeRoute } from "./route.ts";
-import { answerChunks, approxTokens, echoAnswer, loremAnswer, TOOL_INPUT_JSON } from "./text.ts";
+import { answerChunks, approxTokens, echoAnswer, loremAnswer, toolInput } from "./text.ts";
 
-const TOOL_ARGUMENTS = JSON.parse(TOOL_INPUT_JSON) as Record<string, string>;
 const TOOL_TOKENS = 3;
 const DEFAULT_DIMENSIONS = 8;
 const MAX_DIMENSIONS = 3072;
@@ -101,7 +100,7 @@ interface Generation {
   model: string;
   promptTokens: number;
   thought?: { chunks: readonly string[]; signature: string };
-  reply: { kind: "text"; chunks: readonly string[] } | { kind: "tool"; name: string; signature: string };
+  reply: { kind: "text"; chunks: readonly string[] } | { kind: "tool"; name: string; signature: string; args: JsonObject };
   finishReason: "STOP" | "MAX_TOKENS";
   candidatesTokens: number;
   thoughtsTokens: number;
@@ -139,7 +138,7 @@ function buildGeneration(body: JsonObject, contents: readonly unknown[], model: 
   const toolName = chooseTool(body, contents, faults, userText);
   if (toolName !== undefined) {
     const signature = Buffer.from(JSON.stringify({ seq, call: toolName })).toString("base64");
-    return { ...base, reply: { kind: "tool", name: toolName, signature }, finishReason: "STOP", candidatesTokens: TOOL_TOKENS };
+    return { ...base, reply: { kind: "tool", name: toolName, signature, args: JSON.parse(toolInput(faults.placeArgs, userText).json) as JsonObject }, finishReason: "STOP", candidatesTokens: TOOL_TOKENS };
   }
   let chunks = answerChunks(faults.words === undefined ? echoAnswer(userText) : loremAnswer(faults.words));
   const limit = typeof config.maxOutputTokens === "number" ? config.maxOutputTokens : Number.POSITIVE_INFINITY;
@@ -236,7 +235,7 @@ function usageObject(generation: Generation, final: boolean): JsonObject {
 
 function replyPart(generation: Generation, text?: string): JsonObject {
   const { reply } = generation;
-  if (reply.kind === "tool") return { functionCall: { name: reply.name, args: TOOL_ARGUMENTS }, thoughtSignature: reply.signature };
+  if (reply.kind === "tool") return { functionCall: { name: reply.name, args: reply.args }, thoughtSignature: reply.signature };
   return { text: text ?? reply.chunks.join("") };
 }
 

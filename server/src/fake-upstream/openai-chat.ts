@@ -19,13 +19,13 @@ import { openaiJsonBody } from "./openai-auth.ts";
 import { OPENAI_FAULT_ANSWERS, openaiErrorJson, openaiErrorResponse } from "./openai-errors.ts";
 import { isObject, joinedText, type JsonObject, SSE_HEADERS, textLength } from "./json.ts";
 import type { FakeRequestContext, FakeRoute } from "./route.ts";
-import { answerChunks, approxTokens, echoAnswer, loremAnswer, TOOL_INPUT_FRAGMENTS, TOOL_INPUT_JSON } from "./text.ts";
+import { answerChunks, approxTokens, echoAnswer, loremAnswer, toolInput } from "./text.ts";
 
 const ERROR_FRAME = `data: ${openaiErrorJson("Fake upstream fault: error frame", "server_error")}\n\n`;
 
 type Reply =
   | { kind: "text"; content: string; chunks: readonly string[] }
-  | { kind: "tool"; callId: string; name: string };
+  | { kind: "tool"; callId: string; name: string; input: { json: string; fragments: readonly string[] } };
 
 interface Completion {
   id: string;
@@ -89,8 +89,8 @@ function buildCompletion(
 
   const toolName = chooseTool(body, messages, faults, userText);
   if (toolName !== undefined) {
-    const reply: Reply = { kind: "tool", callId: `call_fake${seq}`, name: toolName };
-    return { ...base, reply, completionTokens: reasoningTokens + TOOL_INPUT_FRAGMENTS.length };
+    const reply: Reply = { kind: "tool", callId: `call_fake${seq}`, name: toolName, input: toolInput(faults.placeArgs, userText) };
+    return { ...base, reply, completionTokens: reasoningTokens + reply.input.fragments.length };
   }
   const content = faults.words === undefined ? echoAnswer(userText) : loremAnswer(faults.words);
   const chunks = answerChunks(content);
@@ -136,7 +136,7 @@ function completionObject(completion: Completion): JsonObject {
       : {
           role: "assistant",
           content: null,
-          tool_calls: [{ id: reply.callId, type: "function", function: { name: reply.name, arguments: TOOL_INPUT_JSON } }],
+          tool_calls: [{ id: reply.callId, type: "function", function: { name: reply.name, arguments: reply.input.json } }],
           refusal: null,
         };
   if (completion.reasoning) message.reasoning_content = completion.reasoning.join("");
@@ -185,11 +185,11 @@ function streamPlan(completion: Completion, withUsage: boolean): StreamPlan {
     const call = { index: 0, id: reply.callId, type: "function", function: { name: reply.name, arguments: "" } };
     const first = reasoning ? { tool_calls: [call] } : { role: "assistant", content: null, tool_calls: [call] };
     frames.push(`${head}${JSON.stringify(first)}${open}`);
-    for (const fragment of TOOL_INPUT_FRAGMENTS) {
+    for (const fragment of reply.input.fragments) {
       frames.push(`${head}{"tool_calls":[{"index":0,"function":{"arguments":${JSON.stringify(fragment)}}}]}${open}`);
     }
     // After reasoning, the call's opening frame sits inside the content range too.
-    contentCount += TOOL_INPUT_FRAGMENTS.length + (reasoning ? 1 : 0);
+    contentCount += reply.input.fragments.length + (reasoning ? 1 : 0);
     finishReason = "tool_calls";
   }
   frames.push(`${head}{},"logprobs":null,"finish_reason":"${finishReason}"}]${usageNull}}\n\n`);

@@ -25,7 +25,7 @@ import { openaiJsonBody } from "./openai-auth.ts";
 import { OPENAI_FAULT_ANSWERS, openaiErrorResponse } from "./openai-errors.ts";
 import { isObject, JSON_HEADERS, joinedText, type JsonObject, SSE_HEADERS, textLength } from "./json.ts";
 import type { FakeRequestContext, FakeRoute } from "./route.ts";
-import { answerChunks, approxTokens, echoAnswer, loremAnswer, TOOL_INPUT_FRAGMENTS, TOOL_INPUT_JSON } from "./text.ts";
+import { answerChunks, approxTokens, echoAnswer, loremAnswer, toolInput } from "./text.ts";
 
 interface ToolCandidate {
   name: string;
@@ -35,7 +35,7 @@ interface ToolCandidate {
 
 type Output =
   | { kind: "text"; itemId: string; chunks: readonly string[] }
-  | { kind: "tool"; itemId: string; callId: string; tool: ToolCandidate };
+  | { kind: "tool"; itemId: string; callId: string; tool: ToolCandidate; input: { json: string; fragments: readonly string[] } };
 
 interface Reasoning {
   itemId: string;
@@ -142,8 +142,8 @@ function buildAnswer(body: JsonObject, faults: Readonly<Faults>, seq: number): A
 
   const tool = chooseTool(body, items, faults, userText);
   if (tool) {
-    const output: Output = { kind: "tool", itemId: `${tool.custom ? "ctc" : "fc"}_fake${seq}`, callId: `call_fake${seq}`, tool };
-    return { ...base, output, incomplete: false, outputTokens: reasoningTokens + TOOL_INPUT_FRAGMENTS.length };
+    const output: Output = { kind: "tool", itemId: `${tool.custom ? "ctc" : "fc"}_fake${seq}`, callId: `call_fake${seq}`, tool, input: toolInput(faults.placeArgs, userText) };
+    return { ...base, output, incomplete: false, outputTokens: reasoningTokens + output.input.fragments.length };
   }
   let chunks = answerChunks(faults.words === undefined ? echoAnswer(userText) : loremAnswer(faults.words));
   const limit = typeof body.max_output_tokens === "number" ? body.max_output_tokens : undefined;
@@ -273,7 +273,7 @@ function outputItems(answer: Answer): JsonObject[] {
   const items: JsonObject[] = [];
   if (answer.reasoning) items.push(reasoningItem(answer.reasoning, answer.reasoning.chunks.join("")));
   const { output } = answer;
-  items.push(output.kind === "text" ? messageItem(output, output.chunks.join(""), answer.incomplete) : toolItem(output, TOOL_INPUT_JSON));
+  items.push(output.kind === "text" ? messageItem(output, output.chunks.join(""), answer.incomplete) : toolItem(output, output.input.json));
   return items;
 }
 
@@ -378,9 +378,10 @@ function streamFrames(answer: Answer): ResponsesPlan {
     push("response.output_item.added", { output_index: outputIndex, item: toolItem(answerOutput, undefined) });
     const type = custom ? "response.custom_tool_call_input" : "response.function_call_arguments";
     const head = `"item_id":"${answerOutput.itemId}","output_index":${outputIndex},`;
-    for (const fragment of TOOL_INPUT_FRAGMENTS) delta(`${type}.delta`, head, fragment);
-    push(`${type}.done`, custom ? { ...ids, input: TOOL_INPUT_JSON } : { ...ids, arguments: TOOL_INPUT_JSON });
-    const item = toolItem(answerOutput, TOOL_INPUT_JSON);
+    const { json, fragments } = answerOutput.input;
+    for (const fragment of fragments) delta(`${type}.delta`, head, fragment);
+    push(`${type}.done`, custom ? { ...ids, input: json } : { ...ids, arguments: json });
+    const item = toolItem(answerOutput, json);
     output.push(item);
     push("response.output_item.done", { output_index: outputIndex, item });
   }

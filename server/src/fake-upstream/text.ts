@@ -20,6 +20,21 @@ const MAX_ECHO_CHARS = 200;
 export const TOOL_INPUT_FRAGMENTS: readonly string[] = ['{"location"', ':"Par', 'is"}'];
 export const TOOL_INPUT_JSON = TOOL_INPUT_FRAGMENTS.join("");
 
+/** The place a question names ("… weather in Tokyo?" → "Tokyo"): the capitalised words after "in". */
+const ASKED_PLACE = /\bin ((?:\p{Lu}[\p{L}'-]*)(?: \p{Lu}[\p{L}'-]*)*)/u;
+
+/**
+ * A tool call's input JSON and its stream fragments. By default always `{"location":"Paris"}`;
+ * with the `place-args` fault the location is the place the last user message asks about, as a
+ * real model fills it from the question (Paris when it names none).
+ */
+export function toolInput(placeArgs: boolean | undefined, userText: string): { json: string; fragments: readonly string[] } {
+  if (!placeArgs) return { json: TOOL_INPUT_JSON, fragments: TOOL_INPUT_FRAGMENTS };
+  const json = JSON.stringify({ location: ASKED_PLACE.exec(userText)?.[1] ?? "Paris" });
+  // Cut where the default's fragments are cut: the key, the value's opening, the rest.
+  return { json, fragments: [json.slice(0, 11), json.slice(11, 16), json.slice(16)] };
+}
+
 export const LOREM_WORDS: readonly string[] = [
   "lorem", "ipsum", "dolor", "sit", "amet", "consectetur", "adipiscing", "elit", "sed", "do",
   "eiusmod", "tempor", "incididunt", "ut", "labore", "et", "dolore", "magna", "aliqua", "enim",

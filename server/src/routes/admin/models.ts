@@ -1,6 +1,9 @@
 import { Elysia, t } from "elysia";
 import type { AppDeps } from "../../app-deps.ts";
+import { AssociationTester } from "../../services/admin/association-test.ts";
 import { ModelStatsService } from "../../services/admin/model-stats.ts";
+import { PROVIDER_CALL_TIMEOUT_MS } from "../../services/admin/provider-upstream.ts";
+import { ProviderRecovery } from "../../services/provider-recovery.ts";
 import { ModelService, modelStrategies } from "../../services/admin/models.ts";
 import { adminDoc, idParams, oneOf } from "./shared.ts";
 
@@ -24,6 +27,9 @@ export function modelRoutes(deps: AppDeps) {
     return { maxRetry: settings.defaultMaxRetry, timeoutMs: settings.defaultTimeoutMs };
   });
   const stats = new ModelStatsService(deps.db, deps.catalog);
+  // An association that answers a test proves its provider answers: its breakers close, as after a provider Test.
+  const recovery = new ProviderRecovery(deps.db, deps.balancer.health);
+  const tester = new AssociationTester(deps.db, PROVIDER_CALL_TIMEOUT_MS, (providerId, apiKey) => recovery.answered(providerId, apiKey, "test"));
   return new Elysia({ name: "admin-models", prefix: "/models" })
     .get("", () => service.list(), { detail: adminDoc("List models (by sortOrder, then id) with their provider counts") })
     .put("/order", ({ body }) => service.reorder(body.ids), {
@@ -49,6 +55,10 @@ export function modelRoutes(deps: AppDeps) {
       params: idParams,
       query: t.Object({ hours: t.Optional(t.Integer({ description: "1…168, default 24" })) }),
       detail: adminDoc("Attempts, errors, share and last error of each provider association over the last hours"),
+    })
+    .post("/:id/test", ({ params }) => tester.testModel(params.id), {
+      params: idParams,
+      detail: adminDoc("Test every association of the model (a few at a time): latency, status and the answer or the upstream's error of each"),
     })
     .delete("/:id", ({ params }) => service.remove(params.id), {
       params: idParams,
