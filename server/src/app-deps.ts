@@ -13,7 +13,8 @@ import { memorySharedState, type SharedState } from "./shared-state/index.ts";
 
 /** Everything the HTTP layer needs, built once by `serve.ts` (or a test). */
 export interface AppDeps {
-  config: Pick<ServerConfig, "token">;
+  /** `trustedProxies` unset: nobody is trusted to name the client (see services/trusted-proxies.ts). */
+  config: Pick<ServerConfig, "token"> & Partial<Pick<ServerConfig, "trustedProxies">>;
   db: AppDatabase;
   logWriter: LogWriter;
   catalog: Catalog;

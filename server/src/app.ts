@@ -11,6 +11,7 @@ import { anthropicProxyRoutes } from "./routes/proxy-anthropic.ts";
 import { geminiProxyRoutes } from "./routes/proxy-gemini.ts";
 import { openaiProxyRoutes } from "./routes/proxy-openai.ts";
 import { ClientKeys } from "./services/client-keys.ts";
+import { TrustedProxies } from "./services/trusted-proxies.ts";
 import { operationsRoutes } from "./routes/operations.ts";
 import { telemetryRoutes } from "./routes/telemetry.ts";
 import { uiRoutes } from "./routes/ui.ts";
@@ -40,6 +41,8 @@ export function createApp(
     .decorate("httpLimits", limits)
     // Read by the proxy handler: refused calls are logged (folded per minute).
     .decorate("rejections", deps.logWriter.rejections)
+    // Read by the proxy handler: which peers may name the client in X-Forwarded-For.
+    .decorate("trustedProxies", deps.config.trustedProxies ?? TrustedProxies.none)
     .use(hostGuard(http.hosts ?? { boundHost: "0.0.0.0" }))
     .use(cors)
     .use(adminBodyGuard(limits))

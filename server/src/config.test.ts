@@ -43,6 +43,20 @@ describe("background health probe", () => {
   });
 });
 
+describe("trusted proxies", () => {
+  test("nobody by default; a CIDR list from LLMIO_TRUSTED_PROXIES, the flag winning; a bad entry refused by name", () => {
+    expect(loadServerConfig({}, env()).trustedProxies.size).toBe(0);
+    const fromEnv = loadServerConfig({}, env({ LLMIO_TRUSTED_PROXIES: "127.0.0.1/32, 10.0.0.0/8,::1/128" }));
+    expect(fromEnv.trustedProxies.contains("10.2.3.4")).toBe(true);
+    expect(fromEnv.trustedProxies.contains("::1")).toBe(true);
+    const fromFlag = loadServerConfig({ trustedProxies: "192.168.0.0/16" }, env({ LLMIO_TRUSTED_PROXIES: "10.0.0.0/8" }));
+    expect(fromFlag.trustedProxies.contains("10.2.3.4")).toBe(false);
+    expect(fromFlag.trustedProxies.contains("192.168.9.9")).toBe(true);
+    expect(() => loadServerConfig({}, env({ LLMIO_TRUSTED_PROXIES: "10.0.0.0/40" }))).toThrow(UsageError);
+    expect(() => loadServerConfig({ trustedProxies: "proxy.local" }, env())).toThrow("--trusted-proxies");
+  });
+});
+
 describe("admin token source and setting errors", () => {
   test("flag, then TOKEN, then a generated token kept beside the database", () => {
     const folder = mkdtempSync(join(tmpdir(), "llmio-token-source-"));

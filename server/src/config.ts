@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { CliError, UsageError } from "./cli/cli-error.ts";
 import { describeFsError } from "./cli/fs-error.ts";
+import { TrustedProxies } from "./services/trusted-proxies.ts";
 
 /** Settings for `llmio serve`, from env with CLI flags overriding. */
 export interface ServerConfig {
@@ -33,6 +34,8 @@ export interface ServerConfig {
   quotaOutputReserveTokens: number;
   /** How often providers with an open breaker are probed in the background (`LLMIO_HEALTH_PROBE_SECONDS`); 0: never. */
   healthProbeIntervalMs: number;
+  /** Peers whose `X-Forwarded-For` / `X-Real-IP` name the client (`LLMIO_TRUSTED_PROXIES`); none by default. */
+  trustedProxies: TrustedProxies;
 }
 
 /**
@@ -61,6 +64,7 @@ export interface ServerFlags {
   allowedHosts?: string;
   quotaOutputReserveTokens?: string | number;
   healthProbeSeconds?: string | number;
+  trustedProxies?: string;
 }
 
 const DEFAULT_PORT = 7070;
@@ -109,9 +113,11 @@ export function loadServerConfig(flags: ServerFlags = {}, env: Record<string, st
   );
   const healthProbeIntervalMs =
     probeSeconds(setting(flags.healthProbeSeconds, "--health-probe-seconds", "LLMIO_HEALTH_PROBE_SECONDS"), DEFAULT_HEALTH_PROBE_SECONDS) * 1000;
+  const trustedProxies = proxyList(setting(flags.trustedProxies, "--trusted-proxies", "LLMIO_TRUSTED_PROXIES"));
   const common = {
     host, port, databasePath, databaseUrl, redisUrl, shutdownGraceMs, maxUpstreamBodyBytes, maxSseEventBytes,
     maxRequestBodyBytes, idleTimeoutSeconds, allowedHosts, quotaOutputReserveTokens, healthProbeIntervalMs,
+    trustedProxies,
   };
   if (flags.token) return { ...common, token: flags.token, tokenSource: { kind: "flag" } };
   if (env.TOKEN) return { ...common, token: env.TOKEN, tokenSource: { kind: "environment" } };
@@ -174,6 +180,15 @@ function tokenCount({ name, value }: Setting, defaultTokens: number): number {
 function hostList(value: string | undefined): string[] | undefined {
   const names = (value ?? "").split(",").map((name) => name.trim().toLowerCase()).filter(Boolean);
   return names.length > 0 ? names : undefined;
+}
+
+/** The trusted proxies' networks, comma-separated CIDRs or addresses; none when unset. */
+function proxyList({ name, value }: Setting): TrustedProxies {
+  try {
+    return TrustedProxies.parse(String(value ?? ""));
+  } catch (error) {
+    throw new UsageError(`invalid ${name}: ${(error as Error).message}`);
+  }
 }
 
 /** The generated token lives beside the database so it survives restarts. */

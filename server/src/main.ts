@@ -23,6 +23,7 @@ const serveCommand = defineCommand({
     "allowed-hosts": { type: "string", description: "Host names served besides loopback ones, comma-separated, * for any (env LLMIO_ALLOWED_HOSTS; default: any when bound to 0.0.0.0/::, else only the bound address)" },
     "quota-output-reserve-tokens": { type: "string", description: "Tokens a client key's token quota reserves for the answer of a call that sets no max_tokens (env LLMIO_QUOTA_OUTPUT_RESERVE_TOKENS, default 32768)" },
     "health-probe-seconds": { type: "string", description: "How often a provider with an open breaker is probed with a minimal chat call, 0 to never (env LLMIO_HEALTH_PROBE_SECONDS, default 30)" },
+    "trusted-proxies": { type: "string", description: "Reverse proxies whose X-Forwarded-For / X-Real-IP name the client, comma-separated CIDRs like 127.0.0.1/32,::1/128 (env LLMIO_TRUSTED_PROXIES, default none)" },
   },
   async run({ args }) {
     // Before anything else runs: may replace this process with one that has Bun's higher fetch limit.
@@ -43,6 +44,7 @@ const serveCommand = defineCommand({
       allowedHosts: args["allowed-hosts"],
       quotaOutputReserveTokens: args["quota-output-reserve-tokens"],
       healthProbeSeconds: args["health-probe-seconds"],
+      trustedProxies: args["trusted-proxies"],
     });
   },
 });

@@ -5,6 +5,7 @@ import type { AppDeps } from "../app-deps.ts";
 import { embeddedMigrationCount } from "../db/client.ts";
 import { routingHealth } from "../services/admin/routing-health.ts";
 import { adminRefusal } from "../services/admin-guard.ts";
+import { clientAddressOf } from "../services/trusted-proxies.ts";
 import type { IpLockout } from "../services/ip-lockout.ts";
 import { createMetrics } from "../services/prometheus.ts";
 
@@ -17,7 +18,7 @@ export function operationsRoutes(deps: AppDeps, lockout: IpLockout) {
   const registry = createMetrics(deps);
   /** A 401/429 for a caller without the admin token, else undefined. */
   const refuse = ({ request, server }: { request: Request; server: Server<unknown> | null }): Response | undefined => {
-    const refusal = adminRefusal(request.headers, server?.requestIP(request)?.address, deps.config.token, lockout);
+    const refusal = adminRefusal(request.headers, clientAddressOf(request, server, deps.config.trustedProxies), deps.config.token, lockout);
     if (!refusal) return undefined;
     if (refusal.status === 429) {
       return Response.json({ error: refusal.message }, { status: 429, headers: { "retry-after": String(refusal.retryAfterSeconds) } });

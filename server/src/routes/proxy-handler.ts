@@ -10,6 +10,7 @@ import { rejectCall } from "../relay/rejections.ts";
 import { extractApiKey } from "../services/auth.ts";
 import type { Principal } from "../services/client-keys.ts";
 import { lockoutMessage } from "../services/lockout-message.ts";
+import { clientAddressOf, type TrustedProxies } from "../services/trusted-proxies.ts";
 import { runAdmittedCall } from "./admitted-call.ts";
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from "./http-limits.ts";
 import { readBodyText, RequestBodyTooLarge } from "./request-body.ts";
@@ -22,6 +23,8 @@ export interface ProxyContext {
   httpLimits?: HttpLimits;
   /** Where refused calls are logged (decorated by createApp); not logged without it. */
   rejections?: RejectionLog;
+  /** Peers allowed to name the client in X-Forwarded-For (decorated by createApp); nobody without it. */
+  trustedProxies?: TrustedProxies;
 }
 
 /** A proxied call after authentication and body parsing, ready for a relay. */
@@ -41,11 +44,12 @@ export interface ProxiedCall {
 }
 
 /**
- * The caller's address as the socket sees it; undefined when there is no socket (`app.handle`
- * in tests). `X-Forwarded-For` is not trusted: anyone could send it to dodge the lockout.
+ * The caller's address: the socket's, or what a trusted proxy says in `X-Forwarded-For` /
+ * `X-Real-IP` (from anyone else those headers are ignored: they could be sent to dodge the
+ * lockout); undefined when there is no socket (`app.handle` in tests).
  */
-export function clientIpOf({ request, server }: ProxyContext): string | undefined {
-  return server?.requestIP(request)?.address;
+export function clientIpOf({ request, server, trustedProxies }: ProxyContext): string | undefined {
+  return clientAddressOf(request, server, trustedProxies);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { Elysia } from "elysia";
 import type { AppDeps, AuthServices } from "../../app-deps.ts";
 import { adminRefusal } from "../../services/admin-guard.ts";
+import { clientAddressOf } from "../../services/trusted-proxies.ts";
 import { AdminError } from "../../services/admin/errors.ts";
 import { ClientKeys } from "../../services/client-keys.ts";
 import { authKeyRoutes } from "./auth-keys.ts";
@@ -31,7 +32,7 @@ export function adminRoutes(deps: AppDeps, auth: AuthServices = { clientKeys: ne
       .onError(({ code, error }) => adminErrorResponse(code, error))
       // Transform runs before validation, so an unauthenticated caller learns nothing about the schema.
       .onTransform(({ request, server }) => {
-        const refusal = adminRefusal(request.headers, server?.requestIP(request)?.address, deps.config.token, lockout);
+        const refusal = adminRefusal(request.headers, clientAddressOf(request, server, deps.config.trustedProxies), deps.config.token, lockout);
         if (refusal?.status === 429) throw new AdminError(429, refusal.message, refusal.retryAfterSeconds);
         if (refusal) throw new AdminError(401, UNAUTHORIZED);
       })
