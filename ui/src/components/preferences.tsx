@@ -22,7 +22,7 @@ export function ThemeButton(props: { class?: string }) {
   );
 }
 
-/** English / 中文. */
+/** English / 简体中文 / 繁體中文. */
 export function LocaleSelect(props: { class?: string }) {
   return (
     <label class={`relative inline-flex items-center ${props.class ?? ""}`}>

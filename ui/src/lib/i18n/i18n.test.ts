@@ -64,9 +64,24 @@ describe("translate", () => {
     expect(t("nav.dashboard")).toBe("Dashboard");
   });
 
+  it("switches to Traditional Chinese with its own words and tag", () => {
+    setLocale("zh-TW");
+    expect(t("nav.settings")).toBe("設定");
+    expect(t("nav.dashboard")).toBe("儀表板");
+    expect(document.documentElement.lang).toBe("zh-TW");
+    setLocale("en");
+  });
+
   it("detects the language from storage, then the browser", () => {
     expect(detectLocale("zh", "en-US")).toBe("zh");
-    expect(detectLocale(null, "zh-TW")).toBe("zh");
+    expect(detectLocale(null, "zh-CN")).toBe("zh");
+    expect(detectLocale(null, "zh")).toBe("zh");
+    expect(detectLocale(null, "zh-SG")).toBe("zh");
+    expect(detectLocale(null, "zh-TW")).toBe("zh-TW");
+    expect(detectLocale(null, "zh-HK")).toBe("zh-TW");
+    expect(detectLocale(null, "zh-Hant-TW")).toBe("zh-TW");
+    expect(detectLocale("zh-TW", "en-US")).toBe("zh-TW");
+    expect(detectLocale("zh", "zh-TW")).toBe("zh");
     expect(detectLocale(null, "fr-FR")).toBe("en");
     expect(detectLocale("xx", undefined)).toBe("en");
   });

@@ -2,25 +2,32 @@ import { createSignal } from "solid-js";
 import { storage } from "../storage.ts";
 import { en } from "./en.ts";
 import { zh } from "./zh.ts";
+import { zhTW } from "./zh-TW.ts";
 
-export type Locale = "en" | "zh";
+export type Locale = "en" | "zh" | "zh-TW";
 export type MessageKey = keyof typeof en;
 export type Params = Record<string, string | number>;
 
 const LOCALE_KEY = "llmio.locale";
 
 /** Every message in every language; the English one is the reference (see i18n.test.ts). */
-export const dictionaries: Record<Locale, Record<MessageKey, string>> = { en, zh };
+export const dictionaries: Record<Locale, Record<MessageKey, string>> = { en, zh, "zh-TW": zhTW };
 
 export const LOCALES: { id: Locale; label: string }[] = [
   { id: "en", label: "English" },
-  { id: "zh", label: "中文" },
+  { id: "zh", label: "简体中文" },
+  { id: "zh-TW", label: "繁體中文" },
 ];
 
-/** The stored choice, else the browser's language. */
+/** Browser tags written in Traditional characters: Taiwan, Hong Kong, Macau, or the script named. */
+const TRADITIONAL_CHINESE = /^zh-(tw|hk|mo|hant)\b/;
+
+/** The stored choice, else the browser's language (Traditional Chinese for zh-TW, zh-HK, zh-MO, zh-Hant). */
 export function detectLocale(stored: string | null, browserLanguage: string | undefined): Locale {
-  if (stored === "en" || stored === "zh") return stored;
-  return browserLanguage?.toLowerCase().startsWith("zh") ? "zh" : "en";
+  if (stored !== null && stored in dictionaries) return stored as Locale;
+  const language = browserLanguage?.toLowerCase() ?? "";
+  if (TRADITIONAL_CHINESE.test(language)) return "zh-TW";
+  return language.startsWith("zh") ? "zh" : "en";
 }
 
 /** `{name}` placeholders filled from params; a key missing in a language falls back to English. */
@@ -36,7 +43,7 @@ export { locale };
 
 /** BCP 47 tag for Intl formatting and <html lang>. */
 export function localeTag(value: Locale = locale()): string {
-  return value === "zh" ? "zh-CN" : "en-US";
+  return value === "zh" ? "zh-CN" : value === "zh-TW" ? "zh-TW" : "en-US";
 }
 
 export function setLocale(value: Locale): void {
