@@ -14,12 +14,14 @@ export interface AuthKeyForm {
   requestQuota: number | null;
   tokenQuota: number | null;
   enabled: boolean;
+  /** Capture this key's request and response bodies even while global body capture is off. */
+  captureBodies: boolean;
 }
 
 export type AuthKeyFormErrors = Partial<Record<keyof AuthKeyForm, MessageKey>>;
 
 export function newAuthKeyForm(): AuthKeyForm {
-  return { name: "", allowedModels: null, expiry: "never", expiryDate: "", requestQuota: null, tokenQuota: null, enabled: true };
+  return { name: "", allowedModels: null, expiry: "never", expiryDate: "", requestQuota: null, tokenQuota: null, enabled: true, captureBodies: false };
 }
 
 export function authKeyToForm(key: AuthKey): AuthKeyForm {
@@ -31,6 +33,7 @@ export function authKeyToForm(key: AuthKey): AuthKeyForm {
     requestQuota: key.requestQuota,
     tokenQuota: key.tokenQuota,
     enabled: key.enabled,
+    captureBodies: key.captureBodies,
   };
 }
 
@@ -73,6 +76,7 @@ export function formToAuthKeyInput(form: AuthKeyForm, now: number): AuthKeyInput
     requestQuota: form.requestQuota,
     tokenQuota: form.tokenQuota,
     enabled: form.enabled,
+    captureBodies: form.captureBodies,
   };
 }
 

@@ -87,7 +87,9 @@ describe("client key form", () => {
       requestQuota: 100,
       tokenQuota: null,
       enabled: true,
+      captureBodies: false,
     });
+    expect(formToAuthKeyInput({ ...newAuthKeyForm(), name: "audited", captureBodies: true }, now).captureBodies).toBe(true);
   });
 
   it("reports quota use", () => {

@@ -185,6 +185,8 @@ export interface AuthKey {
   requestsUsed: number;
   tokensUsed: number;
   enabled: boolean;
+  /** Bodies of this key's calls are captured even while global body capture is off. */
+  captureBodies: boolean;
   lastUsedAt: number | null;
   createdAt: number;
   updatedAt: number;
@@ -195,7 +197,7 @@ export interface CreatedAuthKey extends AuthKey {
   key: string;
 }
 
-export type AuthKeyInput = Pick<AuthKey, "name" | "allowedModels" | "expiresAt" | "requestQuota" | "tokenQuota" | "enabled">;
+export type AuthKeyInput = Pick<AuthKey, "name" | "allowedModels" | "expiresAt" | "requestQuota" | "tokenQuota" | "enabled" | "captureBodies">;
 
 export interface LogRow {
   id: number;

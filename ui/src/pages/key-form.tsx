@@ -110,6 +110,12 @@ export function AuthKeyFormModal(props: { authKey?: AuthKey; models: Model[]; on
           <NumberField label={t("keys.requestQuota")} value={form.requestQuota} onValue={(value) => setForm("requestQuota", value)} min={1} placeholder="∞" error={error("requestQuota")} hint={t("keys.hint.quota")} />
           <NumberField label={t("keys.tokenQuota")} value={form.tokenQuota} onValue={(value) => setForm("tokenQuota", value)} min={1} placeholder="∞" error={error("tokenQuota")} />
         </div>
+        <Toggle
+          checked={form.captureBodies}
+          onChange={(value) => setForm("captureBodies", value)}
+          label={t("keys.captureBodies")}
+          hint={t("keys.hint.captureBodies")}
+        />
         <Show when={props.authKey}>
           <Toggle checked={form.enabled} onChange={(value) => setForm("enabled", value)} label={t("common.enabled")} />
         </Show>

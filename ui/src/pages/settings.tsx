@@ -12,14 +12,18 @@ import { t } from "../lib/i18n/index.ts";
 import { usePageTitle } from "../lib/page-title.ts";
 import { settingsChanges, validateSettings } from "../lib/settings-form.ts";
 import type { Settings } from "../lib/types.ts";
+import { CleanupHistory } from "./settings-cleanup-history.tsx";
+import { ConfigFileSection } from "./settings-config-file.tsx";
 
-/** Log retention (with "run now"), body capture, and defaults for new models. */
+/** Log retention (with "run now" and the cleanup history), body capture, defaults for new models, and the configuration file. */
 export default function SettingsPage() {
   usePageTitle("nav.settings");
   const [saved, { refetch, mutate }] = createResource(() => api.settings());
   const [form, setForm] = createStore<Settings>({ logRetentionDays: null, logMaxRows: null, bodyCapture: false, bodyCaptureMaxChars: 65_536, defaultTimeoutMs: 60_000, defaultMaxRetry: 3 });
   const [running, setRunning] = createSignal(false);
   const [lastRun, setLastRun] = createSignal<{ deletedRows: number; deletedBodies: number } | undefined>();
+  // Bumped after a manual cleanup, so the history shows it.
+  const [historyVersion, setHistoryVersion] = createSignal(0);
 
   createEffect(() => {
     const value = saved();
@@ -45,6 +49,7 @@ export default function SettingsPage() {
       toastError(caught);
     } finally {
       setRunning(false);
+      setHistoryVersion((version) => version + 1);
     }
   };
 
@@ -80,6 +85,8 @@ export default function SettingsPage() {
               </div>
             </FieldSet>
           </section>
+
+          <CleanupHistory version={historyVersion()} />
 
           <section class="card card-pad">
             <FieldSet legend={t("settings.bodyCapture")}>
@@ -120,6 +127,9 @@ export default function SettingsPage() {
             </button>
           </div>
         </form>
+        <div class="mt-4">
+          <ConfigFileSection />
+        </div>
       </Show>
     </div>
   );
