@@ -1,5 +1,5 @@
 import { parse } from "yaml";
-import { ENDPOINTS, models, providers, type Endpoint, type Model, type Provider } from "../db/schema.ts";
+import { CURRENCIES, ENDPOINTS, models, providers, type Endpoint, type Model, type Provider } from "../db/schema.ts";
 import { isObject } from "../core/json-values.ts";
 import type { AssociationSettings } from "../services/admin/model-providers.ts";
 import type { ProviderLimitFields } from "../services/admin/providers.ts";
@@ -232,6 +232,8 @@ const associationEntry = object<AssociationEntry>(
     priceInput: amount(0),
     priceCachedInput: amount(0),
     priceOutput: amount(0),
+    priceCacheWrite: amount(0),
+    currency: oneOf(CURRENCIES),
   },
   ["provider", "model"],
 );

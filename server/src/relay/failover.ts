@@ -7,6 +7,7 @@ import { CLIENT_CLOSED_REASON, type RefusalReason } from "../db/log-reasons.ts";
 import type { NewRequestLog } from "../db/schema.ts";
 import type { RouteCandidate } from "../services/catalog.ts";
 import { callUpstream, UpstreamFailure, type UpstreamCall, type UpstreamCallOptions } from "./upstream-call.ts";
+import { priceSnapshot } from "./price-snapshot.ts";
 
 /** Log fields shared by every attempt of one client request. */
 export type TraceLog = Pick<NewRequestLog, "traceId" | "model" | "clientProtocol" | "endpoint" | "stream" | "clientIp" | "userAgent" | "authKeyId" | "sessionId">;
@@ -93,7 +94,7 @@ export async function failover(options: FailoverOptions): Promise<Response | Fai
         // The upstream's status names the cause exactly (a 404 is "not found", not a server error).
         lease.finish({ status: fields.statusCode ?? undefined, ...outcome });
       } finally {
-        options.logWriter.write({
+        const row: NewRequestLog = {
           ...options.trace,
           attempt,
           providerId: candidate.providerId,
@@ -103,7 +104,8 @@ export async function failover(options: FailoverOptions): Promise<Response | Fai
           createdAt: Date.now(),
           durationMs: Math.round(performance.now() - attemptStarted),
           ...fields,
-        });
+        };
+        options.logWriter.write({ ...row, ...priceSnapshot(candidate.prices, row) });
       }
     };
     const log: AttemptLogger = (fields) => {

@@ -353,6 +353,7 @@ export function usageColumns(usage: Usage | undefined): Partial<NewRequestLog> {
     promptTokens: usage.inputTokens,
     completionTokens: usage.outputTokens,
     cachedTokens: usage.cachedTokens,
+    cacheWriteTokens: usage.cacheWriteTokens ?? 0,
     reasoningTokens: usage.reasoningTokens,
     totalTokens: usage.totalTokens,
     usageEstimated: usage.estimated === true,

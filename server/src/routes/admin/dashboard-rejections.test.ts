@@ -33,8 +33,8 @@ describe("dashboard: rejected calls", () => {
     // The bad key's calls belong to no key and name no model; the real key's count for it.
     expect(dashboard.topKeys).toEqual([{ authKeyId: key.id, name: "ci", requests: 4, tokens: 0 }]);
     expect(dashboard.byModel).toEqual([
-      { model: "nope", requests: 3, errors: 3, tokens: 0, cost: 0 },
-      { model: "gpt", requests: 1, errors: 0, tokens: 0, cost: 0 },
+      { model: "nope", requests: 3, errors: 3, tokens: 0, costs: { USD: 0, CNY: 0 } },
+      { model: "gpt", requests: 1, errors: 0, tokens: 0, costs: { USD: 0, CNY: 0 } },
     ]);
     expect(dashboard.topUserAgents).toEqual([
       { userAgent: "curl/8", requests: 40 },

@@ -77,7 +77,8 @@ describe("/api/dashboard", () => {
       promptTokens: 3110,
       completionTokens: 620,
       cachedTokens: 250,
-      cost: 0.015115,
+      cacheWriteTokens: 0,
+      costs: { USD: 0.015115, CNY: 0 },
       firstByteP50: 200,
       firstByteP95: 400,
       durationP50: 1000,
@@ -89,7 +90,7 @@ describe("/api/dashboard", () => {
     const { series } = await service().build("today", NOW);
     expect(series).toHaveLength(11);
     expect(series.map((point) => point.t)).toEqual(Array.from({ length: 11 }, (_, index) => MIDNIGHT + index * HOUR_MS));
-    const summary = series.map((point) => [point.requests, point.errors, point.promptTokens, point.completionTokens, point.cost]);
+    const summary = series.map((point) => [point.requests, point.errors, point.promptTokens, point.completionTokens, point.costs.USD]);
     expect(summary).toEqual([
       [1, 0, 1000, 500, 0.0058],
       [1, 0, 2000, 100, 0.009],
@@ -110,13 +111,13 @@ describe("/api/dashboard", () => {
   test("breakdowns by model, provider, key and user agent", async () => {
     const dashboard = await service().build("today", NOW);
     expect(dashboard.byModel).toEqual([
-      { model: "claude", requests: 3, errors: 1, tokens: 110, cost: 0.000315 },
-      { model: "gpt", requests: 3, errors: 0, tokens: 3620, cost: 0.0148 },
+      { model: "claude", requests: 3, errors: 1, tokens: 110, costs: { USD: 0.000315, CNY: 0 } },
+      { model: "gpt", requests: 3, errors: 0, tokens: 3620, costs: { USD: 0.0148, CNY: 0 } },
     ]);
     expect(dashboard.byProvider).toEqual([
-      { providerId: 2, providerName: "beta", requests: 4, errors: 1, tokens: 2210, firstByteP50: 200 },
-      { providerId: 1, providerName: "alpha", requests: 3, errors: 2, tokens: 1500, firstByteP50: 100 },
-      { providerId: 99, providerName: "gone", requests: 1, errors: 0, tokens: 20, firstByteP50: 400 },
+      { providerId: 2, providerName: "beta", requests: 4, errors: 1, tokens: 2210, costs: { USD: 0.009315, CNY: 0 }, firstByteP50: 200 },
+      { providerId: 1, providerName: "alpha", requests: 3, errors: 2, tokens: 1500, costs: { USD: 0.0058, CNY: 0 }, firstByteP50: 100 },
+      { providerId: 99, providerName: "gone", requests: 1, errors: 0, tokens: 20, costs: { USD: 0, CNY: 0 }, firstByteP50: 400 },
     ]);
     expect(dashboard.topKeys).toEqual([
       { authKeyId: 1, name: "ci", requests: 3, tokens: 1500 },
@@ -146,7 +147,7 @@ describe("/api/dashboard", () => {
     expect(week.series[23]).toMatchObject({ t: MIDNIGHT - 6 * HOUR_MS, requests: 1 });
     const month = await service().build("30d", NOW);
     expect(month.series).toHaveLength(30);
-    expect(month.series.at(-1)).toMatchObject({ t: MIDNIGHT, requests: 6, errors: 1, cost: 0.015115 });
+    expect(month.series.at(-1)).toMatchObject({ t: MIDNIGHT, requests: 6, errors: 1, costs: { USD: 0.015115, CNY: 0 } });
     expect(month.series.at(-2)).toMatchObject({ t: MIDNIGHT - DAY_MS, requests: 1 });
   });
 

@@ -1,11 +1,12 @@
 import { Elysia, t } from "elysia";
 import type { AppDeps } from "../../app-deps.ts";
 import { associationUnderTest, AssociationTester } from "../../services/admin/association-test.ts";
+import { CURRENCIES } from "../../db/schema.ts";
 import { ModelProviderService } from "../../services/admin/model-providers.ts";
 import { PROVIDER_CALL_TIMEOUT_MS } from "../../services/admin/provider-upstream.ts";
 import { runToolCallTest } from "../../services/admin/tool-call-test.ts";
 import { ProviderRecovery } from "../../services/provider-recovery.ts";
-import { adminDoc, idParams } from "./shared.ts";
+import { adminDoc, idParams, oneOf } from "./shared.ts";
 
 const price = t.Optional(t.Number({ minimum: 0 }));
 const associationBody = t.Object({
@@ -20,6 +21,8 @@ const associationBody = t.Object({
   priceInput: price,
   priceCachedInput: price,
   priceOutput: price,
+  priceCacheWrite: price,
+  currency: t.Optional(oneOf(CURRENCIES)),
 });
 
 /** `/api/model-providers`: which provider models serve a public model. */

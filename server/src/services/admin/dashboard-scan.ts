@@ -2,6 +2,7 @@ import type { Statement } from "bun:sqlite";
 import { fillPlaceholders, sql, type SQL } from "drizzle-orm";
 import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
 import type { AppDatabase } from "../../db/client.ts";
+import type { Currency } from "../../db/schema.ts";
 import type { RangeWindow } from "./dashboard-range.ts";
 
 /** Rows read per query; the event loop serves proxy traffic between chunks. */
@@ -21,7 +22,8 @@ SELECT created_at, id, status = 'success' AS succeeded, attempt, provider_id, fi
   model, provider_model, auth_key_id, user_agent, repeat_count, reason,
   CASE WHEN status = 'error' AND attempt = 0 THEN EXISTS (
     SELECT 1 FROM request_logs later WHERE later.trace_id = r.trace_id AND later.status = 'success'
-  ) END AS succeeded_later
+  ) END AS succeeded_later,
+  cache_write_tokens, cost, currency
 FROM request_logs r
 WHERE created_at >= ${after} AND created_at < ${to} AND (created_at, id) > (${after}, ${afterId})
 ORDER BY created_at, id
@@ -53,6 +55,10 @@ export type ScanRow = [
   reason: string | null,
   /** Only for a failed attempt 0: whether another attempt of the request succeeded. */
   succeededLater: Flag | null,
+  cacheWriteTokens: number,
+  /** The cost snapshotted at request time and its currency; null on rows logged before prices were snapshotted. */
+  cost: number | null,
+  currency: Currency | null,
 ];
 
 /** Where `ScanRow` holds the logged model name. */
@@ -78,6 +84,9 @@ interface PostgresScanRow {
   repeat_count: number;
   reason: string | null;
   succeeded_later: boolean | null;
+  cache_write_tokens: number;
+  cost: number | null;
+  currency: Currency | null;
 }
 
 type ReadChunk = (after: number, to: number, afterId: number, limit: number) => Promise<ScanRow[]>;
@@ -137,5 +146,8 @@ function postgresReader(db: AppDatabase): ReadChunk {
       row.repeat_count,
       row.reason,
       row.succeeded_later,
+      row.cache_write_tokens,
+      row.cost,
+      row.currency,
     ]);
 }

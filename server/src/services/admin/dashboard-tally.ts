@@ -2,8 +2,10 @@ import type { RangeWindow } from "./dashboard-range.ts";
 import { bucketCount } from "./dashboard-range.ts";
 import { SCAN_MODEL, type ScanRow } from "./dashboard-scan.ts";
 import { IntegerList, percentile } from "./percentiles.ts";
-import { attemptCost, type PriceBook } from "./prices.ts";
+import { attemptCost, noCosts, type Costs } from "../../core/cost.ts";
+import type { PriceBook } from "./prices.ts";
 import { callerUnknown, isRejection } from "../../db/log-reasons.ts";
+import type { Currency } from "../../db/schema.ts";
 
 /** Latency percentiles of successful attempts, in ms; null when there were none. */
 export interface LatencyPercentiles {
@@ -22,16 +24,19 @@ export class PeriodTally {
   promptTokens = 0;
   completionTokens = 0;
   cachedTokens = 0;
-  cost = 0;
+  cacheWriteTokens = 0;
+  /** Per currency: a USD and a CNY amount never add up. */
+  readonly costs = noCosts();
   private readonly firstByte = new IntegerList();
   private readonly duration = new IntegerList();
 
   /** A successful attempt's tokens, cost and timings. */
-  add(promptTokens: number, completionTokens: number, cachedTokens: number, cost: number, durationMs: number, firstByteMs: number | null): void {
+  add(promptTokens: number, completionTokens: number, cachedTokens: number, cacheWriteTokens: number, cost: AttemptCost, durationMs: number, firstByteMs: number | null): void {
     this.promptTokens += promptTokens;
     this.completionTokens += completionTokens;
     this.cachedTokens += cachedTokens;
-    this.cost += cost;
+    this.cacheWriteTokens += cacheWriteTokens;
+    this.costs[cost.currency] += cost.amount;
     this.duration.push(durationMs);
     if (firstByteMs !== null) this.firstByte.push(firstByteMs);
   }
@@ -52,14 +57,21 @@ export interface ModelTally {
   requests: number;
   errors: number;
   tokens: number;
-  cost: number;
+  costs: Costs;
 }
 
 export interface ProviderTally {
   requests: number;
   errors: number;
   tokens: number;
+  costs: Costs;
   firstByte: IntegerList;
+}
+
+/** One attempt's cost in its currency. */
+interface AttemptCost {
+  amount: number;
+  currency: Currency;
 }
 
 /**
@@ -97,7 +109,7 @@ export class DashboardTally {
   }
 
   private add(row: ScanRow): void {
-    const [createdAt, , succeeded, attempt, providerId, firstByteMs, durationMs, promptTokens, completionTokens, cachedTokens, countingTokens, modelName, providerModel, authKeyId, userAgent, repeatCount, reason, succeededLater] = row;
+    const [createdAt, , succeeded, attempt, providerId, firstByteMs, durationMs, promptTokens, completionTokens, cachedTokens, countingTokens, modelName, providerModel, authKeyId, userAgent, repeatCount, reason, succeededLater, cacheWriteTokens, snapshotCost, snapshotCurrency] = row;
     const bucket = this.buckets[Math.floor((createdAt - this.window.from) / this.window.bucketMs)];
     const publicName = this.publicNames.get(modelName)!;
     // A call rejected before its body was read names no model.
@@ -119,19 +131,28 @@ export class DashboardTally {
     }
     this.countRequest(bucket, model, authKeyId, userAgent, false);
     if (countingTokens) return;
-    const cost = attemptCost(this.prices.lookup(publicName, providerId, providerModel), promptTokens, cachedTokens, completionTokens);
+    const cost = snapshotCost !== null && snapshotCurrency !== null
+      ? { amount: snapshotCost, currency: snapshotCurrency }
+      : this.costAtTodaysPrices(publicName, providerId, providerModel, { promptTokens, cachedTokens, cacheWriteTokens, completionTokens });
     const tokens = promptTokens + completionTokens;
-    bucket.add(promptTokens, completionTokens, cachedTokens, cost, durationMs, firstByteMs);
-    this.totals.add(promptTokens, completionTokens, cachedTokens, cost, durationMs, firstByteMs);
+    bucket.add(promptTokens, completionTokens, cachedTokens, cacheWriteTokens, cost, durationMs, firstByteMs);
+    this.totals.add(promptTokens, completionTokens, cachedTokens, cacheWriteTokens, cost, durationMs, firstByteMs);
     if (model) {
       model.tokens += tokens;
-      model.cost += cost;
+      model.costs[cost.currency] += cost.amount;
     }
     this.byKey.get(authKeyId)!.tokens += tokens;
     if (provider) {
       provider.tokens += tokens;
+      provider.costs[cost.currency] += cost.amount;
       if (firstByteMs !== null) provider.firstByte.push(firstByteMs);
     }
+  }
+
+  /** A row logged before prices were snapshotted: its association's prices of today. */
+  private costAtTodaysPrices(publicName: string, providerId: number | null, providerModel: string | null, tokens: Parameters<typeof attemptCost>[1]): AttemptCost {
+    const prices = this.prices.lookup(publicName, providerId, providerModel);
+    return { amount: attemptCost(prices, tokens), currency: prices.currency };
   }
 
   /** Counts `calls` requests; a model or key left undefined is not credited (a rejected call without one). */
@@ -154,13 +175,13 @@ export class DashboardTally {
 
   private model(name: string): ModelTally {
     let model = this.byModel.get(name);
-    if (!model) this.byModel.set(name, (model = { requests: 0, errors: 0, tokens: 0, cost: 0 }));
+    if (!model) this.byModel.set(name, (model = { requests: 0, errors: 0, tokens: 0, costs: noCosts() }));
     return model;
   }
 
   private provider(providerId: number): ProviderTally {
     let provider = this.byProvider.get(providerId);
-    if (!provider) this.byProvider.set(providerId, (provider = { requests: 0, errors: 0, tokens: 0, firstByte: new IntegerList() }));
+    if (!provider) this.byProvider.set(providerId, (provider = { requests: 0, errors: 0, tokens: 0, costs: noCosts(), firstByte: new IntegerList() }));
     return provider;
   }
 }

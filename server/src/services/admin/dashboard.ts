@@ -7,6 +7,7 @@ import { LogScanner } from "./dashboard-scan.ts";
 import { DashboardTally, type LatencyPercentiles, type ProviderTally } from "./dashboard-tally.ts";
 import { percentile } from "./percentiles.ts";
 import { PriceBook } from "./prices.ts";
+import { roundCosts, type Costs } from "../../core/cost.ts";
 
 /** An answer is reused this long: the UI polls, and a 30-day answer reads every row of the period. */
 const CACHE_MS = 5_000;
@@ -25,7 +26,10 @@ export interface DashboardTotals extends LatencyPercentiles {
   promptTokens: number;
   completionTokens: number;
   cachedTokens: number;
-  cost: number;
+  /** Of the prompt tokens: written to the prompt cache. */
+  cacheWriteTokens: number;
+  /** Cost per currency, from the prices snapshotted into each log row (today's prices for rows logged before snapshots). */
+  costs: Costs;
 }
 
 /** One bucket of the series; `t` is its start (epoch ms). */
@@ -36,7 +40,7 @@ export interface DashboardPoint extends LatencyPercentiles {
   rejected: number;
   promptTokens: number;
   completionTokens: number;
-  cost: number;
+  costs: Costs;
 }
 
 /**
@@ -52,8 +56,8 @@ export interface Dashboard {
   range: RangeWindow;
   totals: DashboardTotals;
   series: DashboardPoint[];
-  byModel: Array<{ model: string; requests: number; errors: number; tokens: number; cost: number }>;
-  byProvider: Array<{ providerId: number; providerName: string; requests: number; errors: number; tokens: number; firstByteP50: number | null }>;
+  byModel: Array<{ model: string; requests: number; errors: number; tokens: number; costs: Costs }>;
+  byProvider: Array<{ providerId: number; providerName: string; requests: number; errors: number; tokens: number; costs: Costs; firstByteP50: number | null }>;
   /** `authKeyId` null: the admin token. */
   topKeys: Array<{ authKeyId: number | null; name: string; requests: number; tokens: number }>;
   topUserAgents: Array<{ userAgent: string | null; requests: number }>;
@@ -111,7 +115,8 @@ export class DashboardService {
         promptTokens: totals.promptTokens,
         completionTokens: totals.completionTokens,
         cachedTokens: totals.cachedTokens,
-        cost: money(totals.cost),
+        cacheWriteTokens: totals.cacheWriteTokens,
+        costs: roundCosts(totals.costs),
         ...totals.latency(),
       },
       series: tally.buckets.map((bucket, index) => ({
@@ -121,11 +126,11 @@ export class DashboardService {
         rejected: bucket.rejected,
         promptTokens: bucket.promptTokens,
         completionTokens: bucket.completionTokens,
-        cost: money(bucket.cost),
+        costs: roundCosts(bucket.costs),
         ...bucket.latency(),
       })),
       byModel: [...tally.byModel]
-        .map(([model, entry]) => ({ model, ...entry, cost: money(entry.cost) }))
+        .map(([model, entry]) => ({ model, ...entry, costs: roundCosts(entry.costs) }))
         .sort((a, b) => b.requests - a.requests || a.model.localeCompare(b.model)),
       byProvider: await this.providerRows(tally.byProvider),
       topKeys: await this.keyRows(tally.byKey),
@@ -151,6 +156,7 @@ export class DashboardService {
         requests: tally.requests,
         errors: tally.errors,
         tokens: tally.tokens,
+        costs: roundCosts(tally.costs),
         firstByteP50: percentile(tally.firstByte.sorted(), 0.5),
       })),
     );
@@ -190,9 +196,4 @@ export class DashboardService {
       tokens,
     }));
   }
-}
-
-/** Costs to a millionth of the currency unit: sums of floats would show 0.30000000000000004. */
-function money(value: number): number {
-  return Math.round(value * 1_000_000) / 1_000_000;
 }

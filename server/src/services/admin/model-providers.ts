@@ -1,7 +1,7 @@
 import { eq, getTableColumns } from "drizzle-orm";
 import type { AppDatabase, Tables } from "../../db/client.ts";
 import { first } from "../../db/query.ts";
-import type { ModelProvider } from "../../db/schema.ts";
+import type { Currency, ModelProvider } from "../../db/schema.ts";
 import type { Catalog } from "../catalog.ts";
 import { AdminError } from "./errors.ts";
 import { requireText } from "./fields.ts";
@@ -17,6 +17,10 @@ export interface AssociationSettings {
   priceInput?: number;
   priceCachedInput?: number;
   priceOutput?: number;
+  /** Price of tokens written to the prompt cache, per 1M. */
+  priceCacheWrite?: number;
+  /** The currency of the four prices (USD by default). */
+  currency?: Currency;
 }
 
 /** Fields of a new association of a public model with a provider's model. */
@@ -29,8 +33,8 @@ export interface ModelProviderInput extends AssociationSettings {
 
 /** Just the settings of an association (input, a config file entry, a stored row), picked by name so extra properties never reach the database. */
 export function associationSettings(source: AssociationSettings): AssociationSettings {
-  const { weight, enabled, toolCall, structuredOutput, vision, priceInput, priceCachedInput, priceOutput } = source;
-  return { weight, enabled, toolCall, structuredOutput, vision, priceInput, priceCachedInput, priceOutput };
+  const { weight, enabled, toolCall, structuredOutput, vision, priceInput, priceCachedInput, priceOutput, priceCacheWrite, currency } = source;
+  return { weight, enabled, toolCall, structuredOutput, vision, priceInput, priceCachedInput, priceOutput, priceCacheWrite, currency };
 }
 
 /** An association with its provider's name. */

@@ -1,28 +1,15 @@
 import { eq } from "drizzle-orm";
+import type { Prices } from "../../core/cost.ts";
 import type { AppDatabase } from "../../db/client.ts";
 
-/** An association's prices, per 1M tokens. */
-export interface Prices {
-  input: number;
-  cachedInput: number;
-  output: number;
-}
-
-const NO_PRICES: Prices = { input: 0, cachedInput: 0, output: 0 };
-
-/**
- * Cost of one successful attempt: uncached input, cached input and output, each at its
- * price per 1M tokens (`promptTokens` includes the cached ones).
- */
-export function attemptCost(prices: Prices, promptTokens: number, cachedTokens: number, completionTokens: number): number {
-  return ((promptTokens - cachedTokens) * prices.input + cachedTokens * prices.cachedInput + completionTokens * prices.output) / 1_000_000;
-}
+const NO_PRICES: Prices = { input: 0, cachedInput: 0, cacheWrite: 0, output: 0, currency: "USD" };
 
 /**
  * The prices of the association that served a logged attempt, found by the public model
  * (the caller resolves the logged name through aliases and globs) and the provider; when a model has
- * several associations on one provider, the one with the logged provider model. Today's
- * prices apply to old rows too: the log keeps tokens, not prices.
+ * several associations on one provider, the one with the logged provider model. Only for rows
+ * logged before prices were snapshotted into the log (their cost is computed at today's prices);
+ * newer rows carry their own prices and cost.
  */
 export class PriceBook {
   private readonly resolved = new Map<string, Map<number | null, Map<string | null, Prices>>>();
@@ -40,6 +27,8 @@ export class PriceBook {
         input: modelProviders.priceInput,
         cachedInput: modelProviders.priceCachedInput,
         output: modelProviders.priceOutput,
+        cacheWrite: modelProviders.priceCacheWrite,
+        currency: modelProviders.currency,
       })
       .from(modelProviders)
       .innerJoin(models, eq(models.id, modelProviders.modelId))
