@@ -35,6 +35,8 @@ export function classifyFailure(facts: FailureFacts): FailureClass {
   if (status === 429) return QUOTA_WORDS.test(message) && !/\brate\b|rate[ _-]?limit/i.test(message) ? "quota" : "rate_limit";
   // The provider lacks the model or the path: its configuration, not the request, is wrong.
   if (status === 404) return "server";
+  // The provider's outbound proxy refused its credentials: the provider's settings, never the client's request.
+  if (status === 407) return "connection";
   if (status === 408 || status === 504) return "timeout";
   if (status === 503 || status === 529) return "overloaded";
   if (status >= 500) return "server";

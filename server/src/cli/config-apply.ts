@@ -2,7 +2,7 @@ import type { AppDatabase } from "../db/client.ts";
 import { transaction, type Transaction } from "../db/query.ts";
 import type { Provider } from "../db/schema.ts";
 import { AdminError } from "../services/admin/errors.ts";
-import { mergeApiKeys, mergeHeaders, type ProviderInput } from "../services/admin/providers.ts";
+import { mergeApiKeys, mergeHeaders, mergeProxyUrl, type ProviderInput } from "../services/admin/providers.ts";
 import { adminServices, type AdminServices } from "./admin-services.ts";
 import { associationSettings } from "../services/admin/model-providers.ts";
 import { childPath, ConfigError, type AuthKeyEntry, type ConfigDocument, type ModelEntry, type ProviderEntry } from "./config-file.ts";
@@ -299,6 +299,7 @@ async function providerValues(entry: ProviderEntry, current: Provider | undefine
     consoleUrl: entry.consoleUrl,
     endpoints: entry.endpoints,
     errorMatch: entry.errorMatch === undefined ? undefined : entry.errorMatch?.trim() || null,
+    proxyUrl: await withPath(path, () => mergeProxyUrl(entry.proxyUrl, current?.proxyUrl ?? null)),
     ...entry.limits,
   };
 }

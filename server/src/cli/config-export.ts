@@ -17,7 +17,7 @@ export async function exportConfig(db: AppDatabase, options: ExportOptions): Pro
   const { providers } = db.tables;
   // The service only shows keys masked; the clear values come from the table itself.
   const secretRows = options.withSecrets ? await db.orm.select().from(providers) : [];
-  const secretsById = new Map(secretRows.map((row) => [row.id, { apiKeys: row.apiKeys, headers: row.headers }]));
+  const secretsById = new Map(secretRows.map((row) => [row.id, { apiKeys: row.apiKeys, headers: row.headers, proxyUrl: row.proxyUrl }]));
   const providerViews = await services.providers.list();
   const providerNames = new Map(providerViews.map((provider) => [provider.id, provider.name]));
   const associationsByModel = new Map<number, AssociationEntry[]>();
@@ -37,6 +37,7 @@ export async function exportConfig(db: AppDatabase, options: ExportOptions): Pro
       consoleUrl: provider.consoleUrl,
       endpoints: provider.endpoints,
       errorMatch: provider.errorMatch,
+      proxyUrl: secretsById.get(provider.id)?.proxyUrl ?? provider.proxyUrl,
       limits: providerLimits(provider),
     })),
     models: (await services.models.list()).map((model) => ({
@@ -83,7 +84,7 @@ export function renderConfig(document: ConfigDocument, options: ExportOptions): 
     " Entries match by name; a field left out keeps its stored value, a section left out is not touched.",
     options.withSecrets
       ? " Contains provider API keys in clear: keep this file private."
-      : " API keys and secret headers are masked (sk-…abcd); applying a masked value keeps the stored one.",
+      : " API keys, secret headers and proxy passwords are masked (sk-…abcd); applying a masked value keeps the stored one.",
   ].join("\n");
   if (!isMap(yaml.contents)) return yaml.toString();
   for (const pair of yaml.contents.items) {

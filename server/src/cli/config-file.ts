@@ -29,6 +29,8 @@ export interface ProviderEntry {
   /** Null: every endpoint the provider's protocol has. */
   endpoints?: Endpoint[] | null;
   errorMatch?: string | null;
+  /** HTTP(S) proxy for the provider's calls; its password may be masked (as exported), standing for the stored one. */
+  proxyUrl?: string | null;
   limits?: ProviderLimitFields;
 }
 
@@ -190,6 +192,9 @@ const instant: Check<number> = (value, path) => {
   return Number.isNaN(parsed) ? fail(path, `expected a date such as 2027-01-31T00:00:00Z, got ${describe(value)}`) : parsed;
 };
 
+/** A JSON object (a YAML mapping), kept as it is. */
+const jsonObject: Check<Record<string, unknown>> = (value, path) => (isObject(value) ? value : fail(path, `expected a mapping, got ${describe(value)}`));
+
 const limit = nullable(integer(1));
 
 const limits = object<ProviderLimitFields>(
@@ -215,6 +220,7 @@ const providerEntry = object<ProviderEntry>(
     consoleUrl: nullable(httpUrl),
     endpoints: nullable(list(oneOf(ENDPOINTS))),
     errorMatch: nullable(text),
+    proxyUrl: nullable(text),
     limits,
   },
   ["name", "type", "baseUrl"],
@@ -234,6 +240,9 @@ const associationEntry = object<AssociationEntry>(
     priceOutput: amount(0),
     priceCacheWrite: amount(0),
     currency: oneOf(CURRENCIES),
+    extraBody: jsonObject,
+    extraHeaders: dictionary(text),
+    forwardClientHeaders: flag,
   },
   ["provider", "model"],
 );

@@ -48,7 +48,7 @@ export function createTokenCounter(deps: RelayDeps) {
         prepare(candidate, apiKey) {
           const upstream = wireProtocols[candidate.wire].countTokens!;
           const target = upstreamTarget(candidate, apiKey);
-          return { ...upstreamRequest(upstream.endpoint(target), candidate, upstream.encodeRequest(canonical, target)), readWholeBody: true };
+          return { ...upstreamRequest(upstream.endpoint(target), candidate, upstream.encodeRequest(canonical, target), {}, { extraBody: false }), readWholeBody: true };
         },
         async accept(call, candidate, log) {
           let inputTokens: number;

@@ -1,3 +1,4 @@
+import { redactProxy } from "./outbound-proxy.ts";
 import { upstreamLimits, UpstreamLimitError } from "./upstream-limits.ts";
 import { discardBody, isRedirect, NO_REDIRECTS, readBodyWithin, redirectMessage } from "./upstream-response.ts";
 
@@ -10,6 +11,8 @@ export interface UpstreamCallOptions {
   /** Non-stream: the attempt only counts as a success once the whole body is in. */
   readWholeBody: boolean;
   clientSignal?: AbortSignal;
+  /** HTTP(S) proxy URL (credentials inside) the call goes through; undefined: direct. */
+  proxy?: string;
 }
 
 export interface UpstreamCall {
@@ -67,7 +70,7 @@ export async function callUpstream(options: UpstreamCallOptions): Promise<Upstre
   };
 
   try {
-    const sent = fetch(options.url, { method: "POST", headers: options.headers, body: options.body, signal: controller.signal, ...NO_REDIRECTS });
+    const sent = fetch(options.url, { method: "POST", headers: options.headers, body: options.body, signal: controller.signal, proxy: options.proxy, ...NO_REDIRECTS });
     // A fetch still queued inside Bun (past its concurrent-request cap) does not see the abort
     // until it is dispatched; racing the signal lets a timeout or a departed client end it now.
     const aborted = abortedBy(controller.signal);
@@ -81,6 +84,10 @@ export async function callUpstream(options: UpstreamCallOptions): Promise<Upstre
       throw fail(redirectMessage(response), { status: response.status });
     }
     const { maxBodyBytes } = upstreamLimits();
+    if (response.status === 407 && options.proxy) {
+      discardBody(response);
+      throw fail(`HTTP 407: the outbound proxy refused the credentials in the provider's proxyUrl`, { status: 407 });
+    }
     if (!response.ok) {
       const body = await readWithinLimit(response, maxBodyBytes, (error) => fail(`HTTP ${response.status}: ${error.message}`, { status: response.status }));
       throw fail(`HTTP ${response.status}: ${errorText(body)}`, {
@@ -103,7 +110,8 @@ export async function callUpstream(options: UpstreamCallOptions): Promise<Upstre
     if (error instanceof UpstreamFailure) throw error;
     if (timedOut) throw fail(`no response within ${options.firstByteTimeoutMs} ms`);
     if (options.clientSignal?.aborted) throw fail("client closed the request");
-    throw fail(`connection failed: ${(error as Error).message}`);
+    const via = options.proxy ? " (through the outbound proxy)" : "";
+    throw fail(redactProxy(`connection failed${via}: ${(error as Error).message}`, options.proxy));
   } finally {
     clearTimeout(timer);
   }

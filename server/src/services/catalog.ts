@@ -28,11 +28,12 @@ export interface RouteCandidate {
   /** HTTP(S) proxy for this provider's calls; undefined: the environment's, if any. */
   proxyUrl?: string;
   /** The association's JSON deep-merged into the upstream body, over the client's values. */
-  extraBody: Record<string, unknown>;
+  extraBody?: Record<string, unknown>;
   /** The association's headers: over the provider's and the client's, under the credentials. */
-  extraHeaders: Record<string, string>;
+  extraHeaders?: Record<string, string>;
   /** Whether the client's own headers go upstream. */
-  forwardClientHeaders: boolean;
+  /** false: they do not; default true. */
+  forwardClientHeaders?: boolean;
   /** A 200 answer containing this text counts as a failure. */
   errorMatch?: string;
   /** The association's prices, snapshotted into each attempt's log row. */

@@ -6,7 +6,7 @@ import type { Provider } from "../db/schema.ts";
 import { wireProtocols } from "../protocols/index.ts";
 import { parseRetryAfter } from "../relay/upstream-call.ts";
 import { NO_REDIRECTS } from "../relay/upstream-response.ts";
-import { fetchFailure, readProviderAnswer, redactKeys, upstreamHeaders } from "./admin/provider-upstream.ts";
+import { fetchFailure, providerProxy, readProviderAnswer, redactKeys, upstreamHeaders } from "./admin/provider-upstream.ts";
 
 /**
  * The smallest output limit every protocol accepts (OpenAI Responses refuses less than 16);
@@ -51,6 +51,7 @@ export async function pingProvider(provider: Provider, providerModel: string, ap
       headers: { ...upstreamHeaders(provider, endpoint), "content-type": "application/json" },
       body: JSON.stringify(wire.encodeRequest(request, target).body),
       signal,
+      proxy: providerProxy(provider, endpoint.url),
       ...NO_REDIRECTS,
     });
   } catch (error) {

@@ -23,6 +23,18 @@ const associationBody = t.Object({
   priceOutput: price,
   priceCacheWrite: price,
   currency: t.Optional(oneOf(CURRENCIES)),
+  extraBody: t.Optional(
+    t.Union([t.Record(t.String(), t.Unknown()), t.String(), t.Null()], {
+      description:
+        'JSON object deep-merged into the upstream request after translation, overriding the client\'s values (e.g. {"chat_template_kwargs":{"enable_thinking":false}}); may be sent as JSON text; invalid JSON is a 400',
+    }),
+  ),
+  extraHeaders: t.Optional(
+    t.Record(t.String(), t.String(), {
+      description: "Headers for this association's upstream. Precedence: provider credentials > association headers > provider headers > forwarded client headers",
+    }),
+  ),
+  forwardClientHeaders: t.Optional(t.Boolean({ description: "false: the client's own headers are not sent upstream (default true)" })),
 });
 
 /** `/api/model-providers`: which provider models serve a public model. */

@@ -23,6 +23,15 @@ const providerBody = t.Object({
   endpoints: t.Optional(t.Nullable(t.Array(oneOf(ENDPOINTS)))),
   /** A 200 answer containing this text counts as a failure (relays reporting errors with 200). */
   errorMatch: t.Optional(t.Nullable(t.String())),
+  /** HTTP(S) proxy for this provider's calls (http://user:password@host:port); null: the environment's HTTPS_PROXY. */
+  proxyUrl: t.Optional(
+    t.Nullable(
+      t.String({
+        description:
+          "HTTP(S) proxy for this provider's calls, model list and tests (http://user:password@host:port; the password is shown masked and a masked value sent back keeps it). null or empty: HTTPS_PROXY / HTTP_PROXY with NO_PROXY. socks5:// is refused (the runtime's HTTP client cannot speak it)",
+      }),
+    ),
+  ),
   requestsPerMinute: t.Optional(t.Nullable(t.Integer({ minimum: 1 }))),
   tokensPerMinute: t.Optional(t.Nullable(t.Integer({ minimum: 1 }))),
   maxConcurrent: t.Optional(t.Nullable(t.Integer({ minimum: 1 }))),

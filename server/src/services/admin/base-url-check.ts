@@ -9,6 +9,7 @@ import { wireOfProviderType, type ProviderType } from "../../core/wire-protocol.
 import type { Provider } from "../../db/schema.ts";
 import { wireProtocols } from "../../protocols/index.ts";
 import { discardBody, NO_REDIRECTS } from "../../relay/upstream-response.ts";
+import { proxyFor } from "../../relay/outbound-proxy.ts";
 import { upstreamHeaders } from "./provider-upstream.ts";
 
 /** A finding about a provider's field, returned beside a saved provider, a test result or a failed model list. */
@@ -20,7 +21,7 @@ export interface ProviderWarning {
 }
 
 /** What the check reads of a provider. */
-export type CheckedProvider = Pick<Provider, "type" | "baseUrl" | "apiKeys" | "headers">;
+export type CheckedProvider = Pick<Provider, "type" | "baseUrl" | "apiKeys" | "headers"> & Partial<Pick<Provider, "proxyUrl">>;
 
 /**
  * Both probes together give up after this long: a save waits for them, so it must stay quick,
@@ -62,7 +63,7 @@ export async function checkBaseUrl(provider: CheckedProvider, timeoutMs = BASE_U
   const signal = AbortSignal.timeout(timeoutMs);
   const statusOf = async (url: string): Promise<number | undefined> => {
     try {
-      const response = await fetch(url, { headers, signal, ...NO_REDIRECTS });
+      const response = await fetch(url, { headers, signal, proxy: proxyFor(url, provider.proxyUrl), ...NO_REDIRECTS });
       discardBody(response);
       return response.status;
     } catch {

@@ -3,6 +3,7 @@ import type { AppDatabase, Tables } from "../../db/client.ts";
 import { first } from "../../db/query.ts";
 import type { Currency, ModelProvider } from "../../db/schema.ts";
 import type { Catalog } from "../catalog.ts";
+import { isPlainObject } from "../../relay/extra-body.ts";
 import { AdminError } from "./errors.ts";
 import { requireText } from "./fields.ts";
 import { found, type Deleted } from "./rows.ts";
@@ -21,6 +22,17 @@ export interface AssociationSettings {
   priceCacheWrite?: number;
   /** The currency of the four prices (USD by default). */
   currency?: Currency;
+  /** JSON object (or its text) deep-merged into the upstream body after translation, over the client's values. */
+  extraBody?: unknown;
+  /** Headers for this association's upstream: over the provider's headers and the client's, under the credentials. */
+  extraHeaders?: Record<string, string>;
+  /** Whether the client's own headers (minus credentials and browser context) go upstream; default true. */
+  forwardClientHeaders?: boolean;
+}
+
+/** The stored form of the settings: `extraBody` parsed and checked. */
+export interface StoredAssociationSettings extends Omit<AssociationSettings, "extraBody"> {
+  extraBody?: Record<string, unknown>;
 }
 
 /** Fields of a new association of a public model with a provider's model. */
@@ -32,9 +44,41 @@ export interface ModelProviderInput extends AssociationSettings {
 }
 
 /** Just the settings of an association (input, a config file entry, a stored row), picked by name so extra properties never reach the database. */
-export function associationSettings(source: AssociationSettings): AssociationSettings {
-  const { weight, enabled, toolCall, structuredOutput, vision, priceInput, priceCachedInput, priceOutput, priceCacheWrite, currency } = source;
-  return { weight, enabled, toolCall, structuredOutput, vision, priceInput, priceCachedInput, priceOutput, priceCacheWrite, currency };
+export function associationSettings(source: AssociationSettings): StoredAssociationSettings {
+  const { weight, enabled, toolCall, structuredOutput, vision, priceInput, priceCachedInput, priceOutput, priceCacheWrite, currency, extraBody, extraHeaders, forwardClientHeaders } = source;
+  return {
+    weight, enabled, toolCall, structuredOutput, vision, priceInput, priceCachedInput, priceOutput, priceCacheWrite, currency,
+    extraBody: extraBody === undefined ? undefined : requireJsonObject(extraBody, "extraBody"),
+    extraHeaders: extraHeaders === undefined ? undefined : requireHeaders(extraHeaders, "extraHeaders"),
+    forwardClientHeaders,
+  };
+}
+
+/** A JSON object, given as one or as its text (a form's textarea); null or "" is the empty object. */
+export function requireJsonObject(value: unknown, field: string): Record<string, unknown> {
+  if (value === null || (typeof value === "string" && !value.trim())) return {};
+  let parsed = value;
+  if (typeof value === "string") {
+    try {
+      parsed = JSON.parse(value);
+    } catch (error) {
+      throw new AdminError(400, `Invalid body: /${field} is not valid JSON (${(error as Error).message})`);
+    }
+  }
+  if (!isPlainObject(parsed)) throw new AdminError(400, `Invalid body: /${field} must be a JSON object, like {"reasoning_effort": "low"}`);
+  return parsed;
+}
+
+// RFC 9110 token characters: anything else would make fetch throw on every call.
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** Header names and values that fetch can send. */
+export function requireHeaders(headers: Record<string, string>, field: string): Record<string, string> {
+  for (const [name, value] of Object.entries(headers)) {
+    if (!HEADER_NAME.test(name)) throw new AdminError(400, `Invalid body: /${field} has an invalid header name "${name}"`);
+    if (typeof value !== "string" || /[\r\n\0]/.test(value)) throw new AdminError(400, `Invalid body: /${field}/${name} must be a single-line text value`);
+  }
+  return headers;
 }
 
 /** An association with its provider's name. */

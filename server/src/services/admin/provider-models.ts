@@ -1,7 +1,7 @@
 import type { AppDatabase } from "../../db/client.ts";
 import { checkBaseUrl } from "./base-url-check.ts";
 import { AdminError } from "./errors.ts";
-import { fetchFailure, PROVIDER_CALL_TIMEOUT_MS, providerAccess, readProviderAnswer, redactKeys, upstreamHeaders, type ProviderAccess } from "./provider-upstream.ts";
+import { fetchFailure, PROVIDER_CALL_TIMEOUT_MS, providerAccess, providerProxy, readProviderAnswer, redactKeys, upstreamHeaders, type ProviderAccess } from "./provider-upstream.ts";
 import { NO_REDIRECTS } from "../../relay/upstream-response.ts";
 
 /** Pages followed at most (Anthropic and Gemini page their lists). */
@@ -73,7 +73,8 @@ export class ProviderModelLister {
     for (let page = 0; page < MAX_PAGES; page++) {
       let response: Response;
       try {
-        response = await fetch(`${provider.baseUrl}/models${query}`, { headers, signal, ...NO_REDIRECTS });
+        const url = `${provider.baseUrl}/models${query}`;
+        response = await fetch(url, { headers, signal, proxy: providerProxy(provider, url), ...NO_REDIRECTS });
       } catch (error) {
         return fail(null, fetchFailure(error, signal, this.timeoutMs));
       }

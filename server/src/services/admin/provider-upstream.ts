@@ -5,6 +5,7 @@ import { first } from "../../db/query.ts";
 import type { Provider } from "../../db/schema.ts";
 import { wireProtocols } from "../../protocols/index.ts";
 import { upstreamLimits, UpstreamLimitError } from "../../relay/upstream-limits.ts";
+import { proxyFor, redactProxy } from "../../relay/outbound-proxy.ts";
 import { discardBody, isRedirect, readBodyWithin, redirectMessage } from "../../relay/upstream-response.ts";
 import { maskKey } from "../auth.ts";
 import { found } from "./rows.ts";
@@ -32,9 +33,14 @@ export function upstreamHeaders(provider: Pick<Provider, "headers">, endpoint: U
   return { ...endpoint.defaultHeaders, ...provider.headers, ...endpoint.headers };
 }
 
-/** Text with every key of the provider masked: upstream error messages sometimes echo the key. */
-export function redactKeys(text: string, provider: Provider): string {
-  let redacted = text;
+/** The proxy an admin call to `url` goes through: the provider's own, else the environment's (as the relay does). */
+export function providerProxy(provider: Pick<Provider, "proxyUrl">, url: string): string | undefined {
+  return proxyFor(url, provider.proxyUrl);
+}
+
+/** Text with every key of the provider (and its proxy's password) masked: upstream error messages sometimes echo them. */
+export function redactKeys(text: string, provider: Pick<Provider, "apiKeys"> & Partial<Pick<Provider, "proxyUrl">>): string {
+  let redacted = redactProxy(text, provider.proxyUrl ?? undefined);
   for (const key of provider.apiKeys) if (key) redacted = redacted.replaceAll(key, maskKey(key));
   return redacted;
 }

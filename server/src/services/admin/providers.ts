@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import type { AppDatabase } from "../../db/client.ts";
 import { first } from "../../db/query.ts";
 import { providers, type Endpoint, type Provider } from "../../db/schema.ts";
+import { maskProxyUrl, proxyUrlProblem } from "../../relay/outbound-proxy.ts";
 import { maskKey } from "../auth.ts";
 import type { Catalog } from "../catalog.ts";
 import type { ProviderWarning } from "./base-url-check.ts";
@@ -26,6 +27,8 @@ export interface ProviderInput extends ProviderLimitFields {
   /** Endpoints served; null means every endpoint the protocol has. */
   endpoints?: Endpoint[] | null;
   errorMatch?: string | null;
+  /** HTTP(S) proxy for this provider's calls, credentials in the URL; null or "": the environment's (HTTPS_PROXY). */
+  proxyUrl?: string | null;
 }
 
 /** Requests/tokens per minute and concurrency, for the provider and for each of its keys; null means unlimited. */
@@ -80,6 +83,7 @@ export class ProviderService {
       enabled: input.enabled ?? true,
       consoleUrl: normalizeConsoleUrl(input.consoleUrl) ?? null,
       endpoints: input.endpoints ?? null,
+      proxyUrl: mergeProxyUrl(input.proxyUrl, null) ?? null,
       ...routingSettings(input),
       createdAt: now,
       updatedAt: now,
@@ -106,6 +110,7 @@ export class ProviderService {
       enabled: input.enabled,
       consoleUrl: normalizeConsoleUrl(input.consoleUrl),
       endpoints: input.endpoints,
+      proxyUrl: mergeProxyUrl(input.proxyUrl, current.proxyUrl),
       ...routingSettings(input),
       updatedAt: Date.now(),
     };
@@ -190,8 +195,23 @@ export function mergeHeaders(submitted: Record<string, string>, existing: Record
   return headers;
 }
 
-function toView({ apiKeys, headers, ...provider }: Provider): ProviderView {
-  return { ...provider, headers: maskHeaders(headers), apiKeys: apiKeys.map(maskKey), keyCount: apiKeys.length };
+function toView({ apiKeys, headers, proxyUrl, ...provider }: Provider): ProviderView {
+  return { ...provider, headers: maskHeaders(headers), proxyUrl: maskProxyUrl(proxyUrl), apiKeys: apiKeys.map(maskKey), keyCount: apiKeys.length };
+}
+
+/**
+ * The proxy URL after a write: "" or null clears it, the masked URL this API shows keeps the
+ * stored one (so a form can send it back unchanged), anything else must be an HTTP(S) proxy URL.
+ */
+export function mergeProxyUrl(submitted: string | null | undefined, stored: string | null): string | null | undefined {
+  if (submitted === undefined) return undefined;
+  const value = submitted?.trim();
+  if (!value) return null;
+  if (stored && value.includes("…") && value === maskProxyUrl(stored)) return stored;
+  const problem = proxyUrlProblem(value);
+  if (problem) throw new AdminError(400, `Invalid body: /proxyUrl ${problem}`);
+  if (value.includes("…")) throw new AdminError(400, "Invalid body: /proxyUrl is a masked value that matches no stored proxy URL");
+  return value;
 }
 
 function submittedKeys(input: Partial<ProviderInput>): string[] | undefined {
