@@ -106,7 +106,7 @@ export function ProviderFormModal(props: { provider?: Provider; onClose: () => v
                     aria-checked={template()?.id === item.id}
                     onClick={() => chooseTemplate(item)}
                     data-template={item.id}
-                    title={item.name}
+                    title={item.id === "custom" ? t("providers.customTemplate") : item.name}
                     class={`flex min-w-0 items-center gap-2 rounded-lg border px-2.5 py-2 text-left text-sm transition-colors focus-visible:(outline-none ring-2 ring-brand-500/60) ${
                       template()?.id === item.id
                         ? "border-brand-500 bg-brand-50 text-brand-900 dark:(border-brand-400 bg-brand-500/15 text-brand-100)"
@@ -233,6 +233,15 @@ export function ProviderFormModal(props: { provider?: Provider; onClose: () => v
                 <div class="space-y-4">
                   <TextField label={t("providers.errorMatch")} value={form.errorMatch} onValue={(value) => setForm("errorMatch", value)} hint={t("providers.hint.errorMatch")} />
                   <TextField label={t("providers.consoleUrl")} value={form.consoleUrl} onValue={(value) => setForm("consoleUrl", value)} error={error("consoleUrl")} placeholder="https://" type="url" />
+                  <TextField
+                    label={t("providers.proxyUrl")}
+                    name="proxyUrl"
+                    value={form.proxyUrl}
+                    onValue={(value) => setForm("proxyUrl", value)}
+                    error={error("proxyUrl")}
+                    hint={t("providers.hint.proxyUrl")}
+                    placeholder="http://user:password@proxy.example:3128"
+                  />
                 </div>
               </div>
             </div>
