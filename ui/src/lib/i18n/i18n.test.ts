@@ -84,5 +84,6 @@ describe("translate", () => {
     expect(detectLocale("zh", "zh-TW")).toBe("zh");
     expect(detectLocale(null, "fr-FR")).toBe("en");
     expect(detectLocale("xx", undefined)).toBe("en");
+    expect(detectLocale("toString", "en-US")).toBe("en");
   });
 });

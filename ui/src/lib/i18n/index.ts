@@ -24,7 +24,7 @@ const TRADITIONAL_CHINESE = /^zh-(tw|hk|mo|hant)\b/;
 
 /** The stored choice, else the browser's language (Traditional Chinese for zh-TW, zh-HK, zh-MO, zh-Hant). */
 export function detectLocale(stored: string | null, browserLanguage: string | undefined): Locale {
-  if (stored !== null && stored in dictionaries) return stored as Locale;
+  if (stored !== null && Object.hasOwn(dictionaries, stored)) return stored as Locale;
   const language = browserLanguage?.toLowerCase() ?? "";
   if (TRADITIONAL_CHINESE.test(language)) return "zh-TW";
   return language.startsWith("zh") ? "zh" : "en";
