@@ -1,4 +1,6 @@
-import { createApiClient } from "./api-client.ts";
+import { ApiError, createApiClient, errorMessage } from "./api-client.ts";
+import type { AssociationTestResult, ToolCallTestEvent } from "./association-tests.ts";
+import { ndjsonLines } from "./association-tests.ts";
 import { clearToken, token } from "./auth.ts";
 import type {
   Association,
@@ -51,6 +53,9 @@ export const api = {
   createAssociation: (input: Partial<AssociationInput>) => client.post<Association>("/api/model-providers", input),
   updateAssociation: (id: number, input: Partial<AssociationInput>) => client.put<Association>(`/api/model-providers/${id}`, input),
   deleteAssociation: (id: number) => client.delete(`/api/model-providers/${id}`),
+  testAssociation: (id: number) => client.post<AssociationTestResult>(`/api/model-providers/${id}/test`),
+  testModelAssociations: (modelId: number) => client.post<AssociationTestResult[]>(`/api/models/${modelId}/test`),
+  toolCallTest: (id: number, signal?: AbortSignal) => toolCallTestEvents(id, signal),
 
   authKeys: () => client.get<AuthKey[]>("/api/auth-keys"),
   createAuthKey: (input: Partial<AuthKeyInput>) => client.post<CreatedAuthKey>("/api/auth-keys", input),
@@ -67,3 +72,16 @@ export const api = {
   updateSettings: (changes: Partial<Settings>) => client.put<Settings>("/api/settings", changes),
   runRetention: () => client.post<{ deletedRows: number; deletedBodies: number }>("/api/settings/retention/run"),
 };
+
+/** The tool-call test's progress, each step as the server sends it (NDJSON). */
+async function* toolCallTestEvents(id: number, signal?: AbortSignal): AsyncGenerator<ToolCallTestEvent> {
+  const bearer = token();
+  const response = await fetch(`/api/model-providers/${id}/tool-test`, {
+    method: "POST",
+    headers: { accept: "application/x-ndjson", ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+    signal,
+  });
+  if (response.status === 401) clearToken();
+  if (!response.ok || !response.body) throw new ApiError(response.status, errorMessage(response.status, await response.text()));
+  yield* ndjsonLines<ToolCallTestEvent>(response.body);
+}

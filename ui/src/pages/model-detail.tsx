@@ -6,6 +6,7 @@ import { EmptyState, ErrorBox, LoadingRows } from "../components/states.tsx";
 import { StatusBar } from "../components/status-bar.tsx";
 import { toast, toastError } from "../components/toast.tsx";
 import { api } from "../lib/api.ts";
+import type { AssociationTestResult } from "../lib/association-tests.ts";
 import { priceParts } from "../lib/association-form.ts";
 import { formatDuration, formatInteger, formatPercent, formatRelative, formatTime } from "../lib/format.ts";
 import { t } from "../lib/i18n/index.ts";
@@ -13,6 +14,7 @@ import { createPolling } from "../lib/polling.ts";
 import { expectedShares } from "../lib/traffic-share.ts";
 import type { Association, AssociationStats, Model, Provider, ProviderHealth } from "../lib/types.ts";
 import { AssociationFormModal } from "./association-form.tsx";
+import { TestAllPanel, TestResultLine, ToolCallTestModal } from "./association-tests.tsx";
 import { ModelFormModal } from "./model-form.tsx";
 
 const HEALTH_POLL_MS = 5000;
@@ -30,6 +32,42 @@ export function ModelDetail(props: { model: Model; providers: Provider[]; onChan
   const [health] = createPolling(() => api.providerHealth().catch(() => [] as ProviderHealth[]), HEALTH_POLL_MS);
   const [editing, setEditing] = createSignal(false);
   const [editingAssociation, setEditingAssociation] = createSignal<Association | "new" | undefined>();
+  // Test outcomes by association id (shown under each row), the "Test all" panel, the open tool-call test.
+  const [testResults, setTestResults] = createSignal<Record<number, AssociationTestResult | "running">>({});
+  const [testAll, setTestAll] = createSignal<AssociationTestResult[] | "running">();
+  const [toolTesting, setToolTesting] = createSignal<Association>();
+  const setTestResult = (id: number, result: AssociationTestResult | "running" | undefined) =>
+    setTestResults((current) => {
+      const next = { ...current };
+      if (result === undefined) delete next[id];
+      else next[id] = result;
+      return next;
+    });
+
+  const testAssociation = async (association: Association) => {
+    setTestResult(association.id, "running");
+    try {
+      setTestResult(association.id, await api.testAssociation(association.id));
+    } catch (error) {
+      setTestResult(association.id, undefined);
+      toastError(error);
+    }
+  };
+
+  const testAllAssociations = async () => {
+    const ids = (associations.latest ?? []).map((association) => association.id);
+    setTestAll("running");
+    for (const id of ids) setTestResult(id, "running");
+    try {
+      const results = await api.testModelAssociations(props.model.id);
+      setTestAll(results);
+      setTestResults(Object.fromEntries(results.map((result) => [result.associationId, result])));
+    } catch (error) {
+      setTestAll(undefined);
+      setTestResults({});
+      toastError(error);
+    }
+  };
 
   const statsOf = (id: number): AssociationStats | undefined => stats()?.associations.find((item) => item.associationId === id);
   const healthOf = (id: number) => health.latest?.flatMap((provider) => provider.associations).find((association) => association.id === id);
@@ -142,11 +180,24 @@ export function ModelDetail(props: { model: Model; providers: Provider[]; onChan
             </h3>
             <p class="text-xs muted">{t("associations.subtitle")}</p>
           </div>
-          <button type="button" class="btn-primary btn-sm" onClick={() => setEditingAssociation("new")} data-testid="association-new">
-            <span class="i-lucide-plus" />
-            {t("associations.add")}
-          </button>
+          <div class="flex gap-1.5">
+            <button
+              type="button"
+              class="btn-secondary btn-sm"
+              onClick={testAllAssociations}
+              disabled={testAll() === "running" || (associations.latest ?? []).length === 0}
+              data-testid="association-test-all"
+            >
+              <span class="i-lucide-list-checks" />
+              {t("associationTest.testAll")}
+            </button>
+            <button type="button" class="btn-primary btn-sm" onClick={() => setEditingAssociation("new")} data-testid="association-new">
+              <span class="i-lucide-plus" />
+              {t("associations.add")}
+            </button>
+          </div>
         </div>
+        <Show when={testAll()}>{(results) => <TestAllPanel results={results()} onClose={() => setTestAll(undefined)} />}</Show>
         <Show when={associations.error}>
           <div class="p-4">
             <ErrorBox error={associations.error} onRetry={refetch} />
@@ -190,6 +241,9 @@ export function ModelDetail(props: { model: Model; providers: Provider[]; onChan
                       onEdit={() => setEditingAssociation(association)}
                       onDelete={() => removeAssociation(association)}
                       onPin={() => pin(props.model.pinnedProviderId === association.providerId ? null : association.providerId)}
+                      testResult={testResults()[association.id]}
+                      onTest={() => testAssociation(association)}
+                      onToolTest={() => setToolTesting(association)}
                     />
                   )}
                 </For>
@@ -209,6 +263,9 @@ export function ModelDetail(props: { model: Model; providers: Provider[]; onChan
             props.onChanged({ ...props.model, ...model });
           }}
         />
+      </Show>
+      <Show when={toolTesting()} keyed>
+        {(association) => <ToolCallTestModal association={association} onClose={() => setToolTesting(undefined)} />}
       </Show>
       <Show when={editingAssociation()} keyed>
         {(target) => (
@@ -253,6 +310,10 @@ interface AssociationRowProps {
   onEdit: () => void;
   onDelete: () => void;
   onPin: () => void;
+  /** The last test's outcome, "running" while it runs. */
+  testResult: AssociationTestResult | "running" | undefined;
+  onTest: () => void;
+  onToolTest: () => void;
 }
 
 function AssociationRow(props: AssociationRowProps) {
@@ -294,6 +355,20 @@ function AssociationRow(props: AssociationRowProps) {
           </div>
         </div>
         <div class="flex items-center gap-1">
+          <button
+            type="button"
+            class="btn-icon h-8 w-8"
+            onClick={props.onTest}
+            disabled={props.testResult === "running"}
+            aria-label={t("associationTest.test")}
+            title={t("associationTest.test")}
+            data-testid="association-test"
+          >
+            <span class="i-lucide-flask-conical" />
+          </button>
+          <button type="button" class="btn-icon h-8 w-8" onClick={props.onToolTest} aria-label={t("toolTest.open")} title={t("toolTest.open")} data-testid="association-tool-test">
+            <span class="i-lucide-square-function" />
+          </button>
           <button
             type="button"
             class={`btn-icon h-8 w-8 ${pinned() ? "bg-amber-50 text-amber-600 dark:(bg-amber-500/15 text-amber-300)" : ""}`}
@@ -367,6 +442,13 @@ function AssociationRow(props: AssociationRowProps) {
           </Show>
         </div>
       </div>
+      <Show when={props.testResult}>
+        {(result) => (
+          <div class="mt-2">
+            <TestResultLine result={result()} />
+          </div>
+        )}
+      </Show>
       <Show when={props.stats?.lastError ?? props.health?.lastError}>
         {(last) => (
           <p class="mt-2 truncate text-xs text-red-600 dark:text-red-400" title={last().message}>
