@@ -103,6 +103,22 @@ describe("association test", () => {
     }
   });
 
+  test("the association's own settings apply: extra body and extra headers reach the upstream", async () => {
+    const created = await gateway.admin("POST", "/api/model-providers", {
+      modelId,
+      providerId: providerIds.get("openai")!,
+      providerModel: "fake-model-settings",
+      extraBody: { chat_template_kwargs: { enable_thinking: false } },
+      extraHeaders: { "x-association": "tested" },
+    });
+    const result: TestResult = await gateway.admin("POST", `/api/model-providers/${created.id}/test`);
+    expect(result.ok).toBe(true);
+    const received = upstream.lastRequest!;
+    expect((received.body as { chat_template_kwargs: unknown }).chat_template_kwargs).toEqual({ enable_thinking: false });
+    expect(received.headers["x-association"]).toBe("tested");
+    await gateway.admin("DELETE", `/api/model-providers/${created.id}`);
+  });
+
   test("a failing association shows the upstream's own error and status", async () => {
     const id = await associate(providerIds.get("anthropic")!, "fake-model+status=529");
     const result: TestResult = await gateway.admin("POST", `/api/model-providers/${id}/test`);
