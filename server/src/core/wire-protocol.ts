@@ -21,6 +21,8 @@ export interface RequestContext {
   stream?: boolean;
   /** Gemini `:streamGenerateContent` without `alt=sse` answers one JSON array instead of SSE. */
   streamFormat?: "sse" | "json-array";
+  /** The gateway's own count of the prompt, for a translated stream's opening usage (set by the relay). */
+  promptTokens?: () => number | undefined;
 }
 
 /** Provider capabilities a request depends on, detected by `peek` from a cheap scan of the body. */

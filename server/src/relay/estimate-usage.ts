@@ -1,13 +1,19 @@
 import type { CanonicalRequest, ContentPart } from "../core/canonical.ts";
 import type { Usage } from "../core/usage.ts";
 
-type Counter = (text: string) => number;
+export type Counter = (text: string) => number;
 let counter: Promise<Counter> | undefined;
+let loaded: Counter | undefined;
 
 /** The tokenizer loads on first use (≈0.3 s, ≈30 MB), so gateways that never estimate never pay for it. */
 function loadCounter(): Promise<Counter> {
-  counter ??= import("gpt-tokenizer/encoding/cl100k_base").then((module) => (text: string) => module.countTokens(text));
+  counter ??= import("gpt-tokenizer/encoding/cl100k_base").then((module) => (loaded = (text: string) => module.countTokens(text)));
   return counter;
+}
+
+/** The tokenizer's counter if something already loaded it; never starts the load (it blocks for a while). */
+export function loadedTokenCounter(): Counter | undefined {
+  return loaded;
 }
 
 /** Fixed cost of one image; vendors charge roughly this for a medium image. */
@@ -22,7 +28,11 @@ export async function countTextTokens(text: string): Promise<number> {
 
 /** A local count of a request's prompt: text, tool definitions, tool calls and results, images. */
 export async function estimateInputTokens(request: CanonicalRequest): Promise<number> {
-  const count = await loadCounter();
+  return countInputTokens(request, await loadCounter());
+}
+
+/** estimateInputTokens with a counter at hand (synchronous). */
+export function countInputTokens(request: CanonicalRequest, count: Counter): number {
   let tokens = 0;
   for (const part of request.system) tokens += count(part.text);
   for (const tool of request.tools) tokens += count(JSON.stringify(tool));

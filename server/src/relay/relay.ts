@@ -10,6 +10,7 @@ import type { BodyCapture } from "../services/body-capture.ts";
 import type { Catalog, RouteCandidate } from "../services/catalog.ts";
 import type { InFlightTracker } from "../services/in-flight.ts";
 import { estimateUsage } from "./estimate-usage.ts";
+import { promptTokenEstimate } from "./prompt-estimate.ts";
 import { asGatewayError, CLIENT_CLOSED, exhaustedError, failover, type AttemptLogger } from "./failover.ts";
 import { logger } from "../services/logger.ts";
 import { forwardRequestHeaders, forwardResponseHeaders } from "./forward-headers.ts";
@@ -261,10 +262,12 @@ export function createRelay(deps: RelayDeps) {
       if ("failed" in start) return start;
       let usage: Usage | undefined;
       let text = "";
+      // Counted only if the client's encoder asks (Anthropic's message_start, when the upstream has not reported input tokens yet).
+      const clientContext = { ...context, promptTokens: promptTokenEstimate(decoded) };
       const body = encodeClientStream(
         start.events,
         events,
-        capture ? capturedFrames(protocol.encodeStream(decoded(), context), capture) : protocol.encodeStream(decoded(), context),
+        capture ? capturedFrames(protocol.encodeStream(decoded(), clientContext), capture) : protocol.encodeStream(decoded(), clientContext),
         { keepAliveFrame: protocol.keepAliveFrame, idleMs, maxDurationMs: route.model.maxStreamDurationMs },
         {
           onEvent(event) {

@@ -39,8 +39,12 @@ function frame(type: string, data: object): string {
  * Blocks are opened on their first content: empty text or reasoning blocks are never sent.
  * A canonical `error` (or an input that ends without `finish`) closes the open block and
  * ends with an `error` event, never with `message_stop`.
+ *
+ * `message_start` carries the upstream's input tokens when it reported them by then, else
+ * `promptTokens()` (the gateway's own count): some clients read input tokens only there.
+ * `message_delta` carries the upstream's numbers alone.
  */
-export function encodeStream(request: CanonicalRequest): TransformStream<StreamEvent, string> {
+export function encodeStream(request: CanonicalRequest, promptTokens?: () => number | undefined): TransformStream<StreamEvent, string> {
   const blocks = new Map<number, Block>();
   const queue: Block[] = [];
   let live: Block | undefined;
@@ -67,7 +71,7 @@ export function encodeStream(request: CanonicalRequest): TransformStream<StreamE
       stop_reason: null,
       stop_sequence: null,
       // output_tokens is a placeholder until message_delta, as in Anthropic's own streams.
-      usage: { ...encodeUsage(usage), output_tokens: 1 },
+      usage: { ...encodeUsage(usage?.inputTokens ? usage : { ...usage, inputTokens: promptTokens?.() ?? 0 }), output_tokens: 1 },
     };
     emit(frame("message_start", { message }));
     emit(KEEP_ALIVE_FRAME);

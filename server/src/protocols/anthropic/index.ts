@@ -24,7 +24,7 @@ export const anthropic: WireProtocol = {
   peek,
   decodeRequest,
   encodeResponse,
-  encodeStream: (request) => encodeStream(request),
+  encodeStream: (request, context) => encodeStream(request, context.promptTokens),
   encodeError,
   encodeStreamError,
   errorHeaders,
