@@ -1,5 +1,5 @@
 import type { MessageKey } from "./i18n/index.ts";
-import type { Association, AssociationInput } from "./types.ts";
+import type { Association, AssociationInput, Currency } from "./types.ts";
 
 export interface AssociationForm {
   providerId: number | null;
@@ -13,12 +13,14 @@ export interface AssociationForm {
   priceInput: number | null;
   priceCachedInput: number | null;
   priceOutput: number | null;
+  priceCacheWrite: number | null;
+  currency: Currency;
 }
 
 export type AssociationFormErrors = Partial<Record<keyof AssociationForm, MessageKey>>;
 
 export function newAssociationForm(providerId: number | null = null): AssociationForm {
-  return { providerId, providerModel: "", weight: 1, enabled: true, toolCall: true, structuredOutput: true, vision: true, priceInput: null, priceCachedInput: null, priceOutput: null };
+  return { providerId, providerModel: "", weight: 1, enabled: true, toolCall: true, structuredOutput: true, vision: true, priceInput: null, priceCachedInput: null, priceOutput: null, priceCacheWrite: null, currency: "USD" };
 }
 
 export function associationToForm(association: Association): AssociationForm {
@@ -33,6 +35,8 @@ export function associationToForm(association: Association): AssociationForm {
     priceInput: association.priceInput || null,
     priceCachedInput: association.priceCachedInput || null,
     priceOutput: association.priceOutput || null,
+    priceCacheWrite: association.priceCacheWrite || null,
+    currency: association.currency ?? "USD",
   };
 }
 
@@ -41,7 +45,7 @@ export function validateAssociationForm(form: AssociationForm): AssociationFormE
   if (form.providerId === null) errors.providerId = "validation.required";
   if (!form.providerModel.trim()) errors.providerModel = "validation.required";
   if (!Number.isInteger(form.weight) || form.weight < 0) errors.weight = "validation.nonNegativeInteger";
-  for (const field of ["priceInput", "priceCachedInput", "priceOutput"] as const) {
+  for (const field of ["priceInput", "priceCachedInput", "priceCacheWrite", "priceOutput"] as const) {
     const value = form[field];
     if (value !== null && (!Number.isFinite(value) || value < 0)) errors[field] = "validation.nonNegative";
   }
@@ -61,6 +65,8 @@ export function formToAssociationInput(form: AssociationForm, modelId: number): 
     priceInput: form.priceInput ?? 0,
     priceCachedInput: form.priceCachedInput ?? 0,
     priceOutput: form.priceOutput ?? 0,
+    priceCacheWrite: form.priceCacheWrite ?? 0,
+    currency: form.currency,
   };
 }
 

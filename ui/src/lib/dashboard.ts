@@ -26,7 +26,7 @@ export function fillSeries(series: DashboardPoint[], window: { from: number; to:
     } else {
       const future = t > window.to;
       const count = future ? null : 0;
-      filled.push({ t, requests: count, errors: count, promptTokens: count, completionTokens: count, cost: count, firstByteP50: null, firstByteP95: null, durationP50: null, durationP95: null });
+      filled.push({ t, requests: count, errors: count, promptTokens: count, completionTokens: count, firstByteP50: null, firstByteP95: null, durationP50: null, durationP95: null });
     }
   }
   // Buckets off the grid (a daylight-saving shift) are kept as they are.

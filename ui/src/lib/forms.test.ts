@@ -52,14 +52,14 @@ describe("association form", () => {
 
   it("sends zero for empty prices", () => {
     const input = formToAssociationInput({ ...newAssociationForm(2), providerModel: " fake-model ", weight: 5, priceOutput: 0.6 }, 9);
-    expect(input).toEqual({ modelId: 9, providerId: 2, providerModel: "fake-model", weight: 5, enabled: true, toolCall: true, structuredOutput: true, vision: true, priceInput: 0, priceCachedInput: 0, priceOutput: 0.6 });
+    expect(input).toEqual({ modelId: 9, providerId: 2, providerModel: "fake-model", weight: 5, enabled: true, toolCall: true, structuredOutput: true, vision: true, priceInput: 0, priceCachedInput: 0, priceOutput: 0.6, priceCacheWrite: 0, currency: "USD" });
   });
 
   it("shows prices only when one is set", () => {
-    const association = { id: 1, modelId: 1, providerId: 1, providerName: "p", providerModel: "m", weight: 1, enabled: true, toolCall: true, structuredOutput: false, vision: true, priceInput: 0, priceCachedInput: 0, priceOutput: 0 } satisfies Association;
+    const association = { id: 1, modelId: 1, providerId: 1, providerName: "p", providerModel: "m", weight: 1, enabled: true, toolCall: true, structuredOutput: false, vision: true, priceInput: 0, priceCachedInput: 0, priceOutput: 0, priceCacheWrite: 0, currency: "CNY" } satisfies Association;
     expect(priceParts(association)).toEqual([]);
     expect(priceParts({ ...association, priceInput: 0.15 }).map((part) => part.value)).toEqual([0.15, 0, 0]);
-    expect(associationToForm(association)).toMatchObject({ priceInput: null, structuredOutput: false });
+    expect(associationToForm(association)).toMatchObject({ priceInput: null, priceCacheWrite: null, currency: "CNY", structuredOutput: false });
   });
 });
 

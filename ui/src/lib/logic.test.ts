@@ -47,7 +47,6 @@ describe("dashboard helpers", () => {
     errors,
     promptTokens: requests * 10,
     completionTokens: requests * 2,
-    cost: 0,
     firstByteP50,
     firstByteP95: null,
     durationP50: null,

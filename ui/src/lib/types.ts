@@ -76,7 +76,16 @@ export interface Association {
   priceInput: number;
   priceCachedInput: number;
   priceOutput: number;
+  /** Price of tokens written to the prompt cache, per 1M. */
+  priceCacheWrite: number;
+  currency: Currency;
 }
+
+/** Currencies an association can be priced in. */
+export type Currency = "USD" | "CNY";
+
+/** An amount per currency (never added across currencies). */
+export type Costs = Record<Currency, number>;
 
 export type AssociationInput = Omit<Association, "id" | "providerName">;
 
@@ -218,6 +227,15 @@ export interface LogRow {
   cachedTokens: number;
   reasoningTokens: number;
   totalTokens: number;
+  /** Of the prompt tokens: written to the prompt cache. */
+  cacheWriteTokens: number;
+  /** The association's prices per 1M tokens at request time, and the cost at them; null on rows logged before prices were snapshotted. */
+  priceInput: number | null;
+  priceCachedInput: number | null;
+  priceCacheWrite: number | null;
+  priceOutput: number | null;
+  currency: Currency | null;
+  cost: number | null;
   usageEstimated: boolean;
   warnings: string | null;
   firstByteMs: number | null;
@@ -257,7 +275,6 @@ export interface DashboardPoint {
   errors: number;
   promptTokens: number;
   completionTokens: number;
-  cost: number;
   firstByteP50: number | null;
   firstByteP95: number | null;
   durationP50: number | null;
@@ -276,15 +293,16 @@ export interface Dashboard {
     promptTokens: number;
     completionTokens: number;
     cachedTokens: number;
-    cost: number;
+    cacheWriteTokens: number;
+    costs: Costs;
     firstByteP50: number | null;
     firstByteP95: number | null;
     durationP50: number | null;
     durationP95: number | null;
   };
   series: DashboardPoint[];
-  byModel: { model: string; requests: number; errors: number; tokens: number; cost: number }[];
-  byProvider: { providerId: number | null; providerName: string | null; requests: number; errors: number; tokens: number; firstByteP50: number | null }[];
+  byModel: { model: string; requests: number; errors: number; tokens: number; costs: Costs }[];
+  byProvider: { providerId: number | null; providerName: string | null; requests: number; errors: number; tokens: number; costs: Costs; firstByteP50: number | null }[];
   topKeys: { authKeyId: number | null; name: string | null; requests: number; tokens: number }[];
   topUserAgents: { userAgent: string | null; requests: number }[];
 }

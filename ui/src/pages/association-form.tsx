@@ -1,6 +1,6 @@
 import { createResource, For, Show } from "solid-js";
 import { createStore } from "solid-js/store";
-import { FieldSet, NumberField, Toggle } from "../components/fields.tsx";
+import { FieldSet, NumberField, SelectField, Toggle } from "../components/fields.tsx";
 import { FormFooter } from "../components/form-footer.tsx";
 import { Modal } from "../components/modal.tsx";
 import { ErrorBox } from "../components/states.tsx";
@@ -94,8 +94,10 @@ export function AssociationFormModal(props: { model: Model; providers: Provider[
         </FieldSet>
         <FieldSet legend={t("associations.prices")} hint={t("associations.hint.prices")}>
           <div class="grid gap-3 sm:grid-cols-3">
+            <SelectField label={t("price.currency")} name="currency" value={form.currency} onValue={(value) => setForm("currency", value)} options={[{ value: "USD", label: "USD $" }, { value: "CNY", label: "CNY ¥" }]} />
             <NumberField label={t("price.input")} value={form.priceInput} onValue={(value) => setForm("priceInput", value)} min={0} step={0.001} placeholder="0" error={error("priceInput")} />
             <NumberField label={t("price.cachedInput")} value={form.priceCachedInput} onValue={(value) => setForm("priceCachedInput", value)} min={0} step={0.001} placeholder="0" error={error("priceCachedInput")} />
+            <NumberField label={t("price.cacheWrite")} name="priceCacheWrite" value={form.priceCacheWrite} onValue={(value) => setForm("priceCacheWrite", value)} min={0} step={0.001} placeholder="0" error={error("priceCacheWrite")} />
             <NumberField label={t("price.output")} value={form.priceOutput} onValue={(value) => setForm("priceOutput", value)} min={0} step={0.001} placeholder="0" error={error("priceOutput")} />
           </div>
         </FieldSet>

@@ -7,7 +7,8 @@ import { Segmented } from "../components/segmented.tsx";
 import { ErrorBox, Skeleton } from "../components/states.tsx";
 import { api } from "../lib/api.ts";
 import { bucketLabel, chartColumns, errorRate, fillSeries, RANGE_DAYS, shortUserAgent, tickLabel } from "../lib/dashboard.ts";
-import { formatCompact, formatCost, formatDuration, formatInteger, formatPercent, formatTime } from "../lib/format.ts";
+import { formatCosts } from "../lib/money.ts";
+import { formatCompact, formatDuration, formatInteger, formatPercent, formatTime } from "../lib/format.ts";
 import { localeTag, t } from "../lib/i18n/index.ts";
 import { usePageTitle } from "../lib/page-title.ts";
 import { storage } from "../lib/storage.ts";
@@ -182,7 +183,7 @@ function DashboardBody(props: { data: Dashboard; range: DashboardRange }) {
           }
           detail={t("dashboard.tokensDetail", { cached: formatCompact(totals().cachedTokens) })}
         />
-        <KpiCard label={t("dashboard.cost")} icon="i-lucide-wallet" value={formatCost(totals().cost)} detail={t("dashboard.costHint")} />
+        <KpiCard label={t("dashboard.cost")} icon="i-lucide-wallet" value={formatCosts(totals().costs)} detail={t("dashboard.costHint")} />
         <KpiCard label={t("dashboard.firstByte")} icon="i-lucide-timer" value={formatDuration(totals().firstByteP50)} detail={`p95 ${formatDuration(totals().firstByteP95)}`} />
         <KpiCard label={t("dashboard.duration")} icon="i-lucide-hourglass" value={formatDuration(totals().durationP50)} detail={`p95 ${formatDuration(totals().durationP95)}`} />
       </div>
@@ -211,7 +212,7 @@ function DashboardBody(props: { data: Dashboard; range: DashboardRange }) {
               { header: t("dashboard.requests"), numeric: true, cell: (row) => formatInteger(row.requests) },
               { header: t("dashboard.errorRate"), numeric: true, cell: (row) => <ErrorRateCell requests={row.requests} errors={row.errors} /> },
               { header: t("dashboard.tokens"), numeric: true, wide: true, cell: (row) => formatCompact(row.tokens) },
-              { header: t("dashboard.cost"), numeric: true, wide: true, cell: (row) => formatCost(row.cost) },
+              { header: t("dashboard.cost"), numeric: true, wide: true, cell: (row) => formatCosts(row.costs) },
             ]}
           />
         </ChartCard>
@@ -226,6 +227,7 @@ function DashboardBody(props: { data: Dashboard; range: DashboardRange }) {
               { header: t("dashboard.requests"), numeric: true, cell: (row) => formatInteger(row.requests) },
               { header: t("dashboard.errorRate"), numeric: true, cell: (row) => <ErrorRateCell requests={row.requests} errors={row.errors} /> },
               { header: t("dashboard.tokens"), numeric: true, wide: true, cell: (row) => formatCompact(row.tokens) },
+              { header: t("dashboard.cost"), numeric: true, wide: true, cell: (row) => formatCosts(row.costs) },
               { header: t("dashboard.firstByteP50Short"), numeric: true, wide: true, cell: (row) => formatDuration(row.firstByteP50) },
             ]}
           />

@@ -5,7 +5,8 @@ import { Drawer } from "../components/drawer.tsx";
 import { Segmented } from "../components/segmented.tsx";
 import { EmptyState, ErrorBox, LoadingRows } from "../components/states.tsx";
 import { api } from "../lib/api.ts";
-import { formatDateTime, formatDuration, formatInteger } from "../lib/format.ts";
+import { formatCost, formatDateTime, formatDuration, formatInteger } from "../lib/format.ts";
+import { formatMoney } from "../lib/money.ts";
 import { t } from "../lib/i18n/index.ts";
 import { callerLabel, isRejected, reasonLabel } from "../lib/log-reasons.ts";
 import { prettyBody, readExchange } from "../lib/pretty-body.ts";
@@ -179,7 +180,11 @@ function AttemptCard(props: { attempt: LogRow; longest: number }) {
         <TokenFact label={t("logs.completionTokens")} value={props.attempt.completionTokens} />
         <TokenFact label={t("logs.cachedTokens")} value={props.attempt.cachedTokens} />
         <TokenFact label={t("logs.reasoningTokens")} value={props.attempt.reasoningTokens} />
+        <Show when={props.attempt.cacheWriteTokens > 0}>
+          <TokenFact label={t("logs.cacheWriteTokens")} value={props.attempt.cacheWriteTokens} />
+        </Show>
       </dl>
+      <AttemptCost attempt={props.attempt} />
       <Show when={props.attempt.usageEstimated}>
         <p class="mt-2 text-xs muted">
           <span class="i-lucide-info mr-1" />
@@ -198,6 +203,28 @@ function AttemptCard(props: { attempt: LogRow; longest: number }) {
         </pre>
       </Show>
     </li>
+  );
+}
+
+/** What the attempt cost, at the prices its association had when it was made. */
+function AttemptCost(props: { attempt: LogRow }) {
+  const price = (value: number | null) => formatCost(value ?? 0);
+  return (
+    <Show when={props.attempt.cost !== null} fallback={<p class="mt-2 text-xs muted" data-testid="attempt-cost">{t("logs.costUnknown")}</p>}>
+      <p class="mt-2 flex flex-wrap items-baseline gap-x-2 text-xs" data-testid="attempt-cost">
+        <span class="muted">{t("logs.cost")}</span>
+        <span class="font-medium tabular-nums">{formatMoney(props.attempt.cost, props.attempt.currency)}</span>
+        <span class="muted tabular-nums">
+          {t("logs.pricesAtTheTime", {
+            input: price(props.attempt.priceInput),
+            cached: price(props.attempt.priceCachedInput),
+            cacheWrite: price(props.attempt.priceCacheWrite),
+            output: price(props.attempt.priceOutput),
+            currency: props.attempt.currency ?? "USD",
+          })}
+        </span>
+      </p>
+    </Show>
   );
 }
 

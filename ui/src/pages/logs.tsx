@@ -4,6 +4,7 @@ import { PageHeader } from "../components/page-header.tsx";
 import { EmptyState, ErrorBox, LoadingRows, Spinner } from "../components/states.tsx";
 import { api } from "../lib/api.ts";
 import { formatCompact, formatDateTime, formatDuration, formatInteger, formatTime } from "../lib/format.ts";
+import { formatMoney } from "../lib/money.ts";
 import { t } from "../lib/i18n/index.ts";
 import { activeFilterCount, filterFromSearch, filterToSearch, LOG_RANGES, logQueryString, type LogFilter, type LogRange } from "../lib/log-filter.ts";
 import { callerLabel, LOG_REASONS, reasonLabel } from "../lib/log-reasons.ts";
@@ -259,6 +260,7 @@ export default function LogsPage() {
                     <th class="th">{t("logs.status")}</th>
                     <th class="th">{t("logs.reason")}</th>
                     <th class="th text-right">{t("logs.tokensInOut")}</th>
+                    <th class="th text-right">{t("logs.cost")}</th>
                     <th class="th text-right">{t("logs.firstByte")}</th>
                     <th class="th text-right">{t("logs.duration")}</th>
                     <th class="th hidden xl:table-cell">{t("dashboard.clientKey")}</th>
@@ -304,6 +306,9 @@ export default function LogsPage() {
                             </span>
                           </Show>
                         </td>
+                        <td class="td whitespace-nowrap text-right tabular-nums" data-testid="log-cost" title={row.cost === null ? t("logs.costUnknown") : undefined}>
+                          {formatMoney(row.cost, row.currency)}
+                        </td>
                         <td class="td whitespace-nowrap text-right tabular-nums">{formatDuration(row.firstByteMs)}</td>
                         <td class="td whitespace-nowrap text-right tabular-nums">{formatDuration(row.durationMs)}</td>
                         <td class="td hidden max-w-40 truncate xl:table-cell muted" title={callerLabel(row, keyName)}>
@@ -328,7 +333,8 @@ export default function LogsPage() {
                       <div class="mt-1 flex items-center justify-between gap-2 text-xs muted">
                         <span class="min-w-0 truncate">{row.providerName ?? "—"}</span>
                         <span class="shrink-0 tabular-nums">
-                          {formatCompact(row.promptTokens)}/{formatCompact(row.completionTokens)} · {formatDuration(row.durationMs)} · {formatTime(row.createdAt)}
+                          {formatCompact(row.promptTokens)}/{formatCompact(row.completionTokens)}
+                          <Show when={row.cost}> · {formatMoney(row.cost, row.currency)}</Show> · {formatDuration(row.durationMs)} · {formatTime(row.createdAt)}
                         </span>
                       </div>
                       <Show when={row.reason}>
