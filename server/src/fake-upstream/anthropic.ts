@@ -28,6 +28,7 @@ import { anthropicErrorJson, anthropicErrorResponse, rejectBadAnthropicKey } fro
 import { isObject, JSON_HEADERS, type JsonObject, SSE_HEADERS } from "./json.ts";
 import type { FakeRequestContext, FakeRoute } from "./route.ts";
 import { answerChunks, approxTokens, echoAnswer, loremAnswer, toolInput } from "./text.ts";
+import { structuredAnswer } from "./structured.ts";
 
 const ERROR_FRAME = `event: error\ndata: ${anthropicErrorJson("overloaded_error", "Fake upstream fault: error frame")}\n\n`;
 
@@ -137,7 +138,7 @@ function buildAnswer(body: JsonObject, messages: unknown[], model: string, fault
     const reply: Reply = { kind: "tool", id: `toolu_fake${seq}`, name: toolName, input: toolInput(faults.placeArgs, userText) };
     return { ...base, reply, stopReason: "tool_use", outputTokens: thinkingTokens + reply.input.fragments.length };
   }
-  let chunks = answerChunks(faults.words === undefined ? echoAnswer(userText) : loremAnswer(faults.words));
+  let chunks = answerChunks(faults.words === undefined ? (structuredAnswer(body, "anthropic") ?? echoAnswer(userText)) : loremAnswer(faults.words));
   const limit = typeof body.max_tokens === "number" ? body.max_tokens : Number.POSITIVE_INFINITY;
   const truncated = thinkingTokens + chunks.length > limit;
   if (truncated) chunks = chunks.slice(0, Math.max(0, limit - thinkingTokens));

@@ -34,6 +34,7 @@ import { fakeEmbedding } from "./openai-embeddings.ts";
 import { isObject, type JsonObject } from "./json.ts";
 import type { FakeRequestContext, FakeRoute } from "./route.ts";
 import { answerChunks, approxTokens, echoAnswer, loremAnswer, toolInput } from "./text.ts";
+import { structuredAnswer } from "./structured.ts";
 
 const TOOL_TOKENS = 3;
 const DEFAULT_DIMENSIONS = 8;
@@ -140,7 +141,7 @@ function buildGeneration(body: JsonObject, contents: readonly unknown[], model: 
     const signature = Buffer.from(JSON.stringify({ seq, call: toolName })).toString("base64");
     return { ...base, reply: { kind: "tool", name: toolName, signature, args: JSON.parse(toolInput(faults.placeArgs, userText).json) as JsonObject }, finishReason: "STOP", candidatesTokens: TOOL_TOKENS };
   }
-  let chunks = answerChunks(faults.words === undefined ? echoAnswer(userText) : loremAnswer(faults.words));
+  let chunks = answerChunks(faults.words === undefined ? (structuredAnswer(body, "gemini") ?? echoAnswer(userText)) : loremAnswer(faults.words));
   const limit = typeof config.maxOutputTokens === "number" ? config.maxOutputTokens : Number.POSITIVE_INFINITY;
   const truncated = thoughtsTokens + chunks.length > limit;
   if (truncated) chunks = chunks.slice(0, Math.max(0, limit - thoughtsTokens));

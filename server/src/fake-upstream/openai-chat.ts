@@ -20,6 +20,7 @@ import { OPENAI_FAULT_ANSWERS, openaiErrorJson, openaiErrorResponse } from "./op
 import { isObject, joinedText, type JsonObject, SSE_HEADERS, textLength } from "./json.ts";
 import type { FakeRequestContext, FakeRoute } from "./route.ts";
 import { answerChunks, approxTokens, echoAnswer, loremAnswer, toolInput } from "./text.ts";
+import { structuredAnswer } from "./structured.ts";
 
 const ERROR_FRAME = `data: ${openaiErrorJson("Fake upstream fault: error frame", "server_error")}\n\n`;
 
@@ -92,7 +93,7 @@ function buildCompletion(
     const reply: Reply = { kind: "tool", callId: `call_fake${seq}`, name: toolName, input: toolInput(faults.placeArgs, userText) };
     return { ...base, reply, completionTokens: reasoningTokens + reply.input.fragments.length };
   }
-  const content = faults.words === undefined ? echoAnswer(userText) : loremAnswer(faults.words);
+  const content = faults.words === undefined ? (structuredAnswer(body, "openai-chat") ?? echoAnswer(userText)) : loremAnswer(faults.words);
   const chunks = answerChunks(content);
   return { ...base, reply: { kind: "text", content, chunks }, completionTokens: reasoningTokens + chunks.length };
 }

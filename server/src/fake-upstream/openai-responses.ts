@@ -26,6 +26,7 @@ import { OPENAI_FAULT_ANSWERS, openaiErrorResponse } from "./openai-errors.ts";
 import { isObject, JSON_HEADERS, joinedText, type JsonObject, SSE_HEADERS, textLength } from "./json.ts";
 import type { FakeRequestContext, FakeRoute } from "./route.ts";
 import { answerChunks, approxTokens, echoAnswer, loremAnswer, toolInput } from "./text.ts";
+import { structuredAnswer } from "./structured.ts";
 
 interface ToolCandidate {
   name: string;
@@ -145,7 +146,7 @@ function buildAnswer(body: JsonObject, faults: Readonly<Faults>, seq: number): A
     const output: Output = { kind: "tool", itemId: `${tool.custom ? "ctc" : "fc"}_fake${seq}`, callId: `call_fake${seq}`, tool, input: toolInput(faults.placeArgs, userText) };
     return { ...base, output, incomplete: false, outputTokens: reasoningTokens + output.input.fragments.length };
   }
-  let chunks = answerChunks(faults.words === undefined ? echoAnswer(userText) : loremAnswer(faults.words));
+  let chunks = answerChunks(faults.words === undefined ? (structuredAnswer(body, "openai-responses") ?? echoAnswer(userText)) : loremAnswer(faults.words));
   const limit = typeof body.max_output_tokens === "number" ? body.max_output_tokens : undefined;
   const incomplete = limit !== undefined && reasoningTokens + chunks.length > limit;
   if (incomplete) chunks = chunks.slice(0, Math.max(0, limit - reasoningTokens));
