@@ -88,6 +88,10 @@ describe.skipIf(!hasChromium)("money and records in the admin UI", () => {
     await dialog.waitFor({ state: "detached" });
     const keys = await gateway.admin("GET", "/api/auth-keys");
     expect(keys.find((key: { name: string }) => key.name === "audited").captureBodies).toBe(true);
+    // The list says which keys have their bodies captured.
+    await card.getByTestId("key-captures-bodies").waitFor();
+    expect(await card.getByTestId("key-captures-bodies").innerText()).toBe("Bodies captured");
+    await shot("keys-list-capturing");
     // The form shows the stored value when opened again.
     await card.getByRole("button", { name: "Edit" }).click();
     expect(await page.getByRole("dialog").getByRole("switch", { name: "Capture bodies" }).getAttribute("aria-checked")).toBe("true");

@@ -91,6 +91,12 @@ export default function KeysPage() {
                       <div class="flex flex-wrap items-center gap-2">
                         <h2 class="truncate font-semibold">{key.name}</h2>
                         <span class={STATUS_BADGES[key.status]}>{t(`keys.status.${key.status}`)}</span>
+                        <Show when={key.captureBodies}>
+                          <span class="badge-warn" title={t("keys.hint.captureBodies")} data-testid="key-captures-bodies">
+                            <span class="i-lucide-file-text" />
+                            {t("keys.capturing")}
+                          </span>
+                        </Show>
                       </div>
                       <code class="mt-0.5 block truncate font-mono text-xs muted">{key.keyHint}</code>
                     </div>

@@ -508,11 +508,12 @@ export const en = {
   "keys.shownOnce": "Copy it now: the key is shown only this once.",
   "keys.useInQuickStart": "Use in quick start",
   "keys.status.active": "Active",
+  "keys.capturing": "Bodies captured",
   "keys.status.disabled": "Disabled",
   "keys.status.expired": "Expired",
   "keys.status.quota_exhausted": "Quota used up",
 
-  "settings.subtitle": "Log retention, body capture and defaults.",
+  "settings.subtitle": "Log retention and its history, body capture, defaults, and the configuration file.",
   "settings.retention": "Log retention",
   "settings.retentionDays": "Keep logs for",
   "settings.days": "days",

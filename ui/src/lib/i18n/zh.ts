@@ -510,11 +510,12 @@ export const zh: Record<keyof typeof en, string> = {
   "keys.shownOnce": "请立即复制：此密钥只显示这一次。",
   "keys.useInQuickStart": "在快速开始中使用",
   "keys.status.active": "有效",
+  "keys.capturing": "记录请求体",
   "keys.status.disabled": "已停用",
   "keys.status.expired": "已过期",
   "keys.status.quota_exhausted": "配额已用尽",
 
-  "settings.subtitle": "日志保留、请求体记录与默认值。",
+  "settings.subtitle": "日志保留与清理记录、请求体记录、默认值和配置文件。",
   "settings.retention": "日志保留",
   "settings.retentionDays": "日志保留时长",
   "settings.days": "天",
