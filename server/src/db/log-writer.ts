@@ -10,11 +10,12 @@ const COLUMNS = [
   "status_code", "error", "attempt", "stream", "prompt_tokens", "completion_tokens", "cached_tokens",
   "reasoning_tokens", "total_tokens", "usage_estimated", "warnings", "first_byte_ms", "duration_ms", "client_ip", "auth_key_id", "user_agent", "created_at",
   "reason", "repeat_count", "key_hint", "session_id", "path",
+  "cache_write_tokens", "price_input", "price_cached_input", "price_cache_write", "price_output", "currency", "cost",
 ] as const;
 
 const ROW_PLACEHOLDERS = `(${COLUMNS.map(() => "?").join(", ")})`;
 const ROWS_PER_STATEMENT = 50;
-/** PostgreSQL takes at most 65,535 parameters per statement: 30 columns × 1,000 rows stays under. */
+/** PostgreSQL takes at most 65,535 parameters per statement: 37 columns × 1,000 rows stays under. */
 const POSTGRES_ROWS_PER_STATEMENT = 1_000;
 
 export interface LogWriterOptions {
@@ -213,5 +214,6 @@ function toValues(row: NewRequestLog) {
     row.reasoningTokens ?? 0, row.totalTokens ?? 0, row.usageEstimated ? 1 : 0, row.warnings ?? null, row.firstByteMs ?? null, row.durationMs ?? 0,
     row.clientIp ?? null, row.authKeyId ?? null, row.userAgent ?? null, row.createdAt,
     row.reason ?? null, row.repeatCount ?? 1, row.keyHint ?? null, row.sessionId ?? null, row.path ?? null,
+    row.cacheWriteTokens ?? 0, row.priceInput ?? null, row.priceCachedInput ?? null, row.priceCacheWrite ?? null, row.priceOutput ?? null, row.currency ?? null, row.cost ?? null,
   ];
 }
