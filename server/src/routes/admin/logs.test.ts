@@ -39,6 +39,7 @@ describe("/api/logs", () => {
         "promptTokens", "completionTokens", "cachedTokens", "reasoningTokens", "totalTokens", "firstByteMs", "durationMs",
         "attempt", "stream", "error", "clientIp", "authKeyId", "userAgent", "createdAt", "endpoint", "usageEstimated", "warnings",
         "reason", "repeatCount", "keyHint", "sessionId", "path",
+        "cacheWriteTokens", "priceInput", "priceCachedInput", "priceCacheWrite", "priceOutput", "currency", "cost",
       ].sort(),
     );
   });
