@@ -1,4 +1,5 @@
 import type { MessageKey } from "./i18n/index.ts";
+import { parseHeaders } from "./provider-form.ts";
 import type { Association, AssociationInput, Currency } from "./types.ts";
 
 export interface AssociationForm {
@@ -15,12 +16,17 @@ export interface AssociationForm {
   priceOutput: number | null;
   priceCacheWrite: number | null;
   currency: Currency;
+  /** JSON object text, as typed; "" = none. */
+  extraBodyText: string;
+  /** `Name: value` per line. */
+  extraHeadersText: string;
+  forwardClientHeaders: boolean;
 }
 
 export type AssociationFormErrors = Partial<Record<keyof AssociationForm, MessageKey>>;
 
 export function newAssociationForm(providerId: number | null = null): AssociationForm {
-  return { providerId, providerModel: "", weight: 1, enabled: true, toolCall: true, structuredOutput: true, vision: true, priceInput: null, priceCachedInput: null, priceOutput: null, priceCacheWrite: null, currency: "USD" };
+  return { providerId, providerModel: "", weight: 1, enabled: true, toolCall: true, structuredOutput: true, vision: true, priceInput: null, priceCachedInput: null, priceOutput: null, priceCacheWrite: null, currency: "USD", extraBodyText: "", extraHeadersText: "", forwardClientHeaders: true };
 }
 
 export function associationToForm(association: Association): AssociationForm {
@@ -37,6 +43,11 @@ export function associationToForm(association: Association): AssociationForm {
     priceOutput: association.priceOutput || null,
     priceCacheWrite: association.priceCacheWrite || null,
     currency: association.currency ?? "USD",
+    extraBodyText: Object.keys(association.extraBody ?? {}).length ? JSON.stringify(association.extraBody, null, 2) : "",
+    extraHeadersText: Object.entries(association.extraHeaders ?? {})
+      .map(([name, value]) => `${name}: ${value}`)
+      .join("\n"),
+    forwardClientHeaders: association.forwardClientHeaders ?? true,
   };
 }
 
@@ -49,6 +60,8 @@ export function validateAssociationForm(form: AssociationForm): AssociationFormE
     const value = form[field];
     if (value !== null && (!Number.isFinite(value) || value < 0)) errors[field] = "validation.nonNegative";
   }
+  if (parseExtraBody(form.extraBodyText) === undefined) errors.extraBodyText = "validation.jsonObject";
+  if (parseHeaders(form.extraHeadersText) === undefined) errors.extraHeadersText = "validation.headers";
   return errors;
 }
 
@@ -67,7 +80,21 @@ export function formToAssociationInput(form: AssociationForm, modelId: number): 
     priceOutput: form.priceOutput ?? 0,
     priceCacheWrite: form.priceCacheWrite ?? 0,
     currency: form.currency,
+    extraBody: parseExtraBody(form.extraBodyText) ?? {},
+    extraHeaders: parseHeaders(form.extraHeadersText) ?? {},
+    forwardClientHeaders: form.forwardClientHeaders,
   };
+}
+
+/** The extra body's text as a JSON object ({} when blank); undefined when it is not valid JSON or not an object. */
+export function parseExtraBody(text: string): Record<string, unknown> | undefined {
+  if (!text.trim()) return {};
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** "in 0.15 · cached 0.075 · out 0.6" parts, or an empty list when every price is 0. */

@@ -52,7 +52,7 @@ describe("association form", () => {
 
   it("sends zero for empty prices", () => {
     const input = formToAssociationInput({ ...newAssociationForm(2), providerModel: " fake-model ", weight: 5, priceOutput: 0.6 }, 9);
-    expect(input).toEqual({ modelId: 9, providerId: 2, providerModel: "fake-model", weight: 5, enabled: true, toolCall: true, structuredOutput: true, vision: true, priceInput: 0, priceCachedInput: 0, priceOutput: 0.6, priceCacheWrite: 0, currency: "USD" });
+    expect(input).toEqual({ modelId: 9, providerId: 2, providerModel: "fake-model", weight: 5, enabled: true, toolCall: true, structuredOutput: true, vision: true, priceInput: 0, priceCachedInput: 0, priceOutput: 0.6, priceCacheWrite: 0, currency: "USD", extraBody: {}, extraHeaders: {}, forwardClientHeaders: true });
   });
 
   it("shows prices only when one is set", () => {

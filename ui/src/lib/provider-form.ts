@@ -15,6 +15,8 @@ export interface ProviderForm {
   /** null: every endpoint the protocol has. */
   endpoints: Endpoint[] | null;
   errorMatch: string;
+  /** HTTP(S) proxy URL (credentials inside, the password masked as the server shows it); "" = the environment's. */
+  proxyUrl: string;
   requestsPerMinute: number | null;
   tokensPerMinute: number | null;
   maxConcurrent: number | null;
@@ -38,6 +40,7 @@ export function emptyProviderForm(): ProviderForm {
     consoleUrl: "",
     endpoints: null,
     errorMatch: "",
+    proxyUrl: "",
     requestsPerMinute: null,
     tokensPerMinute: null,
     maxConcurrent: null,
@@ -73,6 +76,7 @@ export function providerToForm(provider: Provider): ProviderForm {
     consoleUrl: provider.consoleUrl ?? "",
     endpoints: provider.endpoints,
     errorMatch: provider.errorMatch ?? "",
+    proxyUrl: provider.proxyUrl ?? "",
     requestsPerMinute: provider.requestsPerMinute,
     tokensPerMinute: provider.tokensPerMinute,
     maxConcurrent: provider.maxConcurrent,
@@ -116,6 +120,8 @@ export function validateProviderForm(form: ProviderForm, options: { keyOptional?
   if (!options.keyOptional && parseKeys(form.keysText).length === 0) errors.keysText = "validation.keyRequired";
   if (parseHeaders(form.headersText) === undefined) errors.headersText = "validation.headers";
   if (form.consoleUrl.trim() && !isHttpUrl(form.consoleUrl.trim())) errors.consoleUrl = "validation.url";
+  // The runtime's HTTP client speaks HTTP(S) proxies only: socks5:// is refused here as on the server.
+  if (form.proxyUrl.trim() && !isHttpUrl(form.proxyUrl.trim())) errors.proxyUrl = "validation.proxyUrl";
   for (const field of LIMIT_FIELDS) {
     const value = form[field];
     if (value !== null && (!Number.isInteger(value) || value < 1)) errors[field] = "validation.positiveInteger";
@@ -135,6 +141,7 @@ export function formToProviderInput(form: ProviderForm): Partial<ProviderInput> 
     consoleUrl: form.consoleUrl.trim() || null,
     endpoints: form.endpoints,
     errorMatch: form.errorMatch.trim() || null,
+    proxyUrl: form.proxyUrl.trim() || null,
     requestsPerMinute: form.requestsPerMinute,
     tokensPerMinute: form.tokensPerMinute,
     maxConcurrent: form.maxConcurrent,

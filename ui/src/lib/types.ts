@@ -17,6 +17,8 @@ export interface Provider {
   consoleUrl: string | null;
   endpoints: Endpoint[] | null;
   errorMatch: string | null;
+  /** HTTP(S) proxy for this provider's calls, its password masked; sent back unchanged it keeps the stored one. null: the environment's. */
+  proxyUrl?: string | null;
   requestsPerMinute: number | null;
   tokensPerMinute: number | null;
   maxConcurrent: number | null;
@@ -79,6 +81,12 @@ export interface Association {
   /** Price of tokens written to the prompt cache, per 1M. */
   priceCacheWrite: number;
   currency: Currency;
+  /** JSON deep-merged into the upstream request (after translation), over the client's values. */
+  extraBody?: Record<string, unknown>;
+  /** Headers for this association's upstream (over the provider's and the client's, under the credentials). */
+  extraHeaders?: Record<string, string>;
+  /** Whether the client's own headers go upstream. */
+  forwardClientHeaders?: boolean;
 }
 
 /** Currencies an association can be priced in. */

@@ -1,6 +1,6 @@
 import { createResource, For, Show } from "solid-js";
 import { createStore } from "solid-js/store";
-import { FieldSet, NumberField, SelectField, Toggle } from "../components/fields.tsx";
+import { FieldSet, NumberField, SelectField, TextAreaField, Toggle } from "../components/fields.tsx";
 import { FormFooter } from "../components/form-footer.tsx";
 import { Modal } from "../components/modal.tsx";
 import { ErrorBox } from "../components/states.tsx";
@@ -99,6 +99,35 @@ export function AssociationFormModal(props: { model: Model; providers: Provider[
             <NumberField label={t("price.cachedInput")} value={form.priceCachedInput} onValue={(value) => setForm("priceCachedInput", value)} min={0} step={0.001} placeholder="0" error={error("priceCachedInput")} />
             <NumberField label={t("price.cacheWrite")} name="priceCacheWrite" value={form.priceCacheWrite} onValue={(value) => setForm("priceCacheWrite", value)} min={0} step={0.001} placeholder="0" error={error("priceCacheWrite")} />
             <NumberField label={t("price.output")} value={form.priceOutput} onValue={(value) => setForm("priceOutput", value)} min={0} step={0.001} placeholder="0" error={error("priceOutput")} />
+          </div>
+        </FieldSet>
+        <FieldSet legend={t("associations.upstreamRequest")} hint={t("associations.hint.upstreamRequest")}>
+          <div class="grid gap-4 sm:grid-cols-2">
+            <TextAreaField
+              label={t("associations.extraBody")}
+              name="extraBody"
+              value={form.extraBodyText}
+              onValue={(value) => setForm("extraBodyText", value)}
+              rows={4}
+              placeholder={'{"chat_template_kwargs": {"enable_thinking": false}}'}
+              hint={t("associations.hint.extraBody")}
+              error={error("extraBodyText")}
+              spellcheck={false}
+            />
+            <div class="space-y-4">
+              <TextAreaField
+                label={t("associations.extraHeaders")}
+                name="extraHeaders"
+                value={form.extraHeadersText}
+                onValue={(value) => setForm("extraHeadersText", value)}
+                rows={3}
+                placeholder="X-Custom: value"
+                hint={t("associations.hint.extraHeaders")}
+                error={error("extraHeadersText")}
+                spellcheck={false}
+              />
+              <Toggle size="sm" checked={form.forwardClientHeaders} onChange={(value) => setForm("forwardClientHeaders", value)} label={t("associations.forwardClientHeaders")} hint={t("associations.hint.forwardClientHeaders")} />
+            </div>
           </div>
         </FieldSet>
         <Show when={failure()}>

@@ -62,7 +62,7 @@ export function ProviderFormModal(props: { provider?: Provider; onClose: () => v
     validate: () => validateProviderForm(form, { keyOptional: template()?.keyOptional || editing() }),
     // Limit errors sit in the folded section: open it so they show.
     onInvalid: (found) => {
-      if (LIMIT_FIELDS.some((field) => found[field])) setAdvanced(true);
+      if (LIMIT_FIELDS.some((field) => found[field]) || found.headersText || found.proxyUrl) setAdvanced(true);
     },
     save: async () => {
       const input = formToProviderInput(form);
