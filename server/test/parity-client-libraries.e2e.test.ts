@@ -263,3 +263,43 @@ describe("an Anthropic stream translated from another provider", () => {
     });
   }
 });
+
+describe("a strict JSON schema routed to an Anthropic provider", () => {
+  test("with keywords Anthropic cannot enforce: refused with a 400 in the client's shape, naming them; nothing sent upstream", async () => {
+    const before = upstream.lastRequest;
+    const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TEST_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        model: "via-anthropic",
+        messages: [{ role: "user", content: "age?" }],
+        response_format: {
+          type: "json_schema",
+          json_schema: { name: "age", strict: true, schema: { type: "object", properties: { age: { type: "integer", minimum: 0 } }, required: ["age"], additionalProperties: false } },
+        },
+      }),
+    });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: { message: string; type: string } };
+    expect(body.error.type).toBe("invalid_request_error");
+    expect(body.error.message).toContain("minimum at /properties/age");
+    expect(upstream.lastRequest).toEqual(before);
+  });
+
+  test("the same schema without strict is answered, the keyword passed as a description hint", async () => {
+    const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TEST_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        model: "via-anthropic",
+        messages: [{ role: "user", content: "age?" }],
+        response_format: { type: "json_schema", json_schema: { name: "age", schema: { type: "object", properties: { age: { type: "integer", minimum: 0 } }, required: ["age"] } } },
+      }),
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { choices: Array<{ message: { content: string } }> };
+    expect(JSON.parse(body.choices[0].message.content)).toEqual({ age: 1 }); // the fake saw no minimum: it travelled as a hint
+    const sent = (upstream.lastRequest?.body as { output_config: { format: { schema: { properties: { age: { description: string } } } } } }).output_config.format.schema;
+    expect(sent.properties.age.description).toContain("minimum: 0");
+  });
+});
