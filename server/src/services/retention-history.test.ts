@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import type { AppDatabase } from "../db/client.ts";
+import type { NewRequestLog } from "../db/schema.ts";
 import { openTestDatabase, testStorage } from "../db/test-database.ts";
 import { LogRetention } from "./log-retention.ts";
 import { RETENTION_HISTORY_SIZE, RetentionHistory, retentionMode } from "./retention-history.ts";
@@ -34,7 +35,7 @@ describe(`cleanup history (${testStorage})`, () => {
     const db = await database();
     const now = Date.now();
     await db.orm.insert(db.tables.requestLogs).values(
-      [40, 35, 1].map((days, index) => ({ traceId: `t${index}`, model: "gpt", clientProtocol: "openai-chat", status: "success", createdAt: now - days * DAY_MS })),
+      [40, 35, 1].map((days, index): NewRequestLog => ({ traceId: `t${index}`, model: "gpt", clientProtocol: "openai-chat", status: "success", createdAt: now - days * DAY_MS })),
     );
     const before = Date.now();
     expect(await new LogRetention(db, settingsWith({ logRetentionDays: 30, logMaxRows: null })).run()).toEqual({ deletedRows: 2, deletedBodies: 0 });
