@@ -23,7 +23,8 @@ export const countTokens: CountTokensCodec = {
     return upstreamEndpoint(target, "/messages/count_tokens");
   },
   encodeRequest(request: CanonicalRequest, target: UpstreamTarget): JsonObject {
-    const { body } = encodeRequest(request, { ...target, stream: false });
+    // output_config is not counted (and a strict schema Anthropic cannot enforce must not refuse a count).
+    const { body } = encodeRequest({ ...request, responseFormat: request.responseFormat?.type === "json-schema" ? undefined : request.responseFormat }, { ...target, stream: false });
     return Object.fromEntries(COUNT_FIELDS.filter((field) => body[field] !== undefined).map((field) => [field, body[field]]));
   },
   decodeResponse(body: JsonObject): number {

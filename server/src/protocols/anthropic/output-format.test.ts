@@ -132,3 +132,13 @@ describe("an Anthropic client's output_config.format, to other providers", () =>
     expect(config.responseJsonSchema).toBeDefined();
   });
 });
+
+describe("count_tokens to an Anthropic provider", () => {
+  test("a strict schema Anthropic cannot enforce does not refuse the count (output_config is not counted)", async () => {
+    const { countTokens } = await import("./count-tokens.ts");
+    const schema = { type: "object", properties: { age: { type: "integer", minimum: 0 } } };
+    const body = countTokens.encodeRequest(request({ type: "json-schema", schema, strict: true }), TARGET);
+    expect(body.output_config).toBeUndefined();
+    expect(body.messages).toBeDefined();
+  });
+});
