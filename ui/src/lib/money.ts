@@ -9,9 +9,14 @@ export function formatMoney(value: number | null | undefined, currency: Currency
   return `${SYMBOLS[currency ?? "USD"]}${formatCost(value)}`;
 }
 
-/** Each currency spent, "$1.2 · ¥30"; "0" when nothing was. Amounts in different currencies are never added. */
-export function formatCosts(costs: Costs | undefined): string {
-  if (!costs) return "—";
+/** One line per currency spent ("$1.2", "¥30"); ["0"] when nothing was. Amounts in different currencies are never added. */
+export function costLines(costs: Costs | undefined): string[] {
+  if (!costs) return ["—"];
   const spent = (Object.keys(SYMBOLS) as Currency[]).filter((currency) => (costs[currency] ?? 0) !== 0);
-  return spent.length === 0 ? "0" : spent.map((currency) => formatMoney(costs[currency], currency)).join(" · ");
+  return spent.length === 0 ? ["0"] : spent.map((currency) => formatMoney(costs[currency], currency));
+}
+
+/** Each currency spent on one line, "$1.2 · ¥30". */
+export function formatCosts(costs: Costs | undefined): string {
+  return costLines(costs).join(" · ");
 }

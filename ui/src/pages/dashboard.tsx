@@ -1,4 +1,4 @@
-import { createMemo, createResource, createSignal, type JSX, onCleanup, Show } from "solid-js";
+import { createMemo, createResource, createSignal, For, type JSX, onCleanup, Show } from "solid-js";
 import { type ChartSeries, TimeChart } from "../components/chart.tsx";
 import { KpiCard } from "../components/kpi-card.tsx";
 import { PageHeader } from "../components/page-header.tsx";
@@ -7,12 +7,12 @@ import { Segmented } from "../components/segmented.tsx";
 import { ErrorBox, Skeleton } from "../components/states.tsx";
 import { api } from "../lib/api.ts";
 import { bucketLabel, chartColumns, errorRate, fillSeries, RANGE_DAYS, shortUserAgent, tickLabel } from "../lib/dashboard.ts";
-import { formatCosts } from "../lib/money.ts";
+import { costLines, formatCosts } from "../lib/money.ts";
 import { formatCompact, formatDuration, formatInteger, formatPercent, formatTime } from "../lib/format.ts";
 import { localeTag, t } from "../lib/i18n/index.ts";
 import { usePageTitle } from "../lib/page-title.ts";
 import { storage } from "../lib/storage.ts";
-import type { Dashboard, DashboardRange } from "../lib/types.ts";
+import type { Costs, Dashboard, DashboardRange } from "../lib/types.ts";
 import { FirstSteps, needsFirstSteps, type SetupState } from "./dashboard-first-steps.tsx";
 import { LivePanel } from "./dashboard-live.tsx";
 
@@ -183,7 +183,7 @@ function DashboardBody(props: { data: Dashboard; range: DashboardRange }) {
           }
           detail={t("dashboard.tokensDetail", { cached: formatCompact(totals().cachedTokens) })}
         />
-        <KpiCard label={t("dashboard.cost")} icon="i-lucide-wallet" value={formatCosts(totals().costs)} detail={t("dashboard.costHint")} />
+        <KpiCard label={t("dashboard.cost")} icon="i-lucide-wallet" value={<CostLines costs={totals().costs} />} detail={t("dashboard.costHint")} testId="kpi-cost" />
         <KpiCard label={t("dashboard.firstByte")} icon="i-lucide-timer" value={formatDuration(totals().firstByteP50)} detail={`p95 ${formatDuration(totals().firstByteP95)}`} />
         <KpiCard label={t("dashboard.duration")} icon="i-lucide-hourglass" value={formatDuration(totals().durationP50)} detail={`p95 ${formatDuration(totals().durationP95)}`} />
       </div>
@@ -226,8 +226,18 @@ function DashboardBody(props: { data: Dashboard; range: DashboardRange }) {
             columns={[
               { header: t("dashboard.requests"), numeric: true, cell: (row) => formatInteger(row.requests) },
               { header: t("dashboard.errorRate"), numeric: true, cell: (row) => <ErrorRateCell requests={row.requests} errors={row.errors} /> },
-              { header: t("dashboard.tokens"), numeric: true, wide: true, cell: (row) => formatCompact(row.tokens) },
-              { header: t("dashboard.cost"), numeric: true, wide: true, cell: (row) => formatCosts(row.costs) },
+              {
+                // The cost under the tokens: its currency sign names it, and the table keeps its width.
+                header: t("dashboard.tokens"),
+                numeric: true,
+                wide: true,
+                cell: (row) => (
+                  <>
+                    <div>{formatCompact(row.tokens)}</div>
+                    <div class="text-xs muted" data-testid="provider-cost">{formatCosts(row.costs)}</div>
+                  </>
+                ),
+              },
               { header: t("dashboard.firstByteP50Short"), numeric: true, wide: true, cell: (row) => formatDuration(row.firstByteP50) },
             ]}
           />
@@ -265,3 +275,12 @@ function ErrorRateCell(props: { requests: number; errors: number }) {
   return <span class={(rate() ?? 0) > 0.05 ? "text-red-600 dark:text-red-400" : (rate() ?? 0) > 0 ? "text-amber-600 dark:text-amber-400" : "muted"}>{formatPercent(rate())}</span>;
 }
 
+/** The cost KPI: one line per currency (a USD and a CNY amount never add up). */
+function CostLines(props: { costs: Costs }) {
+  const lines = () => costLines(props.costs);
+  return (
+    <span class={`flex flex-col ${lines().length > 1 ? "text-lg leading-snug" : ""}`}>
+      <For each={lines()}>{(line) => <span class="truncate">{line}</span>}</For>
+    </span>
+  );
+}

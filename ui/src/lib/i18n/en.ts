@@ -82,7 +82,7 @@ export const en = {
   "dashboard.tokensOut": "Output tokens",
   "dashboard.tokensDetail": "in / out · {cached} cached",
   "dashboard.cost": "Cost",
-  "dashboard.costHint": "at the prices of the time, per currency",
+  "dashboard.costHint": "prices at call time",
   "dashboard.firstByte": "First byte",
   "dashboard.duration": "Duration",
   "dashboard.firstByteP50": "First byte p50",

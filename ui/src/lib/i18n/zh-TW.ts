@@ -84,7 +84,7 @@ export const zhTW: Record<keyof typeof en, string> = {
   "dashboard.tokensOut": "輸出 Token",
   "dashboard.tokensDetail": "輸入 / 輸出 · 快取 {cached}",
   "dashboard.cost": "費用",
-  "dashboard.costHint": "依請求當時的價格，分幣別統計",
+  "dashboard.costHint": "依呼叫時的價格",
   "dashboard.firstByte": "首位元組",
   "dashboard.duration": "總耗時",
   "dashboard.firstByteP50": "首位元組 p50",

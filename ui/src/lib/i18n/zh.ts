@@ -84,7 +84,7 @@ export const zh: Record<keyof typeof en, string> = {
   "dashboard.tokensOut": "输出 Token",
   "dashboard.tokensDetail": "输入 / 输出 · 缓存 {cached}",
   "dashboard.cost": "费用",
-  "dashboard.costHint": "按请求当时的价格，分币种统计",
+  "dashboard.costHint": "按调用时的价格",
   "dashboard.firstByte": "首字节",
   "dashboard.duration": "总耗时",
   "dashboard.firstByteP50": "首字节 p50",
