@@ -10,7 +10,7 @@ import { ChatOpenAI } from "@langchain/openai";
 import { APICallError, generateObject, generateText, type LanguageModel, stepCountIs, streamText, tool } from "ai";
 import { z } from "zod";
 import { startFakeUpstream, type FakeUpstream } from "../src/fake-upstream/index.ts";
-import { configureModel, startTestGateway, TEST_TOKEN, type TestGateway } from "./harness.ts";
+import { configureModel, logsOf, startTestGateway, TEST_TOKEN, type TestGateway } from "./harness.ts";
 
 /**
  * Conformance with the client libraries most TypeScript agents and apps are built on, besides
@@ -284,6 +284,39 @@ describe("a strict JSON schema routed to an Anthropic provider", () => {
     expect(body.error.type).toBe("invalid_request_error");
     expect(body.error.message).toContain("minimum at /properties/age");
     expect(upstream.lastRequest).toEqual(before);
+  });
+
+  test("a model with an Anthropic and an OpenAI provider: the strict schema is served by the one that can keep it", async () => {
+    const baseOf = (type: string) => (type === "gemini" ? `${upstream.url}/v1beta` : `${upstream.url}/v1`);
+    await configureModel(
+      gateway,
+      "strict-mixed",
+      [
+        { name: "strict-anthropic", type: "anthropic", baseUrl: baseOf("anthropic"), providerModel: "fake-model" },
+        { name: "strict-openai", type: "openai", baseUrl: baseOf("openai"), providerModel: "fake-model" },
+      ],
+      { strategy: "priority" },
+    );
+    const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TEST_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        model: "strict-mixed",
+        messages: [{ role: "user", content: "age?" }],
+        response_format: {
+          type: "json_schema",
+          json_schema: { name: "age", strict: true, schema: { type: "object", properties: { age: { type: "integer", minimum: 0 } }, required: ["age"], additionalProperties: false } },
+        },
+      }),
+    });
+    expect(response.status).toBe(200);
+    // The OpenAI provider received the schema as asked, strict and with its keyword.
+    const sent = upstream.lastRequest?.body as { response_format: { json_schema: { strict: boolean; schema: { properties: { age: { minimum: number } } } } } };
+    expect(sent.response_format.json_schema.strict).toBe(true);
+    expect(sent.response_format.json_schema.schema.properties.age.minimum).toBe(0);
+    // The Anthropic provider was tried first and skipped, with the reason logged.
+    const attempts = await logsOf(gateway, response.headers.get("x-llmio-trace-id")!);
+    expect(attempts.map((row: { providerName: string; status: string }) => `${row.providerName} ${row.status}`)).toEqual(["strict-anthropic error", "strict-openai success"]);
   });
 
   test("the same schema without strict is answered, the keyword passed as a description hint", async () => {

@@ -45,3 +45,13 @@ export class GatewayError extends Error {
   traceId?: string;
   retryAfterSeconds?: number;
 }
+
+/**
+ * A request one provider cannot serve as asked (a strict JSON schema it cannot enforce): that
+ * provider is skipped; the client gets this error only when no other provider could serve it.
+ */
+export class UnsupportedByProvider extends GatewayError {
+  constructor(message: string) {
+    super("bad_request", message);
+  }
+}

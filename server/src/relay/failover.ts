@@ -1,7 +1,7 @@
 import type { Balancer, Refusal, SkippedCandidate } from "../balancer/balancer.ts";
 import { newTried } from "../balancer/balancer.ts";
 import { classifyFailure, isKeyFailure, isRetryable, type FailureClass } from "../balancer/failure-class.ts";
-import { GatewayError, type GatewayErrorKind } from "../core/errors.ts";
+import { GatewayError, UnsupportedByProvider, type GatewayErrorKind } from "../core/errors.ts";
 import type { LogWriter } from "../db/log-writer.ts";
 import { CLIENT_CLOSED_REASON, type RefusalReason } from "../db/log-reasons.ts";
 import type { NewRequestLog } from "../db/schema.ts";
@@ -46,6 +46,8 @@ export interface FailoverExhausted {
   retryAfterSeconds?: number;
   clientAborted: boolean;
   refusal?: Refusal;
+  /** Why a provider skipped the request as asked, when one did (the client's error if no other served it). */
+  unsupported?: UnsupportedByProvider;
 }
 
 /**
@@ -60,6 +62,7 @@ export async function failover(options: FailoverOptions): Promise<Response | Fai
   const classes: FailureClass[] = [];
   const started = performance.now();
   let retryAfterSeconds: number | undefined;
+  let unsupported: UnsupportedByProvider | undefined;
 
   for (let attempt = 0; attempt < options.maxAttempts; attempt++) {
     const lease = await options.balancer.acquire(options.candidates, tried, options.deadline, options.clientSignal);
@@ -81,7 +84,7 @@ export async function failover(options: FailoverOptions): Promise<Response | Fai
           durationMs: Math.round(performance.now() - started),
         });
       }
-      return { failures, classes, retryAfterSeconds, clientAborted, refusal: lease };
+      return { failures, classes, retryAfterSeconds, clientAborted, refusal: lease, unsupported };
     }
     const { candidate, apiKey } = lease;
     const attemptStarted = performance.now();
@@ -123,6 +126,14 @@ export async function failover(options: FailoverOptions): Promise<Response | Fai
       try {
         prepared = options.prepare(candidate, apiKey);
       } catch (error) {
+        if (error instanceof UnsupportedByProvider) {
+          // This provider cannot serve the request as asked; another one may.
+          finish({ ok: false, neutral: true, message: error.message }, { statusCode: error.status, error: error.message, reason: "bad_request" });
+          failures.push(`${candidate.providerName}: ${error.message}`);
+          unsupported = error;
+          tried.associations.add(candidate.associationId);
+          continue;
+        }
         const refused = error instanceof RangeError
           ? new GatewayError("bad_request", `The request cannot be relayed: it is nested too deeply (${error.message})`)
           : asGatewayError(error, "The request could not be prepared for the upstream");
@@ -174,7 +185,7 @@ export async function failover(options: FailoverOptions): Promise<Response | Fai
       else tried.associations.add(candidate.associationId);
     }
   }
-  return { failures, classes, retryAfterSeconds, clientAborted: false };
+  return { failures, classes, retryAfterSeconds, clientAborted: false, unsupported };
 }
 
 /**
@@ -223,6 +234,11 @@ function refusalReason(refusal: Refusal): RefusalReason {
  */
 export function exhaustedError(result: FailoverExhausted, traceId: string, now = Date.now()): GatewayError {
   if (result.clientAborted) return new GatewayError("bad_request", CLIENT_CLOSED, { status: 499, traceId });
+  // Every provider tried refused the request as asked: that is the client's answer, not an upstream failure.
+  if (result.unsupported && result.classes.length === 0) {
+    result.unsupported.traceId ??= traceId;
+    return result.unsupported;
+  }
   const notTried = (result.refusal?.skipped ?? []).filter((skipped) => skipped.why !== "failed_here");
   if (result.failures.length === 0 && result.refusal) {
     const limited = refusalReason(result.refusal) === "provider_limits";

@@ -13,7 +13,7 @@ import type { EncodedRequest, JsonObject, UpstreamTarget } from "../../core/wire
 import { ANTHROPIC_ORIGIN } from "./reasoning-envelope.ts";
 import type { AnthropicContentBlock, AnthropicMessage, AnthropicTextBlock, AnthropicTool } from "./wire-types.ts";
 import { isObject, parseJson } from "../../core/json-values.ts";
-import { GatewayError } from "../../core/errors.ts";
+import { GatewayError, UnsupportedByProvider } from "../../core/errors.ts";
 import { fitOutputSchema } from "./output-schema.ts";
 
 /** `max_tokens` is required by Anthropic; used when the client set no limit. */
@@ -341,8 +341,7 @@ function encodeOutputFormat(format: ResponseFormat | undefined, warnings: string
   const { schema, unenforced } = fitOutputSchema(format.schema);
   if (unenforced.length > 0) {
     if (format.strict === true) {
-      throw new GatewayError(
-        "bad_request",
+      throw new UnsupportedByProvider(
         `The strict JSON schema cannot be enforced by this Anthropic provider: it does not support ${unenforced.join("; ")}. ` +
           "Remove these keywords or send the schema with strict: false.",
       );
