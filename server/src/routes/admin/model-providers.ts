@@ -1,7 +1,7 @@
 import { Elysia, t } from "elysia";
 import type { AppDeps } from "../../app-deps.ts";
-import { associationUnderTest, AssociationTester } from "../../services/admin/association-test.ts";
 import { CURRENCIES } from "../../db/schema.ts";
+import { associationUnderTest, AssociationTester } from "../../services/admin/association-test.ts";
 import { ModelProviderService } from "../../services/admin/model-providers.ts";
 import { PROVIDER_CALL_TIMEOUT_MS } from "../../services/admin/provider-upstream.ts";
 import { runToolCallTest } from "../../services/admin/tool-call-test.ts";
