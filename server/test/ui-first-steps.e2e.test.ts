@@ -11,11 +11,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, type Page } from "playwright-core";
 import { startFakeUpstream, type FakeUpstream } from "../src/fake-upstream/index.ts";
 import { startTestGateway, TEST_TOKEN, type TestGateway } from "./harness.ts";
+import { CHROMIUM, launchChromium } from "./chromium.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const ROOT = join(import.meta.dir, "../..");
 const UI_DIR = join(ROOT, "ui");
 const SHOTS = join(ROOT, "test-results/ui-first-steps");
@@ -80,10 +80,7 @@ describe.skipIf(!hasChromium)("first steps in the admin UI (Chromium)", () => {
     buildUiIfMissing();
     upstream = startFakeUpstream({ port: 0 });
     gateway = startTestGateway({ lockout: LOCKOUT });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchChromium();
   }, 180_000);
 
   afterAll(async () => {

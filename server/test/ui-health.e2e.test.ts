@@ -8,12 +8,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, type Page } from "playwright-core";
 import { startFakeUpstream, type FakeUpstream } from "../src/fake-upstream/index.ts";
 import { HealthProbe } from "../src/services/health-probe.ts";
 import { startTestGateway, TEST_TOKEN, type TestGateway } from "./harness.ts";
+import { CHROMIUM, launchChromium } from "./chromium.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const ROOT = join(import.meta.dir, "../..");
 const UI_DIR = join(ROOT, "ui");
 const SHOTS = join(ROOT, "test-results/ui-health");
@@ -90,10 +90,7 @@ describe.skipIf(!hasChromium)("provider health in the admin UI", () => {
     spareId = spare.id;
     await gateway.admin("POST", "/api/model-providers", { modelId, providerId: local.id, providerModel: "fake-model", weight: 1 });
     await gateway.admin("POST", "/api/model-providers", { modelId, providerId: spare.id, providerModel: "fake-model", weight: 3 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: "light", locale: "en-US", deviceScaleFactor: 1 });
     await context.addInitScript((token) => {
       localStorage.setItem("llmio.token", token);

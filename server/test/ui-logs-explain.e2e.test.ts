@@ -10,11 +10,11 @@ import Anthropic from "@anthropic-ai/sdk";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import OpenAI from "openai";
-import { type Browser, chromium, type Locator, type Page } from "playwright-core";
+import { type Browser, type Locator, type Page } from "playwright-core";
 import { startFakeUpstream, type FakeUpstream } from "../src/fake-upstream/index.ts";
 import { configureModel, startTestGateway, TEST_TOKEN, type TestGateway } from "./harness.ts";
+import { CHROMIUM, launchChromium } from "./chromium.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const ROOT = join(import.meta.dir, "../..");
 const UI_DIR = join(ROOT, "ui");
 const SHOTS = join(ROOT, "test-results/ui-logs");
@@ -115,10 +115,7 @@ describe.skipIf(!hasChromium)("Logs that explain, in Chromium", () => {
     await configureModel(gateway, "echo", [{ name: "fake-openai", baseUrl: `${upstream.url}/v1`, providerModel: "fake-model+tool+reasoning" }]);
     await configureModel(gateway, "broken", [{ name: "local-llama", baseUrl: "http://127.0.0.1:9/v1", providerModel: "llama3.1:8b" }], { maxRetry: 0 });
     await makeTraffic();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: "light", locale: "en-US", deviceScaleFactor: 1 });
     await context.addInitScript((token) => localStorage.setItem("llmio.token", token), TEST_TOKEN);
     page = await context.newPage();

@@ -8,11 +8,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, type Page } from "playwright-core";
 import { startFakeUpstream, type FakeUpstream } from "../src/fake-upstream/index.ts";
 import { startTestGateway, TEST_TOKEN, type TestGateway } from "./harness.ts";
+import { CHROMIUM, launchChromium, signedInPage } from "./chromium.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const ROOT = join(import.meta.dir, "../..");
 const UI_DIR = join(ROOT, "ui");
 const SHOTS = join(ROOT, "test-results/ui-association-tests");
@@ -60,17 +60,8 @@ describe.skipIf(!hasChromium)("association tests in the admin UI", () => {
       const provider = await gateway.admin("POST", "/api/providers", { name: association.name, type: association.type, baseUrl, apiKeys: ["sk-fake-upstream-key-1234"] });
       await gateway.admin("POST", "/api/model-providers", { modelId, providerId: provider.id, providerModel: association.providerModel });
     }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: "light", locale: "en-US", deviceScaleFactor: 1 });
-    await context.addInitScript((token) => {
-      localStorage.setItem("llmio.token", token);
-      if (!localStorage.getItem("llmio.locale")) localStorage.setItem("llmio.locale", "en");
-    }, TEST_TOKEN);
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
+    browser = await launchChromium();
+    page = await signedInPage(browser, { viewport: { width: 1280, height: 900 } });
     await page.goto(`${gateway.url}/models/${modelId}`);
     await row("gemini-down").waitFor();
   }, 180_000);

@@ -10,12 +10,12 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync } from "node:fs";
 import { createServer } from "node:http";
 import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, type Page } from "playwright-core";
 import { createProxy } from "proxy";
 import { startFakeUpstream, type FakeUpstream } from "../src/fake-upstream/index.ts";
 import { startTestGateway, TEST_TOKEN, type TestGateway } from "./harness.ts";
+import { CHROMIUM, launchChromium, signedInPage } from "./chromium.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const ROOT = join(import.meta.dir, "../..");
 const UI_DIR = join(ROOT, "ui");
 const SHOTS = join(ROOT, "test-results/ui-outbound");
@@ -72,17 +72,8 @@ describe.skipIf(!hasChromium)("outbound settings in the admin UI", () => {
     modelId = (await gateway.admin("POST", "/api/models", { name: "outbound-ui", maxRetry: 1 })).id;
     providerId = (await gateway.admin("POST", "/api/providers", { name: "proxied", type: "openai", baseUrl: `${upstream.url}/v1`, apiKeys: ["sk-fake-upstream-key-1234"] })).id;
     await gateway.admin("POST", "/api/model-providers", { modelId, providerId, providerModel: "fake-model" });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, colorScheme: "light", locale: "en-US", deviceScaleFactor: 1 });
-    await context.addInitScript((token) => {
-      localStorage.setItem("llmio.token", token);
-      if (!localStorage.getItem("llmio.locale")) localStorage.setItem("llmio.locale", "en");
-    }, TEST_TOKEN);
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
+    browser = await launchChromium();
+    page = await signedInPage(browser, { viewport: { width: 1280, height: 1000 } });
   }, 180_000);
 
   afterAll(async () => {

@@ -7,13 +7,13 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, type Page } from "playwright-core";
 import { parse, stringify } from "yaml";
 import { startFakeUpstream, type FakeUpstream } from "../src/fake-upstream/index.ts";
 import { LogRetention } from "../src/services/log-retention.ts";
 import { configureModel, startTestGateway, TEST_TOKEN, type TestGateway } from "./harness.ts";
+import { CHROMIUM, launchChromium, signedInPage } from "./chromium.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const ROOT = join(import.meta.dir, "../..");
 const UI_DIR = join(ROOT, "ui");
 const SHOTS = join(ROOT, "test-results/ui-records");
@@ -55,17 +55,8 @@ describe.skipIf(!hasChromium)("money and records in the admin UI", () => {
     while ((await gateway.admin("GET", "/api/settings/retention/runs")).length === 0 && Date.now() < deadline) await Bun.sleep(20);
     scheduled.stop();
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: "light", locale: "en-US", deviceScaleFactor: 1, acceptDownloads: true });
-    await context.addInitScript((token) => {
-      localStorage.setItem("llmio.token", token);
-      if (!localStorage.getItem("llmio.locale")) localStorage.setItem("llmio.locale", "en");
-    }, TEST_TOKEN);
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
+    browser = await launchChromium();
+    page = await signedInPage(browser, { viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   }, 180_000);
 
   afterAll(async () => {

@@ -8,13 +8,13 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, type Page } from "playwright-core";
 import { en } from "../../ui/src/lib/i18n/en.ts";
 import { zhTW } from "../../ui/src/lib/i18n/zh-TW.ts";
 import { startFakeUpstream, type FakeUpstream } from "../src/fake-upstream/index.ts";
 import { configureModel, startTestGateway, TEST_TOKEN, type TestGateway } from "./harness.ts";
+import { CHROMIUM, launchChromium } from "./chromium.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const ROOT = join(import.meta.dir, "../..");
 const UI_DIR = join(ROOT, "ui");
 const SHOTS = join(ROOT, "test-results/ui-zh-tw");
@@ -106,10 +106,7 @@ describe.skipIf(!hasChromium)("admin UI in Traditional Chinese (zh-TW)", () => {
     traceId = response.headers.get("x-llmio-trace-id") ?? "";
     await Bun.sleep(30);
     await gateway.logWriter.flush();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchChromium();
   }, 180_000);
 
   afterAll(async () => {
