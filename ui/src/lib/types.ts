@@ -352,3 +352,78 @@ export interface Status {
   sharedStateAvailable?: boolean;
   [key: string]: unknown;
 }
+
+/** What Settings → Import from LLMIO did or, on a dry run, would do (the server's services/llmio-import/import-report.ts). */
+export type ImportItemKind = "provider" | "model" | "association" | "client key" | "setting" | "admin token";
+
+/** conflict: an llmio entry of that name differs and was left as it is (updated only with `replace`); skipped: the LLMIO row could not be imported. */
+export type ImportAction = "created" | "updated" | "unchanged" | "conflict" | "skipped";
+
+export interface ImportItem {
+  kind: ImportItemKind;
+  /** `openai`, `gpt-4o`, `gpt-4o → openai/gpt-4o-mini`, `laptop (sk-llmio-ab…yz)`, `logRetentionDays`. */
+  name: string;
+  action: ImportAction;
+  /** The fields that differ (conflict, updated) or why it was skipped. */
+  detail?: string;
+}
+
+/** Rows read from one LLMIO table and what became of them. */
+export interface SourceTableCount {
+  table: string;
+  read: number;
+  /** Soft-deleted rows: never imported. */
+  deleted: number;
+  skipped: number;
+}
+
+export interface ImportedLogs {
+  /** chat_logs rows read (not soft-deleted, within the days asked for). */
+  read: number;
+  /** Request log rows written (or that would be, on a dry run). */
+  created: number;
+  /** Already in llmio's log from an earlier import: not written twice. */
+  alreadyPresent: number;
+  /** Older than llmio's log retention: the next cleanup would delete them at once. */
+  beyondRetention: number;
+  /** Captured request/response bodies written with them. */
+  bodies: number;
+}
+
+export interface ImportReport {
+  /** The source without credentials: `sqlite /srv/llmio/db/llmio.db`, `postgres://db.lan:5432/llmio`. */
+  source: string;
+  /** LLMIO (atopos31/llmio) or its fork (raciott/llmio). */
+  variant: "llmio" | "llmio-fork";
+  dryRun: boolean;
+  replace: boolean;
+  tables: SourceTableCount[];
+  items: ImportItem[];
+  totals: Record<ImportAction, number>;
+  /** Null unless logs were asked for. */
+  logs: ImportedLogs | null;
+  /** How LLMIO settings were mapped where the two differ. */
+  decisions: string[];
+  /** LLMIO features llmio has no equivalent for. */
+  noEquivalent: string[];
+  /** Things to act on. */
+  warnings: string[];
+}
+
+/** `POST /api/import/llmio`: exactly one of `upload` (from `/api/import/llmio/upload`) or `dsn`. */
+export interface LlmioImportRequest {
+  upload?: string;
+  /** A postgres:// or mysql:// URL of the LLMIO fork's database. */
+  dsn?: string;
+  dryRun: boolean;
+  replace: boolean;
+  withLogs: boolean;
+  /** With logs: only the last N days; null: all of them. */
+  sinceDays: number | null;
+}
+
+/** `POST /api/import/llmio/upload`: the stored file's id (kept an hour) and its size. */
+export interface LlmioUpload {
+  upload: string;
+  bytes: number;
+}

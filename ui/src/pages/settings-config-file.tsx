@@ -2,6 +2,7 @@ import { createSignal, For, Show } from "solid-js";
 import { confirmAction } from "../components/confirm.tsx";
 import { CopyButton } from "../components/copy-button.tsx";
 import { FieldSet, Toggle } from "../components/fields.tsx";
+import { PlanPanel } from "../components/plan-panel.tsx";
 import { ErrorBox, Spinner } from "../components/states.tsx";
 import { toast, toastError } from "../components/toast.tsx";
 import {
@@ -143,7 +144,7 @@ export function ConfigFileSection(props: { onApplied?: () => void }) {
 
         <Show when={preview()}>
           {(current) => (
-            <div class="space-y-3 rounded-lg border border-amber-300 bg-amber-50/60 p-3 dark:(border-amber-500/30 bg-amber-500/5)" data-testid="config-preview">
+            <PlanPanel tone="preview" testId="config-preview">
               <div class="flex flex-wrap items-baseline justify-between gap-2">
                 <p class="section-title">{t("settings.config.preview", { file: current().name })}</p>
                 <p class="text-xs muted" data-testid="config-counts">
@@ -170,13 +171,13 @@ export function ConfigFileSection(props: { onApplied?: () => void }) {
                   {t("settings.config.apply")}
                 </button>
               </div>
-            </div>
+            </PlanPanel>
           )}
         </Show>
 
         <Show when={applied()}>
           {(result) => (
-            <div class="space-y-2 rounded-lg border border-emerald-300 bg-emerald-50/60 p-3 dark:(border-emerald-500/30 bg-emerald-500/5)" data-testid="config-applied" role="status">
+            <PlanPanel tone="applied" testId="config-applied">
               <p class="section-title">{t("settings.config.applied")}</p>
               <p class="text-xs muted">{t("settings.config.counts", { ...result().counts })}</p>
               <For each={result().changes.filter((change) => change.key)}>
@@ -189,7 +190,7 @@ export function ConfigFileSection(props: { onApplied?: () => void }) {
                   </div>
                 )}
               </For>
-            </div>
+            </PlanPanel>
           )}
         </Show>
       </FieldSet>

@@ -14,6 +14,7 @@ import { settingsChanges, validateSettings } from "../lib/settings-form.ts";
 import type { Settings } from "../lib/types.ts";
 import { CleanupHistory } from "./settings-cleanup-history.tsx";
 import { ConfigFileSection } from "./settings-config-file.tsx";
+import { LlmioImportSection } from "./settings-llmio-import.tsx";
 
 /** Log retention (with "run now" and the cleanup history), body capture, defaults for new models, and the configuration file. */
 export default function SettingsPage() {
@@ -127,8 +128,9 @@ export default function SettingsPage() {
             </button>
           </div>
         </form>
-        <div class="mt-4">
+        <div class="mt-4 space-y-4">
           <ConfigFileSection />
+          <LlmioImportSection onApplied={refetch} />
         </div>
       </Show>
     </div>
