@@ -191,6 +191,11 @@ function proxyList({ name, value }: Setting): TrustedProxies {
   }
 }
 
+/** Where the generated admin token of a SQLite database is kept: beside it. */
+export function tokenFilePath(databasePath: string): string {
+  return join(dirname(databasePath), TOKEN_FILE);
+}
+
 /** The generated token lives beside the database so it survives restarts. */
 function loadOrCreateToken(folder: string): { token: string; path: string; created: boolean } {
   const path = join(folder, TOKEN_FILE);

@@ -83,6 +83,7 @@ const main = defineCommand({
     "install-service": () => import("./cli/install-service.ts").then((module) => module.installServiceCommand),
     "uninstall-service": () => import("./cli/uninstall-service.ts").then((module) => module.uninstallServiceCommand),
     config: () => import("./cli/config-command.ts").then((module) => module.configCommand),
+    "import-llmio": () => import("./cli/import-llmio-command.ts").then((module) => module.importLlmioCommand),
     healthcheck: () => import("./cli/healthcheck.ts").then((module) => module.healthcheckCommand),
     version: versionCommand,
   },

@@ -10,7 +10,7 @@ import { ConfigError, parseConfig } from "./config-file.ts";
 import { openDatabaseOrExplain as open, type DatabaseTarget } from "./open-database.ts";
 import { consoleOutput } from "./output.ts";
 
-const databaseArgs = {
+export const databaseArgs = {
   "database-url": { type: "string", description: "PostgreSQL database instead of SQLite (env DATABASE_URL, postgres://…)" },
   "db-path": { type: "string", description: "SQLite database file (env LLMIO_DB_PATH, default ./db/llmio.db)" },
   "data-dir": {
@@ -20,7 +20,7 @@ const databaseArgs = {
 } as const;
 
 /** The database `llmio serve` would use with the same flags and environment. */
-function databaseTarget(args: { "database-url"?: string; "db-path"?: string; "data-dir"?: string }): DatabaseTarget {
+export function databaseTarget(args: { "database-url"?: string; "db-path"?: string; "data-dir"?: string }): DatabaseTarget {
   // A placeholder token keeps loadServerConfig from generating and saving one.
   const { databaseUrl, databasePath } = loadServerConfig({
     databaseUrl: args["database-url"],
@@ -96,7 +96,7 @@ const applyCommand = defineCommand({
  * within a second; instances sharing PostgreSQL hear it on their Redis change bus (told here),
  * or, without Redis, reload every few seconds anyway.
  */
-async function announceChanges(target: DatabaseTarget, redisUrl: string | undefined): Promise<string> {
+export async function announceChanges(target: DatabaseTarget, redisUrl: string | undefined): Promise<string> {
   if (!target.databaseUrl) return "note: a gateway running on this database picks these changes up within a second";
   if (!redisUrl) return "note: gateways running on this PostgreSQL database pick these changes up within 5 seconds";
   const shared = await connectSharedState(redisUrl, { prefix: process.env.LLMIO_REDIS_PREFIX || undefined });

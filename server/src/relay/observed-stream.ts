@@ -4,6 +4,7 @@ import type { SseEvent, WireProtocol } from "../core/wire-protocol.ts";
 import { preOutputWait, readWithin, watchStream, type StreamWatch } from "./keep-alive.ts";
 import { SseEventFramer, SseEventLimit } from "./sse-event-limit.ts";
 import { upstreamLimits, UpstreamLimitError } from "./upstream-limits.ts";
+import { findErrorText } from "./error-text-match.ts";
 
 export interface StreamObserver {
   /** Sees every SSE event as it passes. */
@@ -54,7 +55,8 @@ export async function awaitFastPathStart(
       return;
     }
     const text = decoder.decode(chunk, { stream: true });
-    if (options.errorMatch && text.includes(options.errorMatch)) failed ??= `the stream contains the provider's error text "${options.errorMatch}"`;
+    const errorText = options.errorMatch ? findErrorText(text, options.errorMatch) : undefined;
+    if (errorText) failed ??= `the stream contains the provider's error text "${errorText}"`;
     parser.feed(text);
   };
   see(firstChunk);

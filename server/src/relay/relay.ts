@@ -22,6 +22,7 @@ import { readOrReject } from "./rejections.ts";
 import { upstreamRequest, upstreamTarget } from "./upstream-request.ts";
 import { awaitFirstOutput, decodeUpstreamEvents, encodeClientStream } from "./translate-stream.ts";
 import type { UpstreamCall } from "./upstream-call.ts";
+import { findErrorText } from "./error-text-match.ts";
 
 export interface RelayDeps {
   catalog: Catalog;
@@ -152,9 +153,8 @@ export function createRelay(deps: RelayDeps) {
           const headers = forwardResponseHeaders(isFastPath(candidate) ? call.response.headers : new Headers(), { "x-llmio-trace-id": traceId });
 
           if (!peek.stream) {
-            if (candidate.errorMatch && call.text!.includes(candidate.errorMatch)) {
-              return { failed: `the answer contains the provider's error text "${candidate.errorMatch}"` };
-            }
+            const errorText = candidate.errorMatch ? findErrorText(call.text!, candidate.errorMatch) : undefined;
+            if (errorText) return { failed: `the answer contains the provider's error text "${errorText}"` };
             let body: JsonObject;
             try {
               body = JSON.parse(call.text!) as JsonObject;
