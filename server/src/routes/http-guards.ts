@@ -2,7 +2,7 @@ import { Elysia } from "elysia";
 import { logger } from "../services/logger.ts";
 import { countLimitRefusal } from "../services/prometheus.ts";
 import { hostChecker, type HostPolicy } from "./host-check.ts";
-import type { HttpLimits } from "./http-limits.ts";
+import { LLMIO_UPLOAD_PATH, type HttpLimits } from "./http-limits.ts";
 import { errorForPath, isAdminPath, notFoundResponse, protocolOfPath } from "./path-errors.ts";
 import { declaredLength, formatBytes } from "./request-body.ts";
 
@@ -34,7 +34,8 @@ export function adminBodyGuard(limits: HttpLimits) {
     const chunked = declared === undefined && request.headers.has("transfer-encoding");
     if (!chunked && (declared === undefined || declared <= limits.maxAdminBodyBytes)) return;
     const path = new URL(request.url).pathname;
-    if (protocolOfPath(path)) return;
+    // The LLMIO database upload streams to disk under its own cap, after the admin token is checked.
+    if (protocolOfPath(path) || path === LLMIO_UPLOAD_PATH) return;
     countLimitRefusal("request_body");
     if (chunked) return errorForPath(path, "bad_request", "Send this request with a Content-Length (chunked bodies are accepted only by the proxy routes)", 411);
     return errorForPath(path, "bad_request", `The request body is larger than the ${formatBytes(limits.maxAdminBodyBytes)} limit of this route`, 413);

@@ -20,6 +20,9 @@ export interface HttpLimits {
 
 const MB = 1024 * 1024;
 
+/** The admin route that takes an LLMIO database (streamed to disk under its own cap, after the token check). */
+export const LLMIO_UPLOAD_PATH = "/api/import/llmio/upload";
+
 export const DEFAULT_HTTP_LIMITS: Readonly<HttpLimits> = Object.freeze({
   maxRequestBodyBytes: DEFAULT_MAX_REQUEST_BODY_MB * MB,
   maxAdminBodyBytes: 1 * MB,

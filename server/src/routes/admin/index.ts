@@ -6,6 +6,7 @@ import { AdminError } from "../../services/admin/errors.ts";
 import { ClientKeys } from "../../services/client-keys.ts";
 import { authKeyRoutes } from "./auth-keys.ts";
 import { configRoutes } from "./config.ts";
+import { llmioImportRoutes } from "./llmio-import.ts";
 import { dashboardRoutes } from "./dashboard.ts";
 import { adminErrorResponse } from "./handle-error.ts";
 import { logRoutes } from "./logs.ts";
@@ -48,5 +49,6 @@ export function adminRoutes(deps: AppDeps, auth: AuthServices = { clientKeys: ne
       .use(liveRoutes(deps))
       .use(settingRoutes(deps))
       .use(configRoutes(deps, auth.clientKeys))
+      .use(llmioImportRoutes(deps, auth.clientKeys))
   );
 }

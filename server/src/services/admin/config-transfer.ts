@@ -53,7 +53,7 @@ async function asAdminError<Result>(work: () => Promise<Result>): Promise<Result
  * connection waits for its write lock, within its busy timeout). PostgreSQL transactions take
  * a pooled connection of their own already; an in-memory SQLite database has no second connection.
  */
-async function withOwnConnection<Result>(db: AppDatabase, work: (db: AppDatabase) => Promise<Result>): Promise<Result> {
+export async function withOwnConnection<Result>(db: AppDatabase, work: (db: AppDatabase) => Promise<Result>): Promise<Result> {
   const file = db.sqlite?.filename;
   if (!file || file === ":memory:") return work(db);
   const own = openDatabase(file);

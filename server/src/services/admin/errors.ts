@@ -1,7 +1,7 @@
 /** A failure an admin request can cause; `status` is the HTTP status to answer with. */
 export class AdminError extends Error {
   constructor(
-    readonly status: 400 | 401 | 404 | 409 | 429 | 502,
+    readonly status: 400 | 401 | 404 | 409 | 413 | 429 | 502,
     message: string,
     /** Sent as `Retry-After` (a locked-out IP). */
     readonly retryAfterSeconds?: number,

@@ -21,6 +21,8 @@ export interface CatalogPlan {
 const PROVIDER_TYPES: Record<string, Provider["type"]> = {
   openai: "openai",
   "openai-res": "openai-responses",
+  // The fork's name for the Responses API.
+  codex: "openai-responses",
   anthropic: "anthropic",
   gemini: "gemini",
 };
@@ -92,6 +94,14 @@ export function planCatalog(snapshot: LlmioSnapshot): CatalogPlan {
       detail: "its model is deleted in LLMIO",
     });
   }
+  if (models.some((model) => (model.maxRetry ?? 0) > 0)) {
+    plan.decisions.push("retries: LLMIO's max_retry N (attempts in all) → maxRetry N−1 (retries after the first attempt): the same number of attempts");
+  }
+  if (models.some((model) => (model.timeOut ?? 0) > 0)) {
+    plan.decisions.push(
+      "timeouts: LLMIO's time_out T seconds → T s to the first byte of each attempt (timeoutMs) and T s for all attempts together (totalTimeoutMs); LLMIO waited T/3 for a stream's headers, llmio waits T for its first byte",
+    );
+  }
   if (breakerOff.length) {
     plan.decisions.push(
       `circuit breaker: LLMIO had it off for ${list(breakerOff)}; llmio's per-association breaker is always on (it sets an association aside after repeated failures and lets one probe through to bring it back)`,
@@ -102,7 +112,7 @@ export function planCatalog(snapshot: LlmioSnapshot): CatalogPlan {
 
 function providerEntry(provider: LlmioProvider, name: string, plan: CatalogPlan): ProviderEntry | string {
   const type = PROVIDER_TYPES[provider.type];
-  if (!type) return `unknown provider type "${provider.type}" (llmio speaks openai, openai-res, anthropic and gemini)`;
+  if (!type) return `unknown provider type "${provider.type}" (known: openai, openai-res or codex, anthropic, gemini)`;
   const baseUrl = provider.baseUrl.replace(/\/+$/, "");
   if (!isHttpUrl(baseUrl)) return `its config has no http(s) base_url (${JSON.stringify(provider.baseUrl || "")})`;
   const entry: ProviderEntry = {
@@ -138,15 +148,13 @@ function modelEntry(model: LlmioModel, name: string, plan: CatalogPlan): ModelEn
   if (strategy) entry.strategy = strategy;
   else notes.push(`unknown strategy "${model.strategy}" → weighted`);
   if (model.strategy === "rotor") notes.push("rotor (weighted rotation) → round-robin (takes turns among associations with weight > 0)");
-  if (model.maxRetry !== null && model.maxRetry > 0) {
-    // LLMIO's max_retry counts every attempt; llmio's maxRetry counts the attempts after the first.
-    entry.maxRetry = model.maxRetry - 1;
-    notes.push(`max_retry ${model.maxRetry} attempts → maxRetry ${entry.maxRetry} (retries after the first attempt)`);
-  }
+  // LLMIO's max_retry counts every attempt; llmio's maxRetry counts the attempts after the first.
+  if (model.maxRetry !== null && model.maxRetry > 0) entry.maxRetry = model.maxRetry - 1;
+  else if (model.maxRetry !== null) notes.push(`max_retry ${model.maxRetry} → llmio's default retries`);
+  // LLMIO's time_out bounded the whole request and each attempt's wait for response headers.
   if (model.timeOut !== null && model.timeOut > 0) {
     entry.timeoutMs = model.timeOut * 1000;
     entry.totalTimeoutMs = model.timeOut * 1000;
-    notes.push(`time_out ${model.timeOut} s → ${model.timeOut} s to the first byte and ${model.timeOut} s for all attempts`);
   } else if (model.timeOut !== null) notes.push(`time_out ${model.timeOut} → llmio's default timeouts`);
   if (notes.length) plan.decisions.push(`model ${name}: ${notes.join("; ")}`);
   if (model.status === false) plan.decisions.push(`model ${name}: disabled in the fork → imported with every association switched off`);

@@ -14,6 +14,8 @@ import { openSourceDatabase } from "./source-database.ts";
 
 export interface ImportTarget {
   db: AppDatabase;
+  /** The gateway's settings (so it sees the change at once); a store of its own otherwise. */
+  settings?: SettingsStore;
   /** Where the admin token goes when `adminToken` is given. */
   adminTokens?: AdminTokenStore;
 }
@@ -38,8 +40,9 @@ export async function importLlmio(location: string, target: ImportTarget, option
     items.push(...(await applyCatalog(db, catalog, write)));
     const appliedKeys = await applyKeys(db, keys.keys, write);
     items.push(...appliedKeys.items);
-    const current = await new SettingsStore(db).get();
-    const settingItems = await applySettings(db, settings.settings, write);
+    const settingsStore = target.settings ?? new SettingsStore(db);
+    const current = await settingsStore.get();
+    const settingItems = await applySettings(db, settingsStore, settings.settings, write);
     items.push(...settingItems);
     const warnings = [...keys.warnings];
     if (options.adminToken !== undefined) {

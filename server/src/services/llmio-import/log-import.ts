@@ -25,12 +25,15 @@ export interface LogImportContext {
 const PAGE = 2000;
 const INSERT_BATCH = 400;
 
-/** LLMIO's client styles → llmio's protocol names. */
-const PROTOCOLS: Record<string, string> = {
-  openai: "openai-chat",
-  "openai-res": "openai-responses",
-  anthropic: "anthropic",
-  gemini: "gemini",
+/** LLMIO's client styles (and the fork's) → llmio's protocol and endpoint. */
+const STYLES: Record<string, { protocol: string; endpoint: NewRequestLog["endpoint"] }> = {
+  openai: { protocol: "openai-chat", endpoint: "chat" },
+  "openai-res": { protocol: "openai-responses", endpoint: "chat" },
+  codex: { protocol: "openai-responses", endpoint: "chat" },
+  anthropic: { protocol: "anthropic", endpoint: "chat" },
+  gemini: { protocol: "gemini", endpoint: "chat" },
+  "openai-embeddings": { protocol: "openai-chat", endpoint: "embeddings" },
+  "gemini-embeddings": { protocol: "gemini", endpoint: "embeddings" },
 };
 
 /**
@@ -102,14 +105,15 @@ function requestLog(row: SourceRow, context: LogImportContext): NewRequestLog {
   const chunkMs = row.chunk_time_ms !== undefined ? num(row.chunk_time_ms) : num(row.chunk_time) / 1e6;
   const success = status === "success";
   const authKeyId = int(row.auth_key_id);
+  const style = STYLES[asText(row.style)];
   return {
     traceId: asText(row.trace_id) || asText(row.uuid) || `llmio-${asText(row.id)}`,
     model,
     providerId: providerName ? (context.providerIds.get(providerName) ?? null) : null,
     providerName,
     providerModel: asText(row.provider_model) || null,
-    clientProtocol: PROTOCOLS[asText(row.style)] ?? (asText(row.style) || "openai-chat"),
-    endpoint: "chat",
+    clientProtocol: style?.protocol ?? (asText(row.style) || "openai-chat"),
+    endpoint: style?.endpoint ?? "chat",
     status: success ? "success" : "error",
     statusCode: success ? 200 : statusCodeIn(error),
     error: success ? null : error || (status === "running" ? "LLMIO stopped before this call ended" : "failed in LLMIO"),

@@ -1,18 +1,22 @@
 import { inArray } from "drizzle-orm";
 import type { AppDatabase } from "../../db/client.ts";
-import { SettingsStore, type GatewaySettings } from "../settings.ts";
+import type { GatewaySettings, SettingsStore } from "../settings.ts";
 import type { ImportItem } from "./import-report.ts";
 
 /**
  * Applies LLMIO's settings. A setting still at llmio's default (never saved) takes LLMIO's value;
  * one the operator saved with another value is a conflict unless `replace`.
  */
-export async function applySettings(db: AppDatabase, wanted: Partial<GatewaySettings>, options: { dryRun: boolean; replace: boolean }): Promise<ImportItem[]> {
+export async function applySettings(
+  db: AppDatabase,
+  store: SettingsStore,
+  wanted: Partial<GatewaySettings>,
+  options: { dryRun: boolean; replace: boolean },
+): Promise<ImportItem[]> {
   const names = Object.keys(wanted) as (keyof GatewaySettings)[];
   if (names.length === 0) return [];
   const { settings } = db.tables;
   const saved = new Map((await db.orm.select().from(settings).where(inArray(settings.key, names))).map((row) => [row.key, row.value]));
-  const store = new SettingsStore(db);
   const current = await store.get();
   const items: ImportItem[] = [];
   const changes: Partial<GatewaySettings> = {};

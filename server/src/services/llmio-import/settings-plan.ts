@@ -6,6 +6,8 @@ export interface SettingsPlan {
   noEquivalent: string[];
 }
 
+const MAX_RETENTION_DAYS = 3650;
+
 /** The fork's bookkeeping entries: nothing for an operator to carry over. */
 const INTERNAL_CONFIGS = new Set(["first_deploy_time"]);
 
@@ -18,7 +20,8 @@ export function planSettings(configs: Map<string, unknown>): SettingsPlan {
       case "log_cleanup_policy": {
         const days = Number(fields.retention_days);
         if (fields.enabled === true && Number.isInteger(days) && days > 0) {
-          plan.settings.logRetentionDays = days;
+          // llmio keeps logs at most ten years by age (longer: no age limit at all).
+          plan.settings.logRetentionDays = Math.min(days, MAX_RETENTION_DAYS);
           plan.decisions.push(`log cleanup: request logs older than ${days} days are deleted (logRetentionDays ${days}), as in LLMIO`);
         } else {
           plan.settings.logRetentionDays = null;

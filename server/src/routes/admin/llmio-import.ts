@@ -1,0 +1,42 @@
+import { Elysia, t } from "elysia";
+import type { AppDeps } from "../../app-deps.ts";
+import { LlmioImportService } from "../../services/admin/llmio-import.ts";
+import type { ClientKeys } from "../../services/client-keys.ts";
+import { adminDoc } from "./shared.ts";
+
+/** Bun's own request body cap is 1 GiB (http-limits.ts): bigger databases import with the CLI. */
+const MAX_UPLOAD_BYTES = 1000 * 1024 * 1024;
+
+const importBody = t.Object({
+  upload: t.Optional(t.String({ description: "An id from POST /api/import/llmio/upload" })),
+  dsn: t.Optional(t.String({ description: "The LLMIO fork's postgres:// or mysql:// URL" })),
+  dryRun: t.Boolean(),
+  replace: t.Boolean({ description: "Overwrite llmio entries whose names conflict" }),
+  withLogs: t.Boolean({ description: "Also import the request history" }),
+  sinceDays: t.Nullable(t.Integer({ minimum: 1, description: "With withLogs: only the last N days; null: all" })),
+});
+
+/** `/api/import/llmio`: Settings → Import from LLMIO (the CLI's `llmio import-llmio`). */
+export function llmioImportRoutes(deps: AppDeps, clientKeys: ClientKeys) {
+  const service = new LlmioImportService(
+    deps.db,
+    deps.settings,
+    () => {
+      deps.catalog.invalidate();
+      clientKeys.invalidate();
+    },
+    MAX_UPLOAD_BYTES,
+  );
+  return new Elysia({ name: "admin-llmio-import", prefix: "/import/llmio" })
+    .post("/upload", ({ request }) => service.upload(request.body), {
+      // The body is a SQLite file, streamed to disk.
+      parse: "none",
+      detail: adminDoc("Upload LLMIO's llmio.db (the raw file as the body, up to 1000 MB); answers an id for POST /api/import/llmio"),
+    })
+    .post("", ({ body }) => service.run(body), {
+      body: importBody,
+      detail: adminDoc(
+        "Import an LLMIO database (an upload or the fork's DSN): providers, models, associations, client keys with their secrets, settings and, with withLogs, the request history. dryRun=true reports without writing",
+      ),
+    });
+}
