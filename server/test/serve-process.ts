@@ -16,10 +16,10 @@ export interface ServeProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts `llmio serve` from source and waits for its banner. */
-export async function startServeProcess(options: { token: string; env?: Record<string, string> }): Promise<ServeProcess> {
+/** Starts `llmio serve` from source (on its own new database unless `dbPath` is given) and waits for its banner. */
+export async function startServeProcess(options: { token: string; env?: Record<string, string>; dbPath?: string }): Promise<ServeProcess> {
   const folder = mkdtempSync(join(tmpdir(), "llmio-serve-"));
-  const dbPath = join(folder, "llmio.db");
+  const dbPath = options.dbPath ?? join(folder, "llmio.db");
   const child = Bun.spawn([process.execPath, MAIN, "serve", "--host", "127.0.0.1", "--port", "0", "--db-path", dbPath], {
     env: { ...process.env, TOKEN: options.token, LLMIO_LOG_LEVEL: "error", ...options.env },
     stdout: "pipe",
