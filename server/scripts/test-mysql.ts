@@ -28,10 +28,22 @@ export async function startTestMysql(): Promise<TestMysql> {
   }
 }
 
+/** Why no server can be started here (the binaries are missing), or undefined: for `test.skipIf`. */
+export function mariadbMissing(): string | undefined {
+  const { daemon, installDb } = mariadbBinaries();
+  return daemon && installDb ? undefined : "mariadbd/mariadb-install-db not found (apt-get install mariadb-server)";
+}
+
+function mariadbBinaries(): { daemon?: string; installDb?: string } {
+  return {
+    daemon: findBinary("mariadbd", ["/usr/sbin/mariadbd", "/usr/local/sbin/mariadbd"]),
+    installDb: findBinary("mariadb-install-db", ["/usr/bin/mariadb-install-db", "/usr/local/bin/mariadb-install-db"]),
+  };
+}
+
 async function startMariadb(): Promise<{ url: string; stop: () => void }> {
-  const daemon = findBinary("mariadbd", ["/usr/sbin/mariadbd", "/usr/local/sbin/mariadbd"]);
-  const installDb = findBinary("mariadb-install-db", ["/usr/bin/mariadb-install-db", "/usr/local/bin/mariadb-install-db"]);
-  if (!daemon || !installDb) throw new Error("mariadbd/mariadb-install-db not found (apt-get install mariadb-server)");
+  const { daemon, installDb } = mariadbBinaries();
+  if (!daemon || !installDb) throw new Error(mariadbMissing());
   const folder = mkdtempSync(join(tmpdir(), "llmio-mysql-"));
   const data = join(folder, "data");
   // mariadbd refuses to run as root: as root, let it switch to the `mysql` user Debian's package creates.
