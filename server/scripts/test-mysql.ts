@@ -92,6 +92,8 @@ async function startMariadb(): Promise<{ url: string; stop: () => void }> {
     server.kill("SIGKILL");
     rmSync(folder, { recursive: true, force: true });
   };
+  // A test process that dies without calling stop() must not leave a server behind.
+  process.once("exit", stop);
   const base = `mysql://root@127.0.0.1:${port}`;
   for (let tries = 0; tries < 300; tries++) {
     if (server.exitCode !== null) break;
