@@ -166,6 +166,25 @@ describe("admin request bodies", () => {
     expect(JSON.parse(response.body).error).toContain("Content-Length");
   });
 
+  test("the LLMIO database upload is the one admin body past 1 MB: streamed to disk with the token, refused without it", async () => {
+    const file = new Uint8Array(5 * MB).fill(7);
+    const url = `${gateway.url}/api/import/llmio/upload`;
+    const refused = await fetch(url, { method: "POST", headers: { "content-type": "application/octet-stream" }, body: file });
+    expect(refused.status).toBe(401);
+    const accepted = await fetch(url, { method: "POST", headers: { ...AUTH, "content-type": "application/octet-stream" }, body: file });
+    expect(accepted.status).toBe(200);
+    const { upload, bytes } = (await accepted.json()) as { upload: string; bytes: number };
+    expect(bytes).toBe(5 * MB);
+    // Five megabytes of 0x07 are no database: a 400 that says so, not a crash.
+    const imported = await fetch(`${gateway.url}/api/import/llmio`, {
+      method: "POST",
+      headers: { ...AUTH, "content-type": "application/json" },
+      body: JSON.stringify({ upload, dryRun: true, replace: false, withLogs: false, sinceDays: null }),
+    });
+    expect(imported.status).toBe(400);
+    expect(((await imported.json()) as Json).error).toContain("not a SQLite database");
+  });
+
   test("ordinary admin calls still work", async () => {
     const providers = await gateway.admin<Json[]>("GET", "/api/providers");
     expect(providers.length).toBeGreaterThan(0);
