@@ -6,6 +6,7 @@ import { PlanPanel } from "../components/plan-panel.tsx";
 import { Segmented } from "../components/segmented.tsx";
 import { ErrorBox, Spinner } from "../components/states.tsx";
 import { toast } from "../components/toast.tsx";
+import { ApiError } from "../lib/api-client.ts";
 import { formatPercent } from "../lib/format.ts";
 import { t } from "../lib/i18n/index.ts";
 import {
@@ -106,10 +107,22 @@ export function LlmioImportSection(props: { onApplied?: () => void }) {
     changed();
     const version = inputsVersion;
     const snapshot = { ...choices };
-    try {
-      const source = await resolveSource();
+    const dryRun = async (source: LlmioSource) => {
       setBusy("check");
-      const report = await runLlmioImport(importRequest(source, snapshot, true));
+      return runLlmioImport(importRequest(source, snapshot, true));
+    };
+    try {
+      let source = await resolveSource();
+      let report: ImportReport;
+      try {
+        report = await dryRun(source);
+      } catch (caught) {
+        // The server no longer has the upload named again (restarted, or kept past its hour): send the file once more.
+        if (!(caught instanceof ApiError && caught.status === 404 && lastUpload !== undefined)) throw caught;
+        lastUpload = undefined;
+        source = await resolveSource();
+        report = await dryRun(source);
+      }
       if (version === inputsVersion) setChecked({ source, choices: snapshot, report });
     } catch (caught) {
       if (version === inputsVersion) setFailure(caught);
@@ -125,6 +138,8 @@ export function LlmioImportSection(props: { onApplied?: () => void }) {
     setFailure(undefined);
     try {
       const report = await runLlmioImport(importRequest(current.source, current.choices, false));
+      // The server drops an upload once imported: the next check uploads the file again.
+      if ("upload" in current.source) lastUpload = undefined;
       setChecked(undefined);
       setApplied(report);
       toast(t("settings.llmio.imported"));
@@ -154,7 +169,8 @@ export function LlmioImportSection(props: { onApplied?: () => void }) {
 
   return (
     <section class="card card-pad" data-testid="llmio-import">
-      <FieldSet legend={t("settings.llmio")} hint={t("settings.hint.llmio")}>
+      {/* min-w-0: a fieldset is at least as wide as its widest table otherwise, wider than a phone. */}
+      <FieldSet class="min-w-0" legend={t("settings.llmio")} hint={t("settings.hint.llmio")}>
         <div class="space-y-1.5">
           <p class="field-label">{t("settings.llmio.source")}</p>
           <Segmented
@@ -232,7 +248,7 @@ export function LlmioImportSection(props: { onApplied?: () => void }) {
         </div>
 
         <div class="flex flex-wrap items-center gap-3 pt-1">
-          <button type="button" class="btn-primary" onClick={check} disabled={busy() !== undefined || (attempted() && !ready())} aria-busy={busy() !== undefined} data-testid="llmio-check">
+          <button type="button" class="btn-primary" onClick={check} disabled={busy() !== undefined || (sourceKind() === "file" && !file())} aria-busy={busy() !== undefined} data-testid="llmio-check">
             {busy() === "upload" || busy() === "check" ? <Spinner /> : <span class="i-lucide-search-check" />}
             {t("settings.llmio.check")}
           </button>

@@ -56,7 +56,8 @@ export function ImportReportView(props: { report: ImportReport; showUnchanged: b
         <NoteList title={t("settings.llmio.warnings")} notes={props.report.warnings} icon="i-lucide-triangle-alert text-amber-600 dark:text-amber-400" testId="llmio-warnings" />
       </Show>
 
-      <Show when={props.report.dryRun && !writesAnything(props.report) && props.report.totals.conflict + props.report.totals.skipped === 0}>
+      {/* Skipped rows cannot be imported at all, so they do not stand in the way of "nothing to import". */}
+      <Show when={props.report.dryRun && !writesAnything(props.report) && props.report.totals.conflict === 0}>
         <p class="text-sm" data-testid="llmio-nothing">
           {t("settings.llmio.nothingToImport")}
         </p>

@@ -615,7 +615,7 @@ export const zhTW: Record<keyof typeof en, string> = {
   "settings.llmio.variant.llmio": "LLMIO",
   "settings.llmio.variant.llmio-fork": "LLMIO 分支",
   "settings.llmio.totals": "新增 {created}，修改 {updated}，未變 {unchanged}，衝突 {conflict}，略過 {skipped}",
-  "settings.llmio.nothingToImport": "所有內容都已在 llmio 中，無需匯入。",
+  "settings.llmio.nothingToImport": "沒有新內容可匯入：所有可匯入的內容都已在 llmio 中。",
   "settings.llmio.conflictNote": "衝突的項目維持原樣。如需覆寫，請開啟「覆寫衝突的項目」後重新檢查。",
   "settings.llmio.import": "匯入",
   "settings.llmio.imported": "已從 LLMIO 匯入",

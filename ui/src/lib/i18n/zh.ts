@@ -615,7 +615,7 @@ export const zh: Record<keyof typeof en, string> = {
   "settings.llmio.variant.llmio": "LLMIO",
   "settings.llmio.variant.llmio-fork": "LLMIO 分支",
   "settings.llmio.totals": "新建 {created}，修改 {updated}，未变 {unchanged}，冲突 {conflict}，跳过 {skipped}",
-  "settings.llmio.nothingToImport": "所有内容都已在 llmio 中，无需导入。",
+  "settings.llmio.nothingToImport": "没有新内容可导入：所有可导入的内容都已在 llmio 中。",
   "settings.llmio.conflictNote": "冲突的条目保持原样。如需覆盖，请打开“覆盖冲突的条目”后重新检查。",
   "settings.llmio.import": "导入",
   "settings.llmio.imported": "已从 LLMIO 导入",
