@@ -211,6 +211,22 @@ describe.skipIf(!hasChromium)("Import from LLMIO in the admin UI", () => {
     await shot("not-llmio", section());
   }, 30_000);
 
+  test("a database URL: checked before sending, and a server that does not answer is reported", async () => {
+    await page.goto(`${gateway.url}/settings`);
+    await section().getByRole("radio", { name: "Database URL" }).click();
+    const field = section().getByTestId("llmio-dsn");
+    await field.fill("root:pw@tcp(127.0.0.1:3306)/llmio");
+    await section().getByTestId("llmio-check").click();
+    await section().getByText("Enter a postgres:// or mysql:// URL.").waitFor();
+
+    await field.fill("postgres://llmio:secret-pw@127.0.0.1:1/llmio");
+    await section().getByTestId("llmio-check").click();
+    const alert = section().locator("[role=alert]:not(.field-error)");
+    await alert.waitFor({ timeout: 30_000 });
+    expect((await alert.innerText()).length).toBeGreaterThan(5);
+    await shot("dsn-unreachable", section());
+  }, 60_000);
+
   test("in Chinese", async () => {
     await page.evaluate(() => localStorage.setItem("llmio.locale", "zh"));
     await openWithFixture();
