@@ -112,7 +112,9 @@ export function formatBytes(bytes: number): string {
 export function uploadLlmioDatabase(file: Blob, onProgress?: (fraction: number) => void): Promise<LlmioUpload> {
   return new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
-    request.open("POST", "/api/import/llmio/upload");
+    // The name is only shown in the report ("uploaded file llmio.db"), never used as a path.
+    const name = file instanceof File ? `?name=${encodeURIComponent(file.name)}` : "";
+    request.open("POST", `/api/import/llmio/upload${name}`);
     request.setRequestHeader("content-type", "application/octet-stream");
     request.setRequestHeader("accept", "application/json");
     const bearer = token();

@@ -231,7 +231,7 @@ export function ProviderFormModal(props: { provider?: Provider; onClose: () => v
                   spellcheck={false}
                 />
                 <div class="space-y-4">
-                  <TextField label={t("providers.errorMatch")} value={form.errorMatch} onValue={(value) => setForm("errorMatch", value)} hint={t("providers.hint.errorMatch")} />
+                  <TextAreaField rows={2} label={t("providers.errorMatch")} value={form.errorMatch} onValue={(value) => setForm("errorMatch", value)} hint={t("providers.hint.errorMatch")} />
                   <TextField label={t("providers.consoleUrl")} value={form.consoleUrl} onValue={(value) => setForm("consoleUrl", value)} error={error("consoleUrl")} placeholder="https://" type="url" />
                   <TextField
                     label={t("providers.proxyUrl")}

@@ -12,19 +12,20 @@ describe("/api/import/llmio", () => {
   const { call } = harness;
   let folder: string;
   let fixture: LlmioFixture;
-  let file: Uint8Array;
+  let file: Uint8Array<ArrayBuffer>;
 
   beforeAll(() => {
     folder = mkdtempSync(join(tmpdir(), "llmio-import-api-"));
     fixture = createLlmioSqliteFixture(join(folder, "llmio.db"));
-    file = readFileSync(fixture.path);
+    file = new Uint8Array(readFileSync(fixture.path));
   });
   afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-  function upload(body: Uint8Array | string, token: string | null = TEST_TOKEN) {
+  function upload(body: Uint8Array<ArrayBuffer> | string, token: string | null = TEST_TOKEN, name = "my llmio.db") {
     const headers: Record<string, string> = { "content-type": "application/octet-stream" };
     if (token) headers.authorization = `Bearer ${token}`;
-    return harness.app.handle(new Request("http://localhost/api/import/llmio/upload", { method: "POST", headers, body }));
+    const url = `http://localhost/api/import/llmio/upload?name=${encodeURIComponent(name)}`;
+    return harness.app.handle(new Request(url, { method: "POST", headers, body: new Blob([body]) }));
   }
 
   const options = { dryRun: true, replace: false, withLogs: true, sinceDays: null };
@@ -47,7 +48,7 @@ describe("/api/import/llmio", () => {
     const dryRun = await call("POST", "/api/import/llmio", { upload: id, ...options });
     expect(dryRun.status).toBe(200);
     const plan = dryRun.json as ImportReport;
-    expect(plan).toMatchObject({ dryRun: true, variant: "llmio" });
+    expect(plan).toMatchObject({ dryRun: true, variant: "llmio", source: "sqlite uploaded file my llmio.db" });
     expect(plan.totals.created).toBeGreaterThan(0);
     expect((await call("GET", "/api/models")).json).toEqual([]);
     // The report never carries a key's secret.
@@ -67,7 +68,8 @@ describe("/api/import/llmio", () => {
     const { upload: id } = (await notLlmio.json()) as { upload: string };
     const refused = await call("POST", "/api/import/llmio", { upload: id, ...options });
     expect(refused.status).toBe(400);
-    expect(refused.json.error).toContain("not a SQLite database");
+    expect(refused.json.error).toContain("uploaded file my llmio.db is not a SQLite database");
+    expect(refused.json.error).not.toContain(tmpdir());
     expect((await call("POST", "/api/import/llmio", { upload: "../../etc/passwd", ...options })).status).toBe(404);
     expect((await call("POST", "/api/import/llmio", { dsn: "file:///etc/passwd", ...options })).json.error).toContain("postgres:// or mysql://");
     expect((await call("POST", "/api/import/llmio", { ...options })).status).toBe(400);

@@ -28,9 +28,10 @@ export function llmioImportRoutes(deps: AppDeps, clientKeys: ClientKeys) {
     MAX_UPLOAD_BYTES,
   );
   return new Elysia({ name: "admin-llmio-import", prefix: "/import/llmio" })
-    .post("/upload", ({ request }) => service.upload(request.body), {
+    .post("/upload", ({ request, query }) => service.upload(request.body, query.name), {
       // The body is a SQLite file, streamed to disk.
       parse: "none",
+      query: t.Object({ name: t.Optional(t.String({ maxLength: 255, description: "The file's name, shown in the report" })) }),
       detail: adminDoc("Upload LLMIO's llmio.db (the raw file as the body, up to 1000 MB); answers an id for POST /api/import/llmio"),
     })
     .post("", ({ body }) => service.run(body), {

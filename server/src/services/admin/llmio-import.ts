@@ -31,9 +31,9 @@ export class LlmioImportService {
     this.uploads = new UploadStore(maxUploadBytes);
   }
 
-  async upload(body: ReadableStream<Uint8Array> | null): Promise<{ upload: string; bytes: number }> {
+  async upload(body: ReadableStream<Uint8Array> | null, name?: string): Promise<{ upload: string; bytes: number }> {
     try {
-      const saved = await this.uploads.save(body);
+      const saved = await this.uploads.save(body, name);
       if (saved.bytes === 0) {
         this.uploads.remove(saved.upload);
         throw new AdminError(400, "Invalid body: send LLMIO's llmio.db file as the request body");
@@ -55,7 +55,8 @@ export class LlmioImportService {
     const options: ImportOptions = { dryRun: request.dryRun, replace: request.replace, withLogs: request.withLogs, sinceDays: request.sinceDays };
     let report: ImportReport;
     try {
-      report = await withOwnConnection(this.db, (db) => importLlmio(location, { db, settings: this.settings }, options));
+      const fileName = request.upload === undefined ? undefined : `uploaded file ${await this.uploads.name(request.upload)}`;
+      report = await withOwnConnection(this.db, (db) => importLlmio(location, { db, settings: this.settings }, options, fileName));
     } catch (error) {
       // A file that is no LLMIO database, a server that does not answer: the caller's to fix.
       if (error instanceof CliError) throw new AdminError(400, error.hint ? `${error.message} (${error.hint})` : error.message);

@@ -26,8 +26,8 @@ export interface ImportTarget {
  * settings, the admin token and, when asked, the request history. Idempotent: a second run finds
  * everything unchanged. Each part is its own transaction; a failed run can simply be run again.
  */
-export async function importLlmio(location: string, target: ImportTarget, options: ImportOptions): Promise<ImportReport> {
-  const source = await openSourceDatabase(location);
+export async function importLlmio(location: string, target: ImportTarget, options: ImportOptions, fileName?: string): Promise<ImportReport> {
+  const source = await openSourceDatabase(location, fileName);
   try {
     const snapshot = await readSnapshot(source);
     const catalog = planCatalog(snapshot);
@@ -74,7 +74,10 @@ export async function importLlmio(location: string, target: ImportTarget, option
     }
     for (const table of tables) table.skipped = catalog.skippedRows.get(table.table) ?? (table.table === "auth_keys" ? keys.skipped.length : 0);
     const conflicts = items.filter((item) => item.action === "conflict").length;
-    if (conflicts) warnings.push(`${conflicts} entries differ from llmio entries of the same name and were left as they are; run again with --replace to overwrite them`);
+    if (conflicts) {
+      const what = conflicts === 1 ? "1 entry differs from the llmio entry of the same name and was left as it is" : `${conflicts} entries differ from llmio entries of the same name and were left as they are`;
+      warnings.push(`${what}; import again with replace (--replace) to overwrite`);
+    }
     return {
       source: source.description,
       variant: snapshot.variant,

@@ -19,25 +19,26 @@ export interface SourceDatabase {
  * Opens what `llmio import-llmio` was given: a postgres:// or mysql:// URL (the fork), or the
  * path of LLMIO's SQLite file. Table names are fixed identifiers of LLMIO's schema, never input.
  */
-export async function openSourceDatabase(location: string): Promise<SourceDatabase> {
+export async function openSourceDatabase(location: string, fileName?: string): Promise<SourceDatabase> {
   if (/^(postgres(ql)?|mysql):\/\//i.test(location)) return openServer(location);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
     throw new CliError(`unsupported database URL "${redactUrl(location)}"`, "give the path of LLMIO's llmio.db, or a postgres:// or mysql:// URL");
   }
-  return openSqliteFile(location);
+  return openSqliteFile(location, fileName ?? location);
 }
 
-function openSqliteFile(path: string): SourceDatabase {
-  if (!existsSync(path)) throw new CliError(`no such file: ${path}`, "give the path of LLMIO's SQLite database (by default ./db/llmio.db beside LLMIO)");
+/** `name`: how to call the file in messages (an upload's original name, not its temporary path). */
+function openSqliteFile(path: string, name: string): SourceDatabase {
+  if (!existsSync(path)) throw new CliError(`no such file: ${name}`, "give the path of LLMIO's SQLite database (by default ./db/llmio.db beside LLMIO)");
   let db: Database;
   try {
     db = new Database(path, { readonly: true });
     db.query("SELECT count(*) FROM sqlite_master").get();
   } catch (error) {
-    throw new CliError(`${path} is not a SQLite database: ${(error as Error).message}`);
+    throw new CliError(`${name} is not a SQLite database: ${(error as Error).message}`);
   }
   return {
-    description: `sqlite ${path}`,
+    description: `sqlite ${name}`,
     async tableNames() {
       const rows = db.query<{ name: string }, []>("SELECT name FROM sqlite_master WHERE type = 'table'").all();
       return new Set(rows.map((row) => row.name));

@@ -17,7 +17,8 @@ export class UploadStore {
     private readonly folder = join(tmpdir(), `llmio-imports-${process.pid}`),
   ) {}
 
-  async save(body: ReadableStream<Uint8Array> | null): Promise<{ upload: string; bytes: number }> {
+  /** `name`: the file's own name, for the report (never used as a path). */
+  async save(body: ReadableStream<Uint8Array> | null, name = "llmio.db"): Promise<{ upload: string; bytes: number }> {
     this.sweep();
     mkdirSync(this.folder, { recursive: true, mode: 0o700 });
     const upload = crypto.randomUUID();
@@ -35,6 +36,7 @@ export class UploadStore {
         writer.write(read.value);
       }
       await writer.end();
+      await Bun.write(`${path}.name`, name.replace(/[\u0000-\u001f]/g, "").slice(0, 255) || "llmio.db");
     } catch (error) {
       await Promise.resolve(writer.end()).catch(() => {});
       rmSync(path, { force: true });
@@ -54,9 +56,16 @@ export class UploadStore {
     }
   }
 
+  /** The name the file was uploaded under. */
+  async name(upload: string): Promise<string> {
+    const path = this.path(upload);
+    return path ? (await Bun.file(`${path}.name`).text().catch(() => "")) || "llmio.db" : "llmio.db";
+  }
+
   remove(upload: string): void {
     const path = this.path(upload);
     if (path) rmSync(path, { force: true });
+    if (path) rmSync(`${path}.name`, { force: true });
   }
 
   /** Deletes uploads older than an hour. */

@@ -167,7 +167,7 @@ export const en = {
   "providers.hint.endpoints": "Untick what this provider does not offer; all ticked means every endpoint of its protocol.",
   "providers.hint.limits": "Empty means unlimited. Requests over a limit wait briefly or go to another provider.",
   "providers.hint.headers": "One 'Name: value' per line, sent on every upstream request.",
-  "providers.hint.errorMatch": "For relays that report errors with status 200: an answer containing this text counts as failed.",
+  "providers.hint.errorMatch": "For relays that report errors with status 200: an answer containing one of these texts (one per line, any case or spacing) counts as failed.",
   "providers.proxyUrl": "Outbound proxy",
   "providers.hint.proxyUrl": "HTTP(S) proxy for this provider's calls, model list and tests, credentials in the URL (the password is shown masked). Empty: HTTPS_PROXY from the environment. SOCKS is not supported.",
   "providers.test": "Test",

@@ -169,7 +169,7 @@ export const zhTW: Record<keyof typeof en, string> = {
   "providers.hint.endpoints": "取消勾選此供應商不支援的端點；全部勾選代表支援其協定的所有端點。",
   "providers.hint.limits": "留空表示不限制。超過限額的請求會短暫等候，或改送其他供應商。",
   "providers.hint.headers": "每行一個「名稱: 值」，隨每個上游請求傳送。",
-  "providers.hint.errorMatch": "適用於以 200 狀態回傳錯誤的轉發站：包含此文字的回應視為失敗。",
+  "providers.hint.errorMatch": "適用於以 200 狀態回傳錯誤的轉發站：包含其中任一文字（每行一條，不分大小寫與空白）的回應視為失敗。",
   "providers.proxyUrl": "對外代理",
   "providers.hint.proxyUrl": "此供應商的呼叫、模型清單與測試所用的 HTTP(S) 代理，憑證寫在 URL 中（密碼以遮罩顯示）。留空：使用環境變數 HTTPS_PROXY。不支援 SOCKS。",
   "providers.test": "測試",

@@ -169,7 +169,7 @@ export const zh: Record<keyof typeof en, string> = {
   "providers.hint.endpoints": "取消勾选该提供商不支持的端点；全部勾选表示支持其协议的所有端点。",
   "providers.hint.limits": "留空表示不限。超出限额的请求会短暂等待或转到其他提供商。",
   "providers.hint.headers": "每行一个 “名称: 值”，随每个上游请求发送。",
-  "providers.hint.errorMatch": "适用于以 200 状态返回错误的中转站：包含此文本的响应视为失败。",
+  "providers.hint.errorMatch": "适用于以 200 状态返回错误的中转站：包含其中任一文本（每行一条，不区分大小写和空白）的响应视为失败。",
   "providers.proxyUrl": "出站代理",
   "providers.hint.proxyUrl": "该供应商的调用、模型列表和测试所用的 HTTP(S) 代理，凭据写在 URL 中（密码以掩码显示）。留空：使用环境变量 HTTPS_PROXY。不支持 SOCKS。",
   "providers.test": "测试",
