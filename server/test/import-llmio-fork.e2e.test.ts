@@ -4,8 +4,7 @@
  * LLMIO's SQLite file, plus the fork's own columns (provider RPM limits, disabled models, the
  * model_prices table, `codex` providers, millisecond timings).
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mariadbMissing, startTestMysql, type TestMysql } from "../scripts/test-mysql.ts";
+import { describe, expect, test } from "bun:test";
 import { adminServices } from "../src/cli/admin-services.ts";
 import { openDatabase, type AppDatabase } from "../src/db/client.ts";
 import { ClientKeys } from "../src/services/client-keys.ts";
@@ -13,6 +12,7 @@ import { SettingsStore } from "../src/services/settings.ts";
 import { importLlmio } from "../src/services/llmio-import/import-llmio.ts";
 import type { ImportOptions } from "../src/services/llmio-import/import-report.ts";
 import { createForkMysqlFixture, createForkPostgresFixture, createScratchMysqlDatabase, createScratchPostgresDatabase, type ForkFixture } from "./llmio-fixtures/index.ts";
+import { mysqlMissing, useTestMysql } from "./llmio-fixtures/mysql-server.ts";
 
 const APPLY: ImportOptions = { dryRun: false, replace: false, withLogs: true, sinceDays: null };
 
@@ -96,25 +96,13 @@ describe.skipIf(!postgresServer)("import from the fork on PostgreSQL", () => {
   });
 });
 
-const mysqlMissing = process.env.LLMIO_TEST_MYSQL_URL ? undefined : mariadbMissing();
 if (mysqlMissing) console.error(`import-llmio: the fork on MySQL skipped (${mysqlMissing})`);
 
 describe.skipIf(Boolean(mysqlMissing))("import from the fork on MySQL (MariaDB)", () => {
-  let server: TestMysql | undefined;
-  let serverUrl: string;
-
-  beforeAll(async () => {
-    if (process.env.LLMIO_TEST_MYSQL_URL) serverUrl = process.env.LLMIO_TEST_MYSQL_URL;
-    else {
-      server = await startTestMysql();
-      if (!server.url) throw new Error(`MariaDB is installed but did not start: ${server.missing}`);
-      serverUrl = server.url;
-    }
-  }, 60_000);
-  afterAll(() => server?.stop());
+  const serverUrl = useTestMysql();
 
   test("catalog, keys and history from the MySQL layout", async () => {
-    const scratch = await createScratchMysqlDatabase(serverUrl, `llmio_fork_import_${process.pid}`);
+    const scratch = await createScratchMysqlDatabase(serverUrl(), `llmio_fork_import_${process.pid}`);
     try {
       await checkForkImport(await createForkMysqlFixture(scratch.url));
     } finally {

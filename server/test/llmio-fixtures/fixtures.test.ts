@@ -10,7 +10,7 @@ import { SQL } from "bun";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { mariadbMissing, startTestMysql, type TestMysql } from "../../scripts/test-mysql.ts";
+import { mysqlMissing, useTestMysql } from "./mysql-server.ts";
 import {
   buildForkFixtureRows,
   buildLlmioFixtureRows,
@@ -264,25 +264,13 @@ describe.skipIf(!postgresServer)("fork fixture on PostgreSQL", () => {
   });
 });
 
-const mysqlMissing = process.env.LLMIO_TEST_MYSQL_URL ? undefined : mariadbMissing();
 if (mysqlMissing) console.error(`llmio fixtures: the fork on MySQL skipped (${mysqlMissing})`);
 
 describe.skipIf(Boolean(mysqlMissing))("fork fixture on MySQL (MariaDB)", () => {
-  let server: TestMysql | undefined;
-  let serverUrl: string;
-
-  beforeAll(async () => {
-    if (process.env.LLMIO_TEST_MYSQL_URL) serverUrl = process.env.LLMIO_TEST_MYSQL_URL;
-    else {
-      server = await startTestMysql();
-      if (!server.url) throw new Error(`MariaDB is installed but did not start: ${server.missing}`);
-      serverUrl = server.url;
-    }
-  }, 60_000);
-  afterAll(() => server?.stop());
+  const serverUrl = useTestMysql();
 
   test("created in an empty database and read back", async () => {
-    const scratch = await createScratchMysqlDatabase(serverUrl, `llmio_fork_fixture_${process.pid}`);
+    const scratch = await createScratchMysqlDatabase(serverUrl(), `llmio_fork_fixture_${process.pid}`);
     try {
       const fixture = await createForkMysqlFixture(scratch.url, { now: NOW });
       expect(fixture.tables.model_prices).toBeUndefined();

@@ -1,7 +1,8 @@
 import { inArray } from "drizzle-orm";
-import { attemptCost, roundMoney } from "../../core/cost.ts";
+import type { Prices } from "../../core/cost.ts";
 import type { AppDatabase } from "../../db/client.ts";
 import { CURRENCIES, type Currency, type NewRequestLog } from "../../db/schema.ts";
+import { priceSnapshot } from "../../relay/price-snapshot.ts";
 import type { ImportedLogs, SourceTableCount } from "./import-report.ts";
 import type { LlmioModelPrice } from "./snapshot.ts";
 import { isDeleted } from "./snapshot.ts";
@@ -122,7 +123,7 @@ function requestLog(row: SourceRow, context: LogImportContext): NewRequestLog {
     completionTokens,
     totalTokens: int(row.total_tokens) || promptTokens + completionTokens,
     cachedTokens,
-    ...pricing(row, model, { promptTokens, cachedTokens, completionTokens, cacheWriteTokens: 0 }, context),
+    ...priceSnapshot(billedPrices(row, model, context), { promptTokens, cachedTokens, completionTokens }),
     firstByteMs: success || firstChunkMs > 0 ? Math.round(proxyMs + firstChunkMs) : null,
     durationMs: Math.round(proxyMs + firstChunkMs + chunkMs),
     clientIp: asText(row.remote_ip) || null,
@@ -134,26 +135,16 @@ function requestLog(row: SourceRow, context: LogImportContext): NewRequestLog {
 }
 
 /** The prices the row was billed at (LLMIO keeps them on the row; the fork by model name, USD). */
-function pricing(row: SourceRow, model: string, tokens: Parameters<typeof attemptCost>[1], context: LogImportContext): Partial<NewRequestLog> {
-  let prices: { input: number; cachedInput: number; output: number; cacheWrite: number; currency: Currency } | undefined;
-  if (row.input_price !== undefined) {
-    const currency = (asText(row.currency).toUpperCase() || "CNY") as Currency;
-    const input = num(row.input_price);
-    const output = num(row.output_price);
-    if ((input > 0 || output > 0) && CURRENCIES.includes(currency)) prices = { input, cachedInput: num(row.cache_read_price), output, cacheWrite: 0, currency };
-  } else {
+function billedPrices(row: SourceRow, model: string, context: LogImportContext): Prices | undefined {
+  if (row.input_price === undefined) {
     const listed = context.modelPrices.get(model.toLowerCase());
-    if (listed) prices = { input: listed.input, cachedInput: listed.cacheRead, output: listed.output, cacheWrite: listed.cacheWrite, currency: "USD" };
+    return listed && { input: listed.input, cachedInput: listed.cacheRead, output: listed.output, cacheWrite: listed.cacheWrite, currency: "USD" };
   }
-  if (!prices) return {};
-  return {
-    priceInput: prices.input,
-    priceCachedInput: prices.cachedInput,
-    priceCacheWrite: prices.cacheWrite,
-    priceOutput: prices.output,
-    currency: prices.currency,
-    cost: roundMoney(attemptCost(prices, tokens)),
-  };
+  const currency = (asText(row.currency).toUpperCase() || "CNY") as Currency;
+  const input = num(row.input_price);
+  const output = num(row.output_price);
+  if ((input <= 0 && output <= 0) || !CURRENCIES.includes(currency)) return undefined;
+  return { input, cachedInput: num(row.cache_read_price), output, cacheWrite: 0, currency };
 }
 
 /** LLMIO wrote upstream failures as `status: 429, body: …`. */
