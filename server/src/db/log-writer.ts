@@ -55,7 +55,7 @@ export class LogWriter {
   constructor(db: AppDatabase, options: LogWriterOptions = {}) {
     this.flushIntervalMs = options.flushIntervalMs ?? 100;
     this.maxBatch = options.maxBatch ?? 500;
-    this.insertBatch = db.sqlite ? sqliteBatchInsert(db.sqlite) : postgresBatchInsert(db.postgres!);
+    this.insertBatch = requestLogInserter(db);
     this.rejections = new RejectionLog(this);
   }
 
@@ -156,6 +156,11 @@ export class LogWriter {
     logger.error("writing request logs failed; will retry", { error, rows: rows.length });
     this.timer ??= setTimeout(() => this.flush(), this.flushIntervalMs * 10);
   }
+}
+
+/** Writes a batch of rows in one transaction (and adds folded repeats); throws when it cannot. */
+export function requestLogInserter(db: AppDatabase): (rows: NewRequestLog[], repeats: Map<string, number>) => void | Promise<void> {
+  return db.sqlite ? sqliteBatchInsert(db.sqlite) : postgresBatchInsert(db.postgres!);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { inArray } from "drizzle-orm";
 import type { Prices } from "../../core/cost.ts";
 import type { AppDatabase } from "../../db/client.ts";
+import { requestLogInserter } from "../../db/log-writer.ts";
 import { CURRENCIES, type Currency, type NewRequestLog } from "../../db/schema.ts";
 import { priceSnapshot } from "../../relay/price-snapshot.ts";
 import type { ImportedLogs, SourceTableCount } from "./import-report.ts";
@@ -51,6 +52,7 @@ export async function importLogs(source: SourceDatabase, db: AppDatabase, contex
   const present = await source.tableNames();
   /** chat_logs id → trace id of the rows written, for their bodies. */
   const written = new Map<number, string>();
+  const insertLogs = requestLogInserter(db);
   for (let afterId = 0; ; ) {
     const page = await source.rows("chat_logs", { afterId, limit: PAGE });
     if (page.length === 0) break;
@@ -76,10 +78,8 @@ export async function importLogs(source: SourceDatabase, db: AppDatabase, contex
     logs.alreadyPresent += candidates.length - fresh.length;
     logs.created += fresh.length;
     for (const candidate of fresh) written.set(candidate.sourceId, candidate.row.traceId);
-    if (context.dryRun) continue;
-    for (let start = 0; start < fresh.length; start += INSERT_BATCH) {
-      await db.orm.insert(db.tables.requestLogs).values(fresh.slice(start, start + INSERT_BATCH).map((candidate) => candidate.row));
-    }
+    // The log writer's own batch insert: one transaction per page, no SQL built per row.
+    if (!context.dryRun && fresh.length) await insertLogs(fresh.map((candidate) => candidate.row), new Map());
   }
   const tables = [logTable];
   const bodyTable = present.has("chat_ios") ? "chat_ios" : present.has("chat_io") ? "chat_io" : undefined;
