@@ -1,11 +1,15 @@
 /**
  * Release binaries for every supported platform from one machine (Bun cross-compiles,
- * fetching each target's runtime from the npm registry once), with SHA-256 checksums.
- *   bun run release   →  dist/release/llmio-<os>-<arch>[.exe] and SHA256SUMS
+ * fetching each target's runtime from the npm registry once), the browser extension's
+ * packages, and SHA-256 checksums of all of them.
+ *   bun run release   →  dist/release/llmio-<os>-<arch>[.exe], llmio-extension-<version>-*.zip, SHA256SUMS
+ *   bun server/scripts/release.ts --extension-only --out DIR   (the extension packages alone)
  */
-import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { writeChecksums } from "./release-checksums.ts";
+import { releaseExtension } from "./release-extension.ts";
 
 const TARGETS = [
   { target: "bun-linux-x64", name: "llmio-linux-x64" },
@@ -16,17 +20,20 @@ const TARGETS = [
 ];
 
 const root = join(import.meta.dir, "../..");
-const folder = join(root, "dist/release");
+const { values } = parseArgs({ options: { out: { type: "string", default: "dist/release" }, "extension-only": { type: "boolean", default: false } } });
+const folder = resolve(root, values.out!);
 mkdirSync(folder, { recursive: true });
-const sums: string[] = [];
-TARGETS.forEach(({ target, name }, index) => {
-  const outfile = join("dist/release", name);
-  const args = ["server/scripts/build.ts", "--target", target, "--outfile", outfile];
-  // The UI is the same for every platform: build it once.
-  if (index > 0) args.push("--skip-ui");
-  const result = Bun.spawnSync([process.execPath, ...args], { cwd: root, stdout: "inherit", stderr: "inherit" });
-  if (result.exitCode !== 0) throw new Error(`building ${name} failed`);
-  sums.push(`${createHash("sha256").update(readFileSync(join(root, outfile))).digest("hex")}  ${name}`);
-});
-writeFileSync(join(folder, "SHA256SUMS"), `${sums.join("\n")}\n`);
-console.log(sums.join("\n"));
+
+function buildBinaries(): string[] {
+  return TARGETS.map(({ target, name }, index) => {
+    const args = ["server/scripts/build.ts", "--target", target, "--outfile", join(folder, name)];
+    // The UI is the same for every platform: build it once.
+    if (index > 0) args.push("--skip-ui");
+    const result = Bun.spawnSync([process.execPath, ...args], { cwd: root, stdout: "inherit", stderr: "inherit" });
+    if (result.exitCode !== 0) throw new Error(`building ${name} failed`);
+    return name;
+  });
+}
+
+const names = [...(values["extension-only"] ? [] : buildBinaries()), ...releaseExtension(folder)];
+console.log(writeChecksums(folder, names).join("\n"));
