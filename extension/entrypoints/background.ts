@@ -8,6 +8,7 @@ import {
   refreshBadgeFromSettings,
   syncChatToolScripts,
 } from "../src/background-service.ts";
+import { handleInstalled } from "../src/first-install.ts";
 import { t } from "../src/i18n.ts";
 import type { Message } from "../src/messages.ts";
 import { chatToolHostsItem, credentialItem, gatewayUrlItem } from "../src/settings.ts";
@@ -20,6 +21,7 @@ export default defineBackground(() => {
     handleMessage(message, sender.url ?? sender.tab?.url).then(sendResponse, (error: Error) => sendResponse({ ok: false, message: error.message }));
     return true; // answer asynchronously
   });
+  browser.runtime.onInstalled.addListener(handleInstalled);
   browser.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name === BADGE_ALARM) void refreshBadgeFromSettings();
   });

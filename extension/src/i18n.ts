@@ -70,6 +70,9 @@ const en = {
   apiKey: "API key (client key)",
   createClientKey: "Create a client key",
   createClientKeyHint: "Tools get a client key, never the admin token.",
+  chatToolsConnected: "Chat tools using this gateway",
+  toolConnected: "connected",
+  toolModel: "new chats: {model}",
   liveEvery: "Live · every {seconds} s",
   retryEvery: "Retrying every {seconds} s",
   staleSince: "Stale since {time}",
@@ -122,6 +125,8 @@ const en = {
   promptWorking: "Configuring…",
   promptDone: "llmio is set up here",
   thisApp: "this app",
+  firstInstallFound: "Found llmio at {url}: the gateway URL is filled in. Add the admin token (printed when llmio first starts, kept in db/token) or a client key, then Save.",
+  firstInstallAbsent: "No llmio answered at {url}. Start it (bun run start in a checkout, or the llmio binary), then click Test; or enter the address of your gateway.",
 };
 
 type Key = keyof typeof en;
@@ -193,6 +198,9 @@ const zh: Record<Key, string> = {
   apiKey: "API 密钥（客户端密钥）",
   createClientKey: "创建客户端密钥",
   createClientKeyHint: "工具只会拿到客户端密钥，绝不会拿到管理令牌。",
+  chatToolsConnected: "使用此网关的聊天工具",
+  toolConnected: "已连接",
+  toolModel: "新对话：{model}",
   liveEvery: "实时 · 每 {seconds} 秒",
   retryEvery: "每 {seconds} 秒重试",
   staleSince: "自 {time} 起未更新",
@@ -245,6 +253,8 @@ const zh: Record<Key, string> = {
   promptWorking: "正在配置…",
   promptDone: "已设置为使用 llmio",
   thisApp: "此应用",
+  firstInstallFound: "已在 {url} 找到 llmio：网关地址已填好。填写管理令牌（llmio 首次启动时打印，保存在 db/token）或客户端密钥，然后保存。",
+  firstInstallAbsent: "{url} 上没有 llmio 响应。请先启动它（在源码目录运行 bun run start，或运行 llmio 可执行文件），再点“测试”；也可以填写你的网关地址。",
 };
 
 const dictionaries = { en, zh };

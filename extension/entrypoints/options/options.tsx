@@ -1,7 +1,9 @@
-import { createResource, createSignal, For, Show, type JSX } from "solid-js";
+import { createResource, createSignal, For, onCleanup, Show, type JSX } from "solid-js";
+import { browser } from "wxt/browser";
 import { GatewayClient } from "../../src/api/client.ts";
 import { CHAT_TOOLS, BUILT_IN_CHAT_TOOL_HOSTS, type ChatToolKind } from "../../src/chat-tools/index.ts";
 import { probeGateway, type Connection } from "../../src/connection.ts";
+import { firstInstallItem, initialGatewayUrl, type FirstInstallFinding } from "../../src/first-install.ts";
 import { t } from "../../src/i18n.ts";
 import { sendMessage } from "../../src/messages.ts";
 import { hasHostAccess, releaseHostAccess, requestHostAccess } from "../../src/permissions.ts";
@@ -17,6 +19,7 @@ import {
   type ChatToolHost,
   type Settings,
 } from "../../src/settings.ts";
+import { FirstInstallNotice } from "../../src/ui/first-install-notice.tsx";
 
 type Notice = { tone: "ok" | "warn" | "bad"; text: string };
 
@@ -28,6 +31,7 @@ const NOTICE_CLASSES: Record<Notice["tone"], string> = {
 
 export function Options() {
   const [settings, { refetch }] = createResource(readSettings);
+  const [firstInstall] = createResource(() => firstInstallItem.getValue());
   return (
     <main class="mx-auto max-w-2xl space-y-5 px-4 py-8">
       <header class="flex items-center gap-3">
@@ -37,10 +41,10 @@ export function Options() {
           <p class="text-sm muted">{t("optionsSubtitle")}</p>
         </div>
       </header>
-      <Show when={settings()}>
+      <Show when={firstInstall.state === "ready" && settings()}>
         {(loaded) => (
           <>
-            <GatewayCard settings={loaded()} onSaved={refetch} />
+            <GatewayCard settings={loaded()} firstInstall={firstInstall() ?? null} onSaved={refetch} />
             <ChatToolsCard settings={loaded()} onChanged={refetch} />
             <ShortcutCard />
           </>
@@ -79,8 +83,10 @@ function describeConnection(connection: Connection): Notice {
   }
 }
 
-function GatewayCard(props: { settings: Settings; onSaved: () => void }) {
-  const [url, setUrl] = createSignal(props.settings.gatewayUrl);
+function GatewayCard(props: { settings: Settings; firstInstall: FirstInstallFinding | null; onSaved: () => void }) {
+  // Empty after a first install that found no llmio: the default shows as the placeholder, and is used.
+  const [url, setUrl] = createSignal(initialGatewayUrl(props.settings.gatewayUrl, props.firstInstall));
+  const [finding, setFinding] = createSignal(props.firstInstall);
   const [credential, setCredential] = createSignal(props.settings.credential);
   const [toolKey, setToolKey] = createSignal(props.settings.toolKey);
   const [showSecrets, setShowSecrets] = createSignal(false);
@@ -88,7 +94,7 @@ function GatewayCard(props: { settings: Settings; onSaved: () => void }) {
   const [testing, setTesting] = createSignal(false);
 
   const test = async () => {
-    const baseUrl = normalizeGatewayUrl(url());
+    const baseUrl = normalizeGatewayUrl(url() || DEFAULT_GATEWAY_URL);
     if (!baseUrl) return setNotice({ tone: "bad", text: t("invalidUrl") });
     setTesting(true);
     setNotice(undefined);
@@ -99,14 +105,15 @@ function GatewayCard(props: { settings: Settings; onSaved: () => void }) {
 
   const save = (event: SubmitEvent) => {
     event.preventDefault();
-    const baseUrl = normalizeGatewayUrl(url());
+    const baseUrl = normalizeGatewayUrl(url() || DEFAULT_GATEWAY_URL);
     if (!baseUrl) return setNotice({ tone: "bad", text: t("invalidUrl") });
     // Asked first, inside the click: a remote gateway needs the user's grant for its origin.
     const access = requestHostAccess(baseUrl);
     void access.then(async (granted) => {
       if (!granted) return setNotice({ tone: "bad", text: t("accessDenied", { origin: new URL(baseUrl).origin }) });
       const previous = props.settings.gatewayUrl;
-      await Promise.all([gatewayUrlItem.setValue(baseUrl), credentialItem.setValue(credential().trim()), toolKeyItem.setValue(toolKey().trim())]);
+      await Promise.all([gatewayUrlItem.setValue(baseUrl), credentialItem.setValue(credential().trim()), toolKeyItem.setValue(toolKey().trim()), firstInstallItem.removeValue()]);
+      setFinding(null);
       if (previous !== baseUrl) await releaseHostAccess(previous, [baseUrl, ...props.settings.chatToolHosts.map((host) => host.url)]);
       setUrl(baseUrl);
       await sendMessage({ type: "settings-changed" }).catch(() => null);
@@ -118,9 +125,10 @@ function GatewayCard(props: { settings: Settings; onSaved: () => void }) {
   return (
     <Card title={t("gateway")} description={t("gatewayDescription")} testId="gateway-card">
       <form class="space-y-4" onSubmit={save}>
+        <FirstInstallNotice finding={finding()} />
         <label class="block space-y-1">
           <span class="field-label">{t("gatewayUrl")}</span>
-          <input class="input" name="gatewayUrl" type="url" required value={url()} placeholder={DEFAULT_GATEWAY_URL} onInput={(event) => setUrl(event.currentTarget.value)} data-testid="gateway-url" />
+          <input class="input" name="gatewayUrl" type="url" value={url()} placeholder={DEFAULT_GATEWAY_URL} onInput={(event) => setUrl(event.currentTarget.value)} data-testid="gateway-url" />
           <span class="field-hint">{t("gatewayUrlHint")}</span>
         </label>
         <label class="block space-y-1">
@@ -188,6 +196,14 @@ function ChatToolsCard(props: { settings: Settings; onChanged: () => void }) {
   const [access, { refetch: recheck }] = createResource(hosts, async (list) =>
     Object.fromEntries(await Promise.all(list.map(async (host) => [host.url, await hasHostAccess(host.url).catch(() => false)] as const))),
   );
+  // Site access can change outside this page (the browser's extension settings): show it as it is.
+  const onAccessChanged = () => void recheck();
+  browser.permissions.onAdded?.addListener(onAccessChanged);
+  browser.permissions.onRemoved?.addListener(onAccessChanged);
+  onCleanup(() => {
+    browser.permissions.onAdded?.removeListener(onAccessChanged);
+    browser.permissions.onRemoved?.removeListener(onAccessChanged);
+  });
 
   const store = async (next: ChatToolHost[]) => {
     await chatToolHostsItem.setValue(next);
@@ -242,7 +258,7 @@ function ChatToolsCard(props: { settings: Settings; onChanged: () => void }) {
               <span class="min-w-0 flex-1 truncate font-mono text-[13px]">{host.url}</span>
               <span class="badge-muted">{toolName(host.tool)}</span>
               <Show when={access()?.[host.url] === false}>
-                <button type="button" class="btn-secondary h-7 px-2 text-xs" onClick={() => grant(host)}>
+                <button type="button" class="btn-secondary h-7 px-2 text-xs" onClick={() => grant(host)} data-testid="grant-access">
                   {t("grantAccess")}
                 </button>
               </Show>
