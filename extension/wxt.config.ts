@@ -1,5 +1,6 @@
 import UnoCSS from "@unocss/vite";
 import { defineConfig } from "wxt";
+import { solidTemplatesWithoutInnerHtml } from "./vite/solid-templates-without-innerhtml.ts";
 
 /**
  * Permissions, and why each is there:
@@ -17,10 +18,22 @@ import { defineConfig } from "wxt";
 const LOOPBACK = ["http://127.0.0.1/*", "http://localhost/*"];
 const OPTIONAL_ORIGINS = ["http://*/*", "https://*/*"];
 
+/**
+ * Firefox, MV2 and MV3 alike: a fixed add-on id (AMO ties the listing, updates and the storage of
+ * installed copies to it; without one a temporary install gets a random id), and the declaration
+ * that nothing is collected, which AMO requires of new add-ons. `data_collection_permissions` is
+ * understood from Firefox 140 (the oldest ESR still supported) and Firefox for Android 142, hence
+ * the minimum versions.
+ */
+const GECKO_SETTINGS = {
+  gecko: { id: "extension@llmio.dev", strict_min_version: "140.0", data_collection_permissions: { required: ["none"] } },
+  gecko_android: { strict_min_version: "142.0" },
+};
+
 export default defineConfig({
   modules: ["@wxt-dev/module-solid"],
-  vite: () => ({ plugins: [UnoCSS()] }),
-  manifest: ({ manifestVersion }) => ({
+  vite: () => ({ plugins: [UnoCSS(), solidTemplatesWithoutInnerHtml()] }),
+  manifest: ({ browser, manifestVersion }) => ({
     name: "llmio",
     description: "Your llmio gateway in the toolbar: health, routing controls, and one-click setup of web chat tools.",
     permissions: ["storage", "alarms", "contextMenus", "scripting"],
@@ -33,7 +46,7 @@ export default defineConfig({
         description: "Open the llmio admin UI",
       },
     },
-    ...(manifestVersion === 2 ? { browser_specific_settings: { gecko: { id: "extension@llmio.dev", strict_min_version: "109.0", data_collection_permissions: { required: ["none"] } } } } : {}),
+    ...(browser === "firefox" ? { browser_specific_settings: GECKO_SETTINGS } : {}),
   }),
   zip: {
     artifactTemplate: "llmio-{{version}}-{{browser}}.zip",

@@ -54,8 +54,8 @@ export function showPrompt(document: Document, options: PromptOptions): { host: 
   host.setAttribute("data-testid", "llmio-prompt");
   const root = host.attachShadow({ mode: "open" });
   const { strings } = options;
-  root.innerHTML = `<style>${STYLE}</style>
-<div class="card" role="dialog" aria-labelledby="llmio-title">
+  // A fixed markup string (no interpolation: Mozilla's add-on linter flags any variable in innerHTML).
+  root.innerHTML = `<div class="card" role="dialog" aria-labelledby="llmio-title">
   <div class="head"><span class="logo">L</span><span id="llmio-title"></span>
     <button class="close" data-action="close" type="button">×</button></div>
   <p class="body"></p>
@@ -65,6 +65,7 @@ export function showPrompt(document: Document, options: PromptOptions): { host: 
     <button class="secondary" data-action="dismiss" type="button"></button>
   </div>
 </div>`;
+  root.prepend(Object.assign(document.createElement("style"), { textContent: STYLE }));
   const element = <T extends Element>(selector: string) => root.querySelector(selector) as T;
   const title = element<HTMLElement>("#llmio-title");
   title.textContent = strings.title;
