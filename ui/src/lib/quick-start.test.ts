@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildSnippets, clientKeyOf, keyAllows, keyHintOf, modelsForKey, normalizeOrigin, SDK_PROMPT, shellQuote, type Snippet } from "./quick-start.ts";
+import { buildSnippets, clientKeyOf, extensionLinks, keyAllows, keyHintOf, modelsForKey, normalizeOrigin, SDK_PROMPT, shellQuote, type Snippet } from "./quick-start.ts";
 
 const input = { origin: "http://10.0.0.5:7070/", key: "sk-llmio-abc123", model: "gpt-4o-mini" };
 const byId = (snippets: Snippet[], id: Snippet["id"]) => snippets.find((snippet) => snippet.id === id)!;
@@ -153,5 +153,19 @@ describe("helpers", () => {
     expect(shellQuote("sk-abc_123")).toBe("sk-abc_123");
     expect(shellQuote("a b")).toBe("'a b'");
     expect(shellQuote("it's")).toBe("'it'\\''s'");
+  });
+});
+
+describe("extension card links", () => {
+  it("no repository set: no links (the card names the README section and the release folder)", () => {
+    expect(extensionLinks()).toBeUndefined();
+    expect(extensionLinks("  ")).toBeUndefined();
+  });
+
+  it("a GitHub repository: its README's section and its newest release", () => {
+    expect(extensionLinks("https://github.com/owner/llmio.git/")).toEqual({
+      guide: "https://github.com/owner/llmio#browser-extension",
+      downloads: "https://github.com/owner/llmio/releases/latest",
+    });
   });
 });

@@ -35,6 +35,20 @@ export interface Snippet {
 }
 
 /**
+ * Where llmio's sources are published. None is set anywhere in this project (no git remote, no
+ * `repository` in a package.json), so it is empty and the Quick start's extension card names the
+ * README section and the release folder instead of linking; set it to link them.
+ */
+export const REPOSITORY_URL = "";
+
+/** The extension card's links for a repository on GitHub: the README section and the newest release's files. */
+export function extensionLinks(repository: string = REPOSITORY_URL): { guide: string; downloads: string } | undefined {
+  const base = repository.trim().replace(/\/+$/, "").replace(/\.git$/, "");
+  if (!base) return undefined;
+  return { guide: `${base}#browser-extension`, downloads: `${base}/releases/latest` };
+}
+
+/**
  * Whether a client key may use a model, as the gateway decides it (server/src/services/client-keys.ts):
  * `allowedModels` holds exact names or globs (`*` any run of characters, `?` one); null allows every model.
  */

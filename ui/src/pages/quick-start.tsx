@@ -8,7 +8,7 @@ import { maskSecret } from "../lib/format.ts";
 import { freshKey } from "../lib/handoff.ts";
 import { t } from "../lib/i18n/index.ts";
 import { usePageTitle } from "../lib/page-title.ts";
-import { buildSnippets, clientKeyOf, modelsForKey, normalizeOrigin, type Snippet, type SnippetBlock } from "../lib/quick-start.ts";
+import { buildSnippets, clientKeyOf, extensionLinks, modelsForKey, normalizeOrigin, type Snippet, type SnippetBlock } from "../lib/quick-start.ts";
 import type { AuthKey } from "../lib/types.ts";
 
 /** Where the snippets' key comes from; `client:<id>` is one of the gateway's client keys (pasted, or KEY). */
@@ -155,7 +155,48 @@ export default function QuickStartPage() {
         </nav>
         <SnippetView snippet={selected()} display={display} />
       </div>
+      <ExtensionCard />
     </div>
+  );
+}
+
+/** The browser extension: what it does, and where its install guide and packages are. */
+function ExtensionCard() {
+  const links = extensionLinks();
+  return (
+    <section class="card card-pad mt-4 flex flex-wrap items-start gap-x-4 gap-y-3" data-testid="quick-extension" aria-labelledby="quick-extension-title">
+      <span class="i-lucide-puzzle mt-0.5 h-5 w-5 shrink-0 text-brand-600 dark:text-brand-300" aria-hidden="true" />
+      <div class="min-w-0 flex-1 basis-72">
+        <h2 id="quick-extension-title" class="text-base font-semibold">
+          {t("quick.extension.title")}
+        </h2>
+        <p class="mt-1 text-sm muted">{t("quick.extension.body")}</p>
+      </div>
+      <Show
+        when={links}
+        fallback={
+          <dl class="grid min-w-0 basis-96 grid-cols-[auto_minmax(0,1fr)] gap-x-3 gap-y-1 text-sm" data-testid="quick-extension-where">
+            <dt class="muted">{t("quick.extension.guide")}</dt>
+            <dd>{t("quick.extension.guideLocal")}</dd>
+            <dt class="muted">{t("quick.extension.downloads")}</dt>
+            <dd>{t("quick.extension.downloadsLocal")}</dd>
+          </dl>
+        }
+      >
+        {(found) => (
+          <div class="flex flex-wrap gap-2">
+            <a class="btn-secondary btn-sm" href={found().guide} target="_blank" rel="noreferrer" data-testid="quick-extension-guide">
+              <span class="i-lucide-book-open" />
+              {t("quick.extension.guide")}
+            </a>
+            <a class="btn-secondary btn-sm" href={found().downloads} target="_blank" rel="noreferrer" data-testid="quick-extension-downloads">
+              <span class="i-lucide-download" />
+              {t("quick.extension.downloads")}
+            </a>
+          </div>
+        )}
+      </Show>
+    </section>
   );
 }
 

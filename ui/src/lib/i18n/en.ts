@@ -680,6 +680,12 @@ export const en = {
   "quick.field.endpoint": "Endpoint",
   "quick.field.customModels": "Custom models",
   "quick.field.fullUrl": "Full API URL",
+  "quick.extension.title": "Browser extension",
+  "quick.extension.body": "Gateway health in the toolbar, routing switches, and one-click setup of NextChat, LobeChat and Open WebUI. For Chrome, Edge and Firefox.",
+  "quick.extension.guide": "Install guide",
+  "quick.extension.downloads": "Downloads",
+  "quick.extension.guideLocal": "README.md, section “Browser extension”",
+  "quick.extension.downloadsLocal": "Built by bun run release into dist/release/",
 
   "validation.required": "Required.",
   "validation.url": "Enter an http:// or https:// URL.",

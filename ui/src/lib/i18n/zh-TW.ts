@@ -682,6 +682,12 @@ export const zhTW: Record<keyof typeof en, string> = {
   "quick.field.endpoint": "API 網址",
   "quick.field.customModels": "自訂模型",
   "quick.field.fullUrl": "完整 API 網址",
+  "quick.extension.title": "瀏覽器擴充功能",
+  "quick.extension.body": "在工具列查看閘道狀態、切換路由，並一鍵設定 NextChat、LobeChat 與 Open WebUI。支援 Chrome、Edge 與 Firefox。",
+  "quick.extension.guide": "安裝說明",
+  "quick.extension.downloads": "下載",
+  "quick.extension.guideLocal": "README.md 的「Browser extension」一節",
+  "quick.extension.downloadsLocal": "由 bun run release 產生到 dist/release/",
 
   "validation.required": "必填。",
   "validation.url": "請輸入以 http:// 或 https:// 開頭的網址。",

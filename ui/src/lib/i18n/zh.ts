@@ -682,6 +682,12 @@ export const zh: Record<keyof typeof en, string> = {
   "quick.field.endpoint": "接口地址",
   "quick.field.customModels": "自定义模型",
   "quick.field.fullUrl": "完整接口地址",
+  "quick.extension.title": "浏览器扩展",
+  "quick.extension.body": "在工具栏查看网关状态、切换路由，并一键配置 NextChat、LobeChat 和 Open WebUI。支持 Chrome、Edge 和 Firefox。",
+  "quick.extension.guide": "安装说明",
+  "quick.extension.downloads": "下载",
+  "quick.extension.guideLocal": "README.md 的“Browser extension”一节",
+  "quick.extension.downloadsLocal": "由 bun run release 生成到 dist/release/",
 
   "validation.required": "必填。",
   "validation.url": "请输入 http:// 或 https:// 开头的地址。",
