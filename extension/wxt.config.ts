@@ -1,5 +1,6 @@
 import UnoCSS from "@unocss/vite";
 import { defineConfig } from "wxt";
+import { REPO_ROOT, sourcesArchiveFiles } from "./packaging/sources-archive.ts";
 import { solidTemplatesWithoutInnerHtml } from "./vite/solid-templates-without-innerhtml.ts";
 
 /**
@@ -51,5 +52,8 @@ export default defineConfig({
   zip: {
     artifactTemplate: "llmio-{{version}}-{{browser}}.zip",
     sourcesTemplate: "llmio-{{version}}-sources.zip",
+    // Rooted at the monorepo with its lockfile, so it rebuilds the add-on on its own (see packaging/).
+    sourcesRoot: REPO_ROOT,
+    includeSources: sourcesArchiveFiles(),
   },
 });
