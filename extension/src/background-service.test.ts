@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, test, vi } from "vitest";
 import { fakeBrowser } from "wxt/testing/fake-browser";
 import { CHAT_TOOLS_SCRIPT_FILE, handleMessage, syncChatToolScripts, USER_HOSTS_SCRIPT_ID } from "./background-service.ts";
+import { chatToolConnectionsItem } from "./chat-tools/connections.ts";
 import { chatToolHostsItem, credentialItem, gatewayUrlItem, toolKeyItem } from "./settings.ts";
 import { fakeGateway, json, STATUS, unauthorized } from "./test-support.ts";
 import { TOOL_KEY_NAME } from "./tool-key.ts";
@@ -30,10 +31,24 @@ describe("content-script questions", () => {
     expect(await handleMessage({ type: "chat-tool:target" }, undefined)).toMatchObject({ ok: false });
   });
 
-  test("target: the stored tool key, never the admin token", async () => {
+  test("target: the stored tool key, never the admin token, with the models that key may use", async () => {
     await credentialItem.setValue("admin-token");
     await toolKeyItem.setValue("sk-stored");
-    expect(await handleMessage({ type: "chat-tool:target" }, PAGE)).toEqual({ ok: true, target: { gatewayUrl: "http://127.0.0.1:7070", key: "sk-stored" } });
+    const gateway = fakeGateway({ "GET /v1/models": () => json({ object: "list", data: [{ id: "chat-model" }, { id: "fast-model" }] }) });
+    vi.stubGlobal("fetch", gateway.fetch);
+    expect(await handleMessage({ type: "chat-tool:target" }, PAGE)).toEqual({ ok: true, target: { gatewayUrl: "http://127.0.0.1:7070", key: "sk-stored", models: ["chat-model", "fast-model"] } });
+    expect(gateway.calls).toEqual([{ method: "GET", url: "http://127.0.0.1:7070/v1/models", authorization: "Bearer sk-stored", body: undefined }]);
+    vi.unstubAllGlobals();
+  });
+
+  test("status: a connected tool is recorded under the sender's host (not a URL the message names), a disconnected one dropped", async () => {
+    await credentialItem.setValue("admin-token");
+    await handleMessage({ type: "chat-tool:status", tool: "nextchat", connected: true, model: "chat-model" }, "https://evil.example.com/");
+    expect(await chatToolConnectionsItem.getValue()).toEqual({});
+    await handleMessage({ type: "chat-tool:status", tool: "nextchat", connected: true, model: "chat-model" }, `${PAGE}#/chat`);
+    expect(await chatToolConnectionsItem.getValue()).toEqual({ [PAGE]: { appUrl: PAGE, tool: "nextchat", gatewayUrl: "http://127.0.0.1:7070", model: "chat-model", checkedAt: expect.any(Number) } });
+    await handleMessage({ type: "chat-tool:status", tool: "nextchat", connected: false }, PAGE);
+    expect(await chatToolConnectionsItem.getValue()).toEqual({});
   });
 
   test("target: with only the admin token, one client key is issued and kept", async () => {
@@ -41,9 +56,10 @@ describe("content-script questions", () => {
     const gateway = fakeGateway({
       "GET /api/status": () => json(STATUS),
       "POST /api/auth-keys": () => json({ id: 1, name: TOOL_KEY_NAME, key: "sk-llmio-new" }, 201),
+      "GET /v1/models": () => json({ data: [{ id: "chat-model" }] }),
     });
     vi.stubGlobal("fetch", gateway.fetch);
-    expect(await handleMessage({ type: "chat-tool:target" }, PAGE)).toEqual({ ok: true, target: { gatewayUrl: "http://127.0.0.1:7070", key: "sk-llmio-new" } });
+    expect(await handleMessage({ type: "chat-tool:target" }, PAGE)).toEqual({ ok: true, target: { gatewayUrl: "http://127.0.0.1:7070", key: "sk-llmio-new", models: ["chat-model"] } });
     expect(await toolKeyItem.getValue()).toBe("sk-llmio-new");
     expect(await handleMessage({ type: "chat-tool:target" }, PAGE)).toMatchObject({ target: { key: "sk-llmio-new" } });
     expect(gateway.calls.filter((call) => call.method === "POST")).toEqual([

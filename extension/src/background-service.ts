@@ -1,5 +1,6 @@
 import { browser } from "wxt/browser";
 import { refreshBadge } from "./badge.ts";
+import { chatToolConnectionsItem, withReport } from "./chat-tools/connections.ts";
 import { findChatToolHost } from "./chat-tools/index.ts";
 import type { Answers, Message } from "./messages.ts";
 import { hasHostAccess, prefixPattern } from "./permissions.ts";
@@ -29,14 +30,36 @@ export async function handleMessage(message: Message, senderUrl: string | undefi
         return { ok: false, message: "This page is not in llmio's chat-tool list." };
       }
       try {
-        return { ok: true, target: { gatewayUrl: settings.gatewayUrl, key: await resolveToolKey(settings) } };
+        const key = await resolveToolKey(settings);
+        return { ok: true, target: { gatewayUrl: settings.gatewayUrl, key, models: await gatewayModels(settings.gatewayUrl, key) } };
       } catch (error) {
         return { ok: false, message: (error as Error).message };
       }
     }
+    case "chat-tool:status": {
+      // Recorded under the sender's configured host, never a URL the message names.
+      const settings = await readSettings();
+      const host = senderUrl ? findChatToolHost(senderUrl, settings.chatToolHosts) : undefined;
+      if (!host) return null;
+      const report = message.connected ? { tool: message.tool, gatewayUrl: settings.gatewayUrl, model: message.model, checkedAt: Date.now() } : undefined;
+      await chatToolConnectionsItem.setValue(withReport(await chatToolConnectionsItem.getValue(), host.url, report));
+      return null;
+    }
     case "settings-changed":
       await Promise.all([syncChatToolScripts(), refreshBadgeFromSettings()]);
       return null;
+  }
+}
+
+/** The models the key may use (`GET /v1/models`), for the tool's model list; none when the gateway cannot say. */
+export async function gatewayModels(gatewayUrl: string, key: string): Promise<string[]> {
+  try {
+    const response = await fetch(`${gatewayUrl}/v1/models`, { headers: { authorization: `Bearer ${key}` }, signal: AbortSignal.timeout(5000) });
+    if (!response.ok) return [];
+    const body = (await response.json()) as { data?: { id?: unknown }[] };
+    return (body.data ?? []).map((model) => model.id).filter((id): id is string => typeof id === "string");
+  } catch {
+    return [];
   }
 }
 

@@ -5,8 +5,10 @@ import type { ChatToolKind, GatewayTarget } from "./chat-tools/types.ts";
 export type Message =
   /** Is this page a chat tool the prompt should appear on? */
   | { type: "chat-tool:lookup"; url: string }
-  /** The user clicked "use llmio here": the gateway URL and a client key for the sending page. */
+  /** The user clicked "use llmio here": the gateway URL, a client key and its models for the sending page. */
   | { type: "chat-tool:target" }
+  /** What the sending page's app is connected to now (read from its own settings); `model` when known. */
+  | { type: "chat-tool:status"; tool: ChatToolKind; connected: boolean; model?: string }
   /** Settings changed: re-register content scripts and repaint the badge. */
   | { type: "settings-changed" };
 
@@ -21,6 +23,7 @@ export type TargetAnswer = { ok: true; target: GatewayTarget } | { ok: false; me
 export interface Answers {
   "chat-tool:lookup": LookupAnswer | null;
   "chat-tool:target": TargetAnswer;
+  "chat-tool:status": null;
   "settings-changed": null;
 }
 

@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Page, type Worker } from "playwright-core";
 import { startFakeUpstream, type FakeUpstream } from "../src/fake-upstream/index.ts";
-import { startChatToolPages, type ChatToolPages } from "./extension-support/chat-tool-pages.ts";
+import { type ChatToolPageKind, type ChatToolPages, OPEN_WEBUI_TOKEN, OPEN_WEBUI_USER_TOKEN, startChatToolPages } from "./extension-support/chat-tool-pages.ts";
 import { copyExtensionBuild, EXTENSION_DIR, type ExtensionCopy } from "./extension-support/extension-build.ts";
 import { configureModel, logsOf, startTestGateway, TEST_TOKEN, type TestGateway } from "./harness.ts";
 
@@ -136,6 +136,10 @@ describe.skipIf(!hasChromium)("browser extension in Chromium", () => {
     const worker: Worker = context.serviceWorkers()[0] ?? (await context.waitForEvent("serviceworker"));
     worker.on("console", (message) => consoleLines.push(message.text()));
     extensionId = new URL(worker.url()).host;
+    // The first install opens the options page by itself (first-install.ts); wait for that tab and
+    // close it, or its navigation would interrupt ours.
+    await waitUntil(async () => context.pages().some((page) => page.url().endsWith("/options.html")), 5000).catch(() => undefined);
+    for (const page of context.pages()) if (page.url().endsWith("/options.html")) await page.close();
     options = await openExtensionPage("options.html", { width: 1000, height: 1100 });
   }, 120_000);
 
@@ -386,10 +390,61 @@ describe.skipIf(!hasChromium)("browser extension in Chromium", () => {
       await plain.close();
     }, 30_000);
 
-    test("NextChat: the prompt, a page script cannot click it, a real click opens the fast link, the app's confirm stores it", async () => {
+    /** The models the tool key may use, in the gateway's order: what the tools should now offer. */
+    async function toolKeyModels(): Promise<string[]> {
+      const response = await fetch(`${gateway.url}/v1/models`, { headers: { authorization: `Bearer ${(await getStorage()).toolKey}` } });
+      return ((await response.json()) as { data: { id: string }[] }).data.map((model) => model.id);
+    }
+
+    /** A tab that first shows another page, so Back has somewhere to go. */
+    async function openToolTab(kind: ChatToolPageKind) {
       const page = watch(await context.newPage());
-      await page.setViewportSize({ width: 1000, height: 640 });
-      await page.goto(`${pages.url}/nextchat/`);
+      await page.setViewportSize({ width: 1000, height: 720 });
+      await page.goto(pages.pageUrl("plain"));
+      await page.goto(pages.pageUrl(kind));
+      await page.locator("body[data-ready=true]").waitFor();
+      return page;
+    }
+
+    /** Clicks "Use llmio here" and waits for the reload that follows (a reload adds no history entry). */
+    async function useLlmioAndReload(page: Page) {
+      const reloaded = page.waitForEvent("load");
+      await page.getByTestId("llmio-prompt").getByRole("button", { name: "Use llmio here" }).click();
+      await reloaded;
+      await page.locator("body[data-ready=true]").waitFor();
+    }
+
+    /** No key in the page's URL or any history entry the tab can reach; the entries are the two pages opened, nothing more. */
+    async function expectCleanHistory(page: Page, kind: ChatToolPageKind) {
+      const key = (await getStorage()).toolKey as string;
+      expect(await page.evaluate(() => history.length)).toBe(3); // about:blank, plain, the tool
+      expect(page.url()).toBe(pages.pageUrl(kind));
+      await page.goBack();
+      expect(page.url()).toBe(pages.pageUrl("plain"));
+      await page.goBack();
+      expect(page.url()).toBe("about:blank");
+      await page.goForward();
+      await page.goForward();
+      expect(page.url()).toBe(pages.pageUrl(kind));
+      await page.locator("body[data-ready=true]").waitFor();
+      for (const url of [page.url(), await page.evaluate(() => location.href)]) expect(decodeURIComponent(url)).not.toContain(key);
+      // Nothing on screen shows the key either (NextChat's own fast-link dialog would).
+      expect(await page.locator("body").innerText()).not.toContain(key);
+    }
+
+    /** A later visit in a new tab: the tool already uses this gateway, so no prompt. */
+    async function expectNoPromptOnNextVisit(kind: ChatToolPageKind) {
+      const page = watch(await context.newPage());
+      await page.goto(pages.pageUrl(kind));
+      await page.locator("body[data-ready=true]").waitFor();
+      await page.waitForTimeout(1500);
+      expect(await page.locator("llmio-prompt").count()).toBe(0);
+      await page.close();
+    }
+
+    test("NextChat: one click writes its IndexedDB stores (gateway, key, the gateway's models and default) and reloads; the app sends a gateway model; no key in any URL or history entry", async () => {
+      const page = await openToolTab("nextchat");
+      expect(await page.locator("#model").innerText()).toBe("gpt-4o-mini");
       const prompt = page.getByTestId("llmio-prompt");
       await prompt.getByText("Use llmio here?").waitFor();
       expect(await prompt.locator(".body").innerText()).toContain(gateway.url);
@@ -398,56 +453,152 @@ describe.skipIf(!hasChromium)("browser extension in Chromium", () => {
       // A click dispatched by the page's own script is not the user's: nothing happens.
       await page.evaluate(() => (document.querySelector("llmio-prompt")!.shadowRoot!.querySelector("[data-action=use]") as HTMLButtonElement).click());
       await page.waitForTimeout(500);
-      expect(page.url()).toBe(`${pages.url}/nextchat/`);
+      expect(await page.locator("#state").innerText()).toContain('"useCustomConfig":false');
 
-      await prompt.getByRole("button", { name: "Use llmio here" }).click();
-      await page.locator("#dialog").waitFor();
-      await prompt.getByText("NextChat will ask you to confirm").waitFor();
-      expect(decodeURIComponent(page.url())).not.toContain(TEST_TOKEN);
-      await shot(page, "nextchat-confirm");
-      await page.locator("#confirm").click();
+      await useLlmioAndReload(page);
+      const models = await toolKeyModels();
+      expect(models).toContain("chat-model");
+      // What NextChat now offers and sends: only the gateway's models, the first one for new chats.
+      expect((await page.locator("#models").innerText()).split("\n")).toEqual(models.map((id) => `${id}@OpenAI`));
+      expect(await page.locator("#model").innerText()).toBe(models[0]!);
+      const stored = await page.evaluate(async () => {
+        const db = await new Promise<IDBDatabase>((resolve) => {
+          const request = indexedDB.open("keyval-store");
+          request.onsuccess = () => resolve(request.result);
+        });
+        const read = (name: string) =>
+          new Promise<string>((resolve) => {
+            const request = db.transaction("keyval").objectStore("keyval").get(name);
+            request.onsuccess = () => resolve(request.result);
+          });
+        return { access: await read("access-control"), config: await read("app-config") };
+      });
+      // Stored as the app stores them: JSON strings with state and version.
+      const access = JSON.parse(stored.access);
+      const config = JSON.parse(stored.config);
+      expect(access.version).toBe(2);
+      expect(access.state).toMatchObject({ useCustomConfig: true, openaiUrl: gateway.url, openaiApiKey: (await getStorage()).toolKey, provider: "OpenAI", _hasHydrated: true });
+      expect(config.version).toBe(4.1);
+      expect(config.state.customModels).toBe(["-all", ...models.map((id) => `+${id}@OpenAI`)].join(","));
+      expect(config.state.modelConfig).toMatchObject({ model: models[0], providerName: "OpenAI", temperature: 0.5 });
+
+      await page.locator("#send").click();
       await page.locator("#reply").filter({ hasText: "200 Echo: hi from NextChat" }).waitFor();
-      const state = JSON.parse((await page.evaluate(() => localStorage.getItem("access-control")))!).state;
-      expect(state.openaiUrl).toBe(gateway.url);
-      expect(state.openaiApiKey).toBe((await getStorage()).toolKey);
-      expect(state.useCustomConfig).toBe(true);
+      await page.waitForTimeout(500);
+      expect(await prompt.count()).toBe(0);
       await shot(page, "nextchat-configured");
+      await expectCleanHistory(page, "nextchat");
       await page.close();
-    }, 30_000);
+      await expectNoPromptOnNextVisit("nextchat");
+    }, 40_000);
 
-    test("LobeChat: the click reloads it with ?settings= (keyVaults.openai with /v1); the prompt does not come back", async () => {
+    test("NextChat double is faithful: its own fast link shows the key in the confirm and leaves it in history (why the extension writes the stores instead)", async () => {
       const page = watch(await context.newPage());
-      await page.setViewportSize({ width: 1000, height: 640 });
-      await page.goto(`${pages.url}/lobechat/`);
-      const prompt = page.getByTestId("llmio-prompt");
-      await prompt.getByRole("button", { name: "Use llmio here" }).click();
-      await page.locator("#reply").filter({ hasText: "200 Echo: hi from LobeChat" }).waitFor();
-      expect(await page.locator("#state").innerText()).toContain(`"baseURL":"${gateway.url}/v1"`);
-      await page.waitForTimeout(1000);
-      expect(await page.locator("llmio-prompt").count()).toBe(0);
+      await page.setViewportSize({ width: 1000, height: 720 });
+      const demoKey = "sk-demo-not-a-real-key";
+      const link = `${pages.pageUrl("nextchat")}#/?settings=${encodeURIComponent(JSON.stringify({ key: demoKey, url: "http://demo.invalid" }))}`;
+      await page.goto(link);
+      await page.locator("#dialog:not([hidden])").waitFor();
+      expect(await page.locator("#dialog-text").innerText()).toContain(demoKey);
+      // Removed by a push: the entry with the key is still one Back away, and re-prompts.
+      expect(page.url()).toBe(`${pages.pageUrl("nextchat")}#/`);
+      await page.locator("#cancel").click();
+      await page.goBack();
+      expect(decodeURIComponent(page.url())).toContain(demoKey);
+      await page.locator("#dialog:not([hidden])").waitFor();
+      await page.locator("#cancel").click();
+      // The gateway settings written by the extension are untouched.
+      expect(await page.locator("#state").innerText()).toContain(`"openaiUrl":"${gateway.url}"`);
+      await page.close();
+    }, 20_000);
+
+    test("LobeHub: signed out, the click changes nothing and says to sign in", async () => {
+      pages.lobeHub.signedIn = false;
+      try {
+        const page = watch(await context.newPage());
+        await page.goto(pages.pageUrl("lobechat"));
+        await page.locator("#state").filter({ hasText: "signed out" }).waitFor();
+        const prompt = page.getByTestId("llmio-prompt");
+        await prompt.getByRole("button", { name: "Use llmio here" }).click();
+        await prompt.getByText("Sign in to LobeHub first").waitFor();
+        expect(pages.lobeHub.providers.openai!.enabled).toBe(false);
+        await page.close();
+      } finally {
+        pages.lobeHub.signedIn = true;
+      }
+    }, 20_000);
+
+    test("LobeHub: one click sets the OpenAI provider (client mode, /v1), the gateway's models and the default agent's model through its tRPC API; the app sends a gateway model", async () => {
+      const page = await openToolTab("lobechat");
+      expect(await page.locator("#model").innerText()).toBe("openai/gpt-4o-mini");
+      await useLlmioAndReload(page);
+      const models = await toolKeyModels();
+      const provider = pages.lobeHub.providers.openai!;
+      expect(provider).toEqual({ id: "openai", enabled: true, fetchOnClient: true, keyVaults: { apiKey: (await getStorage()).toolKey as string, baseURL: `${gateway.url}/v1` } });
+      expect((await page.locator("#models").innerText()).split("\n")).toEqual(models);
+      expect(await page.locator("#model").innerText()).toBe(`openai/${models[0]}`);
+      // Not the legacy user-settings keyVaults: chat does not read them any more.
+      expect(pages.lobeHub.settings.keyVaults).toBeUndefined();
+      await page.locator("#send").click();
+      await page.locator("#reply").filter({ hasText: "200 Echo: hi from LobeHub" }).waitFor();
       await shot(page, "lobechat-configured");
+      await expectCleanHistory(page, "lobechat");
       await page.close();
-    }, 30_000);
+      await expectNoPromptOnNextVisit("lobechat");
+    }, 40_000);
 
-    test("Open WebUI: the click adds the gateway through /openai/config/update with the page's token, keeping the other connection", async () => {
+    test("Open WebUI: a non-admin is told only an admin can add connections; nothing is sent", async () => {
       const page = watch(await context.newPage());
-      await page.setViewportSize({ width: 1000, height: 640 });
-      await page.goto(`${pages.url}/open-webui/`);
+      await page.goto(pages.pageUrl("open-webui"));
+      await page.evaluate((token) => localStorage.setItem("token", token), OPEN_WEBUI_USER_TOKEN);
+      await page.reload();
+      await page.locator("body[data-ready=true]").waitFor();
+      expect(await page.locator("#state").innerText()).toContain("admin only (401)");
       const prompt = page.getByTestId("llmio-prompt");
       await prompt.getByRole("button", { name: "Use llmio here" }).click();
-      await prompt.getByText("as an OpenAI connection").waitFor();
+      await prompt.getByText("Only an Open WebUI admin can add connections.").waitFor();
+      expect(pages.openWebUi.updates).toBe(0);
+      await page.evaluate((token) => localStorage.setItem("token", token), OPEN_WEBUI_TOKEN);
+      await page.close();
+    }, 20_000);
+
+    test("Open WebUI: one click adds the gateway connection (the whole config sent back, the other connection kept) and the user's default model; its backend lists and calls the gateway's models", async () => {
+      const page = await openToolTab("open-webui");
+      await useLlmioAndReload(page);
+      const models = await toolKeyModels();
       const config = pages.openWebUi.config;
       expect(pages.openWebUi.updates).toBe(1);
+      expect(config.ENABLE_OPENAI_API).toBe(true);
+      expect(config.ENABLE_API_DEBUG_LOGGING).toBe(false);
       expect(config.OPENAI_API_BASE_URLS).toEqual(["https://api.openai.com/v1", `${gateway.url}/v1`]);
-      expect(config.OPENAI_API_KEYS[0]).toBe("sk-existing-connection");
-      expect(config.OPENAI_API_CONFIGS["1"]).toEqual({ enable: true });
-      // Open WebUI would now list models from the gateway, server-side, with that key.
-      const models = await fetch(`${config.OPENAI_API_BASE_URLS[1]}/models`, { headers: { authorization: `Bearer ${config.OPENAI_API_KEYS[1]}` } });
-      expect(models.status).toBe(200);
-      await page.locator("#state").filter({ hasText: `${gateway.url}/v1` }).waitFor();
+      expect(config.OPENAI_API_KEYS).toEqual(["sk-existing-connection", (await getStorage()).toolKey as string]);
+      expect(config.OPENAI_API_CONFIGS["1"]).toEqual({ enable: true, connection_type: "external", model_ids: [] });
+      expect(pages.openWebUi.userSettings[OPEN_WEBUI_TOKEN]).toEqual({ ui: { theme: "system", models: [models[0]] } });
+      expect((await page.locator("#models").innerText()).split("\n")).toEqual(models);
+      expect(await page.locator("#model").innerText()).toBe(models[0]!);
+      await page.locator("#send").click();
+      await page.locator("#reply").filter({ hasText: "200 Echo: hi from Open WebUI" }).waitFor();
       await shot(page, "open-webui-configured");
+      await expectCleanHistory(page, "open-webui");
       await page.close();
-    }, 30_000);
+      await expectNoPromptOnNextVisit("open-webui");
+    }, 40_000);
+
+    test("popup: the three tools are listed as connected to this gateway, with the model new chats use", async () => {
+      const popup = await openExtensionPage("popup.html");
+      const list = popup.getByTestId("chat-tools-connected");
+      await list.waitFor();
+      const models = await toolKeyModels();
+      for (const [tool, path] of [["nextchat", "nextchat"], ["lobechat", "lobechat"], ["open-webui", "open-webui"]] as const) {
+        const row = list.locator(`[data-testid=chat-tool-status][data-tool=${tool}]`);
+        expect(await row.getAttribute("data-app")).toBe(pages.pageUrl(path));
+        expect(await row.getByTestId("chat-tool-state").innerText()).toBe("connected");
+      }
+      expect(await list.locator("[data-tool=nextchat] [data-testid=chat-tool-model]").innerText()).toBe(`new chats: ${models[0]}`);
+      await list.scrollIntoViewIfNeeded();
+      await shot(popup, "popup-chat-tools-connected");
+      await popup.close();
+    }, 20_000);
 
     test("any other app: the click fills its settings form with real input events; the app's own save keeps them", async () => {
       const page = watch(await context.newPage());

@@ -48,4 +48,4 @@ export function findChatToolHost(url: string, userHosts: ChatToolHost[]): ChatTo
     .sort((a, b) => b.url.length - a.url.length)[0];
 }
 
-export type { ChatTool, ChatToolKind } from "./types.ts";
+export type { ChatTool, ChatToolKind, ToolConnection } from "./types.ts";

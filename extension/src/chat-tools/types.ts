@@ -1,10 +1,12 @@
 /** The web chat tools the extension can point at the gateway. `form` is any other app's settings form. */
 export type ChatToolKind = "nextchat" | "lobechat" | "open-webui" | "form";
 
-/** What a tool is configured with: the gateway's root URL and a client key (never the admin token). */
+/** What a tool is configured with: the gateway's root URL, a client key (never the admin token) and its models. */
 export interface GatewayTarget {
   gatewayUrl: string;
   key: string;
+  /** `GET /v1/models` for that key, in the gateway's order; empty when the gateway could not list them. */
+  models: string[];
 }
 
 /** The page the tool runs in, as an injector needs it (a seam for tests). */
@@ -15,9 +17,19 @@ export interface ToolPage {
   appUrl: string;
   document: Document;
   localStorage: Pick<Storage, "getItem">;
+  /** The page origin's IndexedDB (content scripts share it with the page). */
+  indexedDB: IDBFactory;
   fetch: (url: string, init: RequestInit) => Promise<Response>;
-  /** Same-document (hash) or full navigation. */
-  navigate(url: string): void;
+  /** Loads the page again (no new history entry), so the app reads the settings we wrote. */
+  reload(): void;
+}
+
+/** Where a tool currently sends its requests, as read from the app's own settings. */
+export interface ToolConnection {
+  /** The OpenAI base URL the app uses, as stored (with or without `/v1`). */
+  baseUrl: string;
+  /** The model a new chat would use, when the app says. */
+  model?: string;
 }
 
 export interface ApplyResult {
@@ -31,6 +43,11 @@ export interface ChatTool {
   label: string;
   /** Recognises the tool on a page whose kind the user left on "auto". */
   detect(document: Document): boolean;
+  /**
+   * The app's current connection, read without changing anything; undefined when unknown or
+   * unset. Apps with several connections return the one to `gatewayUrl` when there is one.
+   */
+  readConnection?(page: ToolPage, gatewayUrl: string): Promise<ToolConnection | undefined>;
   /** Configures the tool; only ever called from the user's click on the prompt. */
   apply(target: GatewayTarget, page: ToolPage): Promise<ApplyResult>;
 }
