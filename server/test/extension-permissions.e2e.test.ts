@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type BrowserContext, chromium, type Page, type Worker } from "playwright-core";
+import { type BrowserContext, chromium, type Locator, type Page, type Worker } from "playwright-core";
 import type { Browser as PuppeteerBrowser, Page as PuppeteerPage } from "puppeteer-core";
 import { startFakeUpstream, type FakeUpstream } from "../src/fake-upstream/index.ts";
 import { type ChatToolPages, startChatToolPages } from "./extension-support/chat-tool-pages.ts";
@@ -31,8 +31,10 @@ const EXTENSION_DIR = join(ROOT, "extension");
 const SHOTS = join(ROOT, "test-results/extension-permissions");
 const CHAT_HOST = "chat.llmio.test";
 const GATEWAY_HOST = "gateway.llmio.test";
-/** Chromium shows the permission dialog a moment after the click; keys sent earlier go to the page. */
-const DIALOG_DELAY_MS = 1500;
+/** How long Chromium may take to show its permission dialog after the click. */
+const DIALOG_TIMEOUT_MS = 10_000;
+/** From the dialog's first pixels until it has the keyboard focus (keys sent earlier go to the page). */
+const DIALOG_SETTLE_MS = 700;
 
 function chromiumMissing(): string | undefined {
   return existsSync(CHROMIUM) ? virtualDisplayMissing() : `${CHROMIUM} missing (apt-get install -y chromium)`;
@@ -82,12 +84,22 @@ describe.skipIf(chromiumSkip !== undefined)("optional host permissions in Chromi
   const granted = (origin: string): Promise<boolean> => options.evaluate((pattern) => chrome.permissions.contains({ origins: [pattern] }), `${origin}/*`);
   const registeredMatches = (): Promise<string[]> => options.evaluate(async () => (await chrome.scripting.getRegisteredContentScripts()).flatMap((script: { matches?: string[] }) => script.matches ?? []));
 
-  /** Clicks a button that asks for a permission, waits for Chromium's dialog, then answers it. */
-  const answerPrompt = async (click: () => Promise<void>, keys: string[], name: string) => {
+  /**
+   * Clicks a button that asks for a permission, waits until Chromium has drawn its dialog (it is
+   * part of the browser window, not an X window of its own: only the screen's pixels show it),
+   * then presses the keys. Nothing else may change the screen meanwhile: no blinking caret (the
+   * field is left), and the pointer rests on the button before (its hover colour is drawn).
+   */
+  const answerPrompt = async (button: Locator, keys: string[], name: string) => {
     // The dialog belongs to the active tab: after another tab was open, the options tab must be it again.
     await options.bringToFront();
-    await click();
-    await Bun.sleep(DIALOG_DELAY_MS);
+    await options.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await button.hover();
+    await Bun.sleep(300);
+    const before = screen.fingerprint();
+    await button.click();
+    await screen.waitForChange(before, DIALOG_TIMEOUT_MS);
+    await Bun.sleep(DIALOG_SETTLE_MS);
     screen.screenshot(join(SHOTS, `chromium-${name}-dialog.png`));
     for (const key of keys) {
       await screen.key(key);
@@ -162,16 +174,18 @@ describe.skipIf(chromiumSkip !== undefined)("optional host permissions in Chromi
   test("a gateway on another host, denied: Save keeps nothing and says the permission was not granted", async () => {
     await options.getByTestId("gateway-url").fill(gatewayUrl);
     await options.getByTestId("credential").fill(TEST_TOKEN);
-    await answerPrompt(() => options.getByTestId("save").click(), ["Return"], "gateway-deny");
+    await answerPrompt(options.getByTestId("save"), ["Return"], "gateway-deny");
     await options.getByTestId("notice").filter({ hasText: `Access to ${gatewayUrl} was not granted.` }).waitFor();
     expect(await granted(gatewayUrl)).toBe(false);
-    expect(await options.evaluate(() => chrome.storage.local.get(["gatewayUrl", "credential"]))).toEqual({});
+    const stored = await options.evaluate(() => chrome.storage.local.get(["gatewayUrl", "credential"]));
+    expect(stored.gatewayUrl).not.toBe(gatewayUrl);
+    expect(stored.credential).toBeUndefined();
     await options.getByTestId("gateway-card").screenshot({ path: join(SHOTS, "chromium-options-gateway-denied.png") });
   }, 30_000);
 
   test("a gateway on another host: Save asks for its origin, Tab Return allows it, and the options page reaches it", async () => {
 
-    await answerPrompt(() => options.getByTestId("save").click(), ["Tab", "Return"], "gateway-allow");
+    await answerPrompt(options.getByTestId("save"), ["Tab", "Return"], "gateway-allow");
     await options.getByTestId("notice").filter({ hasText: "Saved." }).waitFor();
     expect(await granted(gatewayUrl)).toBe(true);
     expect((await options.evaluate(() => chrome.storage.local.get("gatewayUrl"))).gatewayUrl).toBe(gatewayUrl);
@@ -183,7 +197,7 @@ describe.skipIf(chromiumSkip !== undefined)("optional host permissions in Chromi
   test("deny: a bare Return (Deny is the default button) stores nothing, registers nothing, and the page gets no prompt", async () => {
     await options.getByTestId("host-url").fill(toolUrl);
     await options.getByTestId("host-tool").selectOption("form");
-    await answerPrompt(() => options.getByTestId("add-host").click(), ["Return"], "tool-deny");
+    await answerPrompt(options.getByTestId("add-host"), ["Return"], "tool-deny");
     await options.getByTestId("hosts-notice").filter({ hasText: `Access to ${new URL(toolUrl).origin} was not granted.` }).waitFor();
     expect(await options.getByTestId("user-host").count()).toBe(0);
     expect(await granted(new URL(toolUrl).origin)).toBe(false);
@@ -199,7 +213,7 @@ describe.skipIf(chromiumSkip !== undefined)("optional host permissions in Chromi
     const origin = new URL(toolUrl).origin;
     await options.getByTestId("host-url").fill(toolUrl);
     await options.getByTestId("host-tool").selectOption("form");
-    await answerPrompt(() => options.getByTestId("add-host").click(), ["Tab", "Return"], "tool-allow");
+    await answerPrompt(options.getByTestId("add-host"), ["Tab", "Return"], "tool-allow");
     await options.getByTestId("hosts-notice").filter({ hasText: `Added ${toolUrl}` }).waitFor();
     expect(await granted(origin)).toBe(true);
     await waitFor(registeredMatches, (matches) => matches.length === 1 && matches[0] === `${toolUrl}*`);

@@ -26,6 +26,10 @@ export interface VirtualDisplay {
   key(...keys: string[]): Promise<void>;
   /** The whole screen as a PNG, browser dialogs included. */
   screenshot(path: string): void;
+  /** A hash of the screen's pixels: browser dialogs are no X windows of their own, only pixels. */
+  fingerprint(): bigint;
+  /** Waits until the screen differs from a fingerprint taken before (e.g. a dialog was drawn). */
+  waitForChange(since: bigint, timeoutMs: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -49,7 +53,15 @@ export async function startVirtualDisplay(size = { width: 1280, height: 900 }): 
         const run = Bun.spawn([XDOTOOL, "key", ...keys], { env: { ...process.env, DISPLAY: display }, stdout: "ignore", stderr: "pipe" });
         if ((await run.exited) !== 0) throw new Error(`xdotool key ${keys.join(" ")}: ${await new Response(run.stderr).text()}`);
       },
-      screenshot: (path) => writeFileSync(path, captureScreen(display)),
+      screenshot: (path) => writeFileSync(path, grabScreen(display, encodeScreenPng)),
+      fingerprint: () => grabScreen(display, (screen) => BigInt(Bun.hash(screen.pixels))),
+      async waitForChange(since, timeoutMs) {
+        const deadline = Date.now() + timeoutMs;
+        while (grabScreen(display, (screen) => BigInt(Bun.hash(screen.pixels))) === since) {
+          if (Date.now() > deadline) throw new Error(`the screen of ${display} did not change within ${timeoutMs} ms`);
+          await Bun.sleep(100);
+        }
+      },
       async stop() {
         server.kill();
         await Promise.race([server.exited, Bun.sleep(3000)]);
@@ -85,11 +97,19 @@ function openXlib() {
 const Z_PIXMAP = 2;
 const ALL_PLANES = 0xffffffffffffffffn;
 
+/** The root window's pixels: 32 bits each, little-endian BGRX rows of `stride` bytes (24-bit depth). */
+interface ScreenPixels {
+  width: number;
+  height: number;
+  stride: number;
+  pixels: Uint8Array;
+}
+
 /**
- * Reads the root window of a 24-bit display (32 bits per pixel, little-endian BGRX) and encodes
- * it as an RGB PNG. XImage on x86-64: data at byte 16, bytes_per_line at 44, bits_per_pixel at 48.
+ * Reads the root window of a 24-bit display and hands its pixels to `use` (valid only during the
+ * call). XImage on x86-64: data at byte 16, bytes_per_line at 44, bits_per_pixel at 48.
  */
-function captureScreen(display: string): Uint8Array {
+function grabScreen<T>(display: string, use: (screen: ScreenPixels) => T): T {
   const xlib = openXlib();
   try {
     const connection = xlib.symbols.XOpenDisplay(Buffer.from(`${display}\0`));
@@ -106,18 +126,7 @@ function captureScreen(display: string): Uint8Array {
         const stride = header.getInt32(44, true);
         const bitsPerPixel = header.getInt32(48, true);
         if (bitsPerPixel !== 32) throw new Error(`unexpected ${bitsPerPixel} bits per pixel`);
-        const pixels = new Uint8Array(toArrayBuffer(data, 0, stride * height));
-        const rows = new Uint8Array((width * 3 + 1) * height);
-        for (let y = 0; y < height; y++) {
-          const out = y * (width * 3 + 1); // each PNG row starts with filter type 0
-          for (let x = 0; x < width; x++) {
-            const at = y * stride + x * 4;
-            rows[out + 1 + x * 3] = pixels[at + 2]!;
-            rows[out + 2 + x * 3] = pixels[at + 1]!;
-            rows[out + 3 + x * 3] = pixels[at]!;
-          }
-        }
-        return encodePng(width, height, rows);
+        return use({ width, height, stride, pixels: new Uint8Array(toArrayBuffer(data, 0, stride * height)) });
       } finally {
         xlib.symbols.XDestroyImage(image);
       }
@@ -127,6 +136,20 @@ function captureScreen(display: string): Uint8Array {
   } finally {
     xlib.close();
   }
+}
+
+function encodeScreenPng({ width, height, stride, pixels }: ScreenPixels): Uint8Array {
+  const rows = new Uint8Array((width * 3 + 1) * height);
+  for (let y = 0; y < height; y++) {
+    const out = y * (width * 3 + 1); // each PNG row starts with filter type 0
+    for (let x = 0; x < width; x++) {
+      const at = y * stride + x * 4;
+      rows[out + 1 + x * 3] = pixels[at + 2]!;
+      rows[out + 2 + x * 3] = pixels[at + 1]!;
+      rows[out + 3 + x * 3] = pixels[at]!;
+    }
+  }
+  return encodePng(width, height, rows);
 }
 
 function encodePng(width: number, height: number, filteredRows: Uint8Array): Uint8Array {
