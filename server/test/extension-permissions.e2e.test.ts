@@ -147,6 +147,7 @@ describe.skipIf(chromiumSkip !== undefined)("optional host permissions in Chromi
         "--disable-gpu",
         "--disable-quic",
         "--no-first-run",
+        "--no-default-browser-check",
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
