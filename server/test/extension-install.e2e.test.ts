@@ -3,7 +3,8 @@
  * the unpacked MV3 build in a fresh profile each time: with a real `llmio serve` on the default
  * address (127.0.0.1:7070) the install opens the options tab with the gateway URL filled in and
  * says it found llmio; with nothing there, or another server answering /health, the tab opens with
- * the field empty (the default as placeholder) and a hint how to start llmio.
+ * the field empty (the default as placeholder) and a hint how to start llmio. The same two cases in
+ * Firefox ESR (puppeteer-core over WebDriver BiDi, the MV2 build as a temporary add-on).
  * Needs 127.0.0.1:7070 free and says so when it is not. Screenshots: test-results/extension-install/.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
@@ -11,6 +12,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
+import puppeteer, { type Browser as FirefoxBrowser, type Page as FirefoxPage } from "puppeteer-core";
 
 /** The extension APIs, as seen by code evaluated inside the extension's own pages. */
 declare const chrome: any;
@@ -24,22 +26,30 @@ const MAIN = join(import.meta.dir, "../src/main.ts");
 const DEFAULT_PORT = 7070;
 const DEFAULT_URL = `http://127.0.0.1:${DEFAULT_PORT}`;
 
+const FIREFOX = "/usr/bin/firefox-esr";
+/** The MV2 build's gecko id, and a fixed moz-extension host for it (any v4 UUID). */
+const GECKO_ID = "extension@llmio.dev";
+const FIREFOX_UUID = "6f1d1c2e-3b4a-4c5d-8e6f-7a8b9c0d1e2f";
+
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`extension-install.e2e: skipped — ${CHROMIUM} is missing (apt-get install -y chromium)`);
+const hasFirefox = existsSync(FIREFOX);
+if (!hasFirefox) console.warn(`extension-install.e2e: Firefox part skipped — ${FIREFOX} is missing (apt-get install -y firefox-esr)`);
 
 const scratch = mkdtempSync(join(tmpdir(), "llmio-extension-install-"));
 let extensionCopy = "";
 let context: BrowserContext | undefined;
 let stopServer: (() => Promise<void>) | undefined;
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /**
- * A private copy of a fresh Chrome build: built and copied under the extension build lock, so a
+ * A private copy of a fresh build: built and copied under the extension build lock, so a
  * concurrent build in the same checkout can neither be half-read nor overwrite what this test loads.
  */
-function buildExtensionCopy(): string {
-  const target = join(scratch, "chrome-mv3");
-  const script = `${JSON.stringify(process.execPath)} run --cwd ${JSON.stringify(EXTENSION_DIR)} build:chrome >&2 && cp -r ${JSON.stringify(join(EXTENSION_DIR, ".output/chrome-mv3"))} ${JSON.stringify(target)}`;
-  const build = Bun.spawnSync(["flock", BUILD_LOCK, "sh", "-c", script], { stdout: "pipe", stderr: "pipe" });
+function buildExtensionCopy(buildScript: "build:chrome" | "build:firefox", folder: "chrome-mv3" | "firefox-mv2"): string {
+  const target = join(scratch, folder);
+  const command = `${JSON.stringify(process.execPath)} run --cwd ${JSON.stringify(EXTENSION_DIR)} ${buildScript} >&2 && cp -r ${JSON.stringify(join(EXTENSION_DIR, ".output", folder))} ${JSON.stringify(target)}`;
+  const build = Bun.spawnSync(["flock", BUILD_LOCK, "sh", "-c", command], { stdout: "pipe", stderr: "pipe" });
   if (build.exitCode !== 0 || !existsSync(join(target, "manifest.json"))) throw new Error(`extension build failed:\n${build.stderr.toString()}`);
   return target;
 }
@@ -121,7 +131,7 @@ async function shot(page: Page, name: string) {
 describe.skipIf(!hasChromium)("extension first install in Chromium", () => {
   beforeAll(() => {
     mkdirSync(SHOTS, { recursive: true });
-    extensionCopy = buildExtensionCopy();
+    extensionCopy = buildExtensionCopy("build:chrome", "chrome-mv3");
   }, 120_000);
 
   afterEach(async () => {
@@ -130,8 +140,6 @@ describe.skipIf(!hasChromium)("extension first install in Chromium", () => {
     await stopServer?.();
     stopServer = undefined;
   });
-
-  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
   test("llmio on 127.0.0.1:7070: the options tab opens with the gateway URL filled in and stored", async () => {
     assertDefaultPortFree();
@@ -181,5 +189,83 @@ describe.skipIf(!hasChromium)("extension first install in Chromium", () => {
     await options.getByTestId("first-install-notice").waitFor();
     expect(await options.getByTestId("first-install-notice").getAttribute("data-gateway")).toBe("absent");
     expect(await options.getByTestId("gateway-url").inputValue()).toBe("");
+  }, 60_000);
+});
+
+/**
+ * Firefox: the tab the add-on opens is not among puppeteer's pages (BiDi lists no tab an extension
+ * opened), so the test looks from a page of the extension's own: the popup, until the install has
+ * opened options.html (`tabs.query` shows the extension its own pages' URLs), then options.html
+ * itself. Not options.html first: `openOptionsPage` would only focus that tab instead of opening one.
+ */
+describe.skipIf(!hasFirefox)("extension first install in Firefox ESR", () => {
+  let firefoxCopy = "";
+  let firefox: FirefoxBrowser | undefined;
+  const optionsUrl = `moz-extension://${FIREFOX_UUID}/options.html`;
+  const popupUrl = `moz-extension://${FIREFOX_UUID}/popup.html`;
+
+  beforeAll(() => {
+    mkdirSync(SHOTS, { recursive: true });
+    firefoxCopy = buildExtensionCopy("build:firefox", "firefox-mv2");
+  }, 120_000);
+
+  afterEach(async () => {
+    await firefox?.close();
+    firefox = undefined;
+    await stopServer?.();
+    stopServer = undefined;
+  });
+
+  /** Firefox's goto of a moz-extension page never resolves: start it, then wait for the page. */
+  async function show(page: FirefoxPage, url: string) {
+    page.goto(url, { timeout: 5_000 }).catch(() => undefined);
+    await page.waitForFunction((expected) => location.href === expected && document.readyState === "complete", { timeout: 15_000, polling: 100 }, url);
+  }
+
+  /** Installs the add-on into a fresh profile; returns a page on its popup once the install opened options.html. */
+  async function installInFirefox(): Promise<FirefoxPage> {
+    firefox = await puppeteer.launch({
+      browser: "firefox",
+      executablePath: FIREFOX,
+      headless: true,
+      args: ["--remote-allow-system-access"], // lets the driver open moz-extension:// pages
+      extraPrefsFirefox: { "extensions.webextensions.uuids": JSON.stringify({ [GECKO_ID]: FIREFOX_UUID }), "intl.locale.requested": "en-US" },
+    });
+    // Firefox opens the options page in place of a blank selected tab: give it a page first, so the
+    // install opens a tab of its own.
+    const page = (await firefox.pages())[0] ?? (await firefox.newPage());
+    await page.setViewport({ width: 900, height: 900 });
+    const placeholder = join(scratch, "before-install.html");
+    await Bun.write(placeholder, "<!doctype html><title>before install</title>");
+    await page.goto(`file://${placeholder}`);
+    await firefox.installExtension(firefoxCopy);
+    await show(page, popupUrl);
+    await page.waitForFunction(
+      async (url) => ((await (globalThis as any).browser.tabs.query({})) as { url: string }[]).some((tab) => tab.url === url),
+      { timeout: 15_000, polling: 200 },
+      optionsUrl,
+    );
+    return page;
+  }
+
+  test("llmio on 127.0.0.1:7070: options opened, the URL stored and filled in", async () => {
+    assertDefaultPortFree();
+    stopServer = await startLlmioOnDefaultPort();
+    const page = await installInFirefox();
+    expect(await page.evaluate(() => (globalThis as any).browser.storage.local.get(null))).toEqual({ gatewayUrl: DEFAULT_URL, firstInstall: { gateway: "found", url: DEFAULT_URL } });
+    await show(page, optionsUrl);
+    await page.waitForSelector("[data-testid=first-install-notice][data-gateway=found]", { timeout: 10_000 });
+    expect(await page.$eval("[data-testid=gateway-url]", (input) => (input as HTMLInputElement).value)).toBe(DEFAULT_URL);
+    await page.screenshot({ path: join(SHOTS, "firefox-found-llmio.png") });
+  }, 60_000);
+
+  test("nothing on 127.0.0.1:7070: options opened, the field empty with the default as placeholder", async () => {
+    assertDefaultPortFree();
+    const page = await installInFirefox();
+    expect(await page.evaluate(() => (globalThis as any).browser.storage.local.get(null))).toEqual({ firstInstall: { gateway: "absent", url: DEFAULT_URL } });
+    await show(page, optionsUrl);
+    await page.waitForSelector("[data-testid=first-install-notice][data-gateway=absent]", { timeout: 10_000 });
+    expect(await page.$eval("[data-testid=gateway-url]", (input) => [(input as HTMLInputElement).value, input.getAttribute("placeholder")])).toEqual(["", DEFAULT_URL]);
+    await page.screenshot({ path: join(SHOTS, "firefox-no-gateway.png") });
   }, 60_000);
 });
