@@ -10,7 +10,7 @@
  * Screenshots, the real dialog included, land in test-results/extension-permissions/.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Locator, type Page, type Worker } from "playwright-core";
@@ -45,15 +45,15 @@ if (chromiumSkip) console.warn(`extension-permissions.e2e (Chromium): skipped â€
 if (!hasFirefox) console.warn(`extension-permissions.e2e (Firefox): skipped â€” ${FIREFOX} missing (apt-get install -y firefox-esr)`);
 
 /**
- * A private copy of one extension build: the shared .output folder may be rebuilt by another
- * run while this one has it loaded. Built (and copied) under the same lock every builder takes.
+ * A private copy of the Chrome build (built if missing): the shared .output folder may be rebuilt
+ * by another run while this one has it loaded. Built and copied under the lock every builder takes.
  */
-function copyExtensionBuild(target: "chrome-mv3" | "firefox-mv2", script: "build:chrome" | "build:firefox"): string {
-  const copy = mkdtempSync(join(tmpdir(), `llmio-permissions-${target}-`));
-  const shell = `test -f .output/${target}/manifest.json || "${process.execPath}" run ${script} >&2; cp -r .output/${target} "${copy}/"`;
+function copyChromeBuild(): string {
+  const copy = mkdtempSync(join(tmpdir(), "llmio-permissions-chrome-mv3-"));
+  const shell = `test -f .output/chrome-mv3/manifest.json || "${process.execPath}" run build:chrome >&2; cp -r .output/chrome-mv3 "${copy}/"`;
   const run = Bun.spawnSync(["flock", "/tmp/ext-build.lock", "sh", "-c", shell], { cwd: EXTENSION_DIR, stdout: "pipe", stderr: "pipe" });
   if (run.exitCode !== 0) throw new Error(`extension build/copy failed:\n${run.stderr.toString()}`);
-  return join(copy, target);
+  return join(copy, "chrome-mv3");
 }
 
 /** The same page URL on another host name (the page servers listen on 127.0.0.1 only). */
@@ -123,7 +123,7 @@ describe.skipIf(chromiumSkip !== undefined)("optional host permissions in Chromi
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    buildCopy = copyExtensionBuild("chrome-mv3", "build:chrome");
+    buildCopy = copyChromeBuild();
     upstream = startFakeUpstream({ port: 0 });
     // A gateway served under a name must list it (its DNS-rebinding guard refuses other Host headers).
     gateway = startTestGateway({ http: { hosts: { boundHost: "127.0.0.1", allowedHosts: [GATEWAY_HOST] } } });

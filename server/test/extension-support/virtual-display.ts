@@ -46,6 +46,9 @@ export async function startVirtualDisplay(size = { width: 1280, height: 900 }): 
       server.kill();
       continue;
     }
+    // A test process that dies without its afterAll must not leave the server behind.
+    const killOnExit = () => server.kill();
+    process.once("exit", killOnExit);
     return {
       display,
       ...size,
@@ -63,6 +66,7 @@ export async function startVirtualDisplay(size = { width: 1280, height: 900 }): 
         }
       },
       async stop() {
+        process.off("exit", killOnExit);
         server.kill();
         await Promise.race([server.exited, Bun.sleep(3000)]);
       },
