@@ -44,7 +44,8 @@ test("the release's extension packages: Chrome, Firefox and its sources, listed 
   const firefox = JSON.parse(unzipText(join(out, names[1]!), "manifest.json"));
   expect(firefox.manifest_version).toBe(2);
   expect(firefox.browser_specific_settings.gecko.id).toBeString();
-  // The sources archive rebuilds the add-on: the extension's package.json and its config are in it.
-  expect(JSON.parse(unzipText(join(out, names[2]!), "package.json")).version).toBe(version);
-  expect(unzipText(join(out, names[2]!), "wxt.config.ts")).toContain("defineConfig");
+  // The sources archive rebuilds the add-on from the workspace root: lockfile, the extension's package.json and config.
+  expect(unzipText(join(out, names[2]!), "bun.lock")).toContain("workspaces");
+  expect(JSON.parse(unzipText(join(out, names[2]!), "extension/package.json")).version).toBe(version);
+  expect(unzipText(join(out, names[2]!), "extension/wxt.config.ts")).toContain("defineConfig");
 }, 120_000);
