@@ -90,16 +90,17 @@ function RouteRow(props: { row: ModelRow; route: ProviderRoute; changes: ReturnT
       <div class={`min-w-0 flex-1 ${dimmed() ? "opacity-50" : ""}`}>
         <div class="flex items-center gap-1">
           <span class="truncate text-[13px] font-medium">{props.route.providerName}</span>
-          <Show when={props.route.breaker !== "closed"}>
-            <span class={props.route.breaker === "open" ? "badge-bad" : "badge-warn"} data-testid="breaker" title={props.route.lastError ?? undefined}>
-              {props.route.breaker === "open" ? t("breakerOpen") : t("breakerHalfOpen")}
-            </span>
-          </Show>
           <Show when={!props.route.providerEnabled}>
             <span class="badge-muted">{t("disabled")}</span>
           </Show>
         </div>
         <div class="truncate font-mono text-[11px] muted">
+          {/* On the second line: beside the name it left no room for a short provider name in a 400 px popup. */}
+          <Show when={props.route.breaker !== "closed"}>
+            <span class={`${props.route.breaker === "open" ? "badge-bad" : "badge-warn"} mr-1 font-sans`} data-testid="breaker" title={props.route.lastError ?? undefined}>
+              {props.route.breaker === "open" ? t("breakerOpen") : t("breakerHalfOpen")}
+            </span>
+          </Show>
           <Show when={props.route.breakerUntil}>
             {(at) => (
               <span class="font-sans text-red-600 dark:text-red-400" data-testid="breaker-until">
