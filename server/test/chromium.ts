@@ -5,14 +5,18 @@ import { TEST_TOKEN } from "./harness.ts";
 export const CHROMIUM = "/usr/bin/chromium";
 
 /**
- * Headless Chromium as this machine needs it: without the background-networking flags it keeps
- * calling hosts this closed network refuses.
+ * Chromium as this machine needs it: without the background-networking flags it keeps calling
+ * hosts this closed network refuses. Add "--headless=new" unless a display is wanted.
  */
+export const QUIET_CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+/** Loads one unpacked extension, and only that one. */
+export function loadExtensionFlags(folder: string): string[] {
+  return [`--disable-extensions-except=${folder}`, `--load-extension=${folder}`];
+}
+
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  return chromium.launch({ executablePath: CHROMIUM, args: ["--headless=new", ...QUIET_CHROMIUM_FLAGS] });
 }
 
 /** A page signed in to the admin UI with the test token, in English unless the test picks another language. */

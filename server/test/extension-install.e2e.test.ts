@@ -12,12 +12,12 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { CHROMIUM, loadExtensionFlags, QUIET_CHROMIUM_FLAGS } from "./chromium.ts";
 import puppeteer, { type Browser as FirefoxBrowser, type Page as FirefoxPage } from "puppeteer-core";
 
 /** The extension APIs, as seen by code evaluated inside the extension's own pages. */
 declare const chrome: any;
 
-const CHROMIUM = "/usr/bin/chromium";
 const ROOT = join(import.meta.dir, "../..");
 const EXTENSION_DIR = join(ROOT, "extension");
 const BUILD_LOCK = "/tmp/ext-build.lock";
@@ -94,18 +94,7 @@ async function installAndFindOptionsTab(): Promise<{ options: Page; extensionId:
     headless: true,
     locale: "en-US",
     viewport: { width: 900, height: 900 },
-    args: [
-      "--headless=new",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      `--disable-extensions-except=${extensionCopy}`,
-      `--load-extension=${extensionCopy}`,
-    ],
+    args: ["--headless=new", ...QUIET_CHROMIUM_FLAGS, ...loadExtensionFlags(extensionCopy)],
   });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent("serviceworker", { timeout: 15_000 }));
   const extensionId = new URL(worker.url()).host;

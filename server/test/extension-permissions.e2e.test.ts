@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Locator, type Page, type Worker } from "playwright-core";
+import { CHROMIUM, loadExtensionFlags, QUIET_CHROMIUM_FLAGS } from "./chromium.ts";
 import type { Browser as PuppeteerBrowser, Page as PuppeteerPage } from "puppeteer-core";
 import { startFakeUpstream, type FakeUpstream } from "../src/fake-upstream/index.ts";
 import { type ChatToolPages, startChatToolPages } from "./extension-support/chat-tool-pages.ts";
@@ -25,7 +26,6 @@ import { configureModel, startTestGateway, TEST_TOKEN, type TestGateway } from "
 declare const chrome: any;
 declare const browser: any;
 
-const CHROMIUM = "/usr/bin/chromium";
 const ROOT = join(import.meta.dir, "../..");
 const EXTENSION_DIR = join(ROOT, "extension");
 const SHOTS = join(ROOT, "test-results/extension-permissions");
@@ -143,16 +143,9 @@ describe.skipIf(chromiumSkip !== undefined)("optional host permissions in Chromi
         `--host-resolver-rules=MAP ${CHAT_HOST} 127.0.0.1, MAP ${GATEWAY_HOST} 127.0.0.1`,
         `--window-size=${screen.width},${screen.height}`,
         "--window-position=0,0",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
         "--no-default-browser-check",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        `--disable-extensions-except=${buildCopy}`,
-        `--load-extension=${buildCopy}`,
+        ...QUIET_CHROMIUM_FLAGS,
+        ...loadExtensionFlags(buildCopy),
       ],
     });
     const worker: Worker = context.serviceWorkers()[0] ?? (await context.waitForEvent("serviceworker"));

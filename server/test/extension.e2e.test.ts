@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Page, type Worker } from "playwright-core";
+import { CHROMIUM, loadExtensionFlags, QUIET_CHROMIUM_FLAGS } from "./chromium.ts";
 import { startFakeUpstream, type FakeUpstream } from "../src/fake-upstream/index.ts";
 import { type ChatToolPageKind, type ChatToolPages, OPEN_WEBUI_TOKEN, OPEN_WEBUI_USER_TOKEN, startChatToolPages } from "./extension-support/chat-tool-pages.ts";
 import { copyExtensionBuild, EXTENSION_DIR, type ExtensionCopy } from "./extension-support/extension-build.ts";
@@ -20,7 +21,6 @@ import { configureModel, logsOf, startTestGateway, TEST_TOKEN, type TestGateway 
 /** The extension APIs, as seen by code evaluated inside the extension's own pages. */
 declare const chrome: any;
 
-const CHROMIUM = "/usr/bin/chromium";
 const ROOT = join(import.meta.dir, "../..");
 const SHOTS = join(ROOT, "test-results/extension");
 const POPUP_SIZE = { width: 400, height: 600 };
@@ -120,18 +120,7 @@ describe.skipIf(!hasChromium)("browser extension in Chromium", () => {
       executablePath: CHROMIUM,
       headless: true,
       locale: "en-US",
-      args: [
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        `--disable-extensions-except=${build.dir}`,
-        `--load-extension=${build.dir}`,
-      ],
+      args: ["--headless=new", ...QUIET_CHROMIUM_FLAGS, ...loadExtensionFlags(build.dir)],
     });
     const worker: Worker = context.serviceWorkers()[0] ?? (await context.waitForEvent("serviceworker"));
     worker.on("console", (message) => consoleLines.push(message.text()));
