@@ -9,7 +9,18 @@ import { join } from "node:path";
 import { startTestServices } from "./test-services.ts";
 
 /** Suites that touch storage: run a second time with PostgreSQL as the database. */
-const STORAGE_SUITES = ["src/db", "src/services", "src/routes/admin", "src/routes/operations.test.ts", "src/cli"];
+const STORAGE_SUITES = [
+  "src/db",
+  "src/auth",
+  "src/observability",
+  "src/admin",
+  "src/routing/health-probe",
+  "src/routing/reloading-cache",
+  "src/lib/trusted-proxies",
+  "src/routes/admin",
+  "src/routes/operations.test.ts",
+  "src/cli",
+];
 
 const root = join(import.meta.dir, "../..");
 const services = await startTestServices();

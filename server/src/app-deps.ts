@@ -1,19 +1,19 @@
-import { Balancer } from "./balancer/balancer.ts";
-import type { BreakerOptions } from "./balancer/circuit-breaker.ts";
+import { Balancer } from "./routing/balancer.ts";
+import type { BreakerOptions } from "./routing/circuit-breaker.ts";
 import type { ServerConfig } from "./config.ts";
 import type { AppDatabase } from "./db/client.ts";
 import { LogWriter, type LogWriterOptions } from "./db/log-writer.ts";
-import { BodyCapture } from "./services/body-capture.ts";
-import { Catalog } from "./services/catalog.ts";
-import { InFlightTracker } from "./services/in-flight.ts";
-import { SettingsStore } from "./services/settings.ts";
-import type { ClientKeys, QuotaOptions } from "./services/client-keys.ts";
-import type { IpLockout } from "./services/ip-lockout.ts";
+import { BodyCapture } from "./observability/body-capture.ts";
+import { Catalog } from "./routing/catalog.ts";
+import { InFlightTracker } from "./observability/in-flight.ts";
+import { SettingsStore } from "./routing/settings.ts";
+import type { ClientKeys, QuotaOptions } from "./auth/client-keys.ts";
+import type { IpLockout } from "./auth/ip-lockout.ts";
 import { memorySharedState, type SharedState } from "./shared-state/index.ts";
 
 /** Everything the HTTP layer needs, built once by `serve.ts` (or a test). */
 export interface AppDeps {
-  /** `trustedProxies` unset: nobody is trusted to name the client (see services/trusted-proxies.ts). */
+  /** `trustedProxies` unset: nobody is trusted to name the client (see lib/trusted-proxies.ts). */
   config: Pick<ServerConfig, "token"> & Partial<Pick<ServerConfig, "trustedProxies">>;
   db: AppDatabase;
   logWriter: LogWriter;

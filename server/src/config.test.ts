@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CliError, UsageError } from "./cli/cli-error.ts";
+import { CliError, UsageError } from "./lib/cli-error.ts";
 import { loadServerConfig } from "./config.ts";
 
 const MB = 1024 * 1024;

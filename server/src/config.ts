@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { CliError, UsageError } from "./cli/cli-error.ts";
-import { describeFsError } from "./cli/fs-error.ts";
-import { TrustedProxies } from "./services/trusted-proxies.ts";
+import { CliError, UsageError } from "./lib/cli-error.ts";
+import { describeFsError } from "./lib/fs-error.ts";
+import { TrustedProxies } from "./lib/trusted-proxies.ts";
 
 /** Settings for `llmio serve`, from env with CLI flags overriding. */
 export interface ServerConfig {

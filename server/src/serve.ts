@@ -3,16 +3,16 @@ import { listenFailure } from "./cli/listen-error.ts";
 import { openDatabaseOrExplain } from "./cli/open-database.ts";
 import { startBanner } from "./cli/start-banner.ts";
 import { loadServerConfig, type ServerFlags } from "./config.ts";
-import { sharedGeneratedToken } from "./services/shared-token.ts";
+import { sharedGeneratedToken } from "./auth/shared-token.ts";
 import { connectSharedState } from "./shared-state/index.ts";
 import { createDeps } from "./app-deps.ts";
-import { LogRetention } from "./services/log-retention.ts";
-import { HealthProbe } from "./services/health-probe.ts";
+import { LogRetention } from "./observability/log-retention.ts";
+import { HealthProbe } from "./routing/health-probe.ts";
 import { setUpstreamLimits } from "./relay/upstream-limits.ts";
 import { loadUiAssets } from "./ui-assets.ts";
 import { httpLimits, listenLimits } from "./routes/http-limits.ts";
 import { VERSION } from "./version.ts";
-import { logger } from "./services/logger.ts";
+import { logger } from "./lib/logger.ts";
 import { GATEWAY_MAX_HTTP_REQUESTS } from "./cli/fetch-limit.ts";
 
 /** How often an instance on PostgreSQL without Redis reloads its caches. */

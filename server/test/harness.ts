@@ -5,11 +5,11 @@ import { createApp, type HttpOptions } from "../src/app.ts";
 import { httpLimits, listenLimits } from "../src/routes/http-limits.ts";
 import { openDatabase, type AppDatabase } from "../src/db/client.ts";
 import { createDeps, type AppDeps, type AuthServices } from "../src/app-deps.ts";
-import type { BreakerOptions } from "../src/balancer/circuit-breaker.ts";
+import type { BreakerOptions } from "../src/routing/circuit-breaker.ts";
 import { uiAssetsFromDisk } from "../src/ui-assets.ts";
 import { LogWriter } from "../src/db/log-writer.ts";
-import { ClientKeys } from "../src/services/client-keys.ts";
-import type { IpLockoutOptions } from "../src/services/ip-lockout.ts";
+import { ClientKeys } from "../src/auth/client-keys.ts";
+import type { IpLockoutOptions } from "../src/auth/ip-lockout.ts";
 
 export const TEST_TOKEN = "test-token-0123456789";
 

@@ -7,10 +7,10 @@
 import { describe, expect, test } from "bun:test";
 import { adminServices } from "../src/cli/admin-services.ts";
 import { openDatabase, type AppDatabase } from "../src/db/client.ts";
-import { ClientKeys } from "../src/services/client-keys.ts";
-import { SettingsStore } from "../src/services/settings.ts";
-import { importLlmio } from "../src/services/llmio-import/import-llmio.ts";
-import type { ImportOptions } from "../src/services/llmio-import/import-report.ts";
+import { ClientKeys } from "../src/auth/client-keys.ts";
+import { SettingsStore } from "../src/routing/settings.ts";
+import { importLlmio } from "../src/admin/llmio-import/import-llmio.ts";
+import type { ImportOptions } from "../src/admin/llmio-import/import-report.ts";
 import { createForkMysqlFixture, createForkPostgresFixture, createScratchMysqlDatabase, createScratchPostgresDatabase, type ForkFixture } from "./llmio-fixtures/index.ts";
 import { mysqlMissing, useTestMysql } from "./llmio-fixtures/mysql-server.ts";
 

@@ -10,7 +10,7 @@ import { parse, stringify } from "yaml";
 import { createDeps } from "../src/app-deps.ts";
 import { openPostgres } from "../src/db/client.ts";
 import { startFakeUpstream, type FakeUpstream } from "../src/fake-upstream/index.ts";
-import { LogRetention } from "../src/services/log-retention.ts";
+import { LogRetention } from "../src/observability/log-retention.ts";
 import { configureModel, listenTestGateway, startTestGateway, TEST_TOKEN, type TestGateway } from "./harness.ts";
 
 const postgresServer = process.env.LLMIO_TEST_DATABASE_URL;

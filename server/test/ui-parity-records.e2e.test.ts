@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { type Browser, type Page } from "playwright-core";
 import { parse, stringify } from "yaml";
 import { startFakeUpstream, type FakeUpstream } from "../src/fake-upstream/index.ts";
-import { LogRetention } from "../src/services/log-retention.ts";
+import { LogRetention } from "../src/observability/log-retention.ts";
 import { configureModel, startTestGateway, TEST_TOKEN, type TestGateway } from "./harness.ts";
 import { CHROMIUM, launchChromium, signedInPage } from "./chromium.ts";
 

@@ -20,7 +20,7 @@ export interface LiveSnapshot {
 
 export type BreakerState = "closed" | "open" | "half-open";
 
-/** What went wrong, as the gateway names it (its balancer/failure-cause.ts). */
+/** What went wrong, as the gateway names it (its routing/failure-cause.ts). */
 export type FailureCause =
   | "connection-refused"
   | "host-not-found"

@@ -1,11 +1,11 @@
 import type { AppDatabase } from "../db/client.ts";
-import { AuthKeyService } from "../services/admin/auth-keys.ts";
-import { ModelProviderService } from "../services/admin/model-providers.ts";
-import { ModelService } from "../services/admin/models.ts";
-import { ProviderService } from "../services/admin/providers.ts";
-import { Catalog } from "../services/catalog.ts";
-import { ClientKeys } from "../services/client-keys.ts";
-import { SettingsStore } from "../services/settings.ts";
+import { AuthKeyService } from "../admin/auth-keys.ts";
+import { ModelProviderService } from "../admin/model-providers.ts";
+import { ModelService } from "../admin/models.ts";
+import { ProviderService } from "../admin/providers.ts";
+import { Catalog } from "../routing/catalog.ts";
+import { ClientKeys } from "../auth/client-keys.ts";
+import { SettingsStore } from "../routing/settings.ts";
 
 /** The admin API's services over a database, outside a running gateway (so with nothing to notify). */
 export function adminServices(db: AppDatabase) {

@@ -2,11 +2,11 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { defineCommand } from "citty";
 import { loadServerConfig } from "../config.ts";
 import { connectSharedState } from "../shared-state/index.ts";
-import { CliError } from "./cli-error.ts";
-import { describeFsError } from "./fs-error.ts";
-import { applyConfig, formatReport, hasChanges } from "./config-apply.ts";
-import { exportConfig, renderConfig } from "./config-export.ts";
-import { ConfigError, parseConfig } from "./config-file.ts";
+import { CliError } from "../lib/cli-error.ts";
+import { describeFsError } from "../lib/fs-error.ts";
+import { applyConfig, formatReport, hasChanges } from "../admin/config-apply.ts";
+import { exportConfig, renderConfig } from "../admin/config-export.ts";
+import { ConfigError, parseConfig } from "../admin/config-file.ts";
 import { openDatabaseOrExplain as open, type DatabaseTarget } from "./open-database.ts";
 import { consoleOutput } from "./output.ts";
 

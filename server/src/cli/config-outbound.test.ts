@@ -6,11 +6,11 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import type { AppDatabase } from "../db/client.ts";
 import { openTestDatabase, testStorage } from "../db/test-database.ts";
-import { Catalog } from "../services/catalog.ts";
+import { Catalog } from "../routing/catalog.ts";
 import { adminServices } from "./admin-services.ts";
-import { applyConfig } from "./config-apply.ts";
-import { exportConfig, renderConfig } from "./config-export.ts";
-import { parseConfig } from "./config-file.ts";
+import { applyConfig } from "../admin/config-apply.ts";
+import { exportConfig, renderConfig } from "../admin/config-export.ts";
+import { parseConfig } from "../admin/config-file.ts";
 
 const PROXY = "http://llmio:proxy-password-123@127.0.0.1:3128";
 const opened: AppDatabase[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { parseArgs } from "citty";
-import { CliError, UsageError } from "./cli-error.ts";
+import { CliError, UsageError } from "../lib/cli-error.ts";
 import { reportError } from "./error-report.ts";
 
 describe("reportError", () => {

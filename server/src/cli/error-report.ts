@@ -1,4 +1,4 @@
-import { CliError, UsageError } from "./cli-error.ts";
+import { CliError, UsageError } from "../lib/cli-error.ts";
 
 export interface ErrorReport {
   exitCode: number;

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CliError } from "./cli-error.ts";
+import { CliError } from "../lib/cli-error.ts";
 import { installService, type InstallOptions } from "./install-service.ts";
 import type { Output } from "./output.ts";
 import { servicePaths, type CommandResult, type ServiceHost } from "./service-host.ts";

@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { defineCommand } from "citty";
-import { UsageError } from "./cli-error.ts";
+import { UsageError } from "../lib/cli-error.ts";
 import { consoleOutput, type Output } from "./output.ts";
 import { parsePortFlag } from "./port-flag.ts";
 import { gatewayCommand } from "./self-command.ts";

@@ -1,4 +1,4 @@
-import { CliError } from "./cli-error.ts";
+import { CliError } from "../lib/cli-error.ts";
 
 /** What llmio's `/health` answers (routes/operations.ts). */
 const LLMIO_HEALTH = { status: "ok" };

@@ -1,6 +1,6 @@
 import { openConfiguredDatabase, type AppDatabase } from "../db/client.ts";
-import { CliError } from "./cli-error.ts";
-import { describeFsError } from "./fs-error.ts";
+import { CliError } from "../lib/cli-error.ts";
+import { describeFsError } from "../lib/fs-error.ts";
 
 export interface DatabaseTarget {
   /** PostgreSQL when set, else the SQLite file. */

@@ -1,4 +1,4 @@
-import { UsageError } from "./cli-error.ts";
+import { UsageError } from "../lib/cli-error.ts";
 
 /** A `--port` value as a number: whole, 1–65535 (0 too when `allowAny`: the system picks a free port). */
 export function parsePortFlag(value: string, options: { allowAny?: boolean } = {}): number {

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { CliError } from "./cli-error.ts";
+import { CliError } from "../lib/cli-error.ts";
 
 /** The outcome of one external command. */
 export interface CommandResult {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { defineCommand, runCommand } from "citty";
-import { UsageError } from "./cli-error.ts";
+import { UsageError } from "../lib/cli-error.ts";
 import { strictCommand } from "./strict-args.ts";
 
 /** A small tree like llmio's: a leaf with flags, a group with a lazily loaded leaf taking a file. */

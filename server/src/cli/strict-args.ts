@@ -1,5 +1,5 @@
 import { defineCittyPlugin, type ArgsDef, type CittyPlugin, type CommandContext, type CommandDef, type Resolvable, type SubCommandsDef } from "citty";
-import { UsageError } from "./cli-error.ts";
+import { UsageError } from "../lib/cli-error.ts";
 import { closestName } from "./suggest.ts";
 
 /**

@@ -1,6 +1,6 @@
 import { existsSync, rmSync } from "node:fs";
 import { defineCommand } from "citty";
-import { CliError } from "./cli-error.ts";
+import { CliError } from "../lib/cli-error.ts";
 import { consoleOutput, type Output } from "./output.ts";
 import { requireServiceManager, systemctl, systemHost, type ServiceHost } from "./service-host.ts";
 

@@ -24,7 +24,7 @@ export type RefusalReason = "no_healthy_provider" | "provider_limits";
 
 /**
  * The `reason` column says why a row failed: a rejection, a refusal, `client_closed`, or for an
- * upstream attempt its failure class (balancer/failure-class.ts: timeout, connection, …).
+ * upstream attempt its failure class (routing/failure-class.ts: timeout, connection, …).
  */
 export const CLIENT_CLOSED_REASON = "client_closed";
 

@@ -2,7 +2,7 @@ import type { SQL as PgClient } from "bun";
 import type { Database } from "bun:sqlite";
 import type { AppDatabase } from "./client.ts";
 import type { NewRequestLog } from "./schema.ts";
-import { logger } from "../services/logger.ts";
+import { logger } from "../lib/logger.ts";
 import { RejectionLog } from "./rejection-log.ts";
 
 const COLUMNS = [

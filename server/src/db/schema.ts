@@ -199,7 +199,7 @@ export const authKeys = sqliteTable("auth_keys", {
 
 export type AuthKey = typeof authKeys.$inferSelect;
 
-/** Gateway settings changed from the admin UI, one JSON value per key (see services/settings.ts). */
+/** Gateway settings changed from the admin UI, one JSON value per key (see routing/settings.ts). */
 export const settings = sqliteTable("settings", {
   key: text("key").primaryKey(),
   value: text("value", { mode: "json" }).notNull(),

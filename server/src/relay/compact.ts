@@ -2,7 +2,7 @@ import type { JsonObject, WireProtocol } from "../core/wire-protocol.ts";
 import { exhaustedError, failover } from "./failover.ts";
 import { forwardRequestHeaders, forwardResponseHeaders } from "./forward-headers.ts";
 import { attemptBudget, planRequest } from "./plan.ts";
-import type { Principal } from "../services/client-keys.ts";
+import type { Principal } from "../auth/client-keys.ts";
 import { errorResponse, type RelayDeps } from "./relay.ts";
 import { upstreamRequest, upstreamTarget } from "./upstream-request.ts";
 

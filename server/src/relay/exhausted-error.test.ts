@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { Balancer, newTried } from "../balancer/balancer.ts";
-import { admitted, candidate, refused } from "../balancer/test-support.ts";
+import { Balancer, newTried } from "../routing/balancer.ts";
+import { admitted, candidate, refused } from "../routing/test-support.ts";
 import { exhaustedError } from "./failover.ts";
 
 /** Fails `times` attempts of a candidate the way a refused connection does. */

@@ -1,11 +1,11 @@
-import type { Balancer, Refusal, SkippedCandidate } from "../balancer/balancer.ts";
-import { newTried } from "../balancer/balancer.ts";
-import { classifyFailure, isKeyFailure, isRetryable, type FailureClass } from "../balancer/failure-class.ts";
+import type { Balancer, Refusal, SkippedCandidate } from "../routing/balancer.ts";
+import { newTried } from "../routing/balancer.ts";
+import { classifyFailure, isKeyFailure, isRetryable, type FailureClass } from "../routing/failure-class.ts";
 import { GatewayError, UnsupportedByProvider, type GatewayErrorKind } from "../core/errors.ts";
 import type { LogWriter } from "../db/log-writer.ts";
 import { CLIENT_CLOSED_REASON, type RefusalReason } from "../db/log-reasons.ts";
 import type { NewRequestLog } from "../db/schema.ts";
-import type { RouteCandidate } from "../services/catalog.ts";
+import type { RouteCandidate } from "../routing/catalog.ts";
 import { callUpstream, UpstreamFailure, type UpstreamCall, type UpstreamCallOptions } from "./upstream-call.ts";
 import { priceSnapshot } from "./price-snapshot.ts";
 

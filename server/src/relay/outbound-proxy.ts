@@ -1,4 +1,4 @@
-import { maskKey } from "../services/auth.ts";
+import { maskKey } from "../auth/auth.ts";
 
 /**
  * Outbound proxies: a provider's own `proxyUrl`, else the conventional HTTPS_PROXY / HTTP_PROXY

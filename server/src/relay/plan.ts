@@ -1,11 +1,11 @@
-import type { Balancer, PlanRequest } from "../balancer/balancer.ts";
+import type { Balancer, PlanRequest } from "../routing/balancer.ts";
 import { GatewayError } from "../core/errors.ts";
 import type { RequestPeek, WireProtocol } from "../core/wire-protocol.ts";
 import type { RejectionReason } from "../db/log-reasons.ts";
 import type { Endpoint } from "../db/schema.ts";
-import type { Catalog, ModelRoute, RouteCandidate } from "../services/catalog.ts";
+import type { Catalog, ModelRoute, RouteCandidate } from "../routing/catalog.ts";
 import type { TraceLog } from "./failover.ts";
-import { mayUseModel, type Principal } from "../services/client-keys.ts";
+import { mayUseModel, type Principal } from "../auth/client-keys.ts";
 import { errorResponse } from "./relay-errors.ts";
 import type { RejectionSink } from "./rejections.ts";
 import { traceOf } from "./trace.ts";

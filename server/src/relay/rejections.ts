@@ -3,7 +3,7 @@ import type { WireProtocol } from "../core/wire-protocol.ts";
 import type { RejectionReason } from "../db/log-reasons.ts";
 import type { Rejection } from "../db/rejection-log.ts";
 import type { Endpoint } from "../db/schema.ts";
-import type { Principal } from "../services/client-keys.ts";
+import type { Principal } from "../auth/client-keys.ts";
 import { errorResponse } from "./relay-errors.ts";
 import { clientSessionId } from "./trace.ts";
 

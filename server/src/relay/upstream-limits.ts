@@ -5,7 +5,7 @@
  * start-up from the config (LLMIO_MAX_UPSTREAM_BODY_MB, LLMIO_MAX_SSE_EVENT_MB).
  */
 import { DEFAULT_MAX_SSE_EVENT_MB, DEFAULT_MAX_UPSTREAM_BODY_MB } from "../config.ts";
-import { countLimitRefusal } from "../services/prometheus.ts";
+import { countLimitRefusal } from "../observability/prometheus.ts";
 
 export interface UpstreamLimits {
   /** A decoded non-stream body (an answer or an error) past this is abandoned. */

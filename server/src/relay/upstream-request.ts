@@ -1,5 +1,5 @@
 import type { UpstreamEndpoint, UpstreamTarget } from "../core/wire-protocol.ts";
-import type { RouteCandidate } from "../services/catalog.ts";
+import type { RouteCandidate } from "../routing/catalog.ts";
 import { mergeExtraBody } from "./extra-body.ts";
 import { proxyFor } from "./outbound-proxy.ts";
 

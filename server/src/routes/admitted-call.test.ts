@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { Server } from "bun";
-import type { QuotaTicket } from "../services/quota-reservations.ts";
+import type { QuotaTicket } from "../auth/quota-reservations.ts";
 import { runAdmittedCall } from "./admitted-call.ts";
 
 /** A server that records the timeouts set on the request. */

@@ -1,5 +1,5 @@
 import type { Server } from "bun";
-import type { QuotaTicket } from "../services/quota-reservations.ts";
+import type { QuotaTicket } from "../auth/quota-reservations.ts";
 import { onResponseEnd } from "./response-end.ts";
 
 /** What an admitted call holds until its answer has ended. */

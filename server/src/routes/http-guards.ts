@@ -1,6 +1,6 @@
 import { Elysia } from "elysia";
-import { logger } from "../services/logger.ts";
-import { countLimitRefusal } from "../services/prometheus.ts";
+import { logger } from "../lib/logger.ts";
+import { countLimitRefusal } from "../observability/prometheus.ts";
 import { hostChecker, type HostPolicy } from "./host-check.ts";
 import { LLMIO_UPLOAD_PATH, type HttpLimits } from "./http-limits.ts";
 import { errorForPath, isAdminPath, notFoundResponse, protocolOfPath } from "./path-errors.ts";

@@ -3,11 +3,11 @@ import type { Server } from "bun";
 import { Elysia } from "elysia";
 import type { AppDeps } from "../app-deps.ts";
 import { embeddedMigrationCount } from "../db/client.ts";
-import { routingHealth } from "../services/admin/routing-health.ts";
-import { adminRefusal } from "../services/admin-guard.ts";
-import { clientAddressOf } from "../services/trusted-proxies.ts";
-import type { IpLockout } from "../services/ip-lockout.ts";
-import { createMetrics } from "../services/prometheus.ts";
+import { routingHealth } from "../admin/routing-health.ts";
+import { adminRefusal } from "../auth/admin-guard.ts";
+import { clientAddressOf } from "../lib/trusted-proxies.ts";
+import type { IpLockout } from "../auth/ip-lockout.ts";
+import { createMetrics } from "../observability/prometheus.ts";
 
 /**
  * Operations endpoints: liveness, readiness (database answers, migrations applied), the

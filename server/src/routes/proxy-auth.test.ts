@@ -3,8 +3,8 @@ import { createApp } from "../app.ts";
 import { createDeps, type AppDeps } from "../app-deps.ts";
 import { openDatabase } from "../db/client.ts";
 import { startFakeUpstream, type FakeUpstream } from "../fake-upstream/index.ts";
-import { ClientKeys } from "../services/client-keys.ts";
-import { IpLockout, type IpLockoutOptions } from "../services/ip-lockout.ts";
+import { ClientKeys } from "../auth/client-keys.ts";
+import { IpLockout, type IpLockoutOptions } from "../auth/ip-lockout.ts";
 
 const TOKEN = "proxy-auth-test-token";
 

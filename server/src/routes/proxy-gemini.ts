@@ -4,7 +4,7 @@ import { GatewayError } from "../core/errors.ts";
 import type { RequestContext } from "../core/wire-protocol.ts";
 import { wireProtocols } from "../protocols/index.ts";
 import type { Relays } from "../relay/index.ts";
-import type { Catalog } from "../services/catalog.ts";
+import type { Catalog } from "../routing/catalog.ts";
 import { geminiModel, geminiModelList } from "./model-lists.ts";
 import { authenticateRequest, createProxyHandler, forbiddenModel, refuse, type ProxiedCall, type ProxyContext } from "./proxy-handler.ts";
 

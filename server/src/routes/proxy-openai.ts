@@ -2,7 +2,7 @@ import { Elysia } from "elysia";
 import type { AuthServices } from "../app-deps.ts";
 import { wireProtocols } from "../protocols/index.ts";
 import type { Relays } from "../relay/index.ts";
-import type { Catalog } from "../services/catalog.ts";
+import type { Catalog } from "../routing/catalog.ts";
 import { anthropicModelList, geminiModelList, openaiModelList } from "./model-lists.ts";
 import { authenticateRequest, createProxyHandler, type ProxyContext } from "./proxy-handler.ts";
 

@@ -1,5 +1,5 @@
 import { GatewayError } from "../core/errors.ts";
-import { countLimitRefusal } from "../services/prometheus.ts";
+import { countLimitRefusal } from "../observability/prometheus.ts";
 
 /**
  * A request body past the gateway's limit. Thrown before anything is read when Content-Length

@@ -1,10 +1,10 @@
 import { RedisSharedState, type RedisSharedStateOptions } from "./redis-shared-state.ts";
 import { memorySharedState, type SharedState } from "./shared-state.ts";
 
-export { localChangeBus, type ChangeBus, type ChangeTopic } from "./change-bus.ts";
+export { localChangeBus, type ChangeBus, type ChangeTopic } from "../lib/change-bus.ts";
 export { RedisSharedState, type RedisSharedStateOptions } from "./redis-shared-state.ts";
 export { memorySharedState, type SharedState } from "./shared-state.ts";
-export { MemoryQuotaLedger, type QuotaLedger } from "./quota-ledger.ts";
+export { MemoryQuotaLedger, type QuotaLedger } from "../auth/quota-ledger.ts";
 
 /**
  * The shared state for `REDIS_URL`: in this process when it is undefined (or empty), else in

@@ -5,7 +5,7 @@
  * Needs LLMIO_TEST_REDIS_URL.
  */
 import { afterAll, afterEach, describe, expect, test } from "bun:test";
-import { Balancer } from "../balancer/balancer.ts";
+import { Balancer } from "../routing/balancer.ts";
 import { connectSharedState, type SharedState } from "./index.ts";
 import { deleteKeys, eventually } from "./test-support.ts";
 

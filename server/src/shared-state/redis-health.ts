@@ -1,7 +1,7 @@
-import type { CircuitBreaker } from "../balancer/circuit-breaker.ts";
-import type { BreakerTarget, HealthListener, HealthRegistry, ProviderRecovery, RecoveryCause } from "../balancer/health.ts";
+import type { CircuitBreaker } from "../routing/circuit-breaker.ts";
+import type { BreakerTarget, HealthListener, HealthRegistry, ProviderRecovery, RecoveryCause } from "../routing/health.ts";
 import { fingerprint } from "./fingerprint.ts";
-import { LuaScript, type RedisConnection, type SharedEvent } from "./redis-connection.ts";
+import { LuaScript, type RedisConnection, type SharedEvent } from "../lib/redis-connection.ts";
 import { scanKeys } from "./scan-keys.ts";
 
 /** A dead key is tried again after a day even if nobody edits its provider. */

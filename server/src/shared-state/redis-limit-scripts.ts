@@ -1,4 +1,4 @@
-import { LuaScript } from "./redis-connection.ts";
+import { LuaScript } from "../lib/redis-connection.ts";
 
 /*
  * One scope (a provider, or one key of a provider) is four Redis keys:

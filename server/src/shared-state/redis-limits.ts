@@ -1,8 +1,8 @@
-import { LocalLimits, type Admission, type LimitGate, type LimitSnapshot } from "../balancer/limit-gate.ts";
-import type { LimitConfig } from "../balancer/rate-limit.ts";
-import type { RouteCandidate } from "../services/catalog.ts";
+import { LocalLimits, type Admission, type LimitGate, type LimitSnapshot } from "../routing/limit-gate.ts";
+import type { LimitConfig } from "../routing/rate-limit.ts";
+import type { RouteCandidate } from "../routing/catalog.ts";
 import { fingerprint } from "./fingerprint.ts";
-import type { RedisConnection } from "./redis-connection.ts";
+import type { RedisConnection } from "../lib/redis-connection.ts";
 import { ADMIT, RELEASE, SNAPSHOT } from "./redis-limit-scripts.ts";
 
 const WINDOW_MS = 60_000;

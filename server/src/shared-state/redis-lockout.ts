@@ -1,5 +1,5 @@
-import type { IpLockout, LockoutSharing } from "../services/ip-lockout.ts";
-import { LuaScript, type RedisConnection } from "./redis-connection.ts";
+import type { IpLockout, LockoutSharing } from "../auth/ip-lockout.ts";
+import { LuaScript, type RedisConnection } from "../lib/redis-connection.ts";
 import { scanKeys } from "./scan-keys.ts";
 
 /**

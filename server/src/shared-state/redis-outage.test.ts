@@ -5,7 +5,7 @@
  * they are skipped when the binary is not installed.
  */
 import { afterAll, afterEach, describe, expect, test } from "bun:test";
-import { Balancer, newTried } from "../balancer/balancer.ts";
+import { Balancer, newTried } from "../routing/balancer.ts";
 import { connectSharedState, RedisSharedState, type SharedState } from "./index.ts";
 import { candidate, closedPort, eventually, isLease, route } from "./test-support.ts";
 

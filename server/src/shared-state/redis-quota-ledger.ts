@@ -1,5 +1,5 @@
-import { MemoryQuotaLedger, type QuotaAdmission, type QuotaClaim, type QuotaLedger, type QuotaSnapshot, type QuotaUsage } from "./quota-ledger.ts";
-import type { RedisConnection } from "./redis-connection.ts";
+import { MemoryQuotaLedger, type QuotaAdmission, type QuotaClaim, type QuotaLedger, type QuotaSnapshot, type QuotaUsage } from "../auth/quota-ledger.ts";
+import type { RedisConnection } from "../lib/redis-connection.ts";
 import { QUOTA_ADMIT, QUOTA_SETTLE, QUOTA_SNAPSHOT } from "./redis-quota-scripts.ts";
 
 /** How long settled totals outlive their last change; after that, instances reload from the database. */

@@ -1,4 +1,4 @@
-import { LuaScript } from "./redis-connection.ts";
+import { LuaScript } from "../lib/redis-connection.ts";
 
 /*
  * Client-key quotas in Redis (see quota-ledger.ts for the rule):

@@ -1,11 +1,11 @@
-import type { SharedRouting } from "../balancer/shared-routing.ts";
-import { IpLockout, type IpLockoutOptions } from "../services/ip-lockout.ts";
-import { RedisChangeBus } from "./change-bus.ts";
-import { RedisConnection } from "./redis-connection.ts";
+import type { SharedRouting } from "../routing/shared-routing.ts";
+import { IpLockout, type IpLockoutOptions } from "../auth/ip-lockout.ts";
+import { RedisChangeBus } from "../lib/change-bus.ts";
+import { RedisConnection } from "../lib/redis-connection.ts";
 import { BREAKER_FAILURE, RedisHealthSync } from "./redis-health.ts";
 import { ADMIT, RELEASE, SNAPSHOT } from "./redis-limit-scripts.ts";
 import { RedisLimits } from "./redis-limits.ts";
-import type { QuotaLedger } from "./quota-ledger.ts";
+import type { QuotaLedger } from "../auth/quota-ledger.ts";
 import { RedisQuotaLedger } from "./redis-quota-ledger.ts";
 import { QUOTA_ADMIT, QUOTA_SETTLE, QUOTA_SNAPSHOT } from "./redis-quota-scripts.ts";
 import { IP_FAILURE, RedisLockoutSync } from "./redis-lockout.ts";

@@ -1,5 +1,5 @@
-import type { StickySessions, StickyStore } from "../balancer/sticky-sessions.ts";
-import type { RedisConnection } from "./redis-connection.ts";
+import type { StickySessions, StickyStore } from "../routing/sticky-sessions.ts";
+import type { RedisConnection } from "../lib/redis-connection.ts";
 
 /**
  * Sticky sessions in Redis (one key per session, expiring with the model's window), so a

@@ -4,10 +4,10 @@
  * any instance sees of what another did. The Redis cases need LLMIO_TEST_REDIS_URL.
  */
 import { afterAll, afterEach, describe, expect, test } from "bun:test";
-import { Balancer, newTried } from "../balancer/balancer.ts";
-import type { BreakerOptions } from "../balancer/circuit-breaker.ts";
-import type { RouteCandidate } from "../services/catalog.ts";
-import type { IpLockout, IpLockoutOptions } from "../services/ip-lockout.ts";
+import { Balancer, newTried } from "../routing/balancer.ts";
+import type { BreakerOptions } from "../routing/circuit-breaker.ts";
+import type { RouteCandidate } from "../routing/catalog.ts";
+import type { IpLockout, IpLockoutOptions } from "../auth/ip-lockout.ts";
 import { connectSharedState, memorySharedState, type SharedState } from "./index.ts";
 import { admitted, candidate, deleteKeys, eventually, isLease, refused, route } from "./test-support.ts";
 

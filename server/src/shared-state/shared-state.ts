@@ -1,7 +1,7 @@
-import type { SharedRouting } from "../balancer/shared-routing.ts";
-import { IpLockout, type IpLockoutOptions } from "../services/ip-lockout.ts";
-import { localChangeBus, pollingChangeBus, type ChangeBus } from "./change-bus.ts";
-import { MemoryQuotaLedger, type QuotaLedger } from "./quota-ledger.ts";
+import type { SharedRouting } from "../routing/shared-routing.ts";
+import { IpLockout, type IpLockoutOptions } from "../auth/ip-lockout.ts";
+import { localChangeBus, pollingChangeBus, type ChangeBus } from "../lib/change-bus.ts";
+import { MemoryQuotaLedger, type QuotaLedger } from "../auth/quota-ledger.ts";
 
 /**
  * The state gateway instances share so that several behave as one: rate-limit windows,

@@ -1,5 +1,5 @@
 import { RedisClient } from "bun";
-export { admitted, candidate, isLease, refused, route } from "../balancer/test-support.ts";
+export { admitted, candidate, isLease, refused, route } from "../routing/test-support.ts";
 import { scanKeys } from "./scan-keys.ts";
 
 /** Waits until `check` holds (state from another instance arrives over pub/sub), failing after `ms`. */

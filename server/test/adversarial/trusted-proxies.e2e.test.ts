@@ -12,8 +12,8 @@ import { join } from "node:path";
 import { createDeps } from "../../src/app-deps.ts";
 import { openDatabase } from "../../src/db/client.ts";
 import { startFakeUpstream, type FakeUpstream } from "../../src/fake-upstream/index.ts";
-import { ClientKeys } from "../../src/services/client-keys.ts";
-import { TrustedProxies } from "../../src/services/trusted-proxies.ts";
+import { ClientKeys } from "../../src/auth/client-keys.ts";
+import { TrustedProxies } from "../../src/lib/trusted-proxies.ts";
 import { configureModel, listenTestGateway, TEST_TOKEN, type TestGateway } from "../harness.ts";
 
 const MAX_FAILURES = 3;

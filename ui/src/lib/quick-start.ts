@@ -49,7 +49,7 @@ export function extensionLinks(repository: string = REPOSITORY_URL): { guide: st
 }
 
 /**
- * Whether a client key may use a model, as the gateway decides it (server/src/services/client-keys.ts):
+ * Whether a client key may use a model, as the gateway decides it (server/src/auth/client-keys.ts):
  * `allowedModels` holds exact names or globs (`*` any run of characters, `?` one); null allows every model.
  */
 export function keyAllows(allowedModels: string[] | null, name: string): boolean {

@@ -110,7 +110,7 @@ export interface AssociationStats {
 
 export type KeyState = "ok" | "dead" | "cooling" | "open";
 
-/** What went wrong, as `/api/health/providers` names it (the server's balancer/failure-cause.ts). */
+/** What went wrong, as `/api/health/providers` names it (the server's routing/failure-cause.ts). */
 export type FailureCause =
   | "connection-refused"
   | "host-not-found"
@@ -353,7 +353,7 @@ export interface Status {
   [key: string]: unknown;
 }
 
-/** What Settings → Import from LLMIO did or, on a dry run, would do (the server's services/llmio-import/import-report.ts). */
+/** What Settings → Import from LLMIO did or, on a dry run, would do (the server's admin/llmio-import/import-report.ts). */
 export type ImportItemKind = "provider" | "model" | "association" | "client key" | "setting" | "admin token";
 
 /** conflict: an llmio entry of that name differs and was left as it is (updated only with `replace`); skipped: the LLMIO row could not be imported. */

@@ -1,6 +1,6 @@
 import { Elysia, t } from "elysia";
-import { AuthKeyService } from "../../services/admin/auth-keys.ts";
-import type { ClientKeys } from "../../services/client-keys.ts";
+import { AuthKeyService } from "../../admin/auth-keys.ts";
+import type { ClientKeys } from "../../auth/client-keys.ts";
 import { adminDoc, idParams } from "./shared.ts";
 
 const authKeyBody = t.Object({

@@ -1,8 +1,8 @@
 import { Elysia, t } from "elysia";
 import type { AppDeps } from "../../app-deps.ts";
-import { ConfigTransfer } from "../../services/admin/config-transfer.ts";
-import { AdminError } from "../../services/admin/errors.ts";
-import type { ClientKeys } from "../../services/client-keys.ts";
+import { ConfigTransfer } from "../../admin/config-transfer.ts";
+import { AdminError } from "../../admin/errors.ts";
+import type { ClientKeys } from "../../auth/client-keys.ts";
 import { adminDoc } from "./shared.ts";
 
 const flag = t.Optional(t.Union([t.Literal("1"), t.Literal("true"), t.Literal("0"), t.Literal("false")]));

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { DashboardService } from "../../services/admin/dashboard.ts";
+import { DashboardService } from "../../admin/dashboard.ts";
 import { suiteHarness } from "./test-support.ts";
 
 const HOUR_MS = 60 * 60 * 1000;

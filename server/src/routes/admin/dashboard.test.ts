@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import type { NewRequestLog } from "../../db/schema.ts";
-import { DashboardService } from "../../services/admin/dashboard.ts";
-import { rangeWindow } from "../../services/admin/dashboard-range.ts";
+import { DashboardService } from "../../admin/dashboard.ts";
+import { rangeWindow } from "../../admin/dashboard-range.ts";
 import { suiteHarness } from "./test-support.ts";
 
 const HOUR_MS = 60 * 60 * 1000;

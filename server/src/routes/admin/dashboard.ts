@@ -1,7 +1,7 @@
 import { Elysia, t } from "elysia";
 import type { AppDeps } from "../../app-deps.ts";
-import { DashboardService } from "../../services/admin/dashboard.ts";
-import { dashboardRanges } from "../../services/admin/dashboard-range.ts";
+import { DashboardService } from "../../admin/dashboard.ts";
+import { dashboardRanges } from "../../admin/dashboard-range.ts";
 import { adminDoc, oneOf } from "./shared.ts";
 
 /** `/api/dashboard`: traffic, tokens, cost and latency over a period. */

@@ -1,6 +1,6 @@
 import { ValidationError } from "elysia";
-import { AdminError } from "../../services/admin/errors.ts";
-import { logger } from "../../services/logger.ts";
+import { AdminError } from "../../admin/errors.ts";
+import { logger } from "../../lib/logger.ts";
 import { validationMessage } from "./validation-message.ts";
 
 /**

@@ -1,7 +1,7 @@
 import { Elysia } from "elysia";
 import type { AppDeps } from "../../app-deps.ts";
-import { routingHealth } from "../../services/admin/routing-health.ts";
-import { ProviderRecovery } from "../../services/provider-recovery.ts";
+import { routingHealth } from "../../admin/routing-health.ts";
+import { ProviderRecovery } from "../../routing/provider-recovery.ts";
 import { adminDoc, idParams } from "./shared.ts";
 
 /**

@@ -1,9 +1,9 @@
 import { Elysia } from "elysia";
 import type { AppDeps, AuthServices } from "../../app-deps.ts";
-import { adminRefusal } from "../../services/admin-guard.ts";
-import { clientAddressOf } from "../../services/trusted-proxies.ts";
-import { AdminError } from "../../services/admin/errors.ts";
-import { ClientKeys } from "../../services/client-keys.ts";
+import { adminRefusal } from "../../auth/admin-guard.ts";
+import { clientAddressOf } from "../../lib/trusted-proxies.ts";
+import { AdminError } from "../../admin/errors.ts";
+import { ClientKeys } from "../../auth/client-keys.ts";
 import { authKeyRoutes } from "./auth-keys.ts";
 import { configRoutes } from "./config.ts";
 import { llmioImportRoutes } from "./llmio-import.ts";

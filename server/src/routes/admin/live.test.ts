@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import type { NewRequestLog } from "../../db/schema.ts";
-import { LiveService } from "../../services/admin/live.ts";
+import { LiveService } from "../../admin/live.ts";
 import { createAdminHarness, suiteHarness } from "./test-support.ts";
 
 const HOUR_MS = 60 * 60 * 1000;

@@ -1,6 +1,6 @@
 import { Elysia } from "elysia";
 import type { AppDeps } from "../../app-deps.ts";
-import { LiveService } from "../../services/admin/live.ts";
+import { LiveService } from "../../admin/live.ts";
 import { adminDoc } from "./shared.ts";
 
 /** `/api/live`: what the gateway is doing right now (polled every few seconds). */

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLlmioSqliteFixture } from "../../../test/llmio-fixtures/llmio-sqlite-fixture.ts";
 import type { LlmioFixture } from "../../../test/llmio-fixtures/fixture-types.ts";
-import type { ImportReport } from "../../services/llmio-import/import-report.ts";
+import type { ImportReport } from "../../admin/llmio-import/import-report.ts";
 import { suiteHarness, TEST_TOKEN } from "./test-support.ts";
 
 describe("/api/import/llmio", () => {

@@ -1,7 +1,7 @@
 import { Elysia, t } from "elysia";
 import type { AppDeps } from "../../app-deps.ts";
-import { LlmioImportService } from "../../services/admin/llmio-import.ts";
-import type { ClientKeys } from "../../services/client-keys.ts";
+import { LlmioImportService } from "../../admin/llmio-import.ts";
+import type { ClientKeys } from "../../auth/client-keys.ts";
 import { adminDoc } from "./shared.ts";
 
 /** Bun's own request body cap is 1 GiB (http-limits.ts): bigger databases import with the CLI. */

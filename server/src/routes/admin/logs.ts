@@ -1,6 +1,6 @@
 import { Elysia, t } from "elysia";
 import type { AppDeps } from "../../app-deps.ts";
-import { LogService } from "../../services/admin/logs.ts";
+import { LogService } from "../../admin/logs.ts";
 import { adminDoc, oneOf } from "./shared.ts";
 
 /** `/api/logs`: the request log, one row per upstream attempt. */

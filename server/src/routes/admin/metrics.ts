@@ -1,6 +1,6 @@
 import { Elysia, t } from "elysia";
 import type { AppDeps } from "../../app-deps.ts";
-import { MetricsService } from "../../services/admin/metrics.ts";
+import { MetricsService } from "../../admin/metrics.ts";
 import { adminDoc } from "./shared.ts";
 
 /** `/api/metrics`: usage totals (LLMIO-compatible shapes, with extra fields). */

@@ -1,11 +1,11 @@
 import { Elysia, t } from "elysia";
 import type { AppDeps } from "../../app-deps.ts";
 import { CURRENCIES } from "../../db/schema.ts";
-import { associationUnderTest, AssociationTester } from "../../services/admin/association-test.ts";
-import { ModelProviderService } from "../../services/admin/model-providers.ts";
-import { PROVIDER_CALL_TIMEOUT_MS } from "../../services/admin/provider-upstream.ts";
-import { runToolCallTest } from "../../services/admin/tool-call-test.ts";
-import { ProviderRecovery } from "../../services/provider-recovery.ts";
+import { associationUnderTest, AssociationTester } from "../../admin/association-test.ts";
+import { ModelProviderService } from "../../admin/model-providers.ts";
+import { PROVIDER_CALL_TIMEOUT_MS } from "../../admin/provider-upstream.ts";
+import { runToolCallTest } from "../../admin/tool-call-test.ts";
+import { ProviderRecovery } from "../../routing/provider-recovery.ts";
 import { adminDoc, idParams, oneOf } from "./shared.ts";
 
 const price = t.Optional(t.Number({ minimum: 0 }));

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { startFakeUpstream, type FakeUpstream } from "../../fake-upstream/index.ts";
-import { ProviderModelLister } from "../../services/admin/provider-models.ts";
-import { pickTestModel, ProviderTester } from "../../services/admin/provider-test.ts";
+import { ProviderModelLister } from "../../admin/provider-models.ts";
+import { pickTestModel, ProviderTester } from "../../admin/provider-test.ts";
 import { suiteHarness } from "./test-support.ts";
 
 const KEY = "sk-test-secret-0123456789";

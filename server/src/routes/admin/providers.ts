@@ -1,12 +1,12 @@
 import { Elysia, t } from "elysia";
 import type { AppDeps } from "../../app-deps.ts";
 import { ENDPOINTS } from "../../db/schema.ts";
-import { checkBaseUrl } from "../../services/admin/base-url-check.ts";
-import { ProviderModelLister } from "../../services/admin/provider-models.ts";
-import { ProviderTester } from "../../services/admin/provider-test.ts";
-import { PROVIDER_CALL_TIMEOUT_MS } from "../../services/admin/provider-upstream.ts";
-import { ProviderRecovery } from "../../services/provider-recovery.ts";
-import { ProviderService, providerTypes } from "../../services/admin/providers.ts";
+import { checkBaseUrl } from "../../admin/base-url-check.ts";
+import { ProviderModelLister } from "../../admin/provider-models.ts";
+import { ProviderTester } from "../../admin/provider-test.ts";
+import { PROVIDER_CALL_TIMEOUT_MS } from "../../admin/provider-upstream.ts";
+import { ProviderRecovery } from "../../routing/provider-recovery.ts";
+import { ProviderService, providerTypes } from "../../admin/providers.ts";
 import { adminDoc, idParams, oneOf } from "./shared.ts";
 
 const providerBody = t.Object({

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { NewRequestLog } from "../../db/schema.ts";
-import { DEFAULT_SETTINGS } from "../../services/settings.ts";
+import { DEFAULT_SETTINGS } from "../../routing/settings.ts";
 import { suiteHarness } from "./test-support.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -1,6 +1,6 @@
 import { Elysia, t } from "elysia";
 import type { AppDeps } from "../../app-deps.ts";
-import { SettingsService } from "../../services/admin/settings.ts";
+import { SettingsService } from "../../admin/settings.ts";
 import { adminDoc } from "./shared.ts";
 
 const settingsBody = t.Object({

@@ -1,0 +1,115 @@
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { AppDeps } from "../app-deps.ts";
+import { classifyFailure } from "../routing/failure-class.ts";
+import type { NewRequestLog } from "../db/schema.ts";
+import { isRejection } from "../db/log-reasons.ts";
+
+/**
+ * Requests and answers refused for their size, by limit (`request_body`, `upstream_body`,
+ * `sse_event`, …). Counted where the refusal happens, so it lives outside any one registry.
+ */
+const limitRefusals = new Counter({
+  name: "llmio_limit_refusals_total",
+  help: "Requests and upstream answers refused because they went past a size limit, by limit",
+  labelNames: ["limit"],
+  registers: [],
+});
+
+export function countLimitRefusal(limit: string): void {
+  limitRefusals.inc({ limit });
+}
+
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
+const BREAKER_VALUE = { closed: 0, "half-open": 1, open: 2 } as const;
+
+/**
+ * The gateway's Prometheus metrics. Counters and histograms follow the request log (each
+ * written batch), so they cost nothing on the request path; gauges are read at scrape time.
+ */
+export function createMetrics(deps: AppDeps): Registry {
+  const registry = new Registry();
+  registry.registerMetric(limitRefusals);
+  const attempts = new Counter({
+    name: "llmio_upstream_attempts_total",
+    help: "Upstream attempts by model, provider, status and failure class",
+    labelNames: ["model", "provider", "status", "class"],
+    registers: [registry],
+  });
+  const rejected = new Counter({
+    name: "llmio_rejected_requests_total",
+    help: "Calls refused before routing (bad or missing key, lockout, quota, malformed body, unknown model …) by status, reason and client protocol",
+    labelNames: ["status", "reason", "protocol"],
+    registers: [registry],
+  });
+  // Counted as they happen: the log folds identical rejections of a minute into one row.
+  deps.logWriter.rejections.onRejected((rejection) => rejected.inc({ status: String(rejection.status), reason: rejection.reason, protocol: rejection.protocol }));
+  const tokens = new Counter({
+    name: "llmio_tokens_total",
+    help: "Tokens of successful attempts by model, provider and kind",
+    labelNames: ["model", "provider", "kind"],
+    registers: [registry],
+  });
+  const firstByte = new Histogram({
+    name: "llmio_first_byte_seconds",
+    help: "Time to the first upstream byte of successful attempts",
+    labelNames: ["model", "provider"],
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: "llmio_request_duration_seconds",
+    help: "Total duration of successful attempts",
+    labelNames: ["model", "provider"],
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
+  gauge(registry, "llmio_in_flight_requests", "Client requests being served", () => deps.inFlight.size);
+  gauge(registry, "llmio_shared_state_available", "1 while the shared state (Redis in multi-instance mode) answers; 0: deciding locally", () => (deps.sharedState.available ? 1 : 0));
+  gauge(registry, "llmio_queue_depth", "Requests waiting for a free provider slot", () => deps.balancer.queue.length);
+  gauge(registry, "llmio_log_writer_backlog", "Request-log rows waiting to be written", () => deps.logWriter.pending);
+  gauge(registry, "llmio_process_resident_memory_bytes", "Resident memory of the gateway process", () => process.memoryUsage.rss());
+  new Gauge({
+    name: "llmio_breaker_state",
+    help: "Circuit breaker of each association: 0 closed, 1 half-open, 2 open",
+    labelNames: ["association", "model", "provider"],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const model of await deps.catalog.modelNames()) {
+        for (const candidate of (await deps.catalog.route(model))?.candidates ?? []) {
+          const state = deps.balancer.health.associationSnapshot(candidate.associationId).breaker.state;
+          this.set({ association: String(candidate.associationId), model, provider: candidate.providerName }, BREAKER_VALUE[state]);
+        }
+      }
+    },
+  });
+
+  deps.logWriter.onWritten((rows: NewRequestLog[]) => {
+    for (const row of rows) {
+      if (isRejection(row.reason)) continue;
+      const model = row.model;
+      const provider = row.providerName ?? "";
+      const failure = row.status === "success" ? "" : classifyFailure({ status: row.statusCode ?? undefined, message: row.error ?? undefined });
+      attempts.inc({ model, provider, status: row.status, class: failure });
+      if (row.status !== "success") continue;
+      tokens.inc({ model, provider, kind: "prompt" }, row.promptTokens ?? 0);
+      tokens.inc({ model, provider, kind: "completion" }, row.completionTokens ?? 0);
+      tokens.inc({ model, provider, kind: "cached" }, row.cachedTokens ?? 0);
+      tokens.inc({ model, provider, kind: "reasoning" }, row.reasoningTokens ?? 0);
+      if (row.firstByteMs !== null && row.firstByteMs !== undefined) firstByte.observe({ model, provider }, row.firstByteMs / 1000);
+      duration.observe({ model, provider }, (row.durationMs ?? 0) / 1000);
+    }
+  });
+  return registry;
+}
+
+function gauge(registry: Registry, name: string, help: string, read: () => number) {
+  new Gauge({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      this.set(read());
+    },
+  });
+}
