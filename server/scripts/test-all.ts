@@ -14,7 +14,7 @@ const STORAGE_SUITES = [
   "src/auth",
   "src/observability",
   "src/admin",
-  "src/routing/health-probe",
+  "src/relay/health-probe",
   "src/routing/reloading-cache",
   "src/lib/trusted-proxies",
   "src/routes/admin",

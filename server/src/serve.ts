@@ -7,7 +7,7 @@ import { sharedGeneratedToken } from "./auth/shared-token.ts";
 import { connectSharedState } from "./shared-state/index.ts";
 import { createDeps } from "./app-deps.ts";
 import { LogRetention } from "./observability/log-retention.ts";
-import { HealthProbe } from "./routing/health-probe.ts";
+import { HealthProbe } from "./relay/health-probe.ts";
 import { setUpstreamLimits } from "./relay/upstream-limits.ts";
 import { loadUiAssets } from "./ui-assets.ts";
 import { httpLimits, listenLimits } from "./routes/http-limits.ts";

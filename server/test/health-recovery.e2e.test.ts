@@ -6,7 +6,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { startFakeUpstream, type FakeUpstream } from "../src/fake-upstream/index.ts";
-import { HealthProbe } from "../src/routing/health-probe.ts";
+import { HealthProbe } from "../src/relay/health-probe.ts";
 import { configureModel, startTestGateway, TEST_TOKEN, type TestGateway } from "./harness.ts";
 
 /** Opens after two failures and stays open a minute: only a probe, a test or a reset can close it in this test. */

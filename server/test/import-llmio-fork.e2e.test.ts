@@ -5,7 +5,7 @@
  * model_prices table, `codex` providers, millisecond timings).
  */
 import { describe, expect, test } from "bun:test";
-import { adminServices } from "../src/cli/admin-services.ts";
+import { adminServices } from "../src/admin/admin-services.ts";
 import { openDatabase, type AppDatabase } from "../src/db/client.ts";
 import { ClientKeys } from "../src/auth/client-keys.ts";
 import { SettingsStore } from "../src/routing/settings.ts";

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type Browser, type Page } from "playwright-core";
 import { startFakeUpstream, type FakeUpstream } from "../src/fake-upstream/index.ts";
-import { HealthProbe } from "../src/routing/health-probe.ts";
+import { HealthProbe } from "../src/relay/health-probe.ts";
 import { startTestGateway, TEST_TOKEN, type TestGateway } from "./harness.ts";
 import { CHROMIUM, launchChromium } from "./chromium.ts";
 

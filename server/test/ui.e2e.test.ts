@@ -349,7 +349,11 @@ describe.skipIf(!hasChromium)("admin UI in Chromium", () => {
     // Filter: errors only → the flaky model's failed attempts, each with a 500.
     await page.selectOption("#log-status", "error");
     await page.waitForURL(/status=error/);
-    await page.locator("[data-testid=log-row]").first().waitFor();
+    // The URL changes before the filtered page arrives: wait for the table to show it.
+    await page.waitForFunction(() => {
+      const cells = [...document.querySelectorAll("[data-testid=log-row] td:nth-child(4)")];
+      return cells.length > 0 && cells.every((cell) => !cell.textContent?.includes("200"));
+    }, undefined, { timeout: 10_000 });
     const statuses = await page.locator("[data-testid=log-row] td:nth-child(4)").allInnerTexts();
     expect(statuses.length).toBeGreaterThan(0);
     for (const status of statuses) expect(status).not.toContain("200");

@@ -8,8 +8,8 @@ import { wireProtocols } from "../protocols/index.ts";
 import { callUpstream, UpstreamFailure } from "../relay/upstream-call.ts";
 import { upstreamRequest, upstreamTarget } from "../relay/upstream-request.ts";
 import { routeCandidate, type RouteCandidate } from "../routing/catalog.ts";
-import { PROVIDER_CALL_TIMEOUT_MS, redactKeys } from "./provider-upstream.ts";
-import { found } from "./rows.ts";
+import { PROVIDER_CALL_TIMEOUT_MS, redactKeys } from "../relay/provider-upstream.ts";
+import { found } from "../db/rows.ts";
 
 const PROMPT = "Say OK";
 /** Room for a short answer; reasoning models spend some of it before answering. */

@@ -1,8 +1,8 @@
 import type { AuthKey } from "../db/schema.ts";
 import type { ClientKeyChanges, ClientKeyInput, ClientKeys } from "../auth/client-keys.ts";
-import { AdminError } from "./errors.ts";
+import { AdminError } from "../lib/admin-error.ts";
 import { requireText } from "./fields.ts";
-import { found, type Deleted } from "./rows.ts";
+import { found, type Deleted } from "../db/rows.ts";
 
 /** Whether a key can be used now, and if not, why. */
 export type AuthKeyStatus = "active" | "disabled" | "expired" | "quota_exhausted";

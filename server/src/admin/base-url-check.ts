@@ -10,7 +10,7 @@ import type { Provider } from "../db/schema.ts";
 import { wireProtocols } from "../protocols/index.ts";
 import { discardBody, NO_REDIRECTS } from "../relay/upstream-response.ts";
 import { proxyFor } from "../relay/outbound-proxy.ts";
-import { upstreamHeaders } from "./provider-upstream.ts";
+import { upstreamHeaders } from "../relay/provider-upstream.ts";
 
 /** A finding about a provider's field, returned beside a saved provider, a test result or a failed model list. */
 export interface ProviderWarning {

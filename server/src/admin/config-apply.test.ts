@@ -3,7 +3,7 @@ import { parse, stringify } from "yaml";
 import type { AppDatabase } from "../db/client.ts";
 import { openTestDatabase, testStorage } from "../db/test-database.ts";
 import { hashKey } from "../auth/client-keys.ts";
-import { adminServices } from "../cli/admin-services.ts";
+import { adminServices } from "./admin-services.ts";
 import { applyConfig, formatReport, type ApplyReport } from "./config-apply.ts";
 import { exportConfig, renderConfig } from "./config-export.ts";
 import { ConfigError, parseConfig } from "./config-file.ts";

@@ -1,9 +1,9 @@
 import type { AppDatabase } from "../db/client.ts";
 import { transaction, type Transaction } from "../db/query.ts";
 import type { Provider } from "../db/schema.ts";
-import { AdminError } from "./errors.ts";
+import { AdminError } from "../lib/admin-error.ts";
 import { mergeApiKeys, mergeHeaders, mergeProxyUrl, type ProviderInput } from "./providers.ts";
-import { adminServices, type AdminServices } from "../cli/admin-services.ts";
+import { adminServices, type AdminServices } from "./admin-services.ts";
 import { associationSettings } from "./model-providers.ts";
 import { childPath, ConfigError, type AuthKeyEntry, type ConfigDocument, type ModelEntry, type ProviderEntry } from "./config-file.ts";
 

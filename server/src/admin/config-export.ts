@@ -3,7 +3,7 @@ import type { AppDatabase } from "../db/client.ts";
 import { associationSettings } from "./model-providers.ts";
 import { providerLimits } from "./providers.ts";
 import { VERSION } from "../version.ts";
-import { adminServices } from "../cli/admin-services.ts";
+import { adminServices } from "./admin-services.ts";
 import type { AssociationEntry, ConfigDocument } from "./config-file.ts";
 
 export interface ExportOptions {

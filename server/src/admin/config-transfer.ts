@@ -2,7 +2,7 @@ import { applyConfig, type ApplyReport, type ItemAction } from "./config-apply.t
 import { exportConfig, renderConfig } from "./config-export.ts";
 import { ConfigError, parseConfig } from "./config-file.ts";
 import { openDatabase, type AppDatabase } from "../db/client.ts";
-import { AdminError } from "./errors.ts";
+import { AdminError } from "../lib/admin-error.ts";
 
 /** What applying a file did (or, on a dry run, would do), entry by entry, with the totals. */
 export interface ConfigApplyResult extends ApplyReport {

@@ -1,4 +1,4 @@
-import { AdminError } from "./errors.ts";
+import { AdminError } from "../lib/admin-error.ts";
 
 /** The trimmed value, or a 400 naming the field when it is empty. */
 export function requireText(value: string, field: string): string {

@@ -5,7 +5,7 @@ import type { ImportOptions, ImportReport } from "./llmio-import/import-report.t
 import { UploadStore, UploadTooLarge } from "./llmio-import/upload-store.ts";
 import type { SettingsStore } from "../routing/settings.ts";
 import { withOwnConnection } from "./config-transfer.ts";
-import { AdminError } from "./errors.ts";
+import { AdminError } from "../lib/admin-error.ts";
 
 export interface LlmioImportRequest extends Omit<ImportOptions, "adminToken"> {
   /** An uploaded SQLite file (see `upload`)… */

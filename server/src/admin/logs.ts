@@ -3,7 +3,7 @@ import type { AppDatabase, Tables } from "../db/client.ts";
 import { REJECTION_REASONS } from "../db/log-reasons.ts";
 import { first } from "../db/query.ts";
 import type { RequestLog } from "../db/schema.ts";
-import { AdminError } from "./errors.ts";
+import { AdminError } from "../lib/admin-error.ts";
 
 const DEFAULT_PAGE_SIZE = 20;
 const MAX_PAGE_SIZE = 200;

@@ -1,7 +1,7 @@
 import { desc, gte, ne, sql, type AnyColumn } from "drizzle-orm";
 import type { AppDatabase, Tables } from "../db/client.ts";
 import { VERSION } from "../version.ts";
-import { AdminError } from "./errors.ts";
+import { AdminError } from "../lib/admin-error.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MINUTE_MS = 60 * 1000;

@@ -4,9 +4,9 @@ import { first } from "../db/query.ts";
 import type { Currency, ModelProvider } from "../db/schema.ts";
 import type { Catalog } from "../routing/catalog.ts";
 import { isPlainObject } from "../relay/extra-body.ts";
-import { AdminError } from "./errors.ts";
+import { AdminError } from "../lib/admin-error.ts";
 import { requireText } from "./fields.ts";
-import { found, type Deleted } from "./rows.ts";
+import { found, type Deleted } from "../db/rows.ts";
 
 /** How an association serves: weight, switch, capabilities and prices (per 1M tokens). */
 export interface AssociationSettings {

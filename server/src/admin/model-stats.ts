@@ -2,8 +2,8 @@ import { and, asc, count, desc, eq, gte, inArray } from "drizzle-orm";
 import type { AppDatabase } from "../db/client.ts";
 import { first } from "../db/query.ts";
 import type { Catalog } from "../routing/catalog.ts";
-import { AdminError } from "./errors.ts";
-import { found } from "./rows.ts";
+import { AdminError } from "../lib/admin-error.ts";
+import { found } from "../db/rows.ts";
 
 const HOUR_MS = 60 * 60 * 1000;
 /**

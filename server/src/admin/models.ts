@@ -3,9 +3,9 @@ import type { AppDatabase } from "../db/client.ts";
 import { first, transaction } from "../db/query.ts";
 import { models, type Model } from "../db/schema.ts";
 import type { Catalog } from "../routing/catalog.ts";
-import { AdminError } from "./errors.ts";
+import { AdminError } from "../lib/admin-error.ts";
 import { requireText } from "./fields.ts";
-import { found, unlessDuplicate, type Deleted } from "./rows.ts";
+import { found, unlessDuplicate, type Deleted } from "../db/rows.ts";
 
 /** How a model picks among its providers. */
 export const modelStrategies = models.strategy.enumValues;

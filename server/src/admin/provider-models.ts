@@ -1,7 +1,7 @@
 import type { AppDatabase } from "../db/client.ts";
 import { checkBaseUrl } from "./base-url-check.ts";
-import { AdminError } from "./errors.ts";
-import { fetchFailure, PROVIDER_CALL_TIMEOUT_MS, providerAccess, providerProxy, readProviderAnswer, redactKeys, upstreamHeaders, type ProviderAccess } from "./provider-upstream.ts";
+import { AdminError } from "../lib/admin-error.ts";
+import { fetchFailure, PROVIDER_CALL_TIMEOUT_MS, providerAccess, providerProxy, readProviderAnswer, redactKeys, upstreamHeaders, type ProviderAccess } from "../relay/provider-upstream.ts";
 import { NO_REDIRECTS } from "../relay/upstream-response.ts";
 
 /** Pages followed at most (Anthropic and Gemini page their lists). */

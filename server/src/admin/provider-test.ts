@@ -5,7 +5,7 @@ import type { AppDatabase } from "../db/client.ts";
 import { first } from "../db/query.ts";
 import { checkBaseUrl, type ProviderWarning } from "./base-url-check.ts";
 import { ProviderModelLister } from "./provider-models.ts";
-import { fetchFailure, PROVIDER_CALL_TIMEOUT_MS, providerAccess, providerProxy, readProviderAnswer, redactKeys, upstreamHeaders, type ProviderAccess } from "./provider-upstream.ts";
+import { fetchFailure, PROVIDER_CALL_TIMEOUT_MS, providerAccess, providerProxy, readProviderAnswer, redactKeys, upstreamHeaders, type ProviderAccess } from "../relay/provider-upstream.ts";
 import { NO_REDIRECTS } from "../relay/upstream-response.ts";
 
 /** Cheap chat models, taken first when the provider lists one of them. */

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { AdminError } from "./errors.ts";
+import { AdminError } from "../lib/admin-error.ts";
 import { mergeApiKeys } from "./providers.ts";
 
 describe("mergeApiKeys", () => {

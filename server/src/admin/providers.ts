@@ -3,12 +3,12 @@ import type { AppDatabase } from "../db/client.ts";
 import { first } from "../db/query.ts";
 import { providers, type Endpoint, type Provider } from "../db/schema.ts";
 import { maskProxyUrl, proxyUrlProblem } from "../relay/outbound-proxy.ts";
-import { maskKey } from "../auth/auth.ts";
+import { maskKey } from "../lib/mask-key.ts";
 import type { Catalog } from "../routing/catalog.ts";
 import type { ProviderWarning } from "./base-url-check.ts";
-import { AdminError } from "./errors.ts";
+import { AdminError } from "../lib/admin-error.ts";
 import { requireHttpUrl, requireText } from "./fields.ts";
-import { found, unlessDuplicate, type Deleted } from "./rows.ts";
+import { found, unlessDuplicate, type Deleted } from "../db/rows.ts";
 
 /** The wire protocols a provider may speak. */
 export const providerTypes = providers.type.enumValues;

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { bearerToken, extractApiKey, maskKey, tokensEqual } from "./auth.ts";
+import { bearerToken, extractApiKey, tokensEqual } from "./auth.ts";
+import { maskKey } from "../lib/mask-key.ts";
 
 describe("tokensEqual", () => {
   test("matches only the identical token", () => {

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import type { AppDatabase } from "../db/client.ts";
 import { openTestDatabase, testStorage } from "../db/test-database.ts";
 import { Catalog } from "../routing/catalog.ts";
-import { adminServices } from "./admin-services.ts";
+import { adminServices } from "../admin/admin-services.ts";
 import { applyConfig } from "../admin/config-apply.ts";
 import { exportConfig, renderConfig } from "../admin/config-export.ts";
 import { parseConfig } from "../admin/config-file.ts";

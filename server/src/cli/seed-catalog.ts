@@ -1,5 +1,5 @@
 import type { AppDatabase } from "../db/client.ts";
-import { adminServices } from "./admin-services.ts";
+import { adminServices } from "../admin/admin-services.ts";
 
 /** For tests: a catalog using every field `config export` writes, built through the admin services. */
 export async function seedCatalog(db: AppDatabase): Promise<void> {

@@ -1,6 +1,6 @@
 import { RedisClient } from "bun";
 import { logger } from "./logger.ts";
-import { globEscape } from "../shared-state/scan-keys.ts";
+import { globEscape } from "./scan-keys.ts";
 
 export interface RedisConnectionOptions {
   /** Put before every key and the channel, so several gateways (or test runs) can share one Redis. */

@@ -1,5 +1,8 @@
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
-import type { AppDeps } from "../app-deps.ts";
+import type { LogWriter } from "../db/log-writer.ts";
+import type { Balancer } from "../routing/balancer.ts";
+import type { Catalog } from "../routing/catalog.ts";
+import type { InFlightTracker } from "./in-flight.ts";
 import { classifyFailure } from "../routing/failure-class.ts";
 import type { NewRequestLog } from "../db/schema.ts";
 import { isRejection } from "../db/log-reasons.ts";
@@ -26,7 +29,16 @@ const BREAKER_VALUE = { closed: 0, "half-open": 1, open: 2 } as const;
  * The gateway's Prometheus metrics. Counters and histograms follow the request log (each
  * written batch), so they cost nothing on the request path; gauges are read at scrape time.
  */
-export function createMetrics(deps: AppDeps): Registry {
+/** What the metrics read: the gateway's parts (AppDeps satisfies it). */
+export interface MetricsSources {
+  logWriter: LogWriter;
+  inFlight: InFlightTracker;
+  sharedState: { readonly available: boolean };
+  balancer: Balancer;
+  catalog: Catalog;
+}
+
+export function createMetrics(deps: MetricsSources): Registry {
   const registry = new Registry();
   registry.registerMetric(limitRefusals);
   const attempts = new Counter({

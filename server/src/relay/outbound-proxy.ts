@@ -1,4 +1,4 @@
-import { maskKey } from "../auth/auth.ts";
+import { maskKey } from "../lib/mask-key.ts";
 
 /**
  * Outbound proxies: a provider's own `proxyUrl`, else the conventional HTTPS_PROXY / HTTP_PROXY

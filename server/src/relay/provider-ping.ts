@@ -6,7 +6,7 @@ import type { Provider } from "../db/schema.ts";
 import { wireProtocols } from "../protocols/index.ts";
 import { parseRetryAfter } from "./upstream-call.ts";
 import { NO_REDIRECTS } from "./upstream-response.ts";
-import { fetchFailure, providerProxy, readProviderAnswer, redactKeys, upstreamHeaders } from "../admin/provider-upstream.ts";
+import { fetchFailure, providerProxy, readProviderAnswer, redactKeys, upstreamHeaders } from "./provider-upstream.ts";
 
 /**
  * The smallest output limit every protocol accepts (OpenAI Responses refuses less than 16);

@@ -1,4 +1,4 @@
-import { maskKey } from "../auth/auth.ts";
+import { maskKey } from "../lib/mask-key.ts";
 import { CircuitBreaker, DEFAULT_BREAKER, type BreakerOptions } from "./circuit-breaker.ts";
 import { failureRecord, type FailureRecord } from "./failure-cause.ts";
 import type { FailureClass } from "./failure-class.ts";

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { HealthRegistry, RecoveryCause } from "./health.ts";
 import type { AppDatabase } from "../db/client.ts";
 import { first } from "../db/query.ts";
-import { found } from "../admin/rows.ts";
+import { found } from "../db/rows.ts";
 
 /**
  * Closes a provider's breakers outside the request path: when a check proved it answers (a

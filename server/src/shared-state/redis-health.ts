@@ -2,7 +2,7 @@ import type { CircuitBreaker } from "../routing/circuit-breaker.ts";
 import type { BreakerTarget, HealthListener, HealthRegistry, ProviderRecovery, RecoveryCause } from "../routing/health.ts";
 import { fingerprint } from "./fingerprint.ts";
 import { LuaScript, type RedisConnection, type SharedEvent } from "../lib/redis-connection.ts";
-import { scanKeys } from "./scan-keys.ts";
+import { scanKeys } from "../lib/scan-keys.ts";
 
 /** A dead key is tried again after a day even if nobody edits its provider. */
 const DEAD_KEY_TTL_MS = 24 * 60 * 60_000;

@@ -1,6 +1,6 @@
 import type { IpLockout, LockoutSharing } from "../auth/ip-lockout.ts";
 import { LuaScript, type RedisConnection } from "../lib/redis-connection.ts";
-import { scanKeys } from "./scan-keys.ts";
+import { scanKeys } from "../lib/scan-keys.ts";
 
 /**
  * Counts one failed authentication of an IP over all instances. KEYS: failures (ZSET, member:

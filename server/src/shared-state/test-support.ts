@@ -1,6 +1,6 @@
 import { RedisClient } from "bun";
 export { admitted, candidate, isLease, refused, route } from "../routing/test-support.ts";
-import { scanKeys } from "./scan-keys.ts";
+import { scanKeys } from "../lib/scan-keys.ts";
 
 /** Waits until `check` holds (state from another instance arrives over pub/sub), failing after `ms`. */
 export async function eventually(check: () => boolean | Promise<boolean>, ms = 2_000): Promise<void> {

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLlmioSqliteFixture } from "../../../test/llmio-fixtures/llmio-sqlite-fixture.ts";
 import type { LlmioFixture } from "../../../test/llmio-fixtures/fixture-types.ts";
-import { adminServices } from "../../cli/admin-services.ts";
+import { adminServices } from "../admin-services.ts";
 import type { AppDatabase } from "../../db/client.ts";
 import { openTestDatabase } from "../../db/test-database.ts";
 import { ClientKeys } from "../../auth/client-keys.ts";

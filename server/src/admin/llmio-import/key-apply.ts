@@ -2,7 +2,7 @@ import { eq, inArray } from "drizzle-orm";
 import type { AppDatabase } from "../../db/client.ts";
 import { transaction, type Transaction } from "../../db/query.ts";
 import type { AuthKey } from "../../db/schema.ts";
-import { maskKey } from "../../auth/auth.ts";
+import { maskKey } from "../../lib/mask-key.ts";
 import { hashKey } from "../../auth/client-keys.ts";
 import type { ImportItem } from "./import-report.ts";
 import type { PlannedKey } from "./key-plan.ts";

@@ -1,4 +1,4 @@
-import { maskKey } from "../../auth/auth.ts";
+import { maskKey } from "../../lib/mask-key.ts";
 import type { ClientKeyInput } from "../../auth/client-keys.ts";
 import type { ImportItem } from "./import-report.ts";
 import type { LlmioAuthKey } from "./snapshot.ts";

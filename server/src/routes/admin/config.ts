@@ -1,7 +1,7 @@
 import { Elysia, t } from "elysia";
 import type { AppDeps } from "../../app-deps.ts";
 import { ConfigTransfer } from "../../admin/config-transfer.ts";
-import { AdminError } from "../../admin/errors.ts";
+import { AdminError } from "../../lib/admin-error.ts";
 import type { ClientKeys } from "../../auth/client-keys.ts";
 import { adminDoc } from "./shared.ts";
 

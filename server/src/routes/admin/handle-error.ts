@@ -1,5 +1,5 @@
 import { ValidationError } from "elysia";
-import { AdminError } from "../../admin/errors.ts";
+import { AdminError } from "../../lib/admin-error.ts";
 import { logger } from "../../lib/logger.ts";
 import { validationMessage } from "./validation-message.ts";
 

@@ -2,7 +2,7 @@ import { Elysia } from "elysia";
 import type { AppDeps, AuthServices } from "../../app-deps.ts";
 import { adminRefusal } from "../../auth/admin-guard.ts";
 import { clientAddressOf } from "../../lib/trusted-proxies.ts";
-import { AdminError } from "../../admin/errors.ts";
+import { AdminError } from "../../lib/admin-error.ts";
 import { ClientKeys } from "../../auth/client-keys.ts";
 import { authKeyRoutes } from "./auth-keys.ts";
 import { configRoutes } from "./config.ts";

@@ -3,7 +3,7 @@ import type { AppDeps } from "../../app-deps.ts";
 import { CURRENCIES } from "../../db/schema.ts";
 import { associationUnderTest, AssociationTester } from "../../admin/association-test.ts";
 import { ModelProviderService } from "../../admin/model-providers.ts";
-import { PROVIDER_CALL_TIMEOUT_MS } from "../../admin/provider-upstream.ts";
+import { PROVIDER_CALL_TIMEOUT_MS } from "../../relay/provider-upstream.ts";
 import { runToolCallTest } from "../../admin/tool-call-test.ts";
 import { ProviderRecovery } from "../../routing/provider-recovery.ts";
 import { adminDoc, idParams, oneOf } from "./shared.ts";

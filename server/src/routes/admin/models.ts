@@ -2,7 +2,7 @@ import { Elysia, t } from "elysia";
 import type { AppDeps } from "../../app-deps.ts";
 import { AssociationTester } from "../../admin/association-test.ts";
 import { ModelStatsService } from "../../admin/model-stats.ts";
-import { PROVIDER_CALL_TIMEOUT_MS } from "../../admin/provider-upstream.ts";
+import { PROVIDER_CALL_TIMEOUT_MS } from "../../relay/provider-upstream.ts";
 import { ProviderRecovery } from "../../routing/provider-recovery.ts";
 import { ModelService, modelStrategies } from "../../admin/models.ts";
 import { adminDoc, idParams, oneOf } from "./shared.ts";

@@ -4,7 +4,7 @@ import { ENDPOINTS } from "../../db/schema.ts";
 import { checkBaseUrl } from "../../admin/base-url-check.ts";
 import { ProviderModelLister } from "../../admin/provider-models.ts";
 import { ProviderTester } from "../../admin/provider-test.ts";
-import { PROVIDER_CALL_TIMEOUT_MS } from "../../admin/provider-upstream.ts";
+import { PROVIDER_CALL_TIMEOUT_MS } from "../../relay/provider-upstream.ts";
 import { ProviderRecovery } from "../../routing/provider-recovery.ts";
 import { ProviderService, providerTypes } from "../../admin/providers.ts";
 import { adminDoc, idParams, oneOf } from "./shared.ts";

@@ -4,11 +4,11 @@ import type { AppDatabase } from "../db/client.ts";
 import { first } from "../db/query.ts";
 import type { Provider } from "../db/schema.ts";
 import { wireProtocols } from "../protocols/index.ts";
-import { upstreamLimits, UpstreamLimitError } from "../relay/upstream-limits.ts";
-import { proxyFor, redactProxy } from "../relay/outbound-proxy.ts";
-import { discardBody, isRedirect, readBodyWithin, redirectMessage } from "../relay/upstream-response.ts";
-import { maskKey } from "../auth/auth.ts";
-import { found } from "./rows.ts";
+import { upstreamLimits, UpstreamLimitError } from "./upstream-limits.ts";
+import { proxyFor, redactProxy } from "./outbound-proxy.ts";
+import { discardBody, isRedirect, readBodyWithin, redirectMessage } from "./upstream-response.ts";
+import { maskKey } from "../lib/mask-key.ts";
+import { found } from "../db/rows.ts";
 
 /** Admin calls to a provider's own API (connection test, model list) give up after this long. */
 export const PROVIDER_CALL_TIMEOUT_MS = 15_000;

@@ -1,8 +1,8 @@
 import type { AppDatabase } from "../db/client.ts";
-import { AuthKeyService } from "../admin/auth-keys.ts";
-import { ModelProviderService } from "../admin/model-providers.ts";
-import { ModelService } from "../admin/models.ts";
-import { ProviderService } from "../admin/providers.ts";
+import { AuthKeyService } from "./auth-keys.ts";
+import { ModelProviderService } from "./model-providers.ts";
+import { ModelService } from "./models.ts";
+import { ProviderService } from "./providers.ts";
 import { Catalog } from "../routing/catalog.ts";
 import { ClientKeys } from "../auth/client-keys.ts";
 import { SettingsStore } from "../routing/settings.ts";

@@ -1,10 +1,10 @@
 import { eq, inArray } from "drizzle-orm";
-import type { Balancer } from "./balancer.ts";
+import type { Balancer } from "../routing/balancer.ts";
 import type { AppDatabase } from "../db/client.ts";
 import type { Provider } from "../db/schema.ts";
-import { PROVIDER_CALL_TIMEOUT_MS } from "../admin/provider-upstream.ts";
+import { PROVIDER_CALL_TIMEOUT_MS } from "./provider-upstream.ts";
 import { logger } from "../lib/logger.ts";
-import { pingProvider, type PingResult } from "../relay/provider-ping.ts";
+import { pingProvider, type PingResult } from "./provider-ping.ts";
 
 /** How often a provider with an open breaker is probed, unless configured (`LLMIO_HEALTH_PROBE_SECONDS`). */
 export const DEFAULT_HEALTH_PROBE_INTERVAL_MS = 30_000;

@@ -1,4 +1,4 @@
-import { AdminError } from "./errors.ts";
+import { AdminError } from "../lib/admin-error.ts";
 
 /** What a DELETE answers. */
 export interface Deleted {
