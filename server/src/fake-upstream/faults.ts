@@ -336,9 +336,12 @@ function halfBody(body: string): { stream: ReadableStream<Uint8Array>; fullLengt
 
 // Erroring the body makes Bun reset the socket mid-response, which is exactly what a dying
 // upstream looks like. `undefined` as the reason keeps Bun from logging it as a server error.
-// The timer lets Bun flush what was already written; erroring in the same tick drops the
-// headers too and the client would see a refused request instead of a broken one.
+// The pause lets Bun flush what was already written: erroring in the same tick drops the
+// headers too (the client would see a refused request, not a broken one), and a reset that
+// overtakes unread bytes makes the client's kernel discard them (seen on a loaded machine with 0 ms).
+const FLUSH_BEFORE_CUT_MS = 25;
+
 async function cutConnection(controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, 0));
+  await new Promise((resolve) => setTimeout(resolve, FLUSH_BEFORE_CUT_MS));
   controller.error(undefined);
 }
