@@ -1,3 +1,4 @@
+import type { KeyState } from "@llmio/contract";
 import { maskKey } from "../lib/mask-key.ts";
 import { CircuitBreaker, DEFAULT_BREAKER, type BreakerOptions } from "./circuit-breaker.ts";
 import { failureRecord, type FailureRecord } from "./failure-cause.ts";
@@ -343,7 +344,7 @@ export class HealthRegistry {
   keySnapshots(providerId: number, keys: readonly string[], now: number) {
     return keys.map((key) => {
       const health = this.findKey(providerId, key);
-      const state = !health ? "ok" : health.dead ? "dead" : health.coolingUntil > now ? "cooling" : health.breaker.canPass(now) ? "ok" : "open";
+      const state: KeyState = !health ? "ok" : health.dead ? "dead" : health.coolingUntil > now ? "cooling" : health.breaker.canPass(now) ? "ok" : "open";
       return {
         key: maskKey(key),
         state,

@@ -1,11 +1,12 @@
+import { ConfigApplyResult, ConfigFlag } from "@llmio/contract";
 import { Elysia, t } from "elysia";
 import type { AppDeps } from "../../app-deps.ts";
 import { ConfigTransfer } from "../../admin/config-transfer.ts";
 import { AdminError } from "../../lib/admin-error.ts";
 import type { ClientKeys } from "../../auth/client-keys.ts";
-import { adminDoc } from "./shared.ts";
+import { adminDoc, answers } from "./shared.ts";
 
-const flag = t.Optional(t.Union([t.Literal("1"), t.Literal("true"), t.Literal("0"), t.Literal("false")]));
+const flag = ConfigFlag;
 const on = (value: string | undefined) => value === "1" || value === "true";
 
 /**
@@ -46,6 +47,7 @@ export function configRoutes(deps: AppDeps, clientKeys: ClientKeys) {
         // The body is YAML, read as text: no JSON parsing.
         parse: "none",
         query: t.Object({ dryRun: flag, prune: flag }),
+        response: answers(ConfigApplyResult),
         detail: adminDoc(
           "Apply a YAML configuration (`llmio config apply`): `dryRun=1` reports the changes and writes nothing; `prune=1` deletes entries the file does not list",
         ),

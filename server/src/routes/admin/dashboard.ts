@@ -1,8 +1,8 @@
-import { Elysia, t } from "elysia";
+import { Dashboard, DashboardQuery } from "@llmio/contract";
+import { Elysia } from "elysia";
 import type { AppDeps } from "../../app-deps.ts";
 import { DashboardService } from "../../admin/dashboard.ts";
-import { dashboardRanges } from "../../admin/dashboard-range.ts";
-import { adminDoc, oneOf } from "./shared.ts";
+import { adminDoc, answers } from "./shared.ts";
 
 /** `/api/dashboard`: traffic, tokens, cost and latency over a period. */
 export function dashboardRoutes(deps: AppDeps) {
@@ -10,7 +10,8 @@ export function dashboardRoutes(deps: AppDeps) {
   deps.logWriter.onWritten(() => service.forgetToday());
   deps.logWriter.onRepeated(() => service.forgetToday());
   return new Elysia({ name: "admin-dashboard" }).get("/dashboard", ({ query }) => service.dashboard(query.range ?? "today"), {
-    query: t.Object({ range: t.Optional(oneOf(dashboardRanges)) }),
+    query: DashboardQuery,
+    response: answers(Dashboard),
     detail: adminDoc("Totals, a time series (1 h / 6 h / 1 day buckets), and breakdowns by model, provider, key and user agent"),
   });
 }

@@ -1,8 +1,9 @@
-import { Elysia } from "elysia";
+import { ProviderHealth } from "@llmio/contract";
+import { Elysia, t } from "elysia";
 import type { AppDeps } from "../../app-deps.ts";
 import { routingHealth } from "../../admin/routing-health.ts";
 import { ProviderRecovery } from "../../routing/provider-recovery.ts";
-import { adminDoc, idParams } from "./shared.ts";
+import { adminDoc, answers, idParams } from "./shared.ts";
 
 /**
  * `/api/health/providers`: what the balancer knows right now — breakers, dead and cooling keys,
@@ -12,6 +13,7 @@ export function healthRoutes(deps: AppDeps) {
   const recovery = new ProviderRecovery(deps.db, deps.balancer.health);
   return new Elysia({ name: "admin-health" })
     .get("/health/providers", () => routingHealth(deps.db, deps.balancer), {
+      response: answers(t.Array(ProviderHealth)),
       detail: adminDoc(
         "Per provider: enabled (false: disabled, gets no traffic), key states (masked) with each key's last failure, limit counters, " +
           "each association's breaker (open until retryAt) and recent outcomes, the newest failure with its cause " +
@@ -28,6 +30,7 @@ export function healthRoutes(deps: AppDeps) {
       },
       {
         params: idParams,
+        response: answers(ProviderHealth),
         detail: adminDoc("Close every breaker of the provider and revive all its keys (dead and cooling ones too), on every instance; answers its health entry"),
       },
     );

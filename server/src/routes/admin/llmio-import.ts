@@ -1,20 +1,12 @@
-import { Elysia, t } from "elysia";
+import { ImportReport, LlmioImportRequest, LlmioUpload, LlmioUploadQuery } from "@llmio/contract";
+import { Elysia } from "elysia";
 import type { AppDeps } from "../../app-deps.ts";
 import { LlmioImportService } from "../../admin/llmio-import.ts";
 import type { ClientKeys } from "../../auth/client-keys.ts";
-import { adminDoc } from "./shared.ts";
+import { accepting, adminDoc, answers } from "./shared.ts";
 
 /** Bun's own request body cap is 1 GiB (http-limits.ts): bigger databases import with the CLI. */
 const MAX_UPLOAD_BYTES = 1000 * 1024 * 1024;
-
-const importBody = t.Object({
-  upload: t.Optional(t.String({ description: "An id from POST /api/import/llmio/upload" })),
-  dsn: t.Optional(t.String({ description: "The LLMIO fork's postgres:// or mysql:// URL" })),
-  dryRun: t.Boolean(),
-  replace: t.Boolean({ description: "Overwrite llmio entries whose names conflict" }),
-  withLogs: t.Boolean({ description: "Also import the request history" }),
-  sinceDays: t.Nullable(t.Integer({ minimum: 1, description: "With withLogs: only the last N days; null: all" })),
-});
 
 /** `/api/import/llmio`: Settings → Import from LLMIO (the CLI's `llmio import-llmio`). */
 export function llmioImportRoutes(deps: AppDeps, clientKeys: ClientKeys) {
@@ -31,11 +23,13 @@ export function llmioImportRoutes(deps: AppDeps, clientKeys: ClientKeys) {
     .post("/upload", ({ request, query }) => service.upload(request.body, query.name), {
       // The body is a SQLite file, streamed to disk.
       parse: "none",
-      query: t.Object({ name: t.Optional(t.String({ maxLength: 255, description: "The file's name, shown in the report" })) }),
+      query: LlmioUploadQuery,
+      response: answers(LlmioUpload),
       detail: adminDoc("Upload LLMIO's llmio.db (the raw file as the body, up to 1000 MB); answers an id for POST /api/import/llmio"),
     })
     .post("", ({ body }) => service.run(body), {
-      body: importBody,
+      body: accepting(LlmioImportRequest),
+      response: answers(ImportReport),
       detail: adminDoc(
         "Import an LLMIO database (an upload or the fork's DSN): providers, models, associations, client keys with their secrets, settings and, with withLogs, the request history. dryRun=true reports without writing",
       ),

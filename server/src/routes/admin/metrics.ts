@@ -1,7 +1,8 @@
+import { ModelCount, UsageMetrics } from "@llmio/contract";
 import { Elysia, t } from "elysia";
 import type { AppDeps } from "../../app-deps.ts";
 import { MetricsService } from "../../admin/metrics.ts";
-import { adminDoc } from "./shared.ts";
+import { adminDoc, answers } from "./shared.ts";
 
 /** `/api/metrics`: usage totals (LLMIO-compatible shapes, with extra fields). */
 export function metricRoutes(deps: AppDeps) {
@@ -9,7 +10,8 @@ export function metricRoutes(deps: AppDeps) {
   return new Elysia({ name: "admin-metrics", prefix: "/metrics" })
     .get("/use/:days", ({ params }) => service.usage(params.days), {
       params: t.Object({ days: t.Integer({ description: "≥ 1" }) }),
+      response: answers(UsageMetrics),
       detail: adminDoc("Requests and tokens over the last N days"),
     })
-    .get("/counts", () => service.counts(), { detail: adminDoc("Requests and tokens per model, busiest first") });
+    .get("/counts", () => service.counts(), { response: answers(t.Array(ModelCount)), detail: adminDoc("Requests and tokens per model, busiest first") });
 }

@@ -1,41 +1,12 @@
+import { Association, AssociationChanges, AssociationInput, AssociationQuery, AssociationTestResult, Deleted } from "@llmio/contract";
 import { Elysia, t } from "elysia";
 import type { AppDeps } from "../../app-deps.ts";
-import { CURRENCIES } from "../../db/schema.ts";
 import { associationUnderTest, AssociationTester } from "../../admin/association-test.ts";
 import { ModelProviderService } from "../../admin/model-providers.ts";
 import { PROVIDER_CALL_TIMEOUT_MS } from "../../relay/provider-upstream.ts";
 import { runToolCallTest } from "../../admin/tool-call-test.ts";
 import { ProviderRecovery } from "../../routing/provider-recovery.ts";
-import { adminDoc, idParams, oneOf } from "./shared.ts";
-
-const price = t.Optional(t.Number({ minimum: 0 }));
-const associationBody = t.Object({
-  modelId: t.Integer({ minimum: 1 }),
-  providerId: t.Integer({ minimum: 1 }),
-  providerModel: t.String({ minLength: 1 }),
-  weight: t.Optional(t.Integer({ minimum: 0 })),
-  enabled: t.Optional(t.Boolean()),
-  toolCall: t.Optional(t.Boolean()),
-  structuredOutput: t.Optional(t.Boolean()),
-  vision: t.Optional(t.Boolean()),
-  priceInput: price,
-  priceCachedInput: price,
-  priceOutput: price,
-  priceCacheWrite: price,
-  currency: t.Optional(oneOf(CURRENCIES)),
-  extraBody: t.Optional(
-    t.Union([t.Record(t.String(), t.Unknown()), t.String(), t.Null()], {
-      description:
-        'JSON object deep-merged into the upstream request after translation, overriding the client\'s values (e.g. {"chat_template_kwargs":{"enable_thinking":false}}); may be sent as JSON text; invalid JSON is a 400',
-    }),
-  ),
-  extraHeaders: t.Optional(
-    t.Record(t.String(), t.String(), {
-      description: "Headers for this association's upstream. Precedence: provider credentials > association headers > provider headers > forwarded client headers",
-    }),
-  ),
-  forwardClientHeaders: t.Optional(t.Boolean({ description: "false: the client's own headers are not sent upstream (default true)" })),
-});
+import { accepting, adminDoc, answers, idParams } from "./shared.ts";
 
 /** `/api/model-providers`: which provider models serve a public model. */
 export function modelProviderRoutes(deps: AppDeps) {
@@ -46,24 +17,29 @@ export function modelProviderRoutes(deps: AppDeps) {
   const tester = new AssociationTester(deps.db, PROVIDER_CALL_TIMEOUT_MS, answered);
   return new Elysia({ name: "admin-model-providers", prefix: "/model-providers" })
     .get("", ({ query }) => service.list(query), {
-      query: t.Object({ modelId: t.Optional(t.Integer()) }),
+      query: accepting(AssociationQuery),
+      response: answers(t.Array(Association)),
       detail: adminDoc("List model-provider associations, optionally of one model"),
     })
     .post("", async ({ body, status }) => status(201, await service.create(body)), {
-      body: associationBody,
+      body: accepting(AssociationInput),
+      response: answers(Association, 201),
       detail: adminDoc("Associate a provider model with a model"),
     })
     .get("/:id", ({ params }) => service.get(params.id), {
       params: idParams,
+      response: answers(Association),
       detail: adminDoc("Get a model-provider association"),
     })
     .put("/:id", ({ params, body }) => service.update(params.id, body), {
       params: idParams,
-      body: t.Partial(associationBody),
+      body: accepting(AssociationChanges),
+      response: answers(Association),
       detail: adminDoc("Update a model-provider association"),
     })
     .post("/:id/test", ({ params }) => tester.test(params.id), {
       params: idParams,
+      response: answers(AssociationTestResult),
       detail: adminDoc("Test the association: a minimal chat call to its own provider model with its settings; latency, status and the answer or the upstream's error"),
     })
     .post("/:id/tool-test", async ({ params }) => toolTestResponse(runToolCallTest(await associationUnderTest(deps.db, params.id), PROVIDER_CALL_TIMEOUT_MS, answered)), {
@@ -72,6 +48,7 @@ export function modelProviderRoutes(deps: AppDeps) {
     })
     .delete("/:id", ({ params }) => service.remove(params.id), {
       params: idParams,
+      response: answers(Deleted),
       detail: adminDoc("Delete a model-provider association"),
     });
 }

@@ -1,7 +1,8 @@
+import { Status } from "@llmio/contract";
 import { Elysia } from "elysia";
 import type { AppDeps } from "../../app-deps.ts";
 import { MetricsService } from "../../admin/metrics.ts";
-import { adminDoc } from "./shared.ts";
+import { adminDoc, answers } from "./shared.ts";
 
 /** `/api/status`: a cheap snapshot the browser extension polls. */
 export function statusRoutes(deps: AppDeps) {
@@ -15,6 +16,6 @@ export function statusRoutes(deps: AppDeps) {
       sharedState: deps.sharedState.mode,
       sharedStateAvailable: deps.sharedState.available,
     }),
-    { detail: adminDoc("Version, uptime, last-minute traffic, log backlog, database and shared-state mode") },
+    { response: answers(Status), detail: adminDoc("Version, uptime, last-minute traffic, log backlog, database and shared-state mode") },
   );
 }
