@@ -7,7 +7,7 @@ import { api } from "./lib/api.ts";
 import { clearToken, token } from "./lib/auth.ts";
 import { t } from "./lib/i18n/index.ts";
 import { NAV_ITEMS } from "./lib/navigation.ts";
-import type { Status } from "./lib/types.ts";
+import type { Status } from "@llmio/contract";
 
 /**
  * The signed-in frame: sidebar (a slide-over menu on phones), and the auth gate — without a

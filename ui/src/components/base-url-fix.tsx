@@ -1,6 +1,6 @@
 import { createSignal, Show } from "solid-js";
 import { t } from "../lib/i18n/index.ts";
-import type { ProviderWarning } from "../lib/types.ts";
+import type { ProviderWarning } from "@llmio/contract";
 import { Spinner } from "./states.tsx";
 
 /**

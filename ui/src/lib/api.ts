@@ -1,9 +1,9 @@
 import { ApiError, createApiClient, errorMessage } from "./api-client.ts";
-import type { AssociationTestResult, ToolCallTestEvent } from "./association-tests.ts";
 import { ndjsonLines } from "./association-tests.ts";
 import { clearToken, token } from "./auth.ts";
 import type {
   Association,
+  AssociationTestResult,
   AssociationInput,
   AssociationStats,
   AuthKey,
@@ -22,8 +22,9 @@ import type {
   SavedProvider,
   Settings,
   Status,
+  ToolCallTestEvent,
   TraceDetail,
-} from "./types.ts";
+} from "@llmio/contract";
 
 /** The app's admin API client: same origin, the stored token, and logout on 401. */
 export const client = createApiClient({ token, onUnauthorized: clearToken });

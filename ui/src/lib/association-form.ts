@@ -1,6 +1,6 @@
 import type { MessageKey } from "./i18n/index.ts";
 import { parseHeaders } from "./provider-form.ts";
-import type { Association, AssociationInput, Currency } from "./types.ts";
+import type { Association, AssociationInput, Currency } from "@llmio/contract";
 
 export interface AssociationForm {
   providerId: number | null;

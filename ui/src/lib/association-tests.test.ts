@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { applyToolEvent, ndjsonLines, type ToolCallTestEvent } from "./association-tests.ts";
+import type { ToolCallTestEvent } from "@llmio/contract";
+import { applyToolEvent, ndjsonLines } from "./association-tests.ts";
 
 function streamOf(...pieces: string[]): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();

@@ -1,29 +1,4 @@
-/** What the admin API answers for an association test (POST /api/model-providers/:id/test, /api/models/:id/test). */
-export interface AssociationTestResult {
-  associationId: number;
-  providerId: number;
-  providerName: string;
-  providerModel: string;
-  ok: boolean;
-  latencyMs: number;
-  /** The upstream's HTTP status; null when no answer came. */
-  status: number | null;
-  answer?: string;
-  error?: string;
-}
-
-/** One turn of the tool-call test's conversation. */
-export interface TranscriptEntry {
-  role: "user" | "assistant" | "tool";
-  text?: string;
-  toolCalls?: Array<{ name: string; arguments: string }>;
-}
-
-/** One line of the tool-call test's NDJSON stream (POST /api/model-providers/:id/tool-test). */
-export type ToolCallTestEvent =
-  | { type: "step-start"; step: number; title: string }
-  | { type: "step-end"; step: number; ok: boolean; latencyMs: number; status: number | null; detail: string; transcript: TranscriptEntry[] }
-  | { type: "result"; ok: boolean; detail: string; transcript: TranscriptEntry[] };
+import type { ToolCallTestEvent } from "@llmio/contract";
 
 /** Each complete line of an NDJSON body, parsed, as it arrives. */
 export async function* ndjsonLines<T>(body: ReadableStream<Uint8Array>): AsyncGenerator<T> {

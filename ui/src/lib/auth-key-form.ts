@@ -1,5 +1,5 @@
 import type { MessageKey } from "./i18n/index.ts";
-import type { AuthKey, AuthKeyInput } from "./types.ts";
+import type { AuthKey, AuthKeyInput } from "@llmio/contract";
 
 export type ExpiryPreset = "never" | "7d" | "30d" | "90d" | "365d" | "custom";
 export const EXPIRY_PRESETS: ExpiryPreset[] = ["never", "7d", "30d", "90d", "365d", "custom"];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { changedItems, type ConfigApplyResult } from "./config-transfer.ts";
+import type { ConfigApplyResult } from "@llmio/contract";
+import { changedItems } from "./config-transfer.ts";
 
 describe("config apply plan", () => {
   it("lists the entries that change, not the unchanged ones", () => {

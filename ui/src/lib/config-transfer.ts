@@ -1,26 +1,7 @@
+import type { ConfigApplyResult, ConfigItemChange, RetentionRun } from "@llmio/contract";
 import { client } from "./api.ts";
 import { ApiError, errorDetails, errorMessage } from "./api-client.ts";
 import { clearToken, token } from "./auth.ts";
-
-export type ConfigItemKind = "provider" | "model" | "association" | "auth key";
-export type ConfigItemAction = "created" | "updated" | "unchanged" | "deleted";
-
-/** One entry of an apply's plan (dry run) or report, as `POST /api/config/apply` answers. */
-export interface ConfigItemChange {
-  kind: ConfigItemKind;
-  name: string;
-  action: ConfigItemAction;
-  fields?: string[];
-  /** A new client key's value: in the answer to a real apply only, shown once. */
-  key?: string;
-  note?: string;
-}
-
-export interface ConfigApplyResult {
-  dryRun: boolean;
-  changes: ConfigItemChange[];
-  counts: Record<ConfigItemAction, number>;
-}
 
 /** The changes an apply makes, without the unchanged entries. */
 export function changedItems(result: ConfigApplyResult): ConfigItemChange[] {
@@ -73,21 +54,6 @@ export function downloadText(name: string, text: string, type = "application/yam
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1_000);
-}
-
-export type RetentionTrigger = "scheduled" | "manual";
-export type RetentionMode = "age" | "count" | "both" | "none";
-
-/** One log cleanup, as `GET /api/settings/retention/runs` lists them (newest first). */
-export interface RetentionRun {
-  id: number;
-  startedAt: number;
-  triggeredBy: RetentionTrigger;
-  mode: RetentionMode;
-  deletedRows: number;
-  deletedBodies: number;
-  durationMs: number;
-  error: string | null;
 }
 
 export const retentionRuns = () => client.get<RetentionRun[]>("/api/settings/retention/runs");

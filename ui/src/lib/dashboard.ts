@@ -1,4 +1,4 @@
-import type { DashboardPoint, DashboardRange } from "./types.ts";
+import type { DashboardPoint, DashboardRange } from "@llmio/contract";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -6,8 +6,11 @@ const DAY = 24 * HOUR;
 /** Calendar days each range covers (the server's windows start at local midnight of the first day). */
 export const RANGE_DAYS: Record<DashboardRange, number> = { today: 1, "7d": 7, "30d": 30 };
 
+/** The numeric fields of a bucket that the charts draw. */
+export type ChartField = Exclude<keyof DashboardPoint, "t" | "costs">;
+
 /** A chart bucket; null values are gaps (buckets still in the future, latencies without successes). */
-export type ChartPoint = { t: number } & { [Field in Exclude<keyof DashboardPoint, "t">]: DashboardPoint[Field] | null };
+export type ChartPoint = { t: number } & { [Field in ChartField]: DashboardPoint[Field] | null };
 
 /**
  * The series over the whole period: the server sends buckets up to now; the rest of the
@@ -21,20 +24,25 @@ export function fillSeries(series: DashboardPoint[], window: { from: number; to:
   for (let t = window.from; t < end && window.bucketMs > 0; t += window.bucketMs) {
     const point = byTime.get(t);
     if (point) {
-      filled.push(point);
+      filled.push(chartPoint(point));
       byTime.delete(t);
     } else {
       const future = t > window.to;
       const count = future ? null : 0;
-      filled.push({ t, requests: count, errors: count, promptTokens: count, completionTokens: count, firstByteP50: null, firstByteP95: null, durationP50: null, durationP95: null });
+      filled.push({ t, requests: count, errors: count, rejected: count, promptTokens: count, completionTokens: count, firstByteP50: null, firstByteP95: null, durationP50: null, durationP95: null });
     }
   }
   // Buckets off the grid (a daylight-saving shift) are kept as they are.
-  return [...filled, ...byTime.values()].sort((a, b) => a.t - b.t);
+  return [...filled, ...[...byTime.values()].map(chartPoint)].sort((a, b) => a.t - b.t);
+}
+
+/** A bucket without its costs (per currency, not a chart value). */
+function chartPoint({ costs: _costs, ...point }: DashboardPoint): ChartPoint {
+  return point;
 }
 
 /** x values and one y array per field, for the charts. */
-export function chartColumns(series: ChartPoint[], fields: (keyof Omit<DashboardPoint, "t">)[]): { x: number[]; y: (number | null)[][] } {
+export function chartColumns(series: ChartPoint[], fields: ChartField[]): { x: number[]; y: (number | null)[][] } {
   return {
     x: series.map((point) => point.t),
     y: fields.map((field) => series.map((point) => point[field] ?? null)),

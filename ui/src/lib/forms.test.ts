@@ -3,7 +3,7 @@ import { associationToForm, formToAssociationInput, newAssociationForm, pricePar
 import { expiryOf, formToAuthKeyInput, newAuthKeyForm, quotaUsed, validateAuthKeyForm } from "./auth-key-form.ts";
 import { formToModelInput, modelToForm, newModelForm, parseAliases, validateModelForm } from "./model-form.ts";
 import { settingsChanges, validateSettings } from "./settings-form.ts";
-import type { Association, Model, Settings } from "./types.ts";
+import type { Association, Model, Settings } from "@llmio/contract";
 
 describe("model form", () => {
   it("converts seconds in the form to milliseconds in the API", () => {
@@ -56,7 +56,7 @@ describe("association form", () => {
   });
 
   it("shows prices only when one is set", () => {
-    const association = { id: 1, modelId: 1, providerId: 1, providerName: "p", providerModel: "m", weight: 1, enabled: true, toolCall: true, structuredOutput: false, vision: true, priceInput: 0, priceCachedInput: 0, priceOutput: 0, priceCacheWrite: 0, currency: "CNY" } satisfies Association;
+    const association = { id: 1, modelId: 1, providerId: 1, providerName: "p", providerModel: "m", weight: 1, enabled: true, toolCall: true, structuredOutput: false, vision: true, priceInput: 0, priceCachedInput: 0, priceOutput: 0, priceCacheWrite: 0, currency: "CNY", extraBody: {}, extraHeaders: {}, forwardClientHeaders: true, createdAt: 0, updatedAt: 0 } satisfies Association;
     expect(priceParts(association)).toEqual([]);
     expect(priceParts({ ...association, priceInput: 0.15 }).map((part) => part.value)).toEqual([0.15, 0, 0]);
     expect(associationToForm(association)).toMatchObject({ priceInput: null, priceCacheWrite: null, currency: "CNY", structuredOutput: false });

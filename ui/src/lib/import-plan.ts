@@ -1,4 +1,4 @@
-import type { Association, Model } from "./types.ts";
+import type { Association, Model } from "@llmio/contract";
 
 /** What importing one provider model does. */
 export interface ImportStep {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { dsnProblem, formatBytes, groupImportItems, importRequest, reusableUpload, sinceDaysProblem, UPLOAD_REUSE_MS, writesAnything } from "./llmio-import.ts";
-import type { ImportItem, ImportReport } from "./types.ts";
+import type { ImportItem, ImportReport } from "@llmio/contract";
 
 const report = (overrides: Partial<ImportReport> = {}): ImportReport => ({
   source: "sqlite llmio.db",

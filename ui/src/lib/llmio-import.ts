@@ -2,7 +2,7 @@ import { client } from "./api.ts";
 import { ApiError, errorDetails, errorMessage } from "./api-client.ts";
 import { clearToken, token } from "./auth.ts";
 import type { MessageKey } from "./i18n/index.ts";
-import type { ImportAction, ImportItem, ImportItemKind, ImportReport, LlmioImportRequest, LlmioUpload } from "./types.ts";
+import type { ImportAction, ImportItem, ImportItemKind, ImportReport, LlmioImportRequest, LlmioUpload } from "@llmio/contract";
 
 /** Where the LLMIO data comes from: its SQLite file (uploaded first) or the fork's database URL. */
 export type LlmioSource = { upload: string } | { dsn: string };

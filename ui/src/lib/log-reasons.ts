@@ -1,28 +1,11 @@
 import { t } from "./i18n/index.ts";
-import type { LogRow } from "./types.ts";
-
-/** Calls the gateway refused before routing (server/src/db/log-reasons.ts). */
-export const REJECTION_REASONS = [
-  "missing_key",
-  "unknown_key",
-  "key_disabled",
-  "key_expired",
-  "ip_locked_out",
-  "quota_used_up",
-  "quota_held",
-  "body_too_large",
-  "malformed_request",
-  "unknown_model",
-  "model_not_allowed",
-  "unknown_provider",
-  "unsupported_request",
-] as const;
+import type { LogReason, LogRow } from "@llmio/contract";
+import { REFUSAL_REASONS, REJECTION_REASONS } from "@llmio/contract/enums";
 
 /** Every reason a row can give, in the order the filter lists them. */
 export const LOG_REASONS = [
   ...REJECTION_REASONS,
-  "no_healthy_provider",
-  "provider_limits",
+  ...REFUSAL_REASONS,
   "connection",
   "timeout",
   "rate_limit",
@@ -33,8 +16,7 @@ export const LOG_REASONS = [
   "bad_request",
   "content",
   "client_closed",
-] as const;
-export type LogReason = (typeof LOG_REASONS)[number];
+] as const satisfies readonly LogReason[];
 
 const known = new Set<string>(LOG_REASONS);
 const rejections = new Set<string>(REJECTION_REASONS);

@@ -5,7 +5,8 @@ import { prettyBody } from "./pretty-body.ts";
 import { keyStateCounts, providerStatus, recentOutcomes } from "./provider-health.ts";
 import { dropIndex, moveItem, orderChanged } from "./reorder.ts";
 import { nextTheme, resolveTheme } from "./theme.ts";
-import type { Association, DashboardPoint, Model, ProviderHealth } from "./types.ts";
+import type { Association, DashboardPoint, Model, BreakerState } from "@llmio/contract";
+import { associationHealth, dashboardPoint, providerHealth } from "./__fixtures__/api.ts";
 
 describe("reorder", () => {
   it("moves items", () => {
@@ -41,17 +42,8 @@ describe("theme", () => {
 });
 
 describe("dashboard helpers", () => {
-  const point = (t: number, requests: number, errors: number, firstByteP50: number | null): DashboardPoint => ({
-    t,
-    requests,
-    errors,
-    promptTokens: requests * 10,
-    completionTokens: requests * 2,
-    firstByteP50,
-    firstByteP95: null,
-    durationP50: null,
-    durationP95: null,
-  });
+  const point = (t: number, requests: number, errors: number, firstByteP50: number | null): DashboardPoint =>
+    dashboardPoint({ t, requests, errors, promptTokens: requests * 10, completionTokens: requests * 2, firstByteP50 });
 
   it("builds chart columns with gaps for missing latencies", () => {
     expect(chartColumns([point(1, 2, 0, 300), point(2, 0, 0, null)], ["requests", "firstByteP50"])).toEqual({ x: [1, 2], y: [[2, 0], [300, null]] });
@@ -92,29 +84,9 @@ describe("dashboard helpers", () => {
 });
 
 describe("provider health", () => {
-  const health = (overrides: Partial<ProviderHealth> = {}): ProviderHealth => ({
-    id: 1,
-    name: "p",
-    type: "openai",
-    enabled: true,
-    keys: [{ key: "sk-…1", state: "ok" }],
-    limits: { inFlight: 0, requestsLastMinute: 0, tokensLastMinute: 0, requestsPerMinute: null, tokensPerMinute: null, maxConcurrent: null },
-    associations: [],
-    ...overrides,
-  });
-  const association = (recent: boolean[], state = "closed", enabled = true) => ({
-    id: 1,
-    modelId: 1,
-    modelName: "m",
-    providerModel: "x",
-    weight: 1,
-    enabled,
-    breaker: { state, consecutiveFailures: 0, retryAt: null },
-    recent,
-    firstByteMs: null,
-    errorRate: null,
-    lastError: null,
-  });
+  const health = providerHealth;
+  const association = (recent: boolean[], state: BreakerState = "closed", enabled = true) =>
+    associationHealth({ enabled, breaker: { state, consecutiveFailures: 0, retryAt: null }, recent });
 
   it("says idle, ok, degraded, down or disabled", () => {
     expect(providerStatus(health())).toBe("idle");

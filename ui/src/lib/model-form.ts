@@ -1,5 +1,5 @@
 import type { MessageKey } from "./i18n/index.ts";
-import type { Model, ModelInput, Strategy } from "./types.ts";
+import type { Model, ModelInput, Strategy } from "@llmio/contract";
 
 export const STRATEGIES: Strategy[] = ["weighted", "priority", "round-robin", "least-latency"];
 

@@ -1,5 +1,5 @@
 import { formatCost } from "./format.ts";
-import type { Costs, Currency } from "./types.ts";
+import type { Costs, Currency } from "@llmio/contract";
 
 const SYMBOLS: Record<Currency, string> = { USD: "$", CNY: "¥" };
 

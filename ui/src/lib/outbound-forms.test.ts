@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { associationToForm, formToAssociationInput, newAssociationForm, parseExtraBody, validateAssociationForm } from "./association-form.ts";
 import { emptyProviderForm, formToProviderInput, validateProviderForm } from "./provider-form.ts";
-import type { Association } from "./types.ts";
+import type { Association } from "@llmio/contract";
 
 describe("provider form: proxyUrl", () => {
   const filled = { ...emptyProviderForm(), name: "p", baseUrl: "https://api.example/v1", keysText: "sk-1" };
@@ -30,7 +30,7 @@ describe("association form: extra body, extra headers, forwarding", () => {
     const association = {
       id: 1, modelId: 2, providerId: 3, providerName: "p", providerModel: "m", weight: 1, enabled: true, toolCall: true, structuredOutput: true, vision: true,
       priceInput: 0, priceCachedInput: 0, priceOutput: 0, priceCacheWrite: 0, currency: "USD",
-      extraBody: { chat_template_kwargs: { enable_thinking: false } }, extraHeaders: { "X-A": "1" }, forwardClientHeaders: false,
+      extraBody: { chat_template_kwargs: { enable_thinking: false } }, extraHeaders: { "X-A": "1" }, forwardClientHeaders: false, createdAt: 0, updatedAt: 0,
     } satisfies Association;
     const form = associationToForm(association);
     expect(form.extraHeadersText).toBe("X-A: 1");

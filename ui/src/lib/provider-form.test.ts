@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { applyTemplate, emptyProviderForm, formToProviderInput, parseHeaders, providerToForm, validateProviderForm } from "./provider-form.ts";
 import { parseKeys, PROVIDER_TEMPLATES, templateOf } from "./provider-templates.ts";
-import type { Provider } from "./types.ts";
+import type { Provider } from "@llmio/contract";
 
 const template = (id: string) => PROVIDER_TEMPLATES.find((item) => item.id === id)!;
 
@@ -85,6 +85,7 @@ describe("form ↔ API", () => {
       consoleUrl: null,
       endpoints: ["chat"],
       errorMatch: null,
+      proxyUrl: null,
       requestsPerMinute: 60,
       tokensPerMinute: null,
       maxConcurrent: null,

@@ -1,6 +1,6 @@
 import type { MessageKey } from "./i18n/index.ts";
 import { parseKeys, type ProviderTemplate } from "./provider-templates.ts";
-import type { Endpoint, Provider, ProviderInput, ProviderType } from "./types.ts";
+import type { Endpoint, Provider, ProviderInput, ProviderType } from "@llmio/contract";
 
 /** The provider form's state: text fields as typed, numbers as number | null (empty = unlimited). */
 export interface ProviderForm {

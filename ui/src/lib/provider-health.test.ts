@@ -1,34 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { canReset, currentCause, downUntil, providerStatus } from "./provider-health.ts";
-import type { FailureRecord, ProviderHealth } from "./types.ts";
+import type { FailureRecord } from "@llmio/contract";
+import { associationHealth, providerHealth } from "./__fixtures__/api.ts";
 
 const refused: FailureRecord = { failure: "connection", cause: "connection-refused", message: "connection failed: ECONNREFUSED", at: 1_000 };
 
-const association = (overrides: Partial<ProviderHealth["associations"][number]> = {}): ProviderHealth["associations"][number] => ({
-  id: 1,
-  modelId: 1,
-  modelName: "m",
-  providerModel: "x",
-  weight: 1,
-  enabled: true,
-  breaker: { state: "closed", consecutiveFailures: 0, retryAt: null },
-  recent: [],
-  firstByteMs: null,
-  errorRate: null,
-  lastError: null,
-  ...overrides,
-});
-
-const health = (overrides: Partial<ProviderHealth> = {}): ProviderHealth => ({
-  id: 1,
-  name: "p",
-  type: "openai",
-  enabled: true,
-  keys: [{ key: "sk-…1", state: "ok" }],
-  limits: { inFlight: 0, requestsLastMinute: 0, tokensLastMinute: 0, requestsPerMinute: null, tokensPerMinute: null, maxConcurrent: null },
-  associations: [],
-  ...overrides,
-});
+const association = associationHealth;
+const health = providerHealth;
 
 /** A provider that failed five times with the connection refused and whose breakers are open until 90 000. */
 const down = () =>

@@ -1,4 +1,4 @@
-import type { FailureRecord, ProviderHealth } from "./types.ts";
+import type { FailureRecord, ProviderHealth } from "@llmio/contract";
 
 export type ProviderStatus = "ok" | "degraded" | "down" | "idle" | "disabled";
 

@@ -1,5 +1,5 @@
 import type { MessageKey } from "./i18n/index.ts";
-import type { Endpoint, ProviderType } from "./types.ts";
+import type { Endpoint, ProviderType } from "@llmio/contract";
 
 /** What the form shows for each wire protocol. */
 export interface ProviderTypeInfo {

@@ -1,11 +1,6 @@
 import { ApiError } from "./api-client.ts";
-import type { ProviderWarning } from "./types.ts";
+import type { ProviderWarning, UpstreamAnswer } from "@llmio/contract";
 
-/** What a provider answered to a call the gateway made for the admin; status null: no answer came. */
-export interface UpstreamAnswer {
-  status: number | null;
-  message: string;
-}
 
 /** A failed call to a provider, read from the admin API's 502: the provider's own answer and the findings. */
 export interface ProviderCallFailure {

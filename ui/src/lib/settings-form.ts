@@ -1,5 +1,5 @@
 import type { MessageKey } from "./i18n/index.ts";
-import type { Settings } from "./types.ts";
+import type { Settings } from "@llmio/contract";
 
 /** The fields that differ from the saved settings (what PUT /api/settings gets). */
 export function settingsChanges(saved: Settings, form: Settings): Partial<Settings> {

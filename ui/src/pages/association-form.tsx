@@ -8,7 +8,7 @@ import { api } from "../lib/api.ts";
 import { createFormSubmission } from "../lib/form-submission.ts";
 import { associationToForm, formToAssociationInput, newAssociationForm, validateAssociationForm, type AssociationForm } from "../lib/association-form.ts";
 import { t } from "../lib/i18n/index.ts";
-import type { Association, Model, Provider } from "../lib/types.ts";
+import type { Association, Model, Provider } from "@llmio/contract";
 
 /**
  * Add a provider model to a model, or edit one: provider, provider model (suggested from the

@@ -2,10 +2,11 @@ import { createSignal, For, onCleanup, onMount, Show } from "solid-js";
 import { Modal } from "../components/modal.tsx";
 import { Spinner } from "../components/states.tsx";
 import { api } from "../lib/api.ts";
-import { applyToolEvent, type AssociationTestResult, type ToolTestStep, type TranscriptEntry } from "../lib/association-tests.ts";
+import type { AssociationTestResult, TranscriptEntry } from "@llmio/contract";
+import { applyToolEvent, type ToolTestStep } from "../lib/association-tests.ts";
 import { formatDuration } from "../lib/format.ts";
 import { t } from "../lib/i18n/index.ts";
-import type { Association } from "../lib/types.ts";
+import type { Association } from "@llmio/contract";
 
 /** A test's outcome in one line: pass/fail, latency, HTTP status, then the answer or the upstream's error. */
 export function TestResultLine(props: { result: AssociationTestResult | "running"; showName?: boolean }) {

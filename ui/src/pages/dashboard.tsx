@@ -12,7 +12,7 @@ import { formatCompact, formatDuration, formatInteger, formatPercent, formatTime
 import { localeTag, t } from "../lib/i18n/index.ts";
 import { usePageTitle } from "../lib/page-title.ts";
 import { storage } from "../lib/storage.ts";
-import type { Costs, Dashboard, DashboardRange } from "../lib/types.ts";
+import type { Costs, Dashboard, DashboardRange } from "@llmio/contract";
 import { FirstSteps, needsFirstSteps, type SetupState } from "./dashboard-first-steps.tsx";
 import { LivePanel } from "./dashboard-live.tsx";
 

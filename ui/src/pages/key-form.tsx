@@ -8,7 +8,7 @@ import { api } from "../lib/api.ts";
 import { createFormSubmission } from "../lib/form-submission.ts";
 import { authKeyToForm, EXPIRY_PRESETS, formToAuthKeyInput, newAuthKeyForm, validateAuthKeyForm, type AuthKeyForm } from "../lib/auth-key-form.ts";
 import { t } from "../lib/i18n/index.ts";
-import type { AuthKey, CreatedAuthKey, Model } from "../lib/types.ts";
+import type { AuthKey, CreatedAuthKey, Model } from "@llmio/contract";
 
 /** Issue or edit a client key: name, allowed models, expiry, quotas. */
 export function AuthKeyFormModal(props: { authKey?: AuthKey; models: Model[]; onClose: () => void; onSaved: (key: AuthKey | CreatedAuthKey) => void }) {

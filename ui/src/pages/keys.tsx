@@ -13,7 +13,7 @@ import { formatCompact, formatDateTime, formatInteger, formatRelative } from "..
 import { setFreshKey } from "../lib/handoff.ts";
 import { t } from "../lib/i18n/index.ts";
 import { usePageTitle } from "../lib/page-title.ts";
-import type { AuthKey, CreatedAuthKey } from "../lib/types.ts";
+import type { AuthKey, CreatedAuthKey } from "@llmio/contract";
 import { AuthKeyFormModal } from "./key-form.tsx";
 
 const STATUS_BADGES: Record<AuthKey["status"], string> = {

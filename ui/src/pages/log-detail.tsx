@@ -10,7 +10,7 @@ import { formatMoney } from "../lib/money.ts";
 import { t } from "../lib/i18n/index.ts";
 import { callerLabel, isRejected, reasonLabel } from "../lib/log-reasons.ts";
 import { prettyBody, readExchange } from "../lib/pretty-body.ts";
-import type { LogRow } from "../lib/types.ts";
+import type { LogRow } from "@llmio/contract";
 import { AnswerView, RequestView } from "./log-exchange.tsx";
 
 /** Everything about one client request: each attempt with timings, tokens and errors, and the bodies when captured. */

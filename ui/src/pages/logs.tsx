@@ -9,7 +9,7 @@ import { t } from "../lib/i18n/index.ts";
 import { activeFilterCount, filterFromSearch, filterToSearch, LOG_RANGES, logQueryString, type LogFilter, type LogRange } from "../lib/log-filter.ts";
 import { callerLabel, LOG_REASONS, reasonLabel } from "../lib/log-reasons.ts";
 import { usePageTitle } from "../lib/page-title.ts";
-import type { LogRow } from "../lib/types.ts";
+import type { LogRow } from "@llmio/contract";
 import { LogDetailDrawer } from "./log-detail.tsx";
 
 const PROTOCOLS = ["openai-chat", "openai-responses", "anthropic", "gemini"];

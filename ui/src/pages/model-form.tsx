@@ -8,7 +8,7 @@ import { api } from "../lib/api.ts";
 import { createFormSubmission } from "../lib/form-submission.ts";
 import { t } from "../lib/i18n/index.ts";
 import { formToModelInput, modelToForm, newModelForm, STRATEGIES, validateModelForm, type ModelForm } from "../lib/model-form.ts";
-import type { Model, Settings } from "../lib/types.ts";
+import type { Model, Settings } from "@llmio/contract";
 
 /** Create or edit a public model: name, aliases, strategy, retries and timeouts. */
 export function ModelFormModal(props: { model?: Model; defaults?: Settings; onClose: () => void; onSaved: (model: Model) => void }) {

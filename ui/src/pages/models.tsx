@@ -8,7 +8,7 @@ import { toast, toastError } from "../components/toast.tsx";
 import { api } from "../lib/api.ts";
 import { t } from "../lib/i18n/index.ts";
 import { usePageTitle } from "../lib/page-title.ts";
-import type { Model } from "../lib/types.ts";
+import type { Model } from "@llmio/contract";
 import { ModelDetail } from "./model-detail.tsx";
 import { ModelFormModal } from "./model-form.tsx";
 

@@ -19,7 +19,7 @@ import {
 } from "../lib/provider-form.ts";
 import { PROVIDER_TEMPLATES, PROVIDER_TYPES, providerTypeInfo, type ProviderTemplate } from "../lib/provider-templates.ts";
 import { baseUrlWarning } from "../lib/provider-warnings.ts";
-import type { Endpoint, Provider, ProviderWarning, SavedProvider } from "../lib/types.ts";
+import type { Endpoint, Provider, ProviderWarning, SavedProvider } from "@llmio/contract";
 
 const LIMIT_LABELS: Record<(typeof LIMIT_FIELDS)[number], MessageKey> = {
   requestsPerMinute: "providers.limit.rpm",

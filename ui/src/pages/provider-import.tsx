@@ -7,7 +7,7 @@ import { t } from "../lib/i18n/index.ts";
 import { filterModels, planImport } from "../lib/import-plan.ts";
 import { createLocalLoad } from "../lib/local-load.ts";
 import { baseUrlWarning, providerCallFailure } from "../lib/provider-warnings.ts";
-import type { Provider } from "../lib/types.ts";
+import type { Provider } from "@llmio/contract";
 
 /**
  * Lists the provider's own models (fetched from it) and imports the chosen ones: each becomes

@@ -17,7 +17,7 @@ import { canReset, currentCause, downUntil, keyStateCounts, providerStatus, STAT
 import { providerTypeInfo, templateOf } from "../lib/provider-templates.ts";
 import { baseUrlWarning } from "../lib/provider-warnings.ts";
 import { createReconciledSignal } from "../lib/reconciled-signal.ts";
-import type { ConnectionTest, Provider, ProviderHealth } from "../lib/types.ts";
+import type { ConnectionTest, Provider, ProviderHealth } from "@llmio/contract";
 import { ProviderFormModal } from "./provider-form.tsx";
 import { ImportModelsModal } from "./provider-import.tsx";
 
@@ -270,7 +270,7 @@ function ProviderCard(props: ProviderCardProps) {
           <dt class="muted">{t("providers.keys")}</dt>
           <dd class="flex min-w-0 flex-wrap gap-1">
             <Show when={props.provider.apiKeys.length > 0} fallback={<span class="muted">{t("providers.noKeys")}</span>}>
-              <For each={props.health?.keys ?? props.provider.apiKeys.map((key) => ({ key, state: "ok" as const, deadReason: null }))}>
+              <For each={props.health?.keys ?? props.provider.apiKeys.map((key) => ({ key, state: "ok" as const, deadReason: null, lastFailure: null }))}>
                 {(key) => (
                   <span
                     class={`${key.state === "ok" ? "badge-muted" : key.state === "dead" ? "badge-bad" : "badge-warn"} font-mono`}
@@ -400,6 +400,6 @@ function TestResult(props: { result: ConnectionTest | { error: unknown }; onClos
 }
 
 /** A key's last failure, when it explains the key's state (a usable key's old failure does not). */
-function keyFailure(key: ProviderHealth["keys"][number]) {
+function keyFailure(key: Pick<ProviderHealth["keys"][number], "state" | "lastFailure">) {
   return key.state === "ok" ? undefined : (key.lastFailure ?? undefined);
 }

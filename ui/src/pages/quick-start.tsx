@@ -9,7 +9,7 @@ import { freshKey } from "../lib/handoff.ts";
 import { t } from "../lib/i18n/index.ts";
 import { usePageTitle } from "../lib/page-title.ts";
 import { buildSnippets, clientKeyOf, extensionLinks, modelsForKey, normalizeOrigin, type Snippet, type SnippetBlock } from "../lib/quick-start.ts";
-import type { AuthKey } from "../lib/types.ts";
+import type { AuthKey } from "@llmio/contract";
 
 /** Where the snippets' key comes from; `client:<id>` is one of the gateway's client keys (pasted, or KEY). */
 type KeySource = "token" | "fresh" | "paste" | "placeholder" | `client:${number}`;

@@ -1,7 +1,8 @@
 import { createResource, For, Show } from "solid-js";
 import { FieldSet } from "../components/fields.tsx";
 import { ErrorBox, LoadingRows } from "../components/states.tsx";
-import { retentionRuns, type RetentionRun } from "../lib/config-transfer.ts";
+import type { RetentionRun } from "@llmio/contract";
+import { retentionRuns } from "../lib/config-transfer.ts";
 import { formatDateTime, formatDuration, formatInteger } from "../lib/format.ts";
 import { t } from "../lib/i18n/index.ts";
 

@@ -10,10 +10,8 @@ import {
   changedItems,
   downloadText,
   exportConfigFile,
-  type ConfigApplyResult,
-  type ConfigItemAction,
-  type ConfigItemChange,
 } from "../lib/config-transfer.ts";
+import type { ConfigApplyResult, ConfigItemAction, ConfigItemChange } from "@llmio/contract";
 import { t } from "../lib/i18n/index.ts";
 
 const ACTION_BADGE: Record<ConfigItemAction, string> = {

@@ -22,7 +22,7 @@ import {
   uploadLlmioDatabase,
   writesAnything,
 } from "../lib/llmio-import.ts";
-import type { ImportReport } from "../lib/types.ts";
+import type { ImportReport } from "@llmio/contract";
 import { ImportReportView, ImportTotals } from "./settings-llmio-report.tsx";
 
 type SourceKind = "file" | "dsn";

@@ -2,7 +2,7 @@ import { For, type JSX, Show } from "solid-js";
 import { formatInteger } from "../lib/format.ts";
 import { type MessageKey, t } from "../lib/i18n/index.ts";
 import { groupImportItems, needsAttention, writesAnything } from "../lib/llmio-import.ts";
-import type { ImportAction, ImportItem, ImportItemKind, ImportReport } from "../lib/types.ts";
+import type { ImportAction, ImportItem, ImportItemKind, ImportReport } from "@llmio/contract";
 
 const ACTION_BADGE: Record<ImportAction, string> = {
   created: "badge-ok",

@@ -11,7 +11,7 @@ import { formatInteger } from "../lib/format.ts";
 import { t } from "../lib/i18n/index.ts";
 import { usePageTitle } from "../lib/page-title.ts";
 import { settingsChanges, validateSettings } from "../lib/settings-form.ts";
-import type { Settings } from "../lib/types.ts";
+import type { Settings } from "@llmio/contract";
 import { CleanupHistory } from "./settings-cleanup-history.tsx";
 import { ConfigFileSection } from "./settings-config-file.tsx";
 import { LlmioImportSection } from "./settings-llmio-import.tsx";
