@@ -5,7 +5,8 @@ import { requireText } from "./fields.ts";
 import { found, type Deleted } from "../db/rows.ts";
 
 /** Whether a key can be used now, and if not, why. */
-export type AuthKeyStatus = "active" | "disabled" | "expired" | "quota_exhausted";
+export type { AuthKeyStatus } from "@llmio/contract";
+import type { AuthKeyStatus } from "@llmio/contract";
 
 /** A client key as the admin API shows it: never the key itself nor its hash, only `keyHint`. */
 export interface AuthKeyView extends Omit<AuthKey, "keyHash"> {

@@ -7,8 +7,8 @@ import { adminServices, type AdminServices } from "./admin-services.ts";
 import { associationSettings } from "./model-providers.ts";
 import { childPath, ConfigError, type AuthKeyEntry, type ConfigDocument, type ModelEntry, type ProviderEntry } from "./config-file.ts";
 
-export type ItemKind = "provider" | "model" | "association" | "auth key";
-export type ItemAction = "created" | "updated" | "unchanged" | "deleted";
+export type { ConfigItemAction as ItemAction, ConfigItemKind as ItemKind } from "@llmio/contract";
+import type { ConfigItemAction as ItemAction, ConfigItemKind as ItemKind } from "@llmio/contract";
 
 /** What happened to one entry. */
 export interface ItemChange {

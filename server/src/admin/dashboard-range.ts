@@ -2,8 +2,8 @@ const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
 
 /** The periods the dashboard shows. */
-export const dashboardRanges = ["today", "7d", "30d"] as const;
-export type DashboardRange = (typeof dashboardRanges)[number];
+export { DASHBOARD_RANGES as dashboardRanges, type DashboardRange } from "@llmio/contract";
+import type { DashboardRange } from "@llmio/contract";
 
 /** A period split into equal buckets: `[from, to)`, bucket k starts at `from + k × bucketMs`. */
 export interface RangeWindow {

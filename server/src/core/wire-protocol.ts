@@ -1,9 +1,9 @@
+import type { ProviderType, WireName } from "@llmio/contract";
 import type { CanonicalRequest, CanonicalResponse, EmbeddingRequest, EmbeddingResponse, StreamEvent } from "./canonical.ts";
 import type { GatewayError } from "./errors.ts";
 import type { Usage } from "./usage.ts";
 
-export type WireName = "openai-chat" | "openai-responses" | "anthropic" | "gemini";
-export type ProviderType = "openai" | "openai-responses" | "anthropic" | "gemini";
+export type { ProviderType, WireName } from "@llmio/contract";
 export type JsonObject = Record<string, unknown>;
 
 /** Where and how to call one upstream. */

@@ -1,32 +1,18 @@
+import { REJECTION_REASONS, type RejectionReason } from "@llmio/contract";
 /**
  * Calls the gateway refused before any upstream was tried: the client (or its configuration)
  * was at fault. Identical ones of one minute share a log row (see rejection-log.ts).
  */
-export const REJECTION_REASONS = [
-  "missing_key",
-  "unknown_key",
-  "key_disabled",
-  "key_expired",
-  "ip_locked_out",
-  "quota_used_up",
-  "quota_held",
-  "body_too_large",
-  "malformed_request",
-  "unknown_model",
-  "model_not_allowed",
-  "unknown_provider",
-  "unsupported_request",
-] as const;
-export type RejectionReason = (typeof REJECTION_REASONS)[number];
+export { REJECTION_REASONS, type RejectionReason } from "@llmio/contract";
 
 /** A call that was admitted but no attempt could be made (every candidate broken, cooling or full). */
-export type RefusalReason = "no_healthy_provider" | "provider_limits";
+export type { RefusalReason } from "@llmio/contract";
 
 /**
  * The `reason` column says why a row failed: a rejection, a refusal, `client_closed`, or for an
  * upstream attempt its failure class (routing/failure-class.ts: timeout, connection, …).
  */
-export const CLIENT_CLOSED_REASON = "client_closed";
+export { CLIENT_CLOSED_REASON } from "@llmio/contract";
 
 const rejections = new Set<string>(REJECTION_REASONS);
 

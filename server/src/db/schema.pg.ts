@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { bigint, boolean, customType, doublePrecision, index, integer, pgTable, text } from "drizzle-orm/pg-core";
-import { CURRENCIES, type Endpoint, type RetentionMode, type RetentionTrigger } from "./schema.ts";
+import { CURRENCIES, ENDPOINTS, LOG_STATUSES, PROVIDER_TYPES, STRATEGIES, type Endpoint, type RetentionMode, type RetentionTrigger } from "@llmio/contract";
 
 /**
  * The PostgreSQL twin of schema.ts (multi-instance mode, `DATABASE_URL`): same tables,
@@ -24,7 +24,7 @@ const id = () => integer("id").primaryKey().generatedByDefaultAsIdentity();
 export const providers = pgTable("providers", {
   id: id(),
   name: text("name").notNull().unique(),
-  type: text("type", { enum: ["openai", "openai-responses", "anthropic", "gemini"] }).notNull(),
+  type: text("type", { enum: PROVIDER_TYPES }).notNull(),
   baseUrl: text("base_url").notNull(),
   apiKeys: json<string[]>("api_keys").notNull().default(sql`'[]'`),
   headers: json<Record<string, string>>("headers").notNull().default(sql`'{}'`),
@@ -47,7 +47,7 @@ export const models = pgTable("models", {
   id: id(),
   name: text("name").notNull().unique(),
   remark: text("remark").notNull().default(""),
-  strategy: text("strategy", { enum: ["weighted", "priority", "round-robin", "least-latency"] })
+  strategy: text("strategy", { enum: STRATEGIES })
     .notNull()
     .default("weighted"),
   maxRetry: integer("max_retry").notNull().default(3),
@@ -107,8 +107,8 @@ export const requestLogs = pgTable(
     providerName: text("provider_name"),
     providerModel: text("provider_model"),
     clientProtocol: text("client_protocol").notNull(),
-    endpoint: text("endpoint", { enum: ["chat", "embeddings", "count_tokens"] }).notNull().default("chat"),
-    status: text("status", { enum: ["success", "error"] }).notNull(),
+    endpoint: text("endpoint", { enum: ENDPOINTS }).notNull().default("chat"),
+    status: text("status", { enum: LOG_STATUSES }).notNull(),
     statusCode: integer("status_code"),
     error: text("error"),
     attempt: integer("attempt").notNull().default(0),

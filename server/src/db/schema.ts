@@ -1,12 +1,9 @@
 import { sql } from "drizzle-orm";
+import { CURRENCIES, ENDPOINTS, LOG_STATUSES, PROVIDER_TYPES, STRATEGIES, type Endpoint, type RetentionMode, type RetentionTrigger } from "@llmio/contract";
 import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
-/** The APIs a provider can serve. */
-export const ENDPOINTS = ["chat", "embeddings", "count_tokens"] as const;
-/** Currencies an association can be priced in. */
-export const CURRENCIES = ["USD", "CNY"] as const;
-export type Currency = (typeof CURRENCIES)[number];
-export type Endpoint = (typeof ENDPOINTS)[number];
+// The closed sets live in the contract (shared with the admin API, the UI and the extension).
+export { CURRENCIES, ENDPOINTS, type Currency, type Endpoint, type RetentionMode, type RetentionTrigger } from "@llmio/contract";
 
 const now = sql`(unixepoch('subsec') * 1000)`;
 
@@ -14,7 +11,7 @@ const now = sql`(unixepoch('subsec') * 1000)`;
 export const providers = sqliteTable("providers", {
   id: integer("id").primaryKey({ autoIncrement: true }),
   name: text("name").notNull().unique(),
-  type: text("type", { enum: ["openai", "openai-responses", "anthropic", "gemini"] }).notNull(),
+  type: text("type", { enum: PROVIDER_TYPES }).notNull(),
   baseUrl: text("base_url").notNull(),
   /** JSON array of API keys; never returned in full by the API. */
   apiKeys: text("api_keys", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
@@ -44,7 +41,7 @@ export const models = sqliteTable("models", {
   id: integer("id").primaryKey({ autoIncrement: true }),
   name: text("name").notNull().unique(),
   remark: text("remark").notNull().default(""),
-  strategy: text("strategy", { enum: ["weighted", "priority", "round-robin", "least-latency"] })
+  strategy: text("strategy", { enum: STRATEGIES })
     .notNull()
     .default("weighted"),
   maxRetry: integer("max_retry").notNull().default(3),
@@ -120,8 +117,8 @@ export const requestLogs = sqliteTable(
     providerModel: text("provider_model"),
     clientProtocol: text("client_protocol").notNull(),
     /** Which API was called: chat (any chat-like protocol), embeddings or count_tokens. */
-    endpoint: text("endpoint", { enum: ["chat", "embeddings", "count_tokens"] }).notNull().default("chat"),
-    status: text("status", { enum: ["success", "error"] }).notNull(),
+    endpoint: text("endpoint", { enum: ENDPOINTS }).notNull().default("chat"),
+    status: text("status", { enum: LOG_STATUSES }).notNull(),
     statusCode: integer("status_code"),
     error: text("error"),
     attempt: integer("attempt").notNull().default(0),
@@ -222,11 +219,6 @@ export type Model = typeof models.$inferSelect;
 export type ModelProvider = typeof modelProviders.$inferSelect;
 export type RequestLog = typeof requestLogs.$inferSelect;
 export type NewRequestLog = typeof requestLogs.$inferInsert;
-
-/** "scheduled": the hourly job; "manual": the admin API or the Settings page's button. */
-export type RetentionTrigger = "scheduled" | "manual";
-/** Which limits a retention run applied: by age, by row count, both, or none set. */
-export type RetentionMode = "age" | "count" | "both" | "none";
 
 /** The last log retention runs (the newest 100 are kept), for the cleanup history in Settings. */
 export const retentionRuns = sqliteTable(

@@ -1,4 +1,5 @@
-export type BreakerState = "closed" | "open" | "half-open";
+export type { BreakerState } from "@llmio/contract";
+import type { BreakerState } from "@llmio/contract";
 
 export interface BreakerOptions {
   /** Consecutive failures that open the breaker. */

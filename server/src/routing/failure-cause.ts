@@ -1,3 +1,4 @@
+import type { FailureCause } from "@llmio/contract";
 import type { FailureClass } from "./failure-class.ts";
 
 /**
@@ -6,20 +7,7 @@ import type { FailureClass } from "./failure-class.ts";
  * (a refused connection is a server that is not running; a missing host is a typo or DNS).
  * The admin UI and the extension translate these codes.
  */
-export type FailureCause =
-  | "connection-refused"
-  | "host-not-found"
-  | "tls"
-  | "connection"
-  | "timeout"
-  | "credential"
-  | "rate-limit"
-  | "quota"
-  | "overloaded"
-  | "not-found"
-  | "server-error"
-  | "bad-request"
-  | "content";
+export type { FailureCause } from "@llmio/contract";
 
 /** The last failure seen on a provider, an association or a key, for the health view. */
 export interface FailureRecord {

@@ -1,17 +1,9 @@
+import type { FailureClass } from "@llmio/contract";
 /**
  * Why an attempt failed, decided from the status, the upstream's message and how the call
  * ended. The class — not the status — decides whether to retry and what to cool down.
  */
-export type FailureClass =
-  | "credential"
-  | "rate_limit"
-  | "quota"
-  | "overloaded"
-  | "server"
-  | "timeout"
-  | "connection"
-  | "bad_request"
-  | "content";
+export type { FailureClass } from "@llmio/contract";
 
 export interface FailureFacts {
   status?: number;

@@ -1,6 +1,8 @@
 import { orderByWeight } from "./weighted-order.ts";
 
-export type StrategyName = "weighted" | "priority" | "round-robin" | "least-latency";
+/** How a model picks among its providers (the contract's `Strategy`). */
+import type { Strategy } from "@llmio/contract";
+export type StrategyName = Strategy;
 
 export interface StrategyCandidate {
   associationId: number;

@@ -2,14 +2,15 @@
  * What `llmio import-llmio` (and Settings → Import from LLMIO) did or, on a dry run, would do.
  * The same object is printed by the CLI (import-report-text.ts) and returned by the admin API.
  */
-export type ImportItemKind = "provider" | "model" | "association" | "client key" | "setting" | "admin token";
+export type { ImportItemKind } from "@llmio/contract";
+import type { ImportAction, ImportItemKind } from "@llmio/contract";
 
 /**
  * created / updated / unchanged: as `llmio config apply` says them. conflict: an entry with that
  * name exists in llmio and differs; left as it is (updated only with `--replace`). skipped: the
  * LLMIO row could not be imported (the detail says why).
  */
-export type ImportAction = "created" | "updated" | "unchanged" | "conflict" | "skipped";
+export type { ImportAction } from "@llmio/contract";
 
 export interface ImportItem {
   kind: ImportItemKind;
