@@ -1,6 +1,6 @@
 import { browser } from "wxt/browser";
 import { GatewayClient } from "./api/client.ts";
-import type { ProviderHealth } from "./api/types.ts";
+import type { ProviderHealth } from "@llmio/contract";
 import { probeGateway, type Connection } from "./connection.ts";
 import type { Settings } from "./settings.ts";
 import { badgeFor, summarize, type Badge } from "./status.ts";

@@ -1,5 +1,5 @@
 import { GatewayError, type GatewayClient } from "./api/client.ts";
-import type { StatusSnapshot } from "./api/types.ts";
+import type { Status } from "@llmio/contract";
 
 /** What the extension knows about the gateway and the credential after one probe. */
 export type Connection =
@@ -8,7 +8,7 @@ export type Connection =
   /** The gateway answers, but the credential is missing or refused. */
   | { kind: "unauthorized"; reason: "missing" | "rejected"; message: string }
   | { kind: "error"; message: string }
-  | { kind: "admin"; status: StatusSnapshot }
+  | { kind: "admin"; status: Status }
   /** A client key: only the proxy API, so up/down and the models it may use. */
   | { kind: "client"; models: string[] };
 

@@ -1,8 +1,9 @@
 import { describe, expect, test } from "vitest";
-import type { ProviderHealth } from "./api/types.ts";
+import type { AssociationHealth } from "@llmio/contract";
+import { healthFixture, modelFixture, type HealthFixture } from "./test-support.ts";
 import { lastOutcomes, modelRows, pasteTargets, providerRows } from "./gateway-view.ts";
 
-const association = (id: number, modelId: number, providerId: number, extra: Partial<ProviderHealth["associations"][number]> = {}) => ({
+const association = (id: number, modelId: number, providerId: number, extra: Partial<AssociationHealth> = {}) => ({
   id,
   providerId,
   modelId,
@@ -17,7 +18,7 @@ const association = (id: number, modelId: number, providerId: number, extra: Par
   ...extra,
 });
 
-const providers: ProviderHealth[] = [
+const providers = ([
   { id: 2, name: "beta", type: "openai", enabled: false, keys: [{ key: "k", state: "ok" }], associations: [association(5, 1, 2)] },
   {
     id: 1,
@@ -27,15 +28,15 @@ const providers: ProviderHealth[] = [
     keys: [{ key: "k1", state: "dead" }, { key: "k2", state: "ok" }],
     associations: [association(4, 1, 1, { weight: 100 }), association(6, 2, 1, { breaker: { state: "open", consecutiveFailures: 3, retryAt: 1 } })],
   },
-];
+] satisfies HealthFixture[]).map(healthFixture);
 
 describe("popup view", () => {
   test("models in the gateway's order, each with its providers by association id", () => {
     const rows = modelRows(
       [
-        { id: 2, name: "second", pinnedProviderId: null, providerCount: 1 },
-        { id: 1, name: "first", pinnedProviderId: 2, providerCount: 2 },
-        { id: 3, name: "empty", pinnedProviderId: null, providerCount: 0 },
+        modelFixture({ id: 2, name: "second", pinnedProviderId: null, providerCount: 1 }),
+        modelFixture({ id: 1, name: "first", pinnedProviderId: 2, providerCount: 2 }),
+        modelFixture({ id: 3, name: "empty", pinnedProviderId: null, providerCount: 0 }),
       ],
       providers,
     );

@@ -1,4 +1,4 @@
-import type { AssociationHealth, FailureCause, ModelSummary, ProviderHealth } from "./api/types.ts";
+import type { AssociationHealth, FailureCause, Model, ProviderHealth } from "@llmio/contract";
 import { isProviderFailing } from "./status.ts";
 
 /** One provider behind a model, as the popup lists it. */
@@ -29,7 +29,7 @@ export interface ModelRow {
 }
 
 /** Models in the gateway's order, each with the providers behind it and their health. */
-export function modelRows(models: ModelSummary[], providers: ProviderHealth[]): ModelRow[] {
+export function modelRows(models: Model[], providers: ProviderHealth[]): ModelRow[] {
   const routes = new Map<number, ProviderRoute[]>();
   for (const provider of providers) {
     for (const association of provider.associations) {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from "vitest";
-import type { FailureRecord, ProviderHealth } from "./api/types.ts";
+import type { AssociationHealth, FailureRecord, ProviderHealth } from "@llmio/contract";
+import { healthFixture, modelFixture, type HealthFixture } from "./test-support.ts";
 import { clockTime } from "./format.ts";
 import { modelRows, providerRows } from "./gateway-view.ts";
 import { setLanguage } from "./i18n.ts";
@@ -8,7 +9,7 @@ import { providerLine } from "./provider-line.ts";
 const refused: FailureRecord = { failure: "connection", cause: "connection-refused", message: "connection failed: ECONNREFUSED: Unable to connect", at: 1_000 };
 const until = new Date(2026, 0, 1, 14, 3, 22).getTime();
 
-const association = (id: number, modelId: number, providerId: number, extra: Partial<ProviderHealth["associations"][number]> = {}) => ({
+const association = (id: number, modelId: number, providerId: number, extra: Partial<AssociationHealth> = {}) => ({
   id,
   providerId,
   modelId,
@@ -24,7 +25,7 @@ const association = (id: number, modelId: number, providerId: number, extra: Par
 });
 
 /** A provider whose upstream refuses connections: both keys' breakers and its route's breaker open. */
-const down: ProviderHealth = {
+const down = healthFixture({
   id: 1,
   name: "local",
   type: "openai",
@@ -36,7 +37,7 @@ const down: ProviderHealth = {
   associations: [association(1, 1, 1, { breaker: { state: "open", consecutiveFailures: 5, retryAt: until }, lastError: refused })],
   lastFailure: refused,
   openUntil: until,
-};
+});
 
 afterEach(() => setLanguage("en"));
 
@@ -53,7 +54,7 @@ describe("the popup's provider line", () => {
 
   test("keys the provider refused or rests are counted with their cause", () => {
     const quota: FailureRecord = { failure: "quota", cause: "quota", message: "HTTP 429: insufficient_quota", at: 5 };
-    const keys: ProviderHealth = {
+    const keys = healthFixture({
       ...down,
       keys: [
         { key: "sk-…1", state: "dead", lastFailure: { failure: "credential", cause: "credential", message: "HTTP 401", at: 4 } },
@@ -63,7 +64,8 @@ describe("the popup's provider line", () => {
       associations: [association(1, 1, 1)],
       lastFailure: quota,
       openUntil: null,
-    };
+    });
+
     expect(providerLine(rowOf(keys))).toBe("routing · 1/3 keys refused · 1/3 keys cooling down (quota used up)");
   });
 
@@ -79,14 +81,14 @@ describe("the popup's provider line", () => {
 });
 
 describe("expected traffic share in the popup", () => {
-  const providers: ProviderHealth[] = [
+  const providers = ([
     { id: 1, name: "alpha", type: "openai", enabled: true, keys: [], associations: [association(1, 1, 1, { weight: 3 }), association(4, 2, 1, { weight: 1 })] },
     { id: 2, name: "beta", type: "openai", enabled: true, keys: [], associations: [association(2, 1, 2, { weight: 1 }), association(5, 2, 2, { weight: 1, enabled: false })] },
     { id: 3, name: "gamma", type: "openai", enabled: false, keys: [], associations: [association(3, 1, 3, { weight: 4 })] },
-  ];
+  ] satisfies HealthFixture[]).map(healthFixture);
   const shares = (pinnedProviderId: number | null, modelId = 1) =>
     Object.fromEntries(
-      modelRows([{ id: modelId, name: "m", pinnedProviderId, providerCount: 3 }], providers)[0]!.routes.map((route) => [route.providerName, route.share]),
+      modelRows([modelFixture({ id: modelId, name: "m", pinnedProviderId, providerCount: 3 })], providers)[0]!.routes.map((route) => [route.providerName, route.share]),
     );
 
   test("by weight among the providers that get traffic; a disabled provider gets 0", () => {

@@ -1,11 +1,11 @@
 import { describe, expect, test } from "vitest";
-import type { ProviderHealth } from "./api/types.ts";
+import type { ProviderHealth } from "@llmio/contract";
 import type { Connection } from "./connection.ts";
 import { badgeFor, isProviderFailing, LEVEL_COLORS, summarize } from "./status.ts";
-import { STATUS } from "./test-support.ts";
+import { healthFixture, STATUS, type HealthFixture } from "./test-support.ts";
 
-function provider(overrides: Partial<ProviderHealth> = {}, breaker: "closed" | "open" | "half-open" = "closed"): ProviderHealth {
-  return {
+function provider(overrides: Partial<HealthFixture> = {}, breaker: "closed" | "open" | "half-open" = "closed"): ProviderHealth {
+  return healthFixture({
     id: 1,
     name: "alpha",
     type: "openai",
@@ -27,8 +27,9 @@ function provider(overrides: Partial<ProviderHealth> = {}, breaker: "closed" | "
       },
     ],
     ...overrides,
-  };
+  });
 }
+
 
 const admin = (requests: number, errors: number): Connection => ({ kind: "admin", status: { ...STATUS, requestsLastMinute: requests, errorsLastMinute: errors } });
 

@@ -1,4 +1,4 @@
-import type { ProviderHealth } from "./api/types.ts";
+import type { ProviderHealth } from "@llmio/contract";
 import type { Connection } from "./connection.ts";
 
 export type Level = "ok" | "warn" | "bad" | "unknown";

@@ -1,4 +1,4 @@
-import type { AssociationHealth, CreatedClientKey, LiveSnapshot, ModelSummary, ProviderHealth, StatusSnapshot } from "./types.ts";
+import type { Association, CreatedAuthKey, Live, Model, ProviderHealth, Status } from "@llmio/contract";
 
 /** Why a call to the gateway failed; the popup words each differently. */
 export type FailureKind = "down" | "timeout" | "unauthorized" | "http";
@@ -57,22 +57,22 @@ export class GatewayClient {
     await this.call("GET", "/health", undefined, false);
   }
 
-  status = () => this.call<StatusSnapshot>("GET", "/api/status");
-  live = () => this.call<LiveSnapshot>("GET", "/api/live");
+  status = () => this.call<Status>("GET", "/api/status");
+  live = () => this.call<Live>("GET", "/api/live");
   providerHealth = () => this.call<ProviderHealth[]>("GET", "/api/health/providers");
-  models = () => this.call<ModelSummary[]>("GET", "/api/models");
+  models = () => this.call<Model[]>("GET", "/api/models");
 
   /** Turns one provider of one model on or off, or changes its weight. */
   updateAssociation = (id: number, changes: { enabled?: boolean; weight?: number }) =>
-    this.call<AssociationHealth>("PUT", `/api/model-providers/${id}`, changes);
+    this.call<Association>("PUT", `/api/model-providers/${id}`, changes);
 
   /** Routes all of a model's traffic to one provider; `null` unpins. */
-  pin = (modelId: number, providerId: number | null) => this.call<ModelSummary>("PUT", `/api/models/${modelId}/pin`, { providerId });
+  pin = (modelId: number, providerId: number | null) => this.call<Model>("PUT", `/api/models/${modelId}/pin`, { providerId });
 
   /** Disables (false) or enables (true) a provider: no traffic for any model while disabled. */
   setProviderEnabled = (id: number, enabled: boolean) => this.call<{ id: number; enabled: boolean }>("PUT", `/api/providers/${id}`, { enabled });
 
-  createClientKey = (name: string) => this.call<CreatedClientKey>("POST", "/api/auth-keys", { name });
+  createClientKey = (name: string) => this.call<CreatedAuthKey>("POST", "/api/auth-keys", { name });
 
   /** `GET /v1/models` with the credential as a client key: the models it may use. */
   async clientModels(): Promise<string[]> {

@@ -1,6 +1,6 @@
 import { batch, createSignal, onCleanup } from "solid-js";
 import { GatewayClient, GatewayError } from "../api/client.ts";
-import type { LiveSnapshot, ModelSummary, ProviderHealth, StatusSnapshot } from "../api/types.ts";
+import type { Live, Model, ProviderHealth, Status } from "@llmio/contract";
 import { showBadge } from "../badge.ts";
 import { connectionFromError, probeGateway, type Connection } from "../connection.ts";
 import type { Settings } from "../settings.ts";
@@ -18,10 +18,10 @@ const MODELS_EVERY = 4;
 export function createGatewayState(settings: Pick<Settings, "gatewayUrl" | "credential">, pollMs = POLL_MS) {
   const client = new GatewayClient({ baseUrl: settings.gatewayUrl, credential: settings.credential });
   const [connection, setConnection] = createSignal<Connection>();
-  const [status, setStatus] = createSignal<StatusSnapshot>();
-  const [live, setLive] = createSignal<LiveSnapshot>();
+  const [status, setStatus] = createSignal<Status>();
+  const [live, setLive] = createSignal<Live>();
   const [providers, setProviders] = createSignal<ProviderHealth[]>([]);
-  const [models, setModels] = createSignal<ModelSummary[]>([]);
+  const [models, setModels] = createSignal<Model[]>([]);
   const [updatedAt, setUpdatedAt] = createSignal<number>();
   const [stale, setStale] = createSignal(false);
 
