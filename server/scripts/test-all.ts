@@ -7,7 +7,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { e2eTestFiles } from "./test-files.ts";
+import { e2eTestFiles, TEST_TIMEOUT_FLAG } from "./test-files.ts";
 import { startTestServices } from "./test-services.ts";
 
 /** Suites that touch storage: run a second time with PostgreSQL as the database. */
@@ -36,7 +36,7 @@ const serviceEnv = {
 };
 const suites: Array<{ name: string; command: string[]; cwd: string; env?: Record<string, string | undefined> }> = [
   e2eOnly
-    ? { name: "server e2e", command: [process.execPath, "test", ...(await e2eTestFiles(join(root, "server")))], cwd: join(root, "server"), env: serviceEnv }
+    ? { name: "server e2e", command: [process.execPath, "test", TEST_TIMEOUT_FLAG, ...(await e2eTestFiles(join(root, "server")))], cwd: join(root, "server"), env: serviceEnv }
     : { name: "server", command: [process.execPath, "test"], cwd: root, env: serviceEnv },
   ...(services.databaseUrl
     ? [

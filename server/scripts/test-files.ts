@@ -15,3 +15,6 @@ async function testFiles(serverDirectory: string, e2e: boolean): Promise<string[
 
 export const unitTestFiles = (serverDirectory: string) => testFiles(serverDirectory, false);
 export const e2eTestFiles = (serverDirectory: string) => testFiles(serverDirectory, true);
+
+/** The root bunfig.toml's `[test] timeout`, which bun reads only when it runs at the root; runs inside server/ pass it. */
+export const TEST_TIMEOUT_FLAG = "--timeout=20000";

@@ -7,7 +7,7 @@
  * is printed whole, after all have ended.
  */
 import { join } from "node:path";
-import { unitTestFiles } from "./test-files.ts";
+import { TEST_TIMEOUT_FLAG, unitTestFiles } from "./test-files.ts";
 
 const root = join(import.meta.dir, "../..");
 const started = performance.now();
@@ -32,7 +32,7 @@ async function run(name: string, command: string[], cwd: string): Promise<SuiteR
 const vitest = [process.execPath, "x", "vitest", "run", "--no-isolate", "--pool=threads", "--passWithNoTests"];
 // The server's unit tests mostly wait (timeouts, windows, sockets): two shards overlap those waits.
 const files = await unitTestFiles(join(root, "server"));
-const serverShards = [1, 2].map((shard) => run(`server ${shard}/2`, [process.execPath, "test", `--shard=${shard}/2`, ...files], join(root, "server")));
+const serverShards = [1, 2].map((shard) => run(`server ${shard}/2`, [process.execPath, "test", TEST_TIMEOUT_FLAG, `--shard=${shard}/2`, ...files], join(root, "server")));
 const browserSide = (async () => [await run("ui", vitest, join(root, "ui")), await run("extension", vitest, join(root, "extension"))])();
 const runs = [...(await Promise.all(serverShards)), ...(await browserSide)];
 

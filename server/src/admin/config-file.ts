@@ -1,74 +1,25 @@
 import { parse } from "yaml";
-import { CURRENCIES, ENDPOINTS, models, providers, type Endpoint, type Model, type Provider } from "../db/schema.ts";
-import { isObject } from "../core/json-values.ts";
-import type { AssociationSettings } from "./model-providers.ts";
-import type { ProviderLimitFields } from "./providers.ts";
+import { ConfigFile, type ConfigAssociation, type ConfigAuthKey, type ConfigModel, type ConfigProvider } from "@llmio/contract";
+import { Kind, type TSchema } from "@sinclair/typebox";
+import { Value, ValueErrorType, type ValueError } from "@sinclair/typebox/value";
 import { CliError } from "../lib/cli-error.ts";
 
 /**
- * The catalog as a file (`llmio config export` / `apply`). Entries are matched by name; a field
- * left out keeps its stored value (or the default, for a new entry), and a list section left out
- * is not touched at all, not even by `--prune`.
+ * The catalog as a file (`llmio config export` / `apply`), as the contract's `ConfigFile` schema
+ * describes it, after reading: names trimmed and dates as epoch milliseconds.
  */
 export interface ConfigDocument {
   providers?: ProviderEntry[];
   models?: ModelEntry[];
   authKeys?: AuthKeyEntry[];
 }
-
-export interface ProviderEntry {
-  name: string;
-  type: Provider["type"];
-  baseUrl: string;
-  /** Masked entries (`sk-…abcd`, as exported) stand for the stored key they mask. */
-  apiKeys?: string[];
-  /** Secret-looking headers may be masked like keys. */
-  headers?: Record<string, string>;
-  enabled?: boolean;
-  consoleUrl?: string | null;
-  /** Null: every endpoint the provider's protocol has. */
-  endpoints?: Endpoint[] | null;
-  errorMatch?: string | null;
-  /** HTTP(S) proxy for the provider's calls; its password may be masked (as exported), standing for the stored one. */
-  proxyUrl?: string | null;
-  limits?: ProviderLimitFields;
-}
-
-export interface ModelEntry {
-  name: string;
-  remark?: string;
-  strategy?: Model["strategy"];
-  maxRetry?: number;
-  timeoutMs?: number;
-  totalTimeoutMs?: number;
-  streamIdleTimeoutMs?: number;
-  maxStreamDurationMs?: number;
-  stickySeconds?: number;
-  aliases?: string[];
-  /** The provider (by name) all traffic goes to; null: none. */
-  pinnedProvider?: string | null;
-  providers?: AssociationEntry[];
-}
-
-/** One provider model serving the public model. */
-export interface AssociationEntry extends AssociationSettings {
-  /** The provider's name. */
-  provider: string;
-  /** The model name the provider expects. */
-  model: string;
-}
-
-export interface AuthKeyEntry {
-  name: string;
-  /** Model names or globs; null: every model. */
-  allowedModels?: string[] | null;
+export type ProviderEntry = ConfigProvider;
+export type ModelEntry = ConfigModel;
+export type AssociationEntry = ConfigAssociation;
+export type AuthKeyEntry = Omit<ConfigAuthKey, "expiresAt"> & {
   /** Epoch milliseconds (an ISO 8601 date in the file); null: never. */
   expiresAt?: number | null;
-  quotas?: { requests?: number | null; tokens?: number | null };
-  enabled?: boolean;
-  /** Capture this key's bodies even while the global body capture is off. */
-  captureBodies?: boolean;
-}
+};
 
 /** A problem in a config file, naming where: `models[2].providers[0].provider: unknown provider "x"`. */
 export class ConfigError extends CliError {
@@ -90,7 +41,9 @@ export function parseConfig(text: string): ConfigDocument {
     throw new ConfigError("", `invalid YAML: ${(error as Error).message}`);
   }
   if (value === null || value === undefined) throw new ConfigError("", "the file is empty (expected providers, models and/or authKeys)");
-  const document = configDocument(value, "");
+  const problem = Value.Errors(ConfigFile, value).First();
+  if (problem) throw configError(problem);
+  const document = normalize(value as ConfigFile);
   checkConsistency(document);
   return document;
 }
@@ -101,9 +54,6 @@ export function childPath(path: string, key: string | number): string {
   if (!/^[A-Za-z_]\w*$/.test(key)) return `${path}[${JSON.stringify(key)}]`;
   return path ? `${path}.${key}` : key;
 }
-
-type Check<Value> = (value: unknown, path: string) => Value;
-type Shape<Value> = { [Key in keyof Value]-?: Check<Value[Key]> };
 
 function fail(path: string, message: string): never {
   throw new ConfigError(path, message);
@@ -117,175 +67,108 @@ function describe(value: unknown): string {
   return String(value);
 }
 
-const text: Check<string> = (value, path) => (typeof value === "string" ? value : fail(path, `expected text, got ${describe(value)}`));
-
-const label: Check<string> = (value, path) => text(value, path).trim() || fail(path, "must not be empty");
-
-const flag: Check<boolean> = (value, path) =>
-  typeof value === "boolean" ? value : fail(path, `expected true or false, got ${describe(value)}`);
-
-function integer(minimum: number): Check<number> {
-  return (value, path) =>
-    typeof value === "number" && Number.isInteger(value) && value >= minimum
-      ? value
-      : fail(path, `expected a whole number ≥ ${minimum}, got ${describe(value)}`);
+/** `/models/0/timeoutMs` (the schema checker's JSON pointer) as the file's reader writes it: `models[0].timeoutMs`. */
+function readablePath(pointer: string): string {
+  const steps = pointer.split("/").slice(1).map((step) => step.replaceAll("~1", "/").replaceAll("~0", "~"));
+  return steps.reduce<string>((path, step, index) => childPath(path, /^\d+$/.test(step) && index > 0 ? Number(step) : step), "");
 }
 
-function amount(minimum: number): Check<number> {
-  return (value, path) =>
-    typeof value === "number" && Number.isFinite(value) && value >= minimum ? value : fail(path, `expected a number ≥ ${minimum}, got ${describe(value)}`);
-}
-
-function oneOf<Value extends string>(values: readonly Value[]): Check<Value> {
-  return (value, path) =>
-    values.includes(value as Value) ? (value as Value) : fail(path, `expected one of ${values.join(", ")}, got ${describe(value)}`);
-}
-
-function nullable<Value>(check: Check<Value>): Check<Value | null> {
-  return (value, path) => (value === null ? null : check(value, path));
-}
-
-function list<Value>(check: Check<Value>): Check<Value[]> {
-  return (value, path) => {
-    if (!Array.isArray(value)) fail(path, `expected a list, got ${describe(value)}`);
-    return value.map((item, index) => check(item, childPath(path, index)));
-  };
-}
-
-function dictionary<Value>(check: Check<Value>): Check<Record<string, Value>> {
-  return (value, path) => {
-    if (!isObject(value)) fail(path, `expected a mapping, got ${describe(value)}`);
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, check(item, childPath(path, key))]));
-  };
-}
-
-/** Unknown fields are errors: with "left out keeps the stored value", a typo would otherwise pass silently. */
-function object<Value>(shape: Shape<Value>, required: (keyof Value & string)[]): Check<Value> {
-  const fields = Object.keys(shape) as (keyof Value & string)[];
-  return (value, path) => {
-    if (!isObject(value)) fail(path, `expected a mapping, got ${describe(value)}`);
-    for (const key of Object.keys(value)) {
-      if (!Object.hasOwn(shape, key)) fail(childPath(path, key), `unknown field (expected one of: ${fields.join(", ")})`);
+/** What a schema accepts, in the words of the file's error messages. */
+function expected(schema: TSchema): string {
+  switch (schema[Kind]) {
+    case "Integer":
+      return schema.minimum === undefined ? "a whole number" : `a whole number ≥ ${schema.minimum}`;
+    case "Number":
+      return schema.minimum === undefined ? "a number" : `a number ≥ ${schema.minimum}`;
+    case "String":
+      return "text";
+    case "Boolean":
+      return "true or false";
+    case "Array":
+      return "a list";
+    case "Object":
+    case "Record":
+      return "a mapping";
+    case "Literal":
+      return String(schema.const);
+    case "Union": {
+      const members = (schema.anyOf as TSchema[]).filter((member) => member[Kind] !== "Null");
+      if (members.every((member) => member[Kind] === "Literal")) return `one of ${members.map((member) => member.const).join(", ")}`;
+      return members.map(expected).join(" or ");
     }
-    const result: Partial<Value> = {};
-    for (const key of fields) {
-      if (value[key] === undefined) {
-        if (required.includes(key)) fail(childPath(path, key), "is required");
-        continue;
-      }
-      result[key] = shape[key](value[key], childPath(path, key));
-    }
-    return result as Value;
+    default:
+      return "a value";
+  }
+}
+
+/** The first problem the schema found, named by its path. */
+function configError(problem: ValueError): ConfigError {
+  const nonNull = problem.type === ValueErrorType.Union ? (problem.schema.anyOf as TSchema[]).filter((member) => member[Kind] !== "Null") : [];
+  if (nonNull.length === 1 && problem.value !== null) {
+    // A nullable field that is not null: say what is wrong with it, not that it is not null.
+    const inner = Value.Errors(nonNull[0], problem.value).First();
+    if (inner) return configError({ ...inner, path: problem.path + inner.path });
+  }
+  const path = readablePath(problem.path);
+  switch (problem.type) {
+    case ValueErrorType.ObjectRequiredProperty:
+      return new ConfigError(path, "is required");
+    case ValueErrorType.ObjectAdditionalProperties:
+      return new ConfigError(path, `unknown field (expected one of: ${Object.keys(problem.schema.properties).join(", ")})`);
+    case ValueErrorType.StringPattern:
+      return new ConfigError(path, "must not be empty");
+    case ValueErrorType.ArrayMinItems:
+      return new ConfigError(path, path.endsWith("allowedModels") ? "must list at least one model (null allows every model)" : "must not be an empty list");
+    default:
+      return new ConfigError(path, `expected ${expected(problem.schema)}, got ${describe(problem.value)}`);
+  }
+}
+
+/** What the schema cannot say: names are trimmed, URLs are http(s), a date is a date. */
+function normalize(file: ConfigFile): ConfigDocument {
+  const providers = file.providers?.map((provider, index) => {
+    const path = childPath("providers", index);
+    return {
+      ...provider,
+      name: provider.name.trim(),
+      baseUrl: httpUrl(provider.baseUrl, childPath(path, "baseUrl")),
+      ...(typeof provider.consoleUrl === "string" ? { consoleUrl: httpUrl(provider.consoleUrl, childPath(path, "consoleUrl")) } : {}),
+    };
+  });
+  const models = file.models?.map((model) => ({
+    ...model,
+    name: model.name.trim(),
+    ...(model.aliases ? { aliases: model.aliases.map((alias) => alias.trim()) } : {}),
+    ...(model.pinnedProvider ? { pinnedProvider: model.pinnedProvider.trim() } : {}),
+    ...(model.providers ? { providers: model.providers.map((association) => ({ ...association, provider: association.provider.trim(), model: association.model.trim() })) } : {}),
+  }));
+  const authKeys = file.authKeys?.map((key, index): AuthKeyEntry => {
+    const { expiresAt, ...rest } = key;
+    return {
+      ...rest,
+      name: key.name.trim(),
+      ...(key.allowedModels ? { allowedModels: key.allowedModels.map((pattern) => pattern.trim()) } : {}),
+      ...(expiresAt === undefined ? {} : { expiresAt: expiresAt === null ? null : instant(expiresAt, childPath(childPath("authKeys", index), "expiresAt")) }),
+    };
+  });
+  return {
+    ...(providers ? { providers } : {}),
+    ...(models ? { models } : {}),
+    ...(authKeys ? { authKeys } : {}),
   };
 }
 
-const httpUrl: Check<string> = (value, path) => {
-  const url = text(value, path).trim();
+function httpUrl(value: string, path: string): string {
+  const url = value.trim();
   const protocol = URL.parse(url)?.protocol;
   return protocol === "http:" || protocol === "https:" ? url : fail(path, `expected an http(s) URL, got ${describe(value)}`);
-};
+}
 
 /** An ISO 8601 date (as exported) or epoch milliseconds. */
-const instant: Check<number> = (value, path) => {
-  if (typeof value === "number" && Number.isInteger(value) && value >= 0) return value;
-  const parsed = typeof value === "string" ? Date.parse(value) : Number.NaN;
+function instant(value: number | string, path: string): number {
+  const parsed = typeof value === "number" ? value : Date.parse(value);
   return Number.isNaN(parsed) ? fail(path, `expected a date such as 2027-01-31T00:00:00Z, got ${describe(value)}`) : parsed;
-};
-
-/** A JSON object (a YAML mapping), kept as it is. */
-const jsonObject: Check<Record<string, unknown>> = (value, path) => (isObject(value) ? value : fail(path, `expected a mapping, got ${describe(value)}`));
-
-const limit = nullable(integer(1));
-
-const limits = object<ProviderLimitFields>(
-  {
-    requestsPerMinute: limit,
-    tokensPerMinute: limit,
-    maxConcurrent: limit,
-    keyRequestsPerMinute: limit,
-    keyTokensPerMinute: limit,
-    keyMaxConcurrent: limit,
-  },
-  [],
-);
-
-const providerEntry = object<ProviderEntry>(
-  {
-    name: label,
-    type: oneOf(providers.type.enumValues),
-    baseUrl: httpUrl,
-    apiKeys: list(text),
-    headers: dictionary(text),
-    enabled: flag,
-    consoleUrl: nullable(httpUrl),
-    endpoints: nullable(list(oneOf(ENDPOINTS))),
-    errorMatch: nullable(text),
-    proxyUrl: nullable(text),
-    limits,
-  },
-  ["name", "type", "baseUrl"],
-);
-
-const associationEntry = object<AssociationEntry>(
-  {
-    provider: label,
-    model: label,
-    weight: integer(0),
-    enabled: flag,
-    toolCall: flag,
-    structuredOutput: flag,
-    vision: flag,
-    priceInput: amount(0),
-    priceCachedInput: amount(0),
-    priceOutput: amount(0),
-    priceCacheWrite: amount(0),
-    currency: oneOf(CURRENCIES),
-    extraBody: jsonObject,
-    extraHeaders: dictionary(text),
-    forwardClientHeaders: flag,
-  },
-  ["provider", "model"],
-);
-
-const modelEntry = object<ModelEntry>(
-  {
-    name: label,
-    remark: text,
-    strategy: oneOf(models.strategy.enumValues),
-    maxRetry: integer(0),
-    timeoutMs: integer(1),
-    totalTimeoutMs: integer(1),
-    streamIdleTimeoutMs: integer(1),
-    maxStreamDurationMs: integer(1),
-    stickySeconds: integer(0),
-    aliases: list(label),
-    pinnedProvider: nullable(label),
-    providers: list(associationEntry),
-  },
-  ["name"],
-);
-
-const allowedModels: Check<string[]> = (value, path) => {
-  const patterns = list(label)(value, path);
-  return patterns.length > 0 ? patterns : fail(path, "must list at least one model (null allows every model)");
-};
-
-const authKeyEntry = object<AuthKeyEntry>(
-  {
-    name: label,
-    allowedModels: nullable(allowedModels),
-    expiresAt: nullable(instant),
-    quotas: object({ requests: limit, tokens: limit }, []),
-    enabled: flag,
-    captureBodies: flag,
-  },
-  ["name"],
-);
-
-const configDocument = object<ConfigDocument>(
-  { providers: list(providerEntry), models: list(modelEntry), authKeys: list(authKeyEntry) },
-  [],
-);
+}
 
 /** Rules that span entries: names are unique, a model's associations too, a pin names one of them. */
 function checkConsistency(document: ConfigDocument): void {
