@@ -17,6 +17,9 @@ export const LOG_REASONS = [
   "content",
   "client_closed",
 ] as const satisfies readonly LogReason[];
+// The type-check fails here when the contract gains a reason this list does not show.
+const everyReasonListed: [Exclude<LogReason, (typeof LOG_REASONS)[number]>] extends [never] ? true : never = true;
+void everyReasonListed;
 
 const known = new Set<string>(LOG_REASONS);
 const rejections = new Set<string>(REJECTION_REASONS);
