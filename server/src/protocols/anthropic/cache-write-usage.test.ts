@@ -2,7 +2,7 @@ import { expect, test } from "bun:test";
 import type { SseEvent } from "../../core/wire-protocol.ts";
 import { anthropic } from "./index.ts";
 import { decodeStream } from "./decode-stream.ts";
-import { pipe } from "./test-support.ts";
+import { pipe } from "../test-kit/index.ts";
 
 // Anthropic reports prompt-cache writes apart from input_tokens: the gateway adds them to the prompt
 // and keeps them as cacheWriteTokens, which the log records and prices at the cache-write price.

@@ -1,16 +1,14 @@
 import { describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
 import type { ReasoningPart, ToolCallPart, ToolResultPart } from "../../core/canonical.ts";
 import { GatewayError } from "../../core/errors.ts";
+import { readCapture } from "../test-kit/index.ts";
 import { decodeRequest } from "./decode-request.ts";
 import { signatureFor } from "./reasoning-envelope.ts";
 
-const CAPTURES = "/work/shared/captures";
-const capture = (name: string) => JSON.parse(readFileSync(`${CAPTURES}/${name}.json`, "utf8"));
 
 describe("Claude Code captures", () => {
   test("2.1.197 first request: system blocks, tools, adaptive thinking with effort, metadata", () => {
-    const body = capture("claude-messages");
+    const body = readCapture("claude-messages");
     const request = decodeRequest(body, {});
     expect(request.model).toBe("claude-opus-4-8");
     expect(request.stream).toBe(true);
@@ -33,7 +31,7 @@ describe("Claude Code captures", () => {
   });
 
   test("tool result turn: tool_use becomes a call, tool_result a tool message with the call's name", () => {
-    const request = decodeRequest(capture("claude-messages-toolresult"), {});
+    const request = decodeRequest(readCapture("claude-messages-toolresult"), {});
     expect(request.messages.map((message) => message.role)).toEqual(["user", "assistant", "tool"]);
     const call = request.messages[1].content[0] as ToolCallPart;
     expect(call).toEqual({
@@ -52,21 +50,21 @@ describe("Claude Code captures", () => {
   });
 
   test("sonnet 4.5: thinking enabled with a budget, no effort", () => {
-    const request = decodeRequest(capture("claude-sonnet45-messages-toolresult"), {});
+    const request = decodeRequest(readCapture("claude-sonnet45-messages-toolresult"), {});
     expect(request.reasoning).toEqual({ enabled: true, budgetTokens: 31999 });
     expect(request.maxOutputTokens).toBe(32000);
     expect(request.messages.map((message) => message.role)).toEqual(["user", "assistant", "tool"]);
   });
 
   test("2.1.330: display omitted, system message with its own output_config, deferred tool", () => {
-    const body = capture("claude2.1.330-messages-toolresult");
+    const body = readCapture("claude2.1.330-messages-toolresult");
     const request = decodeRequest(body, {});
     expect(request.reasoning).toEqual({ enabled: true, effort: "medium", includeThoughts: false });
     expect(request.system.at(-1)!.text).toStartWith("# Environment");
     // Deferred ("never call this tool") and not loaded by a tool search: not offered to other providers.
     expect(request.tools.map((tool) => tool.name)).not.toContain("DeferredToolPlaceholder");
     expect(request.tools).toHaveLength(body.tools.length - 1);
-    const first = decodeRequest(capture("claude2.1.330-messages"), {});
+    const first = decodeRequest(readCapture("claude2.1.330-messages"), {});
     expect(first.system.at(-1)!.cacheControl).toEqual({ type: "ephemeral" });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
 import type { UpstreamTarget } from "../../core/wire-protocol.ts";
+import { readCapture } from "../test-kit/index.ts";
 import { decodeRequest } from "./decode-request.ts";
 import { DEFAULT_MAX_TOKENS, DEFAULT_THINKING_MAX_TOKENS, encodeRequest } from "./encode-request.ts";
 import { signatureFor } from "./reasoning-envelope.ts";
@@ -12,7 +12,7 @@ const user = (text: string) => ({ role: "user" as const, content: [{ type: "text
 describe("round trip of Claude Code requests", () => {
   for (const name of ["claude-messages-toolresult", "claude-sonnet45-messages-toolresult"]) {
     test(`${name}: messages, tools and system survive decode → encode`, () => {
-      const body = JSON.parse(readFileSync(`/work/shared/captures/${name}.json`, "utf8"));
+      const body = readCapture(name);
       const { body: encoded } = encodeRequest(decodeRequest(body, {}), TARGET);
       expect(encoded.model).toBe("claude-sonnet-4-5");
       expect(encoded.stream).toBe(true);

@@ -1,8 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { GatewayError, type GatewayErrorKind } from "../../core/errors.ts";
-import { loadFixture } from "../fixtures.ts";
+import { loadFixture, parseSseJson } from "../test-kit/index.ts";
 import { decodeError, encodeError, encodeStreamError, errorHeaders } from "./errors.ts";
-import { parseFrames } from "./test-support.ts";
 
 type ErrorFixture = { status: number; body: { type: string; error: { type: string; message: string } } };
 
@@ -41,7 +40,7 @@ describe("encodeError", () => {
     const text = encodeStreamError(new GatewayError("overloaded", "busy"));
     expect(text).toStartWith("event: error\ndata: ");
     expect(text).toEndWith("\n\n");
-    expect(await parseFrames(text)).toEqual([{ event: "error", data: { type: "error", error: { type: "overloaded_error", message: "busy" } } }]);
+    expect(await parseSseJson(text)).toEqual([{ event: "error", data: { type: "error", error: { type: "overloaded_error", message: "busy" } } }]);
   });
 
   test("x-should-retry for rate limits and server errors only", () => {
@@ -65,7 +64,7 @@ describe("decodeError", () => {
     500: "upstream",
     529: "overloaded",
   };
-  for (const { status, body } of loadFixture<ErrorFixture>(import.meta.dir, "error-bodies")) {
+  for (const { status, body } of loadFixture<ErrorFixture>(import.meta.dir, "error.response")) {
     test(`recorded ${status} ${body.error.type}`, () => {
       const error = decodeError(status, JSON.stringify(body));
       expect(error.kind).toBe(expectedKinds[status]);

@@ -1,16 +1,15 @@
 import { describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
 import { GatewayError } from "../../core/errors.ts";
 import type { JsonObject, SseEvent, UpstreamTarget } from "../../core/wire-protocol.ts";
-import { loadFixture } from "../fixtures.ts";
+import { loadFixture, readCapture, sseFixture } from "../test-kit/index.ts";
 import { countTokens } from "./count-tokens.ts";
 import { decodeRequest } from "./decode-request.ts";
 import { anthropic } from "./index.ts";
 import { signatureFor } from "./reasoning-envelope.ts";
 
 const TARGET: UpstreamTarget = { baseUrl: "https://api.anthropic.com/v1/", apiKey: "sk-ant-1", model: "claude-haiku-4-5", stream: true };
-const stream = (name: string) => loadFixture<SseEvent>(import.meta.dir, name);
-const capture = (name: string): JsonObject => JSON.parse(readFileSync(`/work/shared/captures/${name}.json`, "utf8"));
+const stream = (name: string) => sseFixture(import.meta.dir, name);
+const capture = (name: string) => readCapture<JsonObject>(name);
 const NONE = { toolCall: false, structuredOutput: false, vision: false };
 const needs = (body: JsonObject) => anthropic.peek({ model: "m", messages: [], ...body }, {}).needs;
 const sessionOf = (userId: unknown) => anthropic.peek({ model: "m", messages: [], metadata: { user_id: userId } }, {}).sessionId;
@@ -128,21 +127,21 @@ describe("upstream side", () => {
   });
 
   test("usage from a response and from stream events", () => {
-    const response = loadFixture<Record<string, unknown>>(import.meta.dir, "usage-response")[0];
+    const response = loadFixture<Record<string, unknown>>(import.meta.dir, "usage.response")[0];
     expect(anthropic.usageFromResponse(response)).toMatchObject({ inputTokens: 190155, cachedTokens: 2048, cacheWriteTokens: 188086, outputTokens: 393, totalTokens: 190548 });
-    const events = stream("usage-stream");
+    const events = stream("usage.stream");
     expect(anthropic.usageFromStreamEvent(events[0])).toEqual({ inputTokens: 190155, cachedTokens: 2048, cacheWriteTokens: 188086, outputTokens: 1 });
     expect(anthropic.usageFromStreamEvent(events[2])).toBeUndefined();
     expect(anthropic.usageFromStreamEvent(events.at(-2)!)).toEqual({ inputTokens: 190155, cachedTokens: 2048, cacheWriteTokens: 188086, outputTokens: 393 });
-    expect(anthropic.usageFromStreamEvent(stream("text-stream").at(-2)!)).toEqual({ outputTokens: 15 });
+    expect(anthropic.usageFromStreamEvent(stream("text.stream").at(-2)!)).toEqual({ outputTokens: 15 });
   });
 
   test("stream end and error frames", () => {
-    const text = stream("text-stream");
+    const text = stream("text.stream");
     expect(text.filter((event) => anthropic.isStreamEnd(event))).toEqual([text.at(-1)!]);
     expect(anthropic.isStreamEnd({ data: '{"type":"message_stop"}' })).toBe(true);
     expect(anthropic.isStreamEnd({ data: '{"type":"message_delta","note":"message_stop"}' })).toBe(false);
-    const errorFrame = stream("error-stream").at(-1)!;
+    const errorFrame = stream("error.stream").at(-1)!;
     expect(anthropic.streamEventError(errorFrame)).toBe("overloaded_error: Overloaded");
     expect(text.map((event) => anthropic.streamEventError(event)).filter(Boolean)).toEqual([]);
   });
@@ -152,12 +151,12 @@ describe("isPreambleEvent", () => {
   const run = (events: SseEvent[]) => events.map((event) => anthropic.isPreambleEvent(event));
 
   test("message_start, ping and the start of an empty text or thinking block", () => {
-    expect(run(stream("text-stream"))).toEqual([true, true, true, false, false, false, false, false]);
-    expect(run(stream("thinking-stream")).slice(0, 3)).toEqual([true, true, false]);
+    expect(run(stream("text.stream"))).toEqual([true, true, true, false, false, false, false, false]);
+    expect(run(stream("reasoning.stream")).slice(0, 3)).toEqual([true, true, false]);
     // An error right after the preamble can still fail over.
-    expect(run(stream("error-stream"))).toEqual([true, true, false, false]);
+    expect(run(stream("error.stream"))).toEqual([true, true, false, false]);
     // A tool_use block start names the tool: that is output.
-    const toolStart = stream("tool-stream").find((event) => event.data.includes('"tool_use"'))!;
+    const toolStart = stream("tool-call.stream").find((event) => event.data.includes('"tool_use"'))!;
     expect(anthropic.isPreambleEvent(toolStart)).toBe(false);
     expect(anthropic.isPreambleEvent({ event: "content_block_start", data: '{"type":"content_block_start","index":0,"content_block":{"type":"text","text":"Hi"}}' })).toBe(false);
     expect(anthropic.isPreambleEvent({ event: "content_block_start", data: '{"type":"content_block_start","index":0,"content_block":{"type":"redacted_thinking","data":"x"}}' })).toBe(false);
@@ -166,7 +165,7 @@ describe("isPreambleEvent", () => {
   });
 
   test("without event: lines the type is read from the data", () => {
-    for (const name of ["text-stream", "thinking-stream", "tool-stream", "error-stream"]) {
+    for (const name of ["text.stream", "reasoning.stream", "tool-call.stream", "error.stream"]) {
       const events = stream(name);
       expect(run(events.map((event) => ({ data: event.data })))).toEqual(run(events));
     }

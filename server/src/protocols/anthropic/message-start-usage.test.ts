@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import type { StreamEvent } from "../../core/canonical.ts";
 import { encodeStream } from "./encode-stream.ts";
-import { canonicalRequest, parseFrames, pipe } from "./test-support.ts";
+import { parseSseJson, pipe } from "../test-kit/index.ts";
+import { canonicalRequest } from "./test-support.ts";
 
 const REQUEST = canonicalRequest({ model: "client-model", stream: true });
 const FINISH: StreamEvent = {
@@ -11,7 +12,7 @@ const FINISH: StreamEvent = {
 };
 
 async function frames(events: StreamEvent[], promptTokens?: () => number | undefined) {
-  return parseFrames((await pipe(encodeStream(REQUEST, promptTokens), events)).join(""));
+  return parseSseJson((await pipe(encodeStream(REQUEST, promptTokens), events)).join(""));
 }
 
 describe("message_start usage of a translated stream", () => {

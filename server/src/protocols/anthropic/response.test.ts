@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { CanonicalResponse } from "../../core/canonical.ts";
-import { loadFixture } from "../fixtures.ts";
+import { loadFixture } from "../test-kit/index.ts";
 import { decodeResponse } from "./decode-response.ts";
 import { encodeResponse } from "./encode-response.ts";
 import { decodeRequest } from "./decode-request.ts";
@@ -12,7 +12,7 @@ const REQUEST = canonicalRequest();
 
 describe("decodeResponse", () => {
   test("text", () => {
-    const response = decodeResponse(fixture("text-response"));
+    const response = decodeResponse(fixture("text.response"));
     expect(response).toEqual({
       id: "msg_013Zva2CMHLNnXjNJJKqJ2EF",
       model: "claude-sonnet-4-5-20250929",
@@ -24,7 +24,7 @@ describe("decodeResponse", () => {
   });
 
   test("tool use", () => {
-    const response = decodeResponse(fixture("tool-response"));
+    const response = decodeResponse(fixture("tool-call.response"));
     expect(response.finishReason).toBe("tool-calls");
     expect(response.content[1]).toEqual({
       type: "tool-call",
@@ -35,14 +35,14 @@ describe("decodeResponse", () => {
   });
 
   test("thinking and redacted thinking keep their opaque data", () => {
-    const body = fixture("thinking-response");
+    const body = fixture("reasoning.response");
     const response = decodeResponse(body);
     expect(response.content[0]).toEqual({ type: "reasoning", text: body.content[0].thinking, signature: body.content[0].signature, origin: "anthropic" });
     expect(response.content[1]).toEqual({ type: "reasoning", text: "", redactedData: body.content[1].data, origin: "anthropic" });
   });
 
   test("usage adds cache reads and writes to the input", () => {
-    expect(decodeResponse(fixture("usage-response")).usage).toEqual({
+    expect(decodeResponse(fixture("usage.response")).usage).toEqual({
       inputTokens: 21 + 188086 + 2048,
       outputTokens: 393,
       cachedTokens: 2048,
@@ -59,7 +59,7 @@ describe("decodeResponse", () => {
 });
 
 describe("encodeResponse", () => {
-  for (const name of ["text-response", "tool-response", "thinking-response", "usage-response"]) {
+  for (const name of ["text.response", "tool-call.response", "reasoning.response", "usage.response"]) {
     test(`${name}: fixture → canonical → Anthropic gives the fixture back`, () => {
       const body = fixture(name);
       const encoded = encodeResponse(decodeResponse(body), REQUEST) as Json;

@@ -9,7 +9,8 @@ import { GatewayError } from "../../core/errors.ts";
 import { encodeResponse } from "./encode-response.ts";
 import { encodeStream } from "./encode-stream.ts";
 import { encodeError, errorHeaders } from "./errors.ts";
-import { canonicalRequest, pipe } from "./test-support.ts";
+import { pipe } from "../test-kit/index.ts";
+import { canonicalRequest } from "./test-support.ts";
 
 let server: ReturnType<typeof Bun.serve>;
 let next: () => Response;

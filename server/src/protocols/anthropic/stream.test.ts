@@ -2,30 +2,30 @@ import { describe, expect, test } from "bun:test";
 import type { StreamEvent } from "../../core/canonical.ts";
 import { GatewayError } from "../../core/errors.ts";
 import type { SseEvent } from "../../core/wire-protocol.ts";
-import { loadFixture } from "../fixtures.ts";
+import { anthropicStreamProblems, parseSseJson, pipe, sseFixture, sseText, streamProblems } from "../test-kit/index.ts";
 import { decodeRequest } from "./decode-request.ts";
 import { decodeStream } from "./decode-stream.ts";
 import { encodeStream, KEEP_ALIVE_FRAME } from "./encode-stream.ts";
 import { decodeFinishReason } from "./finish-reason.ts";
-import { accumulate, assertAnthropicGrammar, assertWellFormed, canonicalRequest, parseFrames, pipe } from "./test-support.ts";
+import { accumulate, canonicalRequest } from "./test-support.ts";
 
-const stream = (name: string) => loadFixture<SseEvent>(import.meta.dir, name);
+const stream = (name: string) => sseFixture(import.meta.dir, name);
 const decode = (events: SseEvent[]) => pipe(decodeStream(), events);
 const REQUEST = canonicalRequest({ model: "client-model", stream: true });
 async function encode(events: StreamEvent[]) {
   const text = (await pipe(encodeStream(REQUEST), events)).join("");
-  return { text, frames: await parseFrames(text) };
+  return { text, frames: await parseSseJson(text) };
 }
 
 /** The final message an SDK would rebuild from a recorded Anthropic stream. */
 async function recorded(name: string) {
-  return accumulate(await parseFrames(stream(name).map((event) => `event: ${event.event}\ndata: ${event.data}\n\n`).join("")));
+  return accumulate(await parseSseJson(sseText(stream(name))));
 }
 
 describe("decodeStream", () => {
   test("text", async () => {
-    const events = await decode(stream("text-stream"));
-    expect(assertWellFormed(events)).toEqual([]);
+    const events = await decode(stream("text.stream"));
+    expect(streamProblems(events)).toEqual([]);
     expect(events).toEqual([
       {
         type: "response-start",
@@ -48,8 +48,8 @@ describe("decodeStream", () => {
   });
 
   test("tool use: id, name, argument deltas that join to the input", async () => {
-    const events = await decode(stream("tool-stream"));
-    expect(assertWellFormed(events)).toEqual([]);
+    const events = await decode(stream("tool-call.stream"));
+    expect(streamProblems(events)).toEqual([]);
     const start = events.find((event) => event.type === "tool-input-start");
     expect(start).toEqual({ type: "tool-input-start", index: 1, id: "toolu_01T1x1fJ34qAmk2tNTrN7Up6", name: "get_weather" });
     const json = events.flatMap((event) => (event.type === "tool-input-delta" ? [event.delta] : [])).join("");
@@ -58,8 +58,8 @@ describe("decodeStream", () => {
   });
 
   test("thinking: deltas, then the signature on reasoning-end; usage-free streams still finish", async () => {
-    const events = await decode(stream("thinking-stream"));
-    expect(assertWellFormed(events)).toEqual([]);
+    const events = await decode(stream("reasoning.stream"));
+    expect(streamProblems(events)).toEqual([]);
     const end = events.find((event) => event.type === "reasoning-end");
     expect(end).toEqual({ type: "reasoning-end", index: 0, signature: "EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds...", origin: "anthropic" });
     const thought = events.flatMap((event) => (event.type === "reasoning-delta" ? [event.text] : [])).join("");
@@ -80,7 +80,7 @@ describe("decodeStream", () => {
       { event: "message_delta", data: '{"type":"message_delta","delta":{"stop_reason":"tool_use"},"usage":{"output_tokens":7}}' },
       { event: "message_stop", data: '{"type":"message_stop"}' },
     ]);
-    expect(assertWellFormed(events)).toEqual([]);
+    expect(streamProblems(events)).toEqual([]);
     expect(events.slice(1, 6)).toEqual([
       { type: "reasoning-start", index: 0 },
       { type: "reasoning-end", index: 0, redactedData: "opaque", origin: "anthropic" },
@@ -92,7 +92,7 @@ describe("decodeStream", () => {
   });
 
   test("cache usage: input includes cache reads and writes", async () => {
-    const events = await decode(stream("usage-stream"));
+    const events = await decode(stream("usage.stream"));
     expect(events.at(-1)).toEqual({
       type: "finish",
       finishReason: "length",
@@ -102,8 +102,8 @@ describe("decodeStream", () => {
   });
 
   test("an error event closes the open block and ends with a canonical error", async () => {
-    const events = await decode(stream("error-stream"));
-    expect(assertWellFormed(events)).toEqual([]);
+    const events = await decode(stream("error.stream"));
+    expect(streamProblems(events)).toEqual([]);
     expect(events.slice(-2).map((event) => event.type)).toEqual(["text-end", "error"]);
     const error = (events.at(-1) as { error: GatewayError }).error;
     expect(error).toBeInstanceOf(GatewayError);
@@ -112,10 +112,10 @@ describe("decodeStream", () => {
   });
 
   test("a stream cut before message_stop ends with an error, never a finish", async () => {
-    const recordedEvents = stream("tool-stream");
+    const recordedEvents = stream("tool-call.stream");
     for (const cut of [0, 1, 5, recordedEvents.length - 1]) {
       const events = await decode(recordedEvents.slice(0, cut));
-      expect(assertWellFormed(events)).toEqual([]);
+      expect(streamProblems(events)).toEqual([]);
       expect(events.at(-1)!.type).toBe("error");
       expect(events.some((event) => event.type === "finish")).toBe(false);
     }
@@ -130,7 +130,7 @@ describe("decodeStream", () => {
       { data: '{"type":"message_delta","delta":{"stop_reason":"end_turn"}}' },
       { data: '{"type":"message_stop"}' },
     ]);
-    expect(assertWellFormed(events)).toEqual([]);
+    expect(streamProblems(events)).toEqual([]);
     expect(events.map((event) => event.type)).toEqual(["response-start", "text-start", "text-delta", "text-end", "finish"]);
   });
 
@@ -148,10 +148,10 @@ describe("decodeStream", () => {
 });
 
 describe("encodeStream", () => {
-  for (const name of ["text-stream", "tool-stream", "thinking-stream", "usage-stream"]) {
+  for (const name of ["text.stream", "tool-call.stream", "reasoning.stream", "usage.stream"]) {
     test(`${name}: Anthropic → canonical → Anthropic rebuilds the same message`, async () => {
       const { text, frames } = await encode(await decode(stream(name)));
-      expect(assertAnthropicGrammar(frames)).toEqual([]);
+      expect(anthropicStreamProblems(frames)).toEqual([]);
       expect(frames[1]).toEqual({ event: "ping", data: { type: "ping" } });
       expect(text).toContain(KEEP_ALIVE_FRAME);
       const original = (await recorded(name)).message;
@@ -199,7 +199,7 @@ describe("encodeStream", () => {
       { type: "tool-input-end", index: 1 },
       { type: "finish", finishReason: "tool-calls", rawFinishReason: "tool_calls" },
     ]);
-    expect(assertAnthropicGrammar(frames)).toEqual([]);
+    expect(anthropicStreamProblems(frames)).toEqual([]);
     const { message } = accumulate(frames);
     expect(message.content).toEqual([
       { type: "text", text: "Checking" },
@@ -219,7 +219,7 @@ describe("encodeStream", () => {
       { type: "tool-input-end", index: 1 },
       { type: "finish", finishReason: "stop", rawFinishReason: "STOP" },
     ]);
-    expect(assertAnthropicGrammar(frames)).toEqual([]);
+    expect(anthropicStreamProblems(frames)).toEqual([]);
     const { message } = accumulate(frames);
     expect(message.content).toEqual([{ type: "tool_use", id: "call_1", name: "f", input: {} }]);
     expect(message.stop_reason).toBe("tool_use");
@@ -238,7 +238,7 @@ describe("encodeStream", () => {
       { type: "text-end", index: 2 },
       { type: "finish", finishReason: "stop" },
     ]);
-    expect(assertAnthropicGrammar(frames)).toEqual([]);
+    expect(anthropicStreamProblems(frames)).toEqual([]);
     const deltas = frames.filter((frame) => frame.data.type === "content_block_delta").map((frame) => frame.data.delta.type);
     expect(deltas).toEqual(["thinking_delta", "signature_delta", "text_delta"]);
     const { message } = accumulate(frames);
@@ -254,7 +254,7 @@ describe("encodeStream", () => {
       { type: "reasoning-end", index: 0, redactedData: "blob", origin: "anthropic" },
       { type: "finish", finishReason: "stop" },
     ]);
-    expect(assertAnthropicGrammar(frames)).toEqual([]);
+    expect(anthropicStreamProblems(frames)).toEqual([]);
     expect(accumulate(frames).content).toEqual([{ type: "redacted_thinking", data: "blob" }]);
   });
 
@@ -267,7 +267,7 @@ describe("encodeStream", () => {
       { type: "error", error: new GatewayError("overloaded", "Upstream overloaded", { traceId: "trace-1" }) },
       { type: "finish", finishReason: "stop" },
     ]);
-    expect(assertAnthropicGrammar(frames, { endsWithError: true })).toEqual([]);
+    expect(anthropicStreamProblems(frames, { endsWithError: true })).toEqual([]);
     expect(frames.map((frame) => frame.event)).toEqual(["message_start", "ping", "content_block_start", "content_block_delta", "content_block_stop", "error"]);
     expect(frames.at(-1)!.data).toEqual({
       type: "error",
@@ -286,7 +286,7 @@ describe("encodeStream", () => {
       [{ type: "response-start", id: "x", model: "m" }, { type: "text-start", index: 0 }, { type: "text-delta", index: 0, text: "cut" }] as StreamEvent[],
     ]) {
       const { frames } = await encode(events);
-      expect(assertAnthropicGrammar(frames, { endsWithError: true })).toEqual([]);
+      expect(anthropicStreamProblems(frames, { endsWithError: true })).toEqual([]);
       expect(frames.at(-1)!.data.error.type).toBe("api_error");
     }
   });
@@ -297,7 +297,7 @@ describe("encodeStream", () => {
       { type: "text-delta", index: 3, text: "late start" },
       { type: "finish", finishReason: "length", usage: { inputTokens: 5, outputTokens: 2, cachedTokens: 0, reasoningTokens: 0, totalTokens: 7 } },
     ]);
-    expect(assertAnthropicGrammar(frames)).toEqual([]);
+    expect(anthropicStreamProblems(frames)).toEqual([]);
     const { message } = accumulate(frames);
     expect(message.id).toStartWith("msg_");
     expect(message.model).toBe("client-model");

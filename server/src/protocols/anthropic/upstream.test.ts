@@ -1,12 +1,11 @@
 /** The upstream side against the fake Anthropic server: encodeRequest → HTTP → decodeStream / decodeResponse / decodeError. */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { EventSourceParserStream } from "eventsource-parser/stream";
-import { readFileSync } from "node:fs";
 import type { StreamEvent } from "../../core/canonical.ts";
 import type { JsonObject, SseEvent, UpstreamTarget } from "../../core/wire-protocol.ts";
 import { type FakeUpstream, startFakeUpstream } from "../../fake-upstream/index.ts";
 import { anthropic } from "./index.ts";
-import { assertWellFormed, canonicalRequest } from "./test-support.ts";
+import { decodeSse, readCapture, streamProblems } from "../test-kit/index.ts";
+import { canonicalRequest } from "./test-support.ts";
 
 let upstream: FakeUpstream;
 beforeAll(() => {
@@ -25,20 +24,8 @@ async function call(body: JsonObject, stream: boolean, model?: string) {
   });
 }
 
-async function decodeSse(response: Response): Promise<StreamEvent[]> {
-  const events: StreamEvent[] = [];
-  const reader = response
-    .body!.pipeThrough(new TextDecoderStream())
-    .pipeThrough(new EventSourceParserStream())
-    .pipeThrough(new TransformStream<{ event?: string; data: string }, SseEvent>({ transform: (message, controller) => controller.enqueue({ event: message.event, data: message.data }) }))
-    .pipeThrough(anthropic.decodeStream())
-    .getReader();
-  for (let next = await reader.read(); !next.done; next = await reader.read()) events.push(next.value);
-  return events;
-}
-
 test("a Claude Code tool-result turn, re-encoded, streams back a well-formed answer", async () => {
-  const body = JSON.parse(readFileSync("/work/shared/captures/claude-sonnet45-messages-toolresult.json", "utf8"));
+  const body = readCapture("claude-sonnet45-messages-toolresult");
   const request = anthropic.decodeRequest(body, {});
   const { body: encoded, warnings } = anthropic.encodeRequest(request, target(true));
   // The capture's tool-use turn came from a server that did not think: Anthropic would reject thinking here.
@@ -46,8 +33,8 @@ test("a Claude Code tool-result turn, re-encoded, streams back a well-formed ans
   expect(warnings).toEqual(["thinking was disabled: the ongoing tool-use turn has no Anthropic thinking block to replay"]);
   const response = await call(encoded, true);
   expect(response.status).toBe(200);
-  const events = await decodeSse(response);
-  expect(assertWellFormed(events)).toEqual([]);
+  const events = await decodeSse(response, anthropic.decodeStream());
+  expect(streamProblems(events)).toEqual([]);
   const text = events.flatMap((event) => (event.type === "text-delta" ? [event.text] : [])).join("");
   expect(text).toStartWith("Echo: ");
   expect(events.at(-1)).toMatchObject({ type: "finish", finishReason: "stop" });
@@ -89,7 +76,7 @@ test("upstream errors decode to gateway errors, in a body and as a stream frame"
     headers: { "x-api-key": "k", "x-fake-fault": "error-frame" },
     body: JSON.stringify(anthropic.encodeRequest(request, target(true)).body),
   });
-  const events = await decodeSse(framed);
+  const events = await decodeSse(framed, anthropic.decodeStream());
   expect(events.map((event) => event.type)).toEqual(["error"]);
 
   const cut = await fetch(anthropic.upstreamEndpoint(target(true)).url, {
@@ -97,7 +84,7 @@ test("upstream errors decode to gateway errors, in a body and as a stream frame"
     headers: { "x-api-key": "k", "x-fake-fault": "cut-after=1" },
     body: JSON.stringify(anthropic.encodeRequest(request, target(true)).body),
   });
-  const cutEvents = await decodeSse(cut).catch(() => "broken connection" as const);
+  const cutEvents = await decodeSse(cut, anthropic.decodeStream()).catch(() => "broken connection" as const);
   // Either the transport error surfaces, or the decoder ends the stream with an error event.
   if (cutEvents !== "broken connection") expect(cutEvents.at(-1)!.type).toBe("error");
 });

@@ -2,16 +2,15 @@ import { describe, expect, test } from "bun:test";
 import type { ToolCallPart, ToolResultPart } from "../../core/canonical.ts";
 import { GatewayError } from "../../core/errors.ts";
 import type { JsonObject } from "../../core/wire-protocol.ts";
+import { readCapture } from "../test-kit/index.ts";
 import { decodeRequest } from "./decode-request.ts";
 import { sealEnvelope } from "./signatures.ts";
 
-const CAPTURES = "/work/shared/captures";
-const capture = (name: string): Promise<JsonObject> => Bun.file(`${CAPTURES}/${name}.json`).json();
 const SSE = { stream: true, streamFormat: "sse" as const };
 
 describe("Gemini CLI captures", () => {
   test("first streaming turn: system, one user message with two text parts, eight function tools, thinking", async () => {
-    const request = decodeRequest(await capture("gemini-streamGenerateContent"), { model: "gemini-2.5-flash", ...SSE });
+    const request = decodeRequest(readCapture<JsonObject>("gemini-streamGenerateContent"), { model: "gemini-2.5-flash", ...SSE });
     expect(request.model).toBe("gemini-2.5-flash");
     expect(request.stream).toBe(true);
     expect(request.system).toHaveLength(1);
@@ -41,7 +40,7 @@ describe("Gemini CLI captures", () => {
   });
 
   test("tool result turn: functionResponse pairs with the functionCall id; the skip placeholder is not kept", async () => {
-    const request = decodeRequest(await capture("gemini-auto-streamGenerateContent-toolresult"), { model: "models/gemini-3.8-flash", ...SSE });
+    const request = decodeRequest(readCapture<JsonObject>("gemini-auto-streamGenerateContent-toolresult"), { model: "models/gemini-3.8-flash", ...SSE });
     expect(request.model).toBe("gemini-3.8-flash");
     expect(request.messages.map((message) => message.role)).toEqual(["user", "assistant", "tool"]);
     const call = request.messages[1].content[0] as ToolCallPart;
@@ -62,7 +61,7 @@ describe("Gemini CLI captures", () => {
   });
 
   test("routing call: JSON mode with an upper-case schema becomes a JSON Schema response format", async () => {
-    const request = decodeRequest(await capture("gemini-auto-generateContent"), { model: "gemini-3.5-flash-lite", stream: false });
+    const request = decodeRequest(readCapture<JsonObject>("gemini-auto-generateContent"), { model: "gemini-3.5-flash-lite", stream: false });
     expect(request.stream).toBe(false);
     expect(request.messages).toHaveLength(2);
     expect(request.responseFormat).toEqual({

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { CanonicalRequest } from "../../core/canonical.ts";
 import type { JsonObject, UpstreamTarget } from "../../core/wire-protocol.ts";
+import { readCapture } from "../test-kit/index.ts";
 import { decodeRequest } from "./decode-request.ts";
 import { encodeRequest } from "./encode-request.ts";
 import { SKIP_SIGNATURE } from "./signatures.ts";
@@ -18,7 +19,7 @@ const base = (fields: Partial<CanonicalRequest>): CanonicalRequest => ({
 
 describe("round trip through the canonical model", () => {
   test("the Gemini CLI tool-result capture re-encodes to the same contents, tools and config", async () => {
-    const body = (await Bun.file("/work/shared/captures/gemini-auto-streamGenerateContent-toolresult.json").json()) as JsonObject;
+    const body = readCapture<JsonObject>("gemini-auto-streamGenerateContent-toolresult");
     const { body: encoded, warnings } = encodeRequest(decodeRequest(body, { model: "gemini-3.8-flash", stream: true }), {
       ...TARGET,
       model: "gemini-3.8-flash",

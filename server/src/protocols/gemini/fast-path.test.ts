@@ -1,12 +1,11 @@
 import { describe, expect, test } from "bun:test";
 import { GatewayError } from "../../core/errors.ts";
 import type { JsonObject, SseEvent, UpstreamTarget } from "../../core/wire-protocol.ts";
-import { loadFixture } from "../fixtures.ts";
+import { loadFixture, readCapture, sseFixture } from "../test-kit/index.ts";
 import { gemini } from "./index.ts";
 import { sealEnvelope, SKIP_SIGNATURE } from "./signatures.ts";
 
 const NONE = { toolCall: false, structuredOutput: false, vision: false };
-const capture = async (name: string) => (await Bun.file(`/work/shared/captures/${name}.json`).json()) as JsonObject;
 const needs = (body: JsonObject) => gemini.peek({ contents: [], ...body }, { model: "gemini-2.5-flash" }).needs;
 const userParts = (...parts: JsonObject[]) => ({ contents: [{ role: "user", parts }] });
 
@@ -14,7 +13,7 @@ const TARGET: UpstreamTarget = { baseUrl: "https://generativelanguage.googleapis
 
 describe("peek", () => {
   test("model and stream mode come from the URL context", async () => {
-    const body = (await Bun.file("/work/shared/captures/gemini-streamGenerateContent.json").json()) as JsonObject;
+    const body = readCapture<JsonObject>("gemini-streamGenerateContent");
     const needsOfCli = { ...NONE, toolCall: true };
     expect(gemini.peek(body, { model: "gemini-2.5-flash", stream: true, streamFormat: "sse" })).toEqual({
       model: "gemini-2.5-flash",
@@ -34,9 +33,9 @@ describe("peek", () => {
 
   test("needs of the Gemini CLI captures: tools on chat calls, a JSON schema on the auto-routing call", async () => {
     for (const name of ["gemini-streamGenerateContent", "gemini-streamGenerateContent-toolresult", "gemini-auto-streamGenerateContent", "gemini-auto-streamGenerateContent-toolresult"]) {
-      expect({ name, needs: needs(await capture(name)) }).toEqual({ name, needs: { ...NONE, toolCall: true } });
+      expect({ name, needs: needs(readCapture<JsonObject>(name)) }).toEqual({ name, needs: { ...NONE, toolCall: true } });
     }
-    expect(needs(await capture("gemini-auto-generateContent"))).toEqual({ ...NONE, structuredOutput: true });
+    expect(needs(readCapture<JsonObject>("gemini-auto-generateContent"))).toEqual({ ...NONE, structuredOutput: true });
   });
 
   test("toolCall: non-empty functionDeclarations unless function calling mode is NONE", () => {
@@ -81,7 +80,7 @@ describe("peek", () => {
 describe("isPreambleEvent", () => {
   test("a frame with no parts, finish, block or error; output frames never are", () => {
     for (const name of ["text.stream", "reasoning.stream", "tool-call.stream", "error.stream"]) {
-      const events = loadFixture<SseEvent>(import.meta.dir, name);
+      const events = sseFixture(import.meta.dir, name);
       expect(events.some((event) => gemini.isPreambleEvent(event))).toBe(false);
     }
     expect(gemini.isPreambleEvent({ data: '{"usageMetadata":{"promptTokenCount":5,"totalTokenCount":5},"modelVersion":"gemini-2.5-flash","responseId":"r"}' })).toBe(true);
@@ -109,7 +108,7 @@ describe("upstream side", () => {
   });
 
   test("prepareUpstreamBody forwards the body untouched", async () => {
-    const body = (await Bun.file("/work/shared/captures/gemini-auto-streamGenerateContent-toolresult.json").json()) as JsonObject;
+    const body = readCapture<JsonObject>("gemini-auto-streamGenerateContent-toolresult");
     expect(gemini.prepareUpstreamBody(body, TARGET)).toBe(body);
   });
 

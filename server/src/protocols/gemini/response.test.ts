@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { CanonicalRequest, CanonicalResponse, ReasoningPart } from "../../core/canonical.ts";
 import type { JsonObject } from "../../core/wire-protocol.ts";
-import { loadFixture } from "../fixtures.ts";
+import { loadFixture } from "../test-kit/index.ts";
 import { decodeResponse } from "./decode-response.ts";
 import { encodeResponse } from "./encode-response.ts";
 import { decodeFinishReason, encodeFinishReason } from "./finish-reason.ts";

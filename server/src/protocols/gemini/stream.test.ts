@@ -1,11 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { type GenerateContentResponse, GoogleGenAI } from "@google/genai";
-import { EventSourceParserStream } from "eventsource-parser/stream";
 import type { CanonicalRequest, StreamEvent } from "../../core/canonical.ts";
 import { GatewayError } from "../../core/errors.ts";
 import type { RequestContext, SseEvent } from "../../core/wire-protocol.ts";
-import { loadFixture } from "../fixtures.ts";
-import { grammarViolation, runStream } from "./__fixtures__/run-stream.ts";
+import { parseSseJson, pipe, sseFixture, streamProblems } from "../test-kit/index.ts";
 import { decodeStream } from "./decode-stream.ts";
 import { encodeStream } from "./encode-stream.ts";
 import { isStreamEnd, streamEventError, usageFromStreamEvent } from "./fast-path.ts";
@@ -13,8 +11,8 @@ import { gemini } from "./index.ts";
 import { openEnvelope } from "./signatures.ts";
 import type { GeminiResponse } from "./wire-types.ts";
 
-const frames = (name: string) => loadFixture<SseEvent>(import.meta.dir, name);
-const decode = (events: SseEvent[]) => runStream(decodeStream(), events);
+const frames = (name: string) => sseFixture(import.meta.dir, name);
+const decode = (events: SseEvent[]) => pipe(decodeStream(), events);
 const chunk = (body: object): SseEvent => ({ data: JSON.stringify(body) });
 const request = (fields: Partial<CanonicalRequest> = {}): CanonicalRequest => ({
   model: "client-model",
@@ -28,12 +26,11 @@ const request = (fields: Partial<CanonicalRequest> = {}): CanonicalRequest => ({
 
 /** The JSON bodies of an encoded SSE stream, parsed with a real SSE parser. */
 async function sseBodies(text: string): Promise<GeminiResponse[]> {
-  const events = await runStream(new EventSourceParserStream(), [text]);
-  return events.map((event) => JSON.parse(event.data) as GeminiResponse);
+  return (await parseSseJson<GeminiResponse>(text)).map((frame) => frame.data);
 }
 
 async function encode(events: StreamEvent[], context: RequestContext = { stream: true, streamFormat: "sse" }, fields: Partial<CanonicalRequest> = {}) {
-  const output = await runStream(encodeStream(request(fields), context), events);
+  const output = await pipe(encodeStream(request(fields), context), events);
   return output.join("");
 }
 
@@ -42,7 +39,7 @@ const partsOf = (bodies: GeminiResponse[]) => bodies.flatMap((body) => body.cand
 describe("decode fixtures", () => {
   test("text: deltas in order, finish from flush with the last frame's usage", async () => {
     const events = await decode(frames("text.stream"));
-    expect(grammarViolation(events)).toBeUndefined();
+    expect(streamProblems(events)).toEqual([]);
     expect(events[0]).toEqual({ type: "response-start", id: "puFJaf6FNKfA1e8Pq4ywiAk", model: "gemini-2.5-flash", usage: { inputTokens: 5, cachedTokens: 0 } });
     const text = events.filter((event) => event.type === "text-delta").map((event) => (event as { text: string }).text);
     expect(text.join("")).toBe("Hello! How can I help you today?");
@@ -57,7 +54,7 @@ describe("decode fixtures", () => {
 
   test("tool calls: text block closed first, each call whole with its own index, finish tool-calls", async () => {
     const events = await decode(frames("tool-call.stream"));
-    expect(grammarViolation(events)).toBeUndefined();
+    expect(streamProblems(events)).toEqual([]);
     expect(events.map((event) => event.type)).toEqual([
       "response-start",
       "text-start",
@@ -83,7 +80,7 @@ describe("decode fixtures", () => {
 
   test("reasoning: thought deltas, then text closed by the trailing signature part", async () => {
     const events = await decode(frames("reasoning.stream"));
-    expect(grammarViolation(events)).toBeUndefined();
+    expect(streamProblems(events)).toEqual([]);
     expect(events.map((event) => event.type)).toEqual([
       "response-start",
       "reasoning-start",
@@ -104,7 +101,7 @@ describe("decode fixtures", () => {
 
   test("an error frame after output ends the stream with an error event and no finish", async () => {
     const events = await decode(frames("error.stream"));
-    expect(grammarViolation(events)).toBeUndefined();
+    expect(streamProblems(events)).toEqual([]);
     const last = events.at(-1) as Extract<StreamEvent, { type: "error" }>;
     expect(last.type).toBe("error");
     expect(last.error).toBeInstanceOf(GatewayError);
@@ -119,7 +116,7 @@ describe("decode fixtures", () => {
 describe("decode edge cases", () => {
   test("a stream cut before any finishReason ends in an error, blocks closed", async () => {
     const events = await decode(frames("text.stream").slice(0, 2));
-    expect(grammarViolation(events)).toBeUndefined();
+    expect(streamProblems(events)).toEqual([]);
     expect(events.at(-2)).toEqual({ type: "text-end", index: 0 });
     expect(events.at(-1)).toMatchObject({ type: "error", error: { kind: "upstream" } });
   });
@@ -144,7 +141,7 @@ describe("decode edge cases", () => {
       chunk({ candidates: [{ content: { parts: [{ functionCall: { name: "f", args: {} } }] }, index: 0 }] }),
       chunk({ candidates: [{ content: { parts: [{ text: "", thoughtSignature: "c2ln" }] }, finishReason: "MAX_TOKENS", index: 0 }] }),
     ]);
-    expect(grammarViolation(events)).toBeUndefined();
+    expect(streamProblems(events)).toEqual([]);
     expect(events.slice(4, 6)).toEqual([
       { type: "reasoning-start", index: 1 },
       { type: "reasoning-end", index: 1, origin: "gemini", signature: "c2ln" },
@@ -286,7 +283,7 @@ describe("encode: JSON array (no alt=sse)", () => {
 
   test("one valid JSON array, emitted incrementally, closed in flush", async () => {
     const stream = encodeStream(request(), context);
-    const pieces = await runStream(stream, [
+    const pieces = await pipe(stream, [
       { type: "response-start", id: "r", model: "m" },
       { type: "text-start", index: 0 },
       { type: "text-delta", index: 0, text: "a" },
@@ -317,7 +314,7 @@ describe("encode: JSON array (no alt=sse)", () => {
 describe("the official @google/genai SDK reads the encoded stream", () => {
   /** Serves the encoded frames of `events`, with the keep-alive frame between every two frames. */
   async function viaSdk(events: StreamEvent[]) {
-    const frames = await runStream(encodeStream(request(), { stream: true, streamFormat: "sse" }), events);
+    const frames = await pipe(encodeStream(request(), { stream: true, streamFormat: "sse" }), events);
     const body = frames.join(gemini.keepAliveFrame);
     const server = Bun.serve({ port: 0, fetch: () => new Response(body, { headers: { "content-type": "text/event-stream" } }) });
     const ai = new GoogleGenAI({ apiKey: "k", apiVersion: "v1beta", httpOptions: { baseUrl: `http://127.0.0.1:${server.port}` } });

@@ -2,10 +2,10 @@ import { describe, expect, test } from "bun:test";
 import type { CanonicalRequest } from "../../core/canonical.ts";
 import { GatewayError } from "../../core/errors.ts";
 import type { JsonObject } from "../../core/wire-protocol.ts";
-import { loadFixture } from "../fixtures.ts";
+import { loadFixture } from "../test-kit/index.ts";
 import { decodeRequest } from "./decode-request.ts";
 
-const requests = new Map(loadFixture<{ client: string; body: JsonObject }>(import.meta.dir, "request").map((r) => [r.client, r.body]));
+const requests = new Map(loadFixture<{ client: string; body: JsonObject }>(import.meta.dir, "clients.request").map((r) => [r.client, r.body]));
 
 function decodeClient(client: string): CanonicalRequest {
   const body = requests.get(client);

@@ -1,8 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
 import type { CanonicalRequest, ContentPart, JsonValue, Message, TextPart, Tool } from "../../core/canonical.ts";
 import type { JsonObject, UpstreamTarget } from "../../core/wire-protocol.ts";
-import { loadFixture } from "../fixtures.ts";
+import { loadFixture, readCapture } from "../test-kit/index.ts";
 import { decodeRequest } from "./decode-request.ts";
 import { encodeRequest } from "./encode-request.ts";
 
@@ -19,8 +18,8 @@ const messagesOf = (body: JsonObject) => body.messages as Json[];
 // ---- the real CLI captures, mapped by hand into the canonical model (other protocols are not imported)
 
 type AnthropicBlock = Record<string, any>;
-function fromAnthropicCapture(path: string): CanonicalRequest {
-  const capture = JSON.parse(readFileSync(path, "utf8"));
+function fromAnthropicCapture(name: string): CanonicalRequest {
+  const capture = readCapture(name);
   const system: TextPart[] = (capture.system as AnthropicBlock[]).map((block) => ({
     type: "text",
     text: block.text,
@@ -67,7 +66,7 @@ function fromAnthropicCapture(path: string): CanonicalRequest {
 }
 
 describe("encodeRequest: Claude Code capture (Anthropic client → Chat upstream)", () => {
-  const request = fromAnthropicCapture("/work/shared/captures/claude-messages-toolresult.json");
+  const request = fromAnthropicCapture("claude-messages-toolresult");
   const { body, warnings } = encodeRequest(request, STREAM_TARGET);
   const messages = messagesOf(body);
 
@@ -116,7 +115,7 @@ describe("encodeRequest: Claude Code capture (Anthropic client → Chat upstream
 });
 
 describe("encodeRequest: Codex capture tools (custom apply_patch)", () => {
-  const capture = JSON.parse(readFileSync("/work/shared/captures/codex-responses-toolresult.json", "utf8"));
+  const capture = readCapture("codex-responses-toolresult");
   const tools: Tool[] = (capture.tools as Json[])
     .filter((t) => t.type === "function" || t.type === "custom")
     .map((t) =>
@@ -303,7 +302,7 @@ describe("encodeRequest: content and options", () => {
 });
 
 describe("encodeRequest ∘ decodeRequest keeps the meaningful fields of real client bodies", () => {
-  for (const { client, body } of loadFixture<{ client: string; body: JsonObject }>(import.meta.dir, "request")) {
+  for (const { client, body } of loadFixture<{ client: string; body: JsonObject }>(import.meta.dir, "clients.request")) {
     test(client, () => {
       const decoded = decodeRequest(structuredClone(body), {});
       const { body: encoded } = encodeRequest(decoded, { ...TARGET, model: String(body.model), stream: body.stream === true });

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { GatewayError, type GatewayErrorKind } from "../../core/errors.ts";
-import { loadFixture } from "../fixtures.ts";
+import { loadFixture } from "../test-kit/index.ts";
 import { decodeError, encodeError, encodeStreamError, errorHeaders } from "./errors.ts";
 import { streamEventError } from "./fast-path.ts";
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { EventSourceParserStream } from "eventsource-parser/stream";
 import type { CanonicalRequest, StreamEvent } from "../../core/canonical.ts";
-import type { SseEvent, UpstreamTarget } from "../../core/wire-protocol.ts";
+import type { UpstreamTarget } from "../../core/wire-protocol.ts";
 import { type FakeUpstream, startFakeUpstream } from "../../fake-upstream/index.ts";
+import { decodeSse } from "../test-kit/index.ts";
 import { openaiChat } from "./index.ts";
 
 /** The codec against the fake upstream over real HTTP: encodeRequest → fetch → decodeResponse / decodeStream. */
@@ -38,17 +38,7 @@ async function call(request: CanonicalRequest, upstreamTarget: UpstreamTarget): 
   return fetch(endpoint.url, { method: "POST", headers: { ...endpoint.headers, "content-type": "application/json" }, body: JSON.stringify(body) });
 }
 
-async function decodeEvents(response: Response): Promise<StreamEvent[]> {
-  const reader = response
-    .body!.pipeThrough(new TextDecoderStream())
-    .pipeThrough(new EventSourceParserStream())
-    .pipeThrough(new TransformStream<{ event?: string; data: string }, SseEvent>({ transform: (m, c) => c.enqueue({ event: m.event, data: m.data }) }))
-    .pipeThrough(openaiChat.decodeStream())
-    .getReader();
-  const events: StreamEvent[] = [];
-  for (let next = await reader.read(); !next.done; next = await reader.read()) events.push(next.value);
-  return events;
-}
+const decodeEvents = (response: Response): Promise<StreamEvent[]> => decodeSse(response, openaiChat.decodeStream());
 
 describe("openai-chat codec ↔ fake upstream", () => {
   test("stream: reasoning, then the weather tool call; usage in finish", async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { GatewayError } from "../../core/errors.ts";
 import type { JsonObject, SseEvent } from "../../core/wire-protocol.ts";
-import { loadFixture } from "../fixtures.ts";
+import { loadFixture } from "../test-kit/index.ts";
 import { openaiChat } from "./index.ts";
 
 const NONE = { toolCall: false, structuredOutput: false, vision: false };
@@ -22,7 +22,7 @@ describe("fast path", () => {
   });
 
   test("peek: needs of the recorded client requests", () => {
-    const requests = loadFixture<{ client: string; body: JsonObject }>(import.meta.dir, "request");
+    const requests = loadFixture<{ client: string; body: JsonObject }>(import.meta.dir, "clients.request");
     const flags = Object.fromEntries(requests.map(({ client, body }) => [client, openaiChat.peek(body, {}).needs]));
     expect(flags).toEqual({
       "openai-sdk": NONE,

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import type { CanonicalRequest, CanonicalResponse } from "../../core/canonical.ts";
 import { GatewayError } from "../../core/errors.ts";
 import type { JsonObject } from "../../core/wire-protocol.ts";
-import { loadFixture } from "../fixtures.ts";
+import { loadFixture } from "../test-kit/index.ts";
 import { decodeResponse } from "./decode-response.ts";
 import { encodeResponse } from "./encode-response.ts";
 import { decodeFinishReason, encodeFinishReason } from "./finish-reason.ts";
@@ -215,7 +215,7 @@ describe("finish reasons", () => {
 });
 
 describe("usage", () => {
-  for (const { vendor, usage, canonical } of loadFixture<{ vendor: string; usage: ChatUsage; canonical: Json }>(import.meta.dir, "usage")) {
+  for (const { vendor, usage, canonical } of loadFixture<{ vendor: string; usage: ChatUsage; canonical: Json }>(import.meta.dir, "vendors.usage")) {
     test(`${vendor} usage normalises`, () => {
       expect(decodeUsage(usage)).toEqual(canonical as never);
     });

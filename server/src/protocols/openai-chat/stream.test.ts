@@ -1,10 +1,9 @@
 import { describe, expect, test } from "bun:test";
-import { EventSourceParserStream } from "eventsource-parser/stream";
 import OpenAI from "openai";
 import type { CanonicalRequest, StreamEvent } from "../../core/canonical.ts";
 import { GatewayError } from "../../core/errors.ts";
 import type { SseEvent } from "../../core/wire-protocol.ts";
-import { loadFixture } from "../fixtures.ts";
+import { parseSse, pipe, sseFixture, streamProblems } from "../test-kit/index.ts";
 import { decodeStream } from "./decode-stream.ts";
 import { encodeStream } from "./encode-stream.ts";
 
@@ -13,51 +12,14 @@ type Json = Record<string, any>;
 const REQUEST: CanonicalRequest = { model: "client-model", system: [], messages: [], tools: [], stream: true, extras: {} };
 const WITH_USAGE: CanonicalRequest = { ...REQUEST, extras: { stream_options: { include_usage: true } } };
 
-async function run<I, O>(inputs: readonly I[], transform: TransformStream<I, O>): Promise<O[]> {
-  const source = new ReadableStream<I>({
-    start(controller) {
-      for (const input of inputs) controller.enqueue(input);
-      controller.close();
-    },
-  });
-  const outputs: O[] = [];
-  const reader = source.pipeThrough(transform).getReader();
-  for (let next = await reader.read(); !next.done; next = await reader.read()) outputs.push(next.value);
-  return outputs;
-}
-
-const decode = (events: readonly SseEvent[], request?: CanonicalRequest) => run(events, decodeStream(request));
-const encode = (events: readonly StreamEvent[], request: CanonicalRequest = REQUEST) => run(events, encodeStream(request, {}));
-const fixture = (name: string) => loadFixture<SseEvent>(import.meta.dir, name);
+const decode = (events: readonly SseEvent[], request?: CanonicalRequest) => pipe(decodeStream(request), events);
+const encode = (events: readonly StreamEvent[], request: CanonicalRequest = REQUEST) => pipe(encodeStream(request, {}), events);
+const fixture = (name: string) => sseFixture(import.meta.dir, name);
 const data = (value: unknown): SseEvent => ({ data: typeof value === "string" ? value : JSON.stringify(value) });
 
 /** The data of each SSE event in the encoded text, parsed by a real SSE parser. */
 async function frames(text: readonly string[]): Promise<string[]> {
-  const events = await run([text.join("")], new EventSourceParserStream() as unknown as TransformStream<string, { data: string }>);
-  return events.map((event) => event.data);
-}
-
-/** response-start first, unique indexes, every block opened then closed, one terminal event at the end. */
-function expectWellFormed(events: StreamEvent[]) {
-  expect(events[0].type).toBe("response-start");
-  const terminal = events.filter((e) => e.type === "finish" || e.type === "error");
-  expect(terminal).toHaveLength(1);
-  expect(events.at(-1)).toBe(terminal[0]);
-  const open = new Map<number, string>();
-  const seen = new Set<number>();
-  for (const event of events) {
-    const [kind, phase] = event.type.split(/-(?=start$|delta$|end$)/);
-    if (!("index" in event) || phase === undefined) continue;
-    if (phase === "start") {
-      expect(seen.has(event.index)).toBe(false);
-      seen.add(event.index);
-      open.set(event.index, kind);
-    } else {
-      expect(open.get(event.index)).toBe(kind);
-      if (phase === "end") open.delete(event.index);
-    }
-  }
-  if (terminal[0].type === "finish") expect(open.size).toBe(0);
+  return (await parseSse(text.join(""))).map((event) => event.data);
 }
 
 /** What a client assembles from chat.completion.chunk frames. */
@@ -94,7 +56,7 @@ function assemble(dataFrames: string[]) {
 describe("decodeStream", () => {
   test("text: one text block, usage event, finish with usage", async () => {
     const events = await decode(fixture("text.stream"));
-    expectWellFormed(events);
+    expect(streamProblems(events)).toEqual([]);
     expect(events[0]).toEqual({ type: "response-start", id: "chatcmpl-BnV3kq9ZtJ6cF1sXb2yQe8Rr4WmLp", model: "gpt-4o-mini-2024-07-18" });
     expect(events[1]).toEqual({ type: "text-start", index: 0 });
     const text = events.filter((e) => e.type === "text-delta").map((e) => (e as { text: string }).text);
@@ -113,7 +75,7 @@ describe("decodeStream", () => {
 
   test("parallel tool calls: one block per call index, ids and names first, arguments as deltas", async () => {
     const events = await decode(fixture("tool-call.stream"));
-    expectWellFormed(events);
+    expect(streamProblems(events)).toEqual([]);
     const starts = events.filter((e) => e.type === "tool-input-start");
     expect(starts).toEqual([
       { type: "tool-input-start", index: 0, id: "call_Xq3nJ8vR2mKp5sTyW1aB9cDe", name: "get_weather", kind: "function" },
@@ -135,7 +97,7 @@ describe("decodeStream", () => {
 
   test("DeepSeek reasoning_content: reasoning block then text block; usage from the finish chunk", async () => {
     const events = await decode(fixture("reasoning.stream"));
-    expectWellFormed(events);
+    expect(streamProblems(events)).toEqual([]);
     const types = events.map((e) => e.type);
     expect(types.indexOf("reasoning-start")).toBeLessThan(types.indexOf("text-start"));
     expect(events.find((e) => e.type === "reasoning-end")).toEqual({ type: "reasoning-end", index: 0, origin: "openai-chat" });
@@ -147,7 +109,7 @@ describe("decodeStream", () => {
 
   test("an error frame after output becomes an error event (no finish)", async () => {
     const events = await decode(fixture("error.stream"));
-    expectWellFormed(events);
+    expect(streamProblems(events)).toEqual([]);
     const last = events.at(-1) as Extract<StreamEvent, { type: "error" }>;
     expect(last.type).toBe("error");
     expect(last.error).toBeInstanceOf(GatewayError);
@@ -165,7 +127,7 @@ describe("decodeStream", () => {
 
   test("a cut stream (no finish_reason, no [DONE]) ends with 'stream ended before completion'", async () => {
     const events = await decode(fixture("text.stream").slice(0, 4));
-    expectWellFormed(events);
+    expect(streamProblems(events)).toEqual([]);
     expect(events.at(-1)).toMatchObject({ type: "error" });
     expect((events.at(-1) as { error: GatewayError }).error.message).toBe("stream ended before completion");
   });
@@ -173,7 +135,7 @@ describe("decodeStream", () => {
   test("a clean end after the finish chunk without [DONE] is complete", async () => {
     const withoutDone = fixture("text.stream").filter((e) => e.data !== "[DONE]");
     const events = await decode(withoutDone);
-    expectWellFormed(events);
+    expect(streamProblems(events)).toEqual([]);
     expect(events.at(-1)).toMatchObject({ type: "finish", finishReason: "stop", usage: { inputTokens: 1234 } });
   });
 
@@ -189,7 +151,7 @@ describe("decodeStream", () => {
       chunk([{ id: "call_b", index: 0, type: "function", function: { name: "run", arguments: '{"command":"ls -l"}' } }]),
       data({ id: "x", choices: [{ index: 0, delta: {}, finish_reason: "tool_calls" }] }),
     ]);
-    expectWellFormed(ollama);
+    expect(streamProblems(ollama)).toEqual([]);
     expect(ollama.filter((e) => e.type === "tool-input-start").map((e) => (e as { id: string }).id)).toEqual(["call_a", "call_b"]);
     const gemini = await decode([
       chunk([
@@ -199,7 +161,7 @@ describe("decodeStream", () => {
       data({ id: "x", choices: [{ index: 0, delta: {}, finish_reason: "stop" }] }),
       data("[DONE]"),
     ]);
-    expectWellFormed(gemini);
+    expect(streamProblems(gemini)).toEqual([]);
     expect(gemini.filter((e) => e.type === "tool-input-delta").map((e) => (e as { delta: string }).delta)).toEqual(['{"a":1}', '{"b":2}']);
     // STOP with tool calls still means the model wants the tools run.
     expect(gemini.at(-1)).toMatchObject({ type: "finish", finishReason: "tool-calls", rawFinishReason: "stop" });
@@ -212,7 +174,7 @@ describe("decodeStream", () => {
       data({ id: "x", choices: [{ index: 0, delta: { tool_calls: [{ function: { arguments: " " } }] } }] }),
       data({ id: "x", choices: [{ index: 0, delta: {}, finish_reason: "tool_calls" }] }),
     ]);
-    expectWellFormed(events);
+    expect(streamProblems(events)).toEqual([]);
     expect(events.filter((e) => e.type === "tool-input-start")).toHaveLength(1);
     expect(events.filter((e) => e.type === "tool-input-delta").map((e) => (e as { delta: string }).delta).join("")).toBe('{"a":1} ');
   });
@@ -237,7 +199,7 @@ describe("decodeStream", () => {
       ],
       request,
     );
-    expectWellFormed(events);
+    expect(streamProblems(events)).toEqual([]);
     expect(events.find((e) => e.type === "tool-input-start")).toMatchObject({ kind: "custom", name: "apply_patch" });
     expect(events.filter((e) => e.type === "tool-input-delta")).toEqual([{ type: "tool-input-delta", index: 0, delta: "*** Begin Patch\n" }]);
   });

@@ -3,12 +3,12 @@ import type { ReasoningPart, ToolCallPart, ToolResultPart } from "../../core/can
 import { GatewayError } from "../../core/errors.ts";
 import { decodeRequest } from "./decode-request.ts";
 import { wrapForeignReasoning } from "./reasoning-envelope.ts";
-import { capture } from "./test-support.ts";
+import { readCapture } from "../test-kit/index.ts";
 import { TOOL_NAMESPACES_EXTRA, wireToolName } from "./tool-namespaces.ts";
 
 describe("Codex CLI captures", () => {
   test("codex-responses: developer messages become the system prompt, tools and settings decode", async () => {
-    const request = decodeRequest(await capture("codex-responses"));
+    const request = decodeRequest(readCapture("codex-responses"));
     expect(request.model).toBe("gpt-5.5");
     expect(request.stream).toBe(true);
     // Two developer messages (1 + 3 input_text parts) before the first user turn.
@@ -47,7 +47,7 @@ describe("Codex CLI captures", () => {
   });
 
   test("codex-responses-toolresult: function call and its output round the assistant and tool turns", async () => {
-    const request = decodeRequest(await capture("codex-responses-toolresult"));
+    const request = decodeRequest(readCapture("codex-responses-toolresult"));
     expect(request.messages.map((message) => message.role)).toEqual(["user", "user", "assistant", "tool"]);
     const call = request.messages[2].content[0] as ToolCallPart;
     expect(call).toEqual({
@@ -66,7 +66,7 @@ describe("Codex CLI captures", () => {
   });
 
   test("codex-gpt6.1sol: tools from additional_tools namespaces, free-form custom call and output", async () => {
-    const first = decodeRequest(await capture("codex-gpt6.1sol-responses"));
+    const first = decodeRequest(readCapture("codex-gpt6.1sol-responses"));
     expect(first.tools.map((tool) => tool.name)).toEqual([
       "exec",
       "wait",
@@ -90,7 +90,7 @@ describe("Codex CLI captures", () => {
     expect(first.system).toHaveLength(6);
     expect(first.messages.map((message) => message.role)).toEqual(["user", "user"]);
 
-    const second = decodeRequest(await capture("codex-gpt6.1sol-responses-toolresult"));
+    const second = decodeRequest(readCapture("codex-gpt6.1sol-responses-toolresult"));
     const call = second.messages[2].content[0] as ToolCallPart;
     expect(call.kind).toBe("custom");
     expect(call.name).toBe("exec");

@@ -2,7 +2,8 @@ import { describe, expect, test } from "bun:test";
 import type { StreamEvent } from "../../core/canonical.ts";
 import type { SseEvent } from "../../core/wire-protocol.ts";
 import { decodeStream } from "./decode-stream.ts";
-import { fixture, pipe, sseFixture, streamProblems } from "./test-support.ts";
+import { pipe, streamProblems } from "../test-kit/index.ts";
+import { fixture, sseFixture } from "./test-support.ts";
 
 const decode = (events: SseEvent[]) => pipe(decodeStream(), events);
 const sse = (data: Record<string, unknown>): SseEvent => ({ event: String(data.type), data: JSON.stringify(data) });
@@ -11,7 +12,7 @@ const texts = (events: StreamEvent[], type: "text-delta" | "reasoning-delta") =>
 
 describe("decodeStream", () => {
   test("text: start, one delta per upstream delta, end, finish with usage", async () => {
-    const events = await decode(sseFixture("text-stream"));
+    const events = await decode(sseFixture("text.stream"));
     expect(streamProblems(events)).toEqual([]);
     expect(events[0]).toEqual({ type: "response-start", id: "resp_68af4030592c81938ec0a5fbab4a3e9f05438e46b5f69a3b", model: "gpt-4.1-2025-04-14" });
     expect(events[1]).toEqual({ type: "text-start", index: 0 });
@@ -27,7 +28,7 @@ describe("decodeStream", () => {
   });
 
   test("function call: id and name first, arguments as deltas, tool-calls finish", async () => {
-    const events = await decode(sseFixture("tool-stream"));
+    const events = await decode(sseFixture("tool-call.stream"));
     expect(streamProblems(events)).toEqual([]);
     expect(events[1]).toEqual({ type: "tool-input-start", index: 0, id: "call_hUxj4ULYVvEIdIqVhZIdmZTE", name: "get_weather", kind: "function" });
     const deltas = events.filter((event) => event.type === "tool-input-delta").map((event) => (event as { delta: string }).delta);
@@ -37,7 +38,7 @@ describe("decodeStream", () => {
   });
 
   test("Codex custom tool call after a summary-less reasoning item", async () => {
-    const events = await decode(sseFixture("custom-tool-stream"));
+    const events = await decode(sseFixture("custom-tool.stream"));
     expect(streamProblems(events)).toEqual([]);
     expect(events.slice(1, 3)).toEqual([
       { type: "reasoning-start", index: 0, itemId: "rs_0c3e7d1a2b9f4e1d0068af45a2c6d8e0f1a2b3c4d5e6f708" },
@@ -55,9 +56,9 @@ describe("decodeStream", () => {
   });
 
   test("reasoning summary parts are separated by a blank line; encrypted content on reasoning-end", async () => {
-    const events = await decode(sseFixture("reasoning-stream"));
+    const events = await decode(sseFixture("reasoning.stream"));
     expect(streamProblems(events)).toEqual([]);
-    const [item] = fixture("reasoning-response")[0].output as any[];
+    const [item] = fixture("reasoning.response")[0].output as any[];
     expect(texts(events, "reasoning-delta").join("")).toBe(item.summary.map((part: any) => part.text).join("\n\n"));
     const end = events.find((event) => event.type === "reasoning-end");
     expect(end).toEqual({ type: "reasoning-end", index: 0, encryptedContent: item.encrypted_content, origin: "openai-responses" });
@@ -66,20 +67,20 @@ describe("decodeStream", () => {
   });
 
   test("incomplete → length", async () => {
-    const events = await decode(sseFixture("incomplete-stream"));
+    const events = await decode(sseFixture("incomplete.stream"));
     expect(streamProblems(events)).toEqual([]);
     expect(events.at(-1)).toMatchObject({ type: "finish", finishReason: "length", rawFinishReason: "max_output_tokens" });
   });
 
   test("response.failed and error events become one error event", async () => {
-    const failed = await decode(sseFixture("error-stream"));
+    const failed = await decode(sseFixture("error.stream"));
     expect(streamProblems(failed)).toEqual([]);
     const error = failed.at(-1) as Extract<StreamEvent, { type: "error" }>;
     expect(error.type).toBe("error");
     expect(error.error.kind).toBe("upstream");
     expect(error.error.message).toStartWith("The model produced invalid content");
 
-    const bare = await decode(sseFixture("error-event-stream"));
+    const bare = await decode(sseFixture("error-event.stream"));
     expect(streamProblems(bare)).toEqual([]);
     const rateLimited = bare.at(-1) as Extract<StreamEvent, { type: "error" }>;
     expect(rateLimited.error.kind).toBe("rate_limit");
@@ -87,7 +88,7 @@ describe("decodeStream", () => {
   });
 
   test("a stream cut before its terminal event ends with an error, open blocks left open", async () => {
-    const events = await decode(sseFixture("text-stream").slice(0, 8));
+    const events = await decode(sseFixture("text.stream").slice(0, 8));
     expect(streamProblems(events)).toEqual([]);
     expect(events.at(-1)).toMatchObject({ type: "error", error: { kind: "upstream" } });
     expect(events.some((event) => event.type === "text-end")).toBe(false);
@@ -120,7 +121,7 @@ describe("decodeStream", () => {
   });
 
   test("a relay that only sends response.completed: the output items are the answer", async () => {
-    const [response] = fixture("reasoning-response");
+    const [response] = fixture("reasoning.response");
     const events = await decode([sse({ type: "response.completed", response })]);
     expect(streamProblems(events)).toEqual([]);
     expect(events.map((event) => event.type)).toEqual([
@@ -136,7 +137,7 @@ describe("decodeStream", () => {
   });
 
   test("events after the terminal one are ignored", async () => {
-    const records = sseFixture("text-stream");
+    const records = sseFixture("text.stream");
     const events = await decode([...records, records[5], records.at(-1)!]);
     expect(streamProblems(events)).toEqual([]);
   });

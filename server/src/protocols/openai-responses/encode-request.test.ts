@@ -3,7 +3,8 @@ import type { CanonicalRequest } from "../../core/canonical.ts";
 import type { UpstreamTarget } from "../../core/wire-protocol.ts";
 import { decodeRequest } from "./decode-request.ts";
 import { encodeRequest } from "./encode-request.ts";
-import { canonicalRequest, capture } from "./test-support.ts";
+import { readCapture } from "../test-kit/index.ts";
+import { canonicalRequest } from "./test-support.ts";
 
 const TARGET: UpstreamTarget = { baseUrl: "https://api.openai.com/v1", apiKey: "sk-test", model: "gpt-5-mini", stream: true };
 
@@ -144,7 +145,7 @@ describe("encodeRequest", () => {
 
   test("a decoded Codex request encodes back to an equivalent Responses request", async () => {
     for (const name of ["codex-responses-toolresult", "codex-gpt6.1sol-responses-toolresult"]) {
-      const original = await capture(name);
+      const original = readCapture(name);
       const canonical: CanonicalRequest = decodeRequest(original);
       const { body, warnings } = encodeRequest(canonical, { ...TARGET, model: String(original.model) });
       expect(warnings).toEqual([]);

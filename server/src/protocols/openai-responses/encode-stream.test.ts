@@ -6,45 +6,14 @@ import { decodeStream } from "./decode-stream.ts";
 import { encodeStream } from "./encode-stream.ts";
 import { openaiResponses } from "./index.ts";
 import { unwrapForeignReasoning } from "./reasoning-envelope.ts";
-import { canonicalRequest, type Frame, parseFrames, pipe, sseFixture, streamProblems } from "./test-support.ts";
+import { type JsonFrame, parseSseJson, pipe, responsesStreamProblems, streamProblems } from "../test-kit/index.ts";
+import { canonicalRequest, sseFixture } from "./test-support.ts";
 
-const TERMINAL = new Set(["response.completed", "response.incomplete", "response.failed"]);
-
-async function encode(events: StreamEvent[], request = canonicalRequest()): Promise<Frame[]> {
-  return parseFrames(await pipe(encodeStream(request, {}), events));
+async function encode(events: StreamEvent[], request = canonicalRequest()): Promise<JsonFrame[]> {
+  return parseSseJson(await pipe(encodeStream(request, {}), events));
 }
 
-/** Checks the Responses grammar and returns the problems found. */
-function grammarProblems(frames: Frame[]): string[] {
-  const problems: string[] = [];
-  frames.forEach((frame, position) => {
-    if (frame.event !== frame.data.type) problems.push(`event ${frame.event} ≠ type ${frame.data.type}`);
-    if (frame.data.sequence_number !== position) problems.push(`sequence ${frame.data.sequence_number} at ${position}`);
-  });
-  if (frames[0]?.data.type !== "response.created") problems.push("first is not response.created");
-  if (frames[1]?.data.type !== "response.in_progress") problems.push("second is not response.in_progress");
-  const terminal = frames.filter((frame) => TERMINAL.has(frame.data.type));
-  if (terminal.length !== 1 || !TERMINAL.has(frames.at(-1)?.data.type)) problems.push("not exactly one terminal event, last");
-  const items = new Map<number, { type: string; done: boolean; id: string }>();
-  for (const { data } of frames) {
-    if (data.type === "response.output_item.added") {
-      if (items.has(data.output_index)) problems.push(`output ${data.output_index} added twice`);
-      items.set(data.output_index, { type: data.item.type, done: false, id: data.item.id });
-      if (data.output_index !== items.size - 1) problems.push(`output index ${data.output_index} out of order`);
-    } else if (data.type === "response.output_item.done") {
-      const item = items.get(data.output_index);
-      if (!item || item.done) problems.push(`output ${data.output_index} done without being open`);
-      else item.done = true;
-      if (data.item.status !== undefined && data.item.status !== "completed") problems.push(`done item status ${data.item.status}`);
-    } else if ("item_id" in data) {
-      const item = items.get(data.output_index);
-      if (!item || item.done || item.id !== data.item_id) problems.push(`${data.type} outside its item`);
-    }
-  }
-  return problems;
-}
-
-const types = (frames: Frame[]) => frames.map((frame) => frame.data.type);
+const types = (frames: JsonFrame[]) => frames.map((frame) => frame.data.type);
 
 describe("encodeStream", () => {
   test("text: the full grammar, deltas, a complete item on output_item.done, usage in response.completed", async () => {
@@ -57,7 +26,7 @@ describe("encodeStream", () => {
       { type: "usage", usage: { inputTokens: 10, cachedTokens: 4 } },
       { type: "finish", finishReason: "stop", usage: { inputTokens: 10, outputTokens: 2, cachedTokens: 4, reasoningTokens: 0, totalTokens: 12 } },
     ]);
-    expect(grammarProblems(frames)).toEqual([]);
+    expect(responsesStreamProblems(frames)).toEqual([]);
     expect(types(frames)).toEqual([
       "response.created",
       "response.in_progress",
@@ -123,7 +92,7 @@ describe("encodeStream", () => {
       ],
       request,
     );
-    expect(grammarProblems(frames)).toEqual([]);
+    expect(responsesStreamProblems(frames)).toEqual([]);
     expect(types(frames).slice(2)).toEqual([
       "response.output_item.added",
       "response.reasoning_summary_part.added",
@@ -161,7 +130,7 @@ describe("encodeStream", () => {
       { type: "reasoning-end", index: 0, encryptedContent: "gAAAAB", origin: "openai-responses" },
       { type: "finish", finishReason: "stop" },
     ]);
-    expect(grammarProblems(frames)).toEqual([]);
+    expect(responsesStreamProblems(frames)).toEqual([]);
     expect(types(frames)).toEqual(["response.created", "response.in_progress", "response.output_item.added", "response.output_item.done", "response.completed"]);
     expect(frames[3].data.item).toEqual({ id: "rs_abc", type: "reasoning", summary: [], encrypted_content: "gAAAAB" });
     expect(frames[4].data.response.id).toBe("resp_1");
@@ -174,7 +143,7 @@ describe("encodeStream", () => {
       { type: "text-delta", index: 0, text: "Once upon" },
       { type: "finish", finishReason: "length" },
     ]);
-    expect(grammarProblems(frames)).toEqual([]);
+    expect(responsesStreamProblems(frames)).toEqual([]);
     expect(frames.at(-2)!.data.type).toBe("response.output_item.done");
     const response = frames.at(-1)!.data;
     expect(response.type).toBe("response.incomplete");
@@ -189,7 +158,7 @@ describe("encodeStream", () => {
       { type: "error", error: new GatewayError("rate_limit", "slow down", { retryAfterSeconds: 3 }) },
       { type: "text-delta", index: 5, text: "ignored" },
     ]);
-    expect(grammarProblems(frames)).toEqual([]);
+    expect(responsesStreamProblems(frames)).toEqual([]);
     expect(types(frames)).toEqual([
       "response.created",
       "response.in_progress",
@@ -206,7 +175,7 @@ describe("encodeStream", () => {
   test("short canonical streams still get the complete grammar", async () => {
     expect(types(await encode([{ type: "finish", finishReason: "stop" }]))).toEqual(["response.created", "response.in_progress", "response.completed"]);
     const onlyError = await encode([{ type: "error", error: new GatewayError("overloaded", "busy") }]);
-    expect(grammarProblems(onlyError)).toEqual([]);
+    expect(responsesStreamProblems(onlyError)).toEqual([]);
     expect(onlyError.at(-1)!.data.response.error).toEqual({ code: "server_error", message: "busy" });
     // No finish at all: never a clean end.
     const cut = await encode([
@@ -214,17 +183,17 @@ describe("encodeStream", () => {
       { type: "text-start", index: 0 },
       { type: "text-delta", index: 0, text: "par" },
     ]);
-    expect(grammarProblems(cut)).toEqual([]);
+    expect(responsesStreamProblems(cut)).toEqual([]);
     expect(cut.at(-1)!.data.type).toBe("response.failed");
     expect(cut.at(-1)!.data.response.error.message).toContain("ended before");
     expect(types(await encode([]))).toEqual(["response.created", "response.in_progress", "response.failed"]);
   });
 
   test("upstream fixtures: decode → encode → decode gives the same canonical events", async () => {
-    for (const name of ["text-stream", "tool-stream", "custom-tool-stream", "reasoning-stream", "incomplete-stream", "error-stream"]) {
+    for (const name of ["text.stream", "tool-call.stream", "custom-tool.stream", "reasoning.stream", "incomplete.stream", "error.stream"]) {
       const canonical = await pipe(decodeStream(), sseFixture(name));
       const frames = await encode(canonical);
-      expect(grammarProblems(frames)).toEqual([]);
+      expect(responsesStreamProblems(frames)).toEqual([]);
       const again = await pipe(
         decodeStream(),
         frames.map((frame) => ({ event: frame.event, data: JSON.stringify(frame.data) })),
@@ -242,8 +211,8 @@ describe("encodeStream", () => {
   });
 
   test("keep-alive frames are SSE comments; stream errors are complete response.failed frames", async () => {
-    expect(await parseFrames([openaiResponses.keepAliveFrame])).toEqual([]);
-    const [frame] = await parseFrames([openaiResponses.encodeStreamError(new GatewayError("upstream", "upstream died"))]);
+    expect(await parseSseJson([openaiResponses.keepAliveFrame])).toEqual([]);
+    const [frame] = await parseSseJson([openaiResponses.encodeStreamError(new GatewayError("upstream", "upstream died"))]);
     expect(frame.event).toBe("response.failed");
     expect(frame.data).toMatchObject({ type: "response.failed", response: { object: "response", status: "failed", error: { code: "server_error", message: "upstream died" } } });
   });

@@ -4,7 +4,8 @@ import type { JsonObject, SseEvent } from "../../core/wire-protocol.ts";
 import { decodeError, encodeError, encodeResponseError, errorHeaders } from "./errors.ts";
 import { openaiResponses } from "./index.ts";
 import { wrapForeignReasoning } from "./reasoning-envelope.ts";
-import { canonicalRequest, capture, fixture, sseFixture } from "./test-support.ts";
+import { readCapture } from "../test-kit/index.ts";
+import { canonicalRequest, fixture, sseFixture } from "./test-support.ts";
 
 const NONE = { toolCall: false, structuredOutput: false, vision: false };
 const needs = (body: JsonObject) => openaiResponses.peek({ model: "m", ...body }, {}).needs;
@@ -18,7 +19,7 @@ const TARGET = { baseUrl: "https://api.openai.com/v1/", apiKey: "sk-1", model: "
 
 describe("fast path", () => {
   test("peek reads model and stream, and refuses only unusable bodies", async () => {
-    expect(openaiResponses.peek(await capture("codex-responses"), {})).toEqual({
+    expect(openaiResponses.peek(readCapture("codex-responses"), {})).toEqual({
       model: "gpt-5.5",
       stream: true,
       needs: { ...NONE, toolCall: true },
@@ -33,12 +34,12 @@ describe("fast path", () => {
 
   test("peek: needs and session of every Codex capture", async () => {
     for (const name of ["codex-responses", "codex-responses-toolresult", "codex-gpt6.1sol-responses", "codex-gpt6.1sol-responses-toolresult"]) {
-      const body = await capture(name);
+      const body = readCapture(name);
       const peeked = openaiResponses.peek(body, {});
       expect({ name, needs: peeked.needs, sessionId: peeked.sessionId }).toEqual({ name, needs: { ...NONE, toolCall: true }, sessionId: body.prompt_cache_key as string });
     }
     // gpt-6.1-sol sends no top-level tools: they are all in the `additional_tools` input item.
-    const sol = await capture("codex-gpt6.1sol-responses");
+    const sol = readCapture("codex-gpt6.1sol-responses");
     expect(sol.tools).toBeUndefined();
     expect(needs({ input: (sol.input as JsonObject[]).filter((item) => item.type !== "additional_tools") }).toolCall).toBe(false);
     expect(needs({ ...sol, tool_choice: "none" }).toolCall).toBe(false);
@@ -79,7 +80,7 @@ describe("fast path", () => {
   });
 
   test("prepareUpstreamBody rewrites the model only, dropping reasoning this gateway relayed", async () => {
-    const body = await capture("codex-responses-toolresult");
+    const body = readCapture("codex-responses-toolresult");
     const prepared = openaiResponses.prepareUpstreamBody(body, TARGET);
     expect(prepared).toEqual({ ...body, model: "gpt-5.5" });
     expect(prepared.input).toBe(body.input); // untouched, not copied
@@ -99,21 +100,21 @@ describe("fast path", () => {
   });
 
   test("usage, stream end and stream errors from raw events", () => {
-    expect(openaiResponses.usageFromResponse(fixture("text-response")[0])).toMatchObject({ inputTokens: 37, outputTokens: 11, totalTokens: 48 });
-    const stream = sseFixture("custom-tool-stream");
+    expect(openaiResponses.usageFromResponse(fixture("text.response")[0])).toMatchObject({ inputTokens: 37, outputTokens: 11, totalTokens: 48 });
+    const stream = sseFixture("custom-tool.stream");
     const usages = stream.map((event) => openaiResponses.usageFromStreamEvent(event)).filter(Boolean);
     expect(usages).toEqual([{ inputTokens: 5213, outputTokens: 412, cachedTokens: 4864, reasoningTokens: 320, totalTokens: 5625 }]);
     expect(stream.map((event) => openaiResponses.isStreamEnd(event))).toEqual(stream.map((_, position) => position === stream.length - 1));
     expect(stream.every((event) => openaiResponses.streamEventError(event) === undefined)).toBe(true);
 
-    const incomplete = sseFixture("incomplete-stream").at(-1)!;
+    const incomplete = sseFixture("incomplete.stream").at(-1)!;
     expect(openaiResponses.isStreamEnd(incomplete)).toBe(true);
     expect(openaiResponses.usageFromStreamEvent(incomplete)?.outputTokens).toBe(16);
 
-    const failed = sseFixture("error-stream").at(-1)!;
+    const failed = sseFixture("error.stream").at(-1)!;
     expect(openaiResponses.isStreamEnd(failed)).toBe(true);
     expect(openaiResponses.streamEventError(failed)).toStartWith("The model produced invalid content");
-    const error = sseFixture("error-event-stream").at(-1)!;
+    const error = sseFixture("error-event.stream").at(-1)!;
     expect(openaiResponses.streamEventError(error)).toContain("Rate limit reached");
     expect(openaiResponses.isStreamEnd(error)).toBe(false);
 
@@ -129,24 +130,24 @@ describe("fast path", () => {
 
 describe("isPreambleEvent", () => {
   test("lifecycle events and announcements of empty items and parts, until the first output", () => {
-    expect(preambleRun(sseFixture("text-stream"))).toEqual(["response.created", "response.in_progress", "response.output_item.added", "response.content_part.added"]);
-    expect(preambleRun(sseFixture("reasoning-stream"))).toEqual([
+    expect(preambleRun(sseFixture("text.stream"))).toEqual(["response.created", "response.in_progress", "response.output_item.added", "response.content_part.added"]);
+    expect(preambleRun(sseFixture("reasoning.stream"))).toEqual([
       "response.created",
       "response.in_progress",
       "response.output_item.added",
       "response.reasoning_summary_part.added",
     ]);
     // An encrypted-only reasoning item: its announcement is empty, its `done` carries the encrypted content.
-    expect(preambleRun(sseFixture("custom-tool-stream"))).toEqual(["response.created", "response.in_progress", "response.output_item.added"]);
+    expect(preambleRun(sseFixture("custom-tool.stream"))).toEqual(["response.created", "response.in_progress", "response.output_item.added"]);
     // A function call announces its name: that is output.
-    expect(preambleRun(sseFixture("tool-stream"))).toEqual(["response.created", "response.in_progress"]);
+    expect(preambleRun(sseFixture("tool-call.stream"))).toEqual(["response.created", "response.in_progress"]);
     // An error right after the preamble: the relay can still fail over.
-    expect(preambleRun(sseFixture("error-event-stream"))).toEqual(["response.created"]);
-    expect(preambleRun(sseFixture("error-stream"))).toEqual(["response.created", "response.in_progress"]);
+    expect(preambleRun(sseFixture("error-event.stream"))).toEqual(["response.created"]);
+    expect(preambleRun(sseFixture("error.stream"))).toEqual(["response.created", "response.in_progress"]);
   });
 
   test("without event: lines the type is read from the data", () => {
-    for (const name of ["text-stream", "reasoning-stream", "tool-stream", "custom-tool-stream"]) {
+    for (const name of ["text.stream", "reasoning.stream", "tool-call.stream", "custom-tool.stream"]) {
       const events = sseFixture(name);
       expect(events.map((event) => openaiResponses.isPreambleEvent({ data: event.data }))).toEqual(events.map((event) => openaiResponses.isPreambleEvent(event)));
     }
@@ -172,7 +173,7 @@ describe("isPreambleEvent", () => {
 
 describe("errors", () => {
   test("upstream error bodies → gateway errors", () => {
-    const decoded = fixture<{ status: number; body: JsonObject }>("error-bodies").map(({ status, body }) => decodeError(status, JSON.stringify(body)));
+    const decoded = fixture<{ status: number; body: JsonObject }>("error.response").map(({ status, body }) => decodeError(status, JSON.stringify(body)));
     expect(decoded.map((error) => [error.kind, error.status])).toEqual([
       ["authentication", 401],
       ["rate_limit", 429],

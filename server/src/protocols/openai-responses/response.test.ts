@@ -11,7 +11,7 @@ import { decodeUsage, encodeUsage } from "./usage.ts";
 
 describe("decodeResponse", () => {
   test("text", () => {
-    const [body] = fixture("text-response");
+    const [body] = fixture("text.response");
     expect(decodeResponse(body)).toEqual({
       id: "resp_68af4030592c81938ec0a5fbab4a3e9f05438e46b5f69a3b",
       model: "gpt-4.1-2025-04-14",
@@ -24,7 +24,7 @@ describe("decodeResponse", () => {
   });
 
   test("a function call means finish reason tool-calls", () => {
-    const response = decodeResponse(fixture("tool-response")[0]);
+    const response = decodeResponse(fixture("tool-call.response")[0]);
     expect(response.content).toEqual([
       { type: "tool-call", id: "call_hUxj4ULYVvEIdIqVhZIdmZTE", name: "get_weather", arguments: '{"location":"Paris, France"}', kind: "function" },
     ]);
@@ -33,7 +33,7 @@ describe("decodeResponse", () => {
   });
 
   test("reasoning keeps its encrypted content, item id and origin; summaries are joined", () => {
-    const response = decodeResponse(fixture("reasoning-response")[0]);
+    const response = decodeResponse(fixture("reasoning.response")[0]);
     const [reasoning, text] = response.content;
     expect(reasoning).toEqual({
       type: "reasoning",
@@ -54,7 +54,7 @@ describe("decodeResponse", () => {
 
 describe("encodeResponse", () => {
   test("fixtures decode → encode → decode to the same canonical response", () => {
-    for (const name of ["text-response", "tool-response", "reasoning-response"]) {
+    for (const name of ["text.response", "tool-call.response", "reasoning.response"]) {
       const original = fixture(name)[0];
       const canonical = decodeResponse(original);
       const encoded = encodeResponse(canonical, canonicalRequest({ model: "client-model", stream: false }));
@@ -131,7 +131,7 @@ describe("finish reasons and usage", () => {
   });
 
   test("usage fixtures normalise and encode back", () => {
-    const [plain, cached, partial] = fixture("usage");
+    const [plain, cached, partial] = fixture("cases.usage");
     expect(decodeUsage(plain)).toEqual({ inputTokens: 37, outputTokens: 11, cachedTokens: 0, reasoningTokens: 0, totalTokens: 48 });
     const decoded = decodeUsage(cached)!;
     expect(decoded).toEqual({ inputTokens: 5213, outputTokens: 412, cachedTokens: 4864, reasoningTokens: 320, totalTokens: 5625 });

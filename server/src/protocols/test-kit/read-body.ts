@@ -1,0 +1,73 @@
+/** Reading an HTTP answer's streamed body: SSE events, decoded canonical events, NDJSON lines. */
+import { EventSourceParserStream } from "eventsource-parser/stream";
+import type { StreamEvent } from "../../core/canonical.ts";
+import type { SseEvent } from "../../core/wire-protocol.ts";
+import type { Json, JsonFrame } from "./json.ts";
+import { toJsonFrames } from "./sse.ts";
+
+type Body = Response | ReadableStream<Uint8Array>;
+
+function bodyOf(source: Body): ReadableStream<Uint8Array> {
+  if (source instanceof ReadableStream) return source;
+  if (!source.body) throw new Error(`the answer (${source.status}) has no body`);
+  return source.body;
+}
+
+/** A streamed body → its SSE events, as they arrive. */
+export function sseEvents(source: Body): ReadableStream<SseEvent> {
+  return bodyOf(source)
+    .pipeThrough(new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>)
+    .pipeThrough(new EventSourceParserStream())
+    .pipeThrough(new TransformStream({ transform: ({ event, data }, controller) => controller.enqueue({ event, data }) }));
+}
+
+/**
+ * Every SSE event of a body, and the error if the stream broke (a cut connection, a fault):
+ * what arrived before the break is kept. With `count`, stops (and cancels the body) after that many.
+ */
+export async function readSse(source: Body, options: { count?: number } = {}): Promise<{ frames: SseEvent[]; error?: unknown }> {
+  const frames: SseEvent[] = [];
+  const reader = sseEvents(source).getReader();
+  try {
+    while (options.count === undefined || frames.length < options.count) {
+      const next = await reader.read();
+      if (next.done) return { frames };
+      frames.push(next.value);
+    }
+    await reader.cancel();
+    return { frames };
+  } catch (error) {
+    return { frames, error };
+  }
+}
+
+/** Like readSse, with every event's data parsed as JSON. */
+export async function readSseJson<T = Json>(source: Body): Promise<{ frames: Array<JsonFrame<T>>; error?: unknown }> {
+  const { frames, error } = await readSse(source);
+  return { frames: toJsonFrames<T>(frames), error };
+}
+
+/** A streamed SSE body through a protocol's decodeStream → canonical events (a break ends the read). */
+export async function decodeSse(source: Body, decoder: TransformStream<SseEvent, StreamEvent>): Promise<StreamEvent[]> {
+  const events: StreamEvent[] = [];
+  const reader = sseEvents(source).pipeThrough(decoder).getReader();
+  for (let next = await reader.read(); !next.done; next = await reader.read()) events.push(next.value);
+  return events;
+}
+
+/** A streamed NDJSON body → one parsed value per line, as each line arrives. */
+export async function* ndjsonLines<T = Json>(source: Body): AsyncGenerator<T> {
+  const reader = bodyOf(source)
+    .pipeThrough(new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>)
+    .getReader();
+  let buffered = "";
+  for (let next = await reader.read(); !next.done; next = await reader.read()) {
+    buffered += next.value;
+    for (let newline = buffered.indexOf("\n"); newline >= 0; newline = buffered.indexOf("\n")) {
+      const line = buffered.slice(0, newline);
+      buffered = buffered.slice(newline + 1);
+      if (line.trim() !== "") yield JSON.parse(line) as T;
+    }
+  }
+  if (buffered.trim() !== "") yield JSON.parse(buffered) as T;
+}
