@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { startFakeUpstream, type FakeUpstream } from "../src/fake-upstream/index.ts";
+import { ndjsonLines } from "../src/protocols/test-kit/index.ts";
 import { startTestGateway, TEST_TOKEN, type TestGateway } from "./harness.ts";
 
 const TYPES = ["openai", "openai-responses", "anthropic", "gemini"] as const;
@@ -57,18 +58,7 @@ async function toolTest(associationId: number): Promise<Array<ToolEvent & { atMs
   expect(response.status).toBe(200);
   expect(response.headers.get("content-type")).toContain("application/x-ndjson");
   const events: Array<ToolEvent & { atMs: number }> = [];
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let buffered = "";
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    buffered += value;
-    let newline: number;
-    while ((newline = buffered.indexOf("\n")) >= 0) {
-      events.push({ ...(JSON.parse(buffered.slice(0, newline)) as ToolEvent), atMs: performance.now() - started });
-      buffered = buffered.slice(newline + 1);
-    }
-  }
+  for await (const event of ndjsonLines<ToolEvent>(response)) events.push({ ...event, atMs: performance.now() - started });
   return events;
 }
 

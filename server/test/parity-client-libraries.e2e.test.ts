@@ -10,6 +10,7 @@ import { ChatOpenAI } from "@langchain/openai";
 import { APICallError, generateObject, generateText, type LanguageModel, stepCountIs, streamText, tool } from "ai";
 import { z } from "zod";
 import { startFakeUpstream, type FakeUpstream } from "../src/fake-upstream/index.ts";
+import { parseSseJson } from "../src/protocols/test-kit/index.ts";
 import { configureModel, logsOf, startTestGateway, TEST_TOKEN, type TestGateway } from "./harness.ts";
 
 /**
@@ -251,10 +252,7 @@ describe("an Anthropic stream translated from another provider", () => {
         headers: { "x-api-key": TEST_TOKEN, "anthropic-version": "2023-06-01", "content-type": "application/json" },
         body: JSON.stringify({ model: `via-${provider}`, max_tokens: 100, stream: true, messages: [{ role: "user", content: prompt }] }),
       });
-      const events = (await response.text())
-        .split("\n")
-        .filter((line) => line.startsWith("data: "))
-        .map((line) => JSON.parse(line.slice(6)) as Record<string, any>);
+      const events = (await parseSseJson(await response.text())).map((frame) => frame.data);
       const start = events.find((event) => event.type === "message_start")!;
       const delta = events.find((event) => event.type === "message_delta")!;
       // The fake upstream counts ceil(characters / 4); the gateway's count is the tokenizer's or characters / 4.

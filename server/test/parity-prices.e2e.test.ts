@@ -12,6 +12,7 @@ import { parse, stringify } from "yaml";
 import { createDeps } from "../src/app-deps.ts";
 import { openPostgres } from "../src/db/client.ts";
 import { startFakeUpstream, type FakeUpstream } from "../src/fake-upstream/index.ts";
+import { sseText } from "../src/protocols/test-kit/index.ts";
 import { configureModel, listenTestGateway, logsOf, startTestGateway, TEST_TOKEN, type TestGateway } from "./harness.ts";
 
 const postgresServer = process.env.LLMIO_TEST_DATABASE_URL;
@@ -56,7 +57,7 @@ function startCachingAnthropic() {
         ["message_delta", { type: "message_delta", delta: { stop_reason: "end_turn", stop_sequence: null }, usage: USAGE }],
         ["message_stop", { type: "message_stop" }],
       ] as const;
-      const text = frames.map(([event, data]) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`).join("");
+      const text = sseText(frames.map(([event, data]) => ({ event, data: JSON.stringify(data) })));
       return new Response(text, { headers: { "content-type": "text/event-stream" } });
     },
   });

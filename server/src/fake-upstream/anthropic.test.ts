@@ -1,6 +1,6 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { EventSourceParserStream } from "eventsource-parser/stream";
+import { anthropicStreamProblems, readSseJson } from "../protocols/test-kit/index.ts";
 import { type FakeUpstream, startFakeUpstream } from "./index.ts";
 
 let upstream: FakeUpstream;
@@ -25,17 +25,6 @@ function post(body: Json, options: { path?: string; fault?: string; headers?: Re
     headers,
     body: JSON.stringify({ model: "claude-fake", max_tokens: 1024, system: SYSTEM, messages: MESSAGES, ...body }),
   });
-}
-
-async function events(response: Response): Promise<{ frames: Array<{ event?: string; data: Json }>; error?: unknown }> {
-  const frames: Array<{ event?: string; data: Json }> = [];
-  try {
-    const reader = response.body!.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream()).getReader();
-    for (let next = await reader.read(); !next.done; next = await reader.read()) frames.push({ event: next.value.event, data: JSON.parse(next.value.data) });
-    return { frames };
-  } catch (error) {
-    return { frames, error };
-  }
 }
 
 describe("non-stream", () => {
@@ -133,7 +122,7 @@ describe("stream", () => {
     expect(message.stop_reason).toBe("end_turn");
     expect(message.usage).toMatchObject({ input_tokens: PROMPT_TOKENS, output_tokens: nonStream.usage.output_tokens });
 
-    const { frames } = await events(await post({ stream: true }));
+    const { frames } = await readSseJson(await post({ stream: true }));
     expect(frames.map((frame) => frame.event)).toEqual([
       "message_start",
       "ping",
@@ -143,7 +132,7 @@ describe("stream", () => {
       "message_delta",
       "message_stop",
     ]);
-    for (const frame of frames) expect(frame.data.type).toBe(frame.event);
+    expect(anthropicStreamProblems(frames)).toEqual([]);
     expect(frames[0].data.message).toMatchObject({ content: [], stop_reason: null, usage: { input_tokens: PROMPT_TOKENS, output_tokens: 1 } });
     expect(frames.at(-2)!.data).toEqual({
       type: "message_delta",
@@ -164,7 +153,7 @@ describe("stream", () => {
     expect(message.content[1]).toMatchObject({ type: "tool_use", name: "get_weather", input: { location: "Paris" } });
     expect(message.stop_reason).toBe("tool_use");
 
-    const { frames } = await events(await post({ stream: true, tools: [WEATHER_TOOL] }, { fault: "reasoning; tool" }));
+    const { frames } = await readSseJson(await post({ stream: true, tools: [WEATHER_TOOL] }, { fault: "reasoning; tool" }));
     const deltas = frames.filter((frame) => frame.event === "content_block_delta").map((frame) => [frame.data.index, frame.data.delta.type]);
     expect(deltas).toEqual([
       [0, "thinking_delta"],
@@ -180,7 +169,7 @@ describe("stream", () => {
   });
 
   test("words=N and the model-name fault syntax", async () => {
-    const { frames } = await events(await post({ stream: true, model: "claude-fake+words=30" }));
+    const { frames } = await readSseJson(await post({ stream: true, model: "claude-fake+words=30" }));
     expect(frames.filter((frame) => frame.data.delta?.type === "text_delta")).toHaveLength(30);
     expect(frames.at(-2)!.data.usage.output_tokens).toBe(30);
     expect(frames[0].data.message.model).toBe("claude-fake+words=30");
@@ -241,17 +230,17 @@ describe("faults and errors", () => {
   test("error-frame: HTTP 200 with one error event", async () => {
     const response = await post({ stream: true }, { fault: "error-frame" });
     expect(response.status).toBe(200);
-    const { frames, error } = await events(response);
+    const { frames, error } = await readSseJson(response);
     expect(error).toBeUndefined();
     expect(frames).toEqual([{ event: "error", data: { type: "error", error: { type: "overloaded_error", message: "Fake upstream fault: error frame" } } }]);
   });
 
   test("cut-after=N drops the connection after N content deltas, before message_stop", async () => {
-    const { frames, error } = await events(await post({ stream: true }, { fault: "cut-after=2" }));
+    const { frames, error } = await readSseJson(await post({ stream: true }, { fault: "cut-after=2" }));
     expect(error).toBeDefined();
     expect(frames.filter((frame) => frame.event === "content_block_delta")).toHaveLength(2);
     expect(frames.some((frame) => frame.event === "message_stop" || frame.event === "content_block_stop")).toBe(false);
-    const thinkingCut = await events(await post({ stream: true }, { fault: "reasoning, cut-after=6" }));
+    const thinkingCut = await readSseJson(await post({ stream: true }, { fault: "reasoning, cut-after=6" }));
     expect(thinkingCut.frames.filter((frame) => frame.event === "content_block_delta").map((frame) => frame.data.delta.type)).toEqual([
       "thinking_delta",
       "thinking_delta",

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { GoogleGenAI } from "@google/genai";
-import { EventSourceParserStream } from "eventsource-parser/stream";
 import type { StreamEvent } from "../core/canonical.ts";
 import { gemini } from "../protocols/gemini/index.ts";
+import { decodeSse, readSseJson } from "../protocols/test-kit/index.ts";
 import { type FakeUpstream, startFakeUpstream } from "./index.ts";
 import { fakeEmbedding } from "./openai-embeddings.ts";
 
@@ -36,14 +36,8 @@ const streamSse = (body: Json = {}, model = "fake-model", headers?: Record<strin
   call(model, "streamGenerateContent", { systemInstruction: SYSTEM, contents: CONTENTS, ...body }, { query: "?alt=sse", headers });
 
 async function sseChunks(response: Response): Promise<{ chunks: Json[]; error?: unknown }> {
-  const chunks: Json[] = [];
-  try {
-    const reader = response.body!.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream()).getReader();
-    for (let next = await reader.read(); !next.done; next = await reader.read()) chunks.push(JSON.parse(next.value.data));
-    return { chunks };
-  } catch (error) {
-    return { chunks, error };
-  }
+  const { frames, error } = await readSseJson(response);
+  return { chunks: frames.map((frame) => frame.data), error };
 }
 
 const partsOf = (chunks: Json[]) => chunks.flatMap((chunk) => chunk.candidates?.[0]?.content?.parts ?? []);
@@ -320,17 +314,8 @@ describe("the official @google/genai SDK", () => {
 });
 
 describe("the gateway's Gemini codec reads the fake", () => {
-  async function decoded(response: Response): Promise<StreamEvent[]> {
-    const events = response.body!.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream());
-    const canonical = events.pipeThrough(gemini.decodeStream()).getReader();
-    const out: StreamEvent[] = [];
-    try {
-      for (let next = await canonical.read(); !next.done; next = await canonical.read()) out.push(next.value);
-    } catch {
-      // a cut connection ends the read; what was decoded so far is returned
-    }
-    return out;
-  }
+  // a cut connection ends the read; what was decoded so far is returned
+  const decoded = (response: Response) => decodeSse(response, gemini.decodeStream(), { keepOnBreak: true });
 
   test("reasoning + tool call stream and the non-stream response agree", async () => {
     const events = await decoded(await streamSse({ tools: WEATHER_TOOLS }, "fake-model+reasoning+tool"));

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { EventSourceParserStream } from "eventsource-parser/stream";
+import { readSse } from "../protocols/test-kit/index.ts";
 import { type FakeUpstream, parseFaults, startFakeUpstream } from "./index.ts";
 import { GZIP_BOMB_DECODED_BYTES } from "./hostile.ts";
 
@@ -217,15 +217,9 @@ describe("giant-line=BYTES", () => {
 describe("endless", () => {
   /** SSE events of a stream until `count` arrived, then the stream is abandoned. */
   async function firstEvents(response: Response, count: number): Promise<Array<{ event?: string; data: string }>> {
-    const reader = response.body!.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream()).getReader();
-    const events: Array<{ event?: string; data: string }> = [];
-    while (events.length < count) {
-      const next = await reader.read();
-      if (next.done) throw new Error(`the stream ended after ${events.length} events`);
-      events.push({ event: next.value.event, data: next.value.data });
-    }
-    await reader.cancel();
-    return events;
+    const { frames, error } = await readSse(response, { count });
+    if (frames.length < count) throw new Error(`the stream ended after ${frames.length} events`, { cause: error });
+    return frames;
   }
 
   const expectations: Record<string, (events: Array<{ event?: string; data: string }>) => void> = {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { EventSourceParserStream } from "eventsource-parser/stream";
+import { readSse } from "../protocols/test-kit/index.ts";
 import { type FakeUpstream, startFakeUpstream } from "./index.ts";
 
 let upstream: FakeUpstream;
@@ -22,15 +22,10 @@ function chat(body: Json, fault?: string) {
   });
 }
 
+/** The data of every SSE event, and the error if the stream broke. */
 async function chunks(response: Response): Promise<{ data: string[]; error?: unknown }> {
-  const data: string[] = [];
-  try {
-    const reader = response.body!.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream()).getReader();
-    for (let next = await reader.read(); !next.done; next = await reader.read()) data.push(next.value.data);
-    return { data };
-  } catch (error) {
-    return { data, error };
-  }
+  const { frames, error } = await readSse(response);
+  return { data: frames.map((frame) => frame.data), error };
 }
 
 const parsed = (data: string[]) => data.filter((d) => d !== "[DONE]").map((d) => JSON.parse(d) as Json);

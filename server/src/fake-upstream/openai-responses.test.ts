@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { EventSourceParserStream } from "eventsource-parser/stream";
+import { readSseJson, responsesStreamProblems } from "../protocols/test-kit/index.ts";
 import { type FakeUpstream, startFakeUpstream } from "./index.ts";
 
 let upstream: FakeUpstream;
@@ -24,29 +24,6 @@ function responses(body: Json, options: { fault?: string; headers?: Record<strin
     headers,
     body: JSON.stringify({ model: "fake-model", instructions: INSTRUCTIONS, input: INPUT, ...body }),
   });
-}
-
-/** Every SSE event (event name and parsed data), and the error if the stream broke. */
-async function readEvents(response: Response): Promise<{ events: Array<{ event?: string; data: Json }>; error?: unknown }> {
-  const events: Array<{ event?: string; data: Json }> = [];
-  try {
-    const reader = response.body!.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream()).getReader();
-    for (let next = await reader.read(); !next.done; next = await reader.read()) {
-      events.push({ event: next.value.event, data: JSON.parse(next.value.data) });
-    }
-    return { events };
-  } catch (error) {
-    return { events, error };
-  }
-}
-
-function checkGrammar(events: Array<{ event?: string; data: Json }>) {
-  events.forEach(({ event, data }, position) => {
-    expect(event).toBe(data.type);
-    expect(data.sequence_number).toBe(position);
-  });
-  expect(events[0].data.type).toBe("response.created");
-  expect(events[1].data.type).toBe("response.in_progress");
 }
 
 const types = (events: Array<{ data: Json }>) => events.map((event) => event.data.type);
@@ -87,9 +64,9 @@ describe("POST /v1/responses", () => {
     const nonStream = await (await responses({})).json();
     const response = await responses({ stream: true });
     expect(response.headers.get("content-type")).toStartWith("text/event-stream");
-    const { events, error } = await readEvents(response);
+    const { frames: events, error } = await readSseJson(response);
     expect(error).toBeUndefined();
-    checkGrammar(events);
+    expect(responsesStreamProblems(events)).toEqual([]);
     expect(types(events)).toEqual([
       "response.created",
       "response.in_progress",
@@ -119,8 +96,8 @@ describe("POST /v1/responses", () => {
     expect(nonStream.output[0]).toMatchObject({ type: "function_call", status: "completed", name: "get_weather", arguments: '{"location":"Paris"}' });
     expect(nonStream.output[0].call_id).toStartWith("call_");
 
-    const { events } = await readEvents(await responses({ tools: WEATHER_TOOLS, input, stream: true }));
-    checkGrammar(events);
+    const { frames: events } = await readSseJson(await responses({ tools: WEATHER_TOOLS, input, stream: true }));
+    expect(responsesStreamProblems(events)).toEqual([]);
     expect(types(events).slice(2)).toEqual([
       "response.output_item.added",
       "response.function_call_arguments.delta",
@@ -146,8 +123,8 @@ describe("POST /v1/responses", () => {
       { type: "additional_tools", role: "developer", tools: [{ type: "namespace", name: "functions", tools: [{ type: "custom", name: "exec" }] }] },
       { type: "message", role: "user", content: [{ type: "input_text", text: "run it" }] },
     ];
-    const { events } = await readEvents(await responses({ input, stream: true }, { fault: "tool" }));
-    checkGrammar(events);
+    const { frames: events } = await readSseJson(await responses({ input, stream: true }, { fault: "tool" }));
+    expect(responsesStreamProblems(events)).toEqual([]);
     expect(types(events)).toContain("response.custom_tool_call_input.delta");
     expect(types(events)).toContain("response.custom_tool_call_input.done");
     const item = events.find((event) => event.data.type === "response.output_item.done")!.data.item;
@@ -156,8 +133,8 @@ describe("POST /v1/responses", () => {
   });
 
   test("reasoning fault: a reasoning item with summary and encrypted content comes first", async () => {
-    const { events } = await readEvents(await responses({ stream: true }, { fault: "reasoning" }));
-    checkGrammar(events);
+    const { frames: events } = await readSseJson(await responses({ stream: true }, { fault: "reasoning" }));
+    expect(responsesStreamProblems(events)).toEqual([]);
     expect(types(events).slice(2, 11)).toEqual([
       "response.output_item.added",
       "response.reasoning_summary_part.added",
@@ -185,8 +162,8 @@ describe("POST /v1/responses", () => {
   });
 
   test("max_output_tokens truncates into response.incomplete", async () => {
-    const { events } = await readEvents(await responses({ model: "fake-model+words=30", max_output_tokens: 16, stream: true }));
-    checkGrammar(events);
+    const { frames: events } = await readSseJson(await responses({ model: "fake-model+words=30", max_output_tokens: 16, stream: true }));
+    expect(responsesStreamProblems(events)).toEqual([]);
     expect(events.filter((event) => event.data.type === "response.output_text.delta")).toHaveLength(16);
     const last = events.at(-1)!.data;
     expect(last.type).toBe("response.incomplete");
@@ -200,19 +177,19 @@ describe("POST /v1/responses", () => {
     expect(limited.headers.get("retry-after")).toBe("3");
     expect((await limited.json()).error).toMatchObject({ type: "rate_limit_error", code: "rate_limit_exceeded" });
 
-    const { events } = await readEvents(await responses({ stream: true }, { fault: "error-frame" }));
-    checkGrammar(events);
+    const { frames: events } = await readSseJson(await responses({ stream: true }, { fault: "error-frame" }));
+    expect(responsesStreamProblems(events)).toEqual([]);
     expect(types(events)).toEqual(["response.created", "response.in_progress", "response.failed"]);
     expect(events[2].data.response).toMatchObject({ status: "failed", error: { code: "server_error" } });
 
-    const cut = await readEvents(await responses({ stream: true }, { fault: "cut-after=2" }));
+    const cut = await readSseJson(await responses({ stream: true }, { fault: "cut-after=2" }));
     expect(cut.error).toBeDefined();
-    expect(cut.events.filter((event) => event.data.type === "response.output_text.delta")).toHaveLength(2);
-    expect(types(cut.events)).not.toContain("response.completed");
+    expect(cut.frames.filter((event) => event.data.type === "response.output_text.delta")).toHaveLength(2);
+    expect(types(cut.frames)).not.toContain("response.completed");
 
-    const all = await readEvents(await responses({ stream: true }, { fault: "cut-after=99" }));
+    const all = await readSseJson(await responses({ stream: true }, { fault: "cut-after=99" }));
     expect(all.error).toBeDefined();
-    expect(types(all.events).at(-1)).toBe("response.output_item.done");
+    expect(types(all.frames).at(-1)).toBe("response.output_item.done");
   });
 
   test("auth and bad requests use the OpenAI envelope", async () => {

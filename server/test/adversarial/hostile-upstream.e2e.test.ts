@@ -15,8 +15,8 @@
  *   the protocol's error event and the attempt's log row says why.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { EventSourceParserStream } from "eventsource-parser/stream";
 import { startFakeUpstream, type FakeUpstream } from "../../src/fake-upstream/index.ts";
+import { jsonOrText, readSse } from "../../src/protocols/test-kit/index.ts";
 import { startServeProcess, type ServeProcess } from "../serve-process.ts";
 import { configureModel, logsOf, startTestGateway, TEST_TOKEN, type TestGateway } from "../harness.ts";
 
@@ -101,19 +101,9 @@ async function streamEvents(response: Response): Promise<{ events: Array<{ event
       },
     }),
   );
-  const events: Array<{ event?: string; data: Json | string }> = [];
-  const reader = counted
-    .pipeThrough(new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>)
-    .pipeThrough(new EventSourceParserStream())
-    .getReader();
-  for (let next = await reader.read(); !next.done; next = await reader.read()) {
-    let data: Json | string = next.value.data;
-    try {
-      data = JSON.parse(next.value.data) as Json;
-    } catch {}
-    events.push({ event: next.value.event, data });
-  }
-  return { events, bytes };
+  const { frames, error } = await readSse(counted);
+  if (error) throw error;
+  return { events: frames.map(({ event, data }) => ({ event, data: jsonOrText(data) })), bytes };
 }
 
 /** The error message a stream ended with, in the client protocol's own error event. */

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { startFakeUpstream, type FakeUpstream } from "../../src/fake-upstream/index.ts";
+import { jsonOrText, parseSse } from "../../src/protocols/test-kit/index.ts";
 import { configureModel, logsOf, startTestGateway, TEST_TOKEN, type TestGateway } from "../harness.ts";
 
 const MAX_DURATION_MS = 1500;
@@ -83,20 +84,9 @@ async function streamFrom(path: string, body: object): Promise<StreamedAnswer> {
   return { status: response.status, traceId: response.headers.get("x-llmio-trace-id") ?? "", text, ended, elapsedMs: performance.now() - started };
 }
 
-/** The SSE frames of a stream body, as event name and parsed data. */
-function framesOf(text: string): { event?: string; data: unknown }[] {
-  return text
-    .split(/\r?\n\r?\n/)
-    .filter((block) => block.includes("data:"))
-    .map((block) => {
-      const event = /^event: (.*)$/m.exec(block)?.[1];
-      const data = block
-        .split(/\r?\n/)
-        .filter((line) => line.startsWith("data:"))
-        .map((line) => line.slice(5).trim())
-        .join("\n");
-      return { event, data: data === "[DONE]" ? data : JSON.parse(data) };
-    });
+/** The SSE frames of a stream body, as event name and data (parsed where it is JSON). */
+async function framesOf(text: string): Promise<Array<{ event?: string; data: unknown }>> {
+  return (await parseSse(text)).map(({ event, data }) => ({ event, data: jsonOrText(data) }));
 }
 
 /** The attempt's log row once written, and that nothing of the request is still in flight. */
@@ -122,7 +112,7 @@ describe("a stream that never ends (issue 12, item 7)", () => {
     expect(answer.ended).toBe(true);
     expect(answer.elapsedMs).toBeGreaterThanOrEqual(MAX_DURATION_MS);
     expect(answer.elapsedMs).toBeLessThan(MAX_DURATION_MS + SLACK_MS);
-    const frames = framesOf(answer.text);
+    const frames = await framesOf(answer.text);
     // Words were relayed before the limit; the last frame is the protocol's error, not [DONE].
     expect(frames.length).toBeGreaterThan(5);
     const last = frames.at(-1)!.data as { error?: { message: string } };
@@ -139,7 +129,7 @@ describe("a stream that never ends (issue 12, item 7)", () => {
     });
     expect(answer.ended).toBe(true);
     expect(answer.elapsedMs).toBeLessThan(MAX_DURATION_MS + SLACK_MS);
-    const last = framesOf(answer.text).at(-1)!;
+    const last = (await framesOf(answer.text)).at(-1)!;
     expect(last.event).toBe("error");
     expect((last.data as { error: { message: string } }).error.message).toContain(WHY);
     await expectLoggedAndSettled(answer.traceId);
@@ -156,7 +146,7 @@ describe("a stream that never ends (issue 12, item 7)", () => {
     expect(answer.ended).toBe(true);
     expect(answer.elapsedMs).toBeGreaterThanOrEqual(MAX_DURATION_MS);
     expect(answer.elapsedMs).toBeLessThan(MAX_DURATION_MS + SLACK_MS);
-    const frames = framesOf(answer.text);
+    const frames = await framesOf(answer.text);
     expect(frames.some((frame) => frame.event === "content_block_delta")).toBe(true);
     const error = frames.find((frame) => frame.event === "error");
     expect((error?.data as { error: { type: string; message: string } } | undefined)?.error.message).toContain(WHY);
@@ -172,7 +162,7 @@ describe("a stream that never ends (issue 12, item 7)", () => {
     });
     expect(answer.ended).toBe(true);
     expect(answer.elapsedMs).toBeLessThan(MAX_DURATION_MS + SLACK_MS);
-    const errors = framesOf(answer.text).filter((frame) => typeof frame.data === "object" && frame.data !== null && "error" in frame.data);
+    const errors = (await framesOf(answer.text)).filter((frame) => typeof frame.data === "object" && frame.data !== null && "error" in frame.data);
     expect(errors).toHaveLength(1);
     expect((errors[0].data as { error: { message: string } }).error.message).toContain(WHY);
     await expectLoggedAndSettled(answer.traceId);

@@ -47,11 +47,22 @@ export async function readSseJson<T = Json>(source: Body): Promise<{ frames: Arr
   return { frames: toJsonFrames<T>(frames), error };
 }
 
-/** A streamed SSE body through a protocol's decodeStream → canonical events (a break ends the read). */
-export async function decodeSse(source: Body, decoder: TransformStream<SseEvent, StreamEvent>): Promise<StreamEvent[]> {
+/**
+ * A streamed SSE body through a protocol's decodeStream → canonical events. A broken connection
+ * rejects, unless `keepOnBreak`: then what was decoded before the break is returned.
+ */
+export async function decodeSse(
+  source: Body,
+  decoder: TransformStream<SseEvent, StreamEvent>,
+  options: { keepOnBreak?: boolean } = {},
+): Promise<StreamEvent[]> {
   const events: StreamEvent[] = [];
   const reader = sseEvents(source).pipeThrough(decoder).getReader();
-  for (let next = await reader.read(); !next.done; next = await reader.read()) events.push(next.value);
+  try {
+    for (let next = await reader.read(); !next.done; next = await reader.read()) events.push(next.value);
+  } catch (error) {
+    if (!options.keepOnBreak) throw error;
+  }
   return events;
 }
 

@@ -5,7 +5,8 @@ const TERMINAL = new Set(["response.completed", "response.incomplete", "response
 /**
  * The OpenAI Responses stream grammar, as the problems found: each event named after its data's
  * type with sequence numbers from 0; response.created then response.in_progress; output items
- * added in index order and done once, their events inside them; exactly one terminal event, last.
+ * added in index order and done once, their events inside them, done as completed (or incomplete,
+ * as OpenAI sends in a response.incomplete stream); exactly one terminal event, last.
  */
 export function responsesStreamProblems(frames: readonly JsonFrame[]): string[] {
   const problems: string[] = [];
@@ -17,6 +18,7 @@ export function responsesStreamProblems(frames: readonly JsonFrame[]): string[] 
   if (frames[1]?.data.type !== "response.in_progress") problems.push("second is not response.in_progress");
   const terminal = frames.filter((frame) => TERMINAL.has(frame.data.type));
   if (terminal.length !== 1 || !TERMINAL.has(frames.at(-1)?.data.type)) problems.push("not exactly one terminal event, last");
+  const incomplete = frames.at(-1)?.data.type === "response.incomplete";
   const items = new Map<number, { type: string; done: boolean; id: string }>();
   for (const { data } of frames) {
     if (data.type === "response.output_item.added") {
@@ -27,7 +29,8 @@ export function responsesStreamProblems(frames: readonly JsonFrame[]): string[] 
       const item = items.get(data.output_index);
       if (!item || item.done) problems.push(`output ${data.output_index} done without being open`);
       else item.done = true;
-      if (data.item.status !== undefined && data.item.status !== "completed") problems.push(`done item status ${data.item.status}`);
+      const status = data.item.status;
+      if (status !== undefined && status !== "completed" && !(incomplete && status === "incomplete")) problems.push(`done item status ${status}`);
     } else if ("item_id" in data) {
       const item = items.get(data.output_index);
       if (!item || item.done || item.id !== data.item_id) problems.push(`${data.type} outside its item`);
