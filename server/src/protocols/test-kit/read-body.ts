@@ -1,4 +1,5 @@
 /** Reading an HTTP answer's streamed body: SSE events, decoded canonical events, NDJSON lines. */
+import { createParser } from "eventsource-parser";
 import { EventSourceParserStream } from "eventsource-parser/stream";
 import type { StreamEvent } from "../../core/canonical.ts";
 import type { SseEvent } from "../../core/wire-protocol.ts";
@@ -17,25 +18,31 @@ function bodyOf(source: Body): ReadableStream<Uint8Array> {
 export function sseEvents(source: Body): ReadableStream<SseEvent> {
   return bodyOf(source)
     .pipeThrough(new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>)
-    .pipeThrough(new EventSourceParserStream())
-    .pipeThrough(new TransformStream({ transform: ({ event, data }, controller) => controller.enqueue({ event, data }) }));
+    .pipeThrough(new EventSourceParserStream());
 }
 
 /**
  * Every SSE event of a body, and the error if the stream broke (a cut connection, a fault):
  * what arrived before the break is kept. With `count`, stops (and cancels the body) after that many.
+ * The bytes are parsed as they are read, so no event parsed before a break is lost in a pipe's queue.
  */
 export async function readSse(source: Body, options: { count?: number } = {}): Promise<{ frames: SseEvent[]; error?: unknown }> {
   const frames: SseEvent[] = [];
-  const reader = sseEvents(source).getReader();
+  const parser = createParser({ onEvent: ({ event, data }) => frames.push({ event, data }) });
+  const decoder = new TextDecoder();
+  const reader = bodyOf(source).getReader();
+  const enough = () => options.count !== undefined && frames.length >= options.count;
   try {
-    while (options.count === undefined || frames.length < options.count) {
+    while (!enough()) {
       const next = await reader.read();
-      if (next.done) return { frames };
-      frames.push(next.value);
+      if (next.done) {
+        parser.feed(decoder.decode());
+        return { frames };
+      }
+      parser.feed(decoder.decode(next.value, { stream: true }));
     }
     await reader.cancel();
-    return { frames };
+    return { frames: frames.slice(0, options.count) };
   } catch (error) {
     return { frames, error };
   }
