@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { readSse } from "../protocols/test-kit/index.ts";
+import { readSseData } from "../protocols/test-kit/index.ts";
 import { type FakeUpstream, parseFaults, startFakeUpstream } from "./index.ts";
 
 let upstream: FakeUpstream;
@@ -27,12 +27,6 @@ function chat(body: Json, options: { fault?: string; headers?: Record<string, st
     body: JSON.stringify({ model: "fake-model", messages: MESSAGES, ...body }),
     signal: options.signal,
   });
-}
-
-/** The data of every SSE event, and the error if the stream broke. */
-async function readEvents(response: Response): Promise<{ data: string[]; error?: unknown }> {
-  const { frames, error } = await readSse(response);
-  return { data: frames.map((frame) => frame.data), error };
 }
 
 function chunksOf(data: string[]): Json[] {
@@ -90,7 +84,7 @@ describe("stream", () => {
     const response = await chat({ stream: true, stream_options: { include_usage: true } });
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toStartWith("text/event-stream");
-    const { data, error } = await readEvents(response);
+    const { data, error } = await readSseData(response);
     expect(error).toBeUndefined();
     expect(data.at(-1)).toBe("[DONE]");
     const chunks = chunksOf(data);
@@ -112,14 +106,14 @@ describe("stream", () => {
   });
 
   test("no usage chunk unless requested", async () => {
-    const chunks = chunksOf((await readEvents(await chat({ stream: true }))).data);
+    const chunks = chunksOf((await readSseData(await chat({ stream: true }))).data);
     expect(chunks.at(-1)!.choices[0].finish_reason).toBe("stop");
     expect(chunks.every((c) => c.usage === undefined)).toBe(true);
   });
 
   test("words=N via the model name gives exactly N content chunks", async () => {
     const response = await chat({ model: "fake-model+words=50", stream: true, stream_options: { include_usage: true } });
-    const chunks = chunksOf((await readEvents(response)).data);
+    const chunks = chunksOf((await readSseData(response)).data);
     expect(chunks).toHaveLength(1 + 50 + 2);
     expect(chunks[1].choices[0].delta.content).toBe("lorem ");
     expect(chunks.at(-1)!.usage.completion_tokens).toBe(50);
@@ -145,7 +139,7 @@ describe("tool calls", () => {
   test("stream: id and name first, arguments across several chunks (tool fault)", async () => {
     const nonStream = await (await chat({ tools: WEATHER_TOOLS }, { fault: "tool" })).json();
     const response = await chat({ tools: WEATHER_TOOLS, stream: true, stream_options: { include_usage: true } }, { fault: "tool" });
-    const { data, error } = await readEvents(response);
+    const { data, error } = await readSseData(response);
     expect(error).toBeUndefined();
     expect(data.at(-1)).toBe("[DONE]");
     const chunks = chunksOf(data);
@@ -216,7 +210,7 @@ describe("faults", () => {
   test("token-delay paces stream frames", async () => {
     const started = performance.now();
     const response = await chat({ model: "fake-model+words=3+token-delay=25", stream: true });
-    const { data } = await readEvents(response);
+    const { data } = await readSseData(response);
     // 6 frames (role, 3 words, finish, [DONE]) => 5 gaps.
     expect(data).toHaveLength(6);
     expect(performance.now() - started).toBeGreaterThanOrEqual(120);
@@ -225,7 +219,7 @@ describe("faults", () => {
   test("cut-after breaks the stream without [DONE]", async () => {
     const response = await chat({ stream: true }, { fault: "cut-after=2" });
     expect(response.status).toBe(200);
-    const { data, error } = await readEvents(response);
+    const { data, error } = await readSseData(response);
     expect(error).toBeDefined();
     expect(data).not.toContain("[DONE]");
     const chunks = chunksOf(data);
@@ -253,7 +247,7 @@ describe("faults", () => {
   test("error-frame sends one error data frame on a 200 stream", async () => {
     const response = await chat({ stream: true }, { fault: "error-frame" });
     expect(response.status).toBe(200);
-    const { data, error } = await readEvents(response);
+    const { data, error } = await readSseData(response);
     expect(error).toBeUndefined();
     expect(data).toHaveLength(1);
     expect(JSON.parse(data[0]).error.type).toBe("server_error");

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { readSse } from "../protocols/test-kit/index.ts";
+import { readSseData } from "../protocols/test-kit/index.ts";
 import { type FakeUpstream, startFakeUpstream } from "./index.ts";
 
 let upstream: FakeUpstream;
@@ -22,12 +22,6 @@ function chat(body: Json, fault?: string) {
   });
 }
 
-/** The data of every SSE event, and the error if the stream broke. */
-async function chunks(response: Response): Promise<{ data: string[]; error?: unknown }> {
-  const { frames, error } = await readSse(response);
-  return { data: frames.map((frame) => frame.data), error };
-}
-
 const parsed = (data: string[]) => data.filter((d) => d !== "[DONE]").map((d) => JSON.parse(d) as Json);
 
 describe("reasoning fault (DeepSeek-style reasoning_content)", () => {
@@ -45,7 +39,7 @@ describe("reasoning fault (DeepSeek-style reasoning_content)", () => {
 
   test("stream: role chunk, reasoning_content deltas, then content; usage matches non-stream", async () => {
     const nonStream = await (await chat({}, "reasoning")).json();
-    const { data, error } = await chunks(await chat({ stream: true, stream_options: { include_usage: true } }, "reasoning"));
+    const { data, error } = await readSseData(await chat({ stream: true, stream_options: { include_usage: true } }, "reasoning"));
     expect(error).toBeUndefined();
     expect(data.at(-1)).toBe("[DONE]");
     const all = parsed(data);
@@ -65,7 +59,7 @@ describe("reasoning fault (DeepSeek-style reasoning_content)", () => {
   });
 
   test("reasoning then a tool call (reasoning; tool): one role chunk, call opened after the reasoning", async () => {
-    const { data } = await chunks(await chat({ stream: true, tools: WEATHER_TOOLS }, "reasoning; tool"));
+    const { data } = await readSseData(await chat({ stream: true, tools: WEATHER_TOOLS }, "reasoning; tool"));
     const all = parsed(data);
     expect(all.filter((c) => c.choices[0]?.delta.role === "assistant")).toHaveLength(1);
     const opening = all.find((c) => c.choices[0]?.delta.tool_calls?.[0]?.id);
@@ -82,7 +76,7 @@ describe("reasoning fault (DeepSeek-style reasoning_content)", () => {
   });
 
   test("cut-after counts reasoning chunks as content", async () => {
-    const { data, error } = await chunks(await chat({ stream: true }, "reasoning, cut-after=3"));
+    const { data, error } = await readSseData(await chat({ stream: true }, "reasoning, cut-after=3"));
     expect(error).toBeDefined();
     expect(data).not.toContain("[DONE]");
     const all = parsed(data);

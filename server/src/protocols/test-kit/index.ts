@@ -7,7 +7,7 @@ export { anthropicStreamProblems } from "./anthropic-grammar.ts";
 export { CAPTURES_DIRECTORY, loadFixture, readCapture, sseFixture } from "./fixtures.ts";
 export { type Json, type JsonFrame, jsonOrText } from "./json.ts";
 export { pipe } from "./pipe.ts";
-export { decodeSse, ndjsonLines, readSse, readSseJson, sseEvents } from "./read-body.ts";
+export { decodeSse, ndjsonLines, readSse, readSseData, readSseJson, sseEvents } from "./read-body.ts";
 export { responsesStreamProblems } from "./responses-grammar.ts";
 export { parseSse, parseSseJson, sseText, toJsonFrames } from "./sse.ts";
 export { streamProblems } from "./stream-grammar.ts";

@@ -48,6 +48,12 @@ export async function readSse(source: Body, options: { count?: number } = {}): P
   }
 }
 
+/** Like readSse, with only each event's data (`[DONE]` included). */
+export async function readSseData(source: Body): Promise<{ data: string[]; error?: unknown }> {
+  const { frames, error } = await readSse(source);
+  return { data: frames.map((frame) => frame.data), error };
+}
+
 /** Like readSse, with every event's data parsed as JSON. */
 export async function readSseJson<T = Json>(source: Body): Promise<{ frames: Array<JsonFrame<T>>; error?: unknown }> {
   const { frames, error } = await readSse(source);
