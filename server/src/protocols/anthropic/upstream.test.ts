@@ -1,10 +1,9 @@
 /** The upstream side against the fake Anthropic server: encodeRequest → HTTP → decodeStream / decodeResponse / decodeError. */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import type { StreamEvent } from "../../core/canonical.ts";
-import type { JsonObject, SseEvent, UpstreamTarget } from "../../core/wire-protocol.ts";
+import type { JsonObject, UpstreamTarget } from "../../core/wire-protocol.ts";
 import { type FakeUpstream, startFakeUpstream } from "../../fake-upstream/index.ts";
-import { anthropic } from "./index.ts";
 import { decodeSse, readCapture, streamProblems } from "../test-kit/index.ts";
+import { anthropic } from "./index.ts";
 import { canonicalRequest } from "./test-support.ts";
 
 let upstream: FakeUpstream;

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { GatewayError } from "../../core/errors.ts";
-import type { JsonObject, SseEvent, UpstreamTarget } from "../../core/wire-protocol.ts";
+import type { JsonObject, UpstreamTarget } from "../../core/wire-protocol.ts";
 import { loadFixture, readCapture, sseFixture } from "../test-kit/index.ts";
 import { gemini } from "./index.ts";
 import { sealEnvelope, SKIP_SIGNATURE } from "./signatures.ts";
