@@ -42,7 +42,7 @@ const suites: Array<{ name: string; command: string[]; cwd: string; env?: Record
     ? [
         {
           name: "server storage on PostgreSQL",
-          command: [process.execPath, "test", ...STORAGE_SUITES],
+          command: [process.execPath, "test", TEST_TIMEOUT_FLAG, ...STORAGE_SUITES],
           cwd: join(root, "server"),
           env: { ...serviceEnv, LLMIO_TEST_STORAGE: "postgres" },
         },
