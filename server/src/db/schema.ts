@@ -150,6 +150,11 @@ export const requestLogs = sqliteTable(
     userAgent: text("user_agent"),
     /** Why the call or attempt failed, as a short code (see db/log-reasons.ts); null for successes. */
     reason: text("reason"),
+    /**
+     * An upstream attempt's failure class (routing/failure-class.ts: timeout, rate_limit, …), decided once
+     * where the answer was decoded; null for successes, refusals, rejections and a client that left.
+     */
+    failureClass: text("failure_class"),
     /** Identical rejections of one minute share one row: how many calls this row stands for. */
     repeatCount: integer("repeat_count").notNull().default(1),
     /** A rejected unknown key's first and last characters (never the key), to recognise a misconfigured client. */

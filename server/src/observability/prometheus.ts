@@ -101,7 +101,7 @@ export function createMetrics(deps: MetricsSources): Registry {
       if (isRejection(row.reason)) continue;
       const model = row.model;
       const provider = row.providerName ?? "";
-      const failure = row.status === "success" ? "" : classifyFailure({ status: row.statusCode ?? undefined, message: row.error ?? undefined });
+      const failure = row.status === "success" ? "" : (row.failureClass ?? legacyFailureClass(row));
       attempts.inc({ model, provider, status: row.status, class: failure });
       if (row.status !== "success") continue;
       tokens.inc({ model, provider, kind: "prompt" }, row.promptTokens ?? 0);
@@ -113,6 +113,15 @@ export function createMetrics(deps: MetricsSources): Registry {
     }
   });
   return registry;
+}
+
+/**
+ * The class label of a failed row that carries no failure class: a refusal (no attempt made), a
+ * client that left, or a row from a writer that predates the column. Such rows keep the label
+ * the exporter always gave them, read from their status and error text; the one place that does.
+ */
+function legacyFailureClass(row: NewRequestLog): string {
+  return classifyFailure({ status: row.statusCode ?? undefined, message: row.error ?? undefined });
 }
 
 function gauge(registry: Registry, name: string, help: string, read: () => number) {
