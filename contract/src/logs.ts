@@ -1,5 +1,5 @@
 import { Type, type Static } from "@sinclair/typebox";
-import { CURRENCIES, ENDPOINTS, LOG_STATUSES } from "./enums.ts";
+import { CURRENCIES, ENDPOINTS, FAILURE_CLASSES, LOG_STATUSES } from "./enums.ts";
 import { Instant, Nullable, OneOf } from "./schema-helpers.ts";
 
 /** Query of `GET /api/logs`: filters and paging, all optional. */
@@ -57,6 +57,9 @@ export const LogRow = Type.Object({
   authKeyId: Nullable(Type.Integer({ description: "null: the admin token" })),
   userAgent: Nullable(Type.String()),
   reason: Nullable(Type.String({ description: "Why the row failed: a rejection (`unknown_key` …), a refusal (`no_healthy_provider`), or the attempt's failure class" })),
+  failureClass: Nullable(OneOf(FAILURE_CLASSES), {
+    description: "A failed upstream attempt's failure class, decided where its answer was read; null for successes, refusals, rejections and a client that left",
+  }),
   repeatCount: Type.Integer({ description: "Identical rejections of one minute share a row: how many calls it stands for" }),
   keyHint: Nullable(Type.String({ description: "First and last characters (or a short hash) of a rejected unknown key" })),
   sessionId: Nullable(Type.String({ description: "The client's session (Claude Code, Codex …)" })),

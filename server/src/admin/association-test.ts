@@ -5,7 +5,7 @@ import type { AppDatabase } from "../db/client.ts";
 import { first } from "../db/query.ts";
 import type { Provider } from "../db/schema.ts";
 import { wireProtocols } from "../protocols/index.ts";
-import { callUpstream, UpstreamFailure } from "../relay/upstream-call.ts";
+import { callUpstream } from "../relay/upstream-call.ts";
 import { upstreamRequest, upstreamTarget } from "../relay/upstream-request.ts";
 import { routeCandidate, type RouteCandidate } from "../routing/catalog.ts";
 import { PROVIDER_CALL_TIMEOUT_MS, redactKeys } from "../relay/provider-upstream.ts";
@@ -72,14 +72,16 @@ export async function callAssociation(target: AssociationUnderTest & { apiKey: s
     const prepared = upstreamRequest(upstream.upstreamEndpoint(destination), candidate, encoded.body);
     call = await callUpstream({ ...prepared, firstByteTimeoutMs: timeoutMs, readWholeBody: true });
   } catch (error) {
-    if (!(error instanceof UpstreamFailure)) return failed(null, (error as Error).message);
-    const { status, body } = error;
+    return failed(null, (error as Error).message);
+  }
+  if (call.kind === "failed" || call.kind === "aborted") {
+    const { status, body, message } = call.failure;
     // The upstream's own words, decoded from its error body in its protocol.
     if (status !== undefined && status >= 400 && body) return failed(status, upstream.decodeError(status, body).message);
-    return failed(status ?? null, error.message);
+    return failed(status ?? null, message);
   }
   const status = call.response.status;
-  const text = call.text ?? "";
+  const text = call.kind === "body" ? call.text : "";
   if (candidate.errorMatch && text.includes(candidate.errorMatch)) return failed(status, `the answer contains the provider's error text "${candidate.errorMatch}"`);
   let body: JsonObject;
   try {

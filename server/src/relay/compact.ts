@@ -38,17 +38,17 @@ export function createCompactRelay(deps: RelayDeps, responses: WireProtocol) {
           readWholeBody: true,
         };
       },
-      async accept(call, _candidate, log) {
-        log({ status: "success", statusCode: call.response.status });
-        return new Response(call.text, {
-          status: call.response.status,
-          headers: forwardResponseHeaders(call.response.headers, { "x-llmio-trace-id": trace.traceId }),
+      async accept(answer, _candidate, end) {
+        end({});
+        return new Response(answer.kind === "body" ? answer.text : null, {
+          status: answer.response.status,
+          headers: forwardResponseHeaders(answer.response.headers, { "x-llmio-trace-id": trace.traceId }),
         });
       },
       rejectClientFault: (failure) =>
         new Response(failure.body, {
           status: failure.status,
-          headers: forwardResponseHeaders(failure.headers!, { "x-llmio-trace-id": trace.traceId }),
+          headers: forwardResponseHeaders(failure.headers ?? new Headers(), { "x-llmio-trace-id": trace.traceId }),
         }),
     });
     if (result instanceof Response) return result;

@@ -2,6 +2,8 @@ import type { JsonObject } from "../core/wire-protocol.ts";
 import { wireProtocols } from "../protocols/index.ts";
 import { estimateInputTokens } from "./estimate-usage.ts";
 import { failover } from "./failover.ts";
+import { failOver } from "./attempt-outcome.ts";
+import { emptyUsage } from "../core/usage.ts";
 import { attemptBudget, planRequest } from "./plan.ts";
 import { readOrReject } from "./rejections.ts";
 import type { RelayDeps, RelayRequest } from "./relay.ts";
@@ -50,14 +52,16 @@ export function createTokenCounter(deps: RelayDeps) {
           const target = upstreamTarget(candidate, apiKey);
           return { ...upstreamRequest(upstream.endpoint(target), candidate, upstream.encodeRequest(canonical, target), {}, { extraBody: false }), readWholeBody: true };
         },
-        async accept(call, candidate, log) {
+        async accept(answer, candidate, end) {
+          const counter = wireProtocols[candidate.wire].countTokens;
           let inputTokens: number;
           try {
-            inputTokens = wireProtocols[candidate.wire].countTokens!.decodeResponse(JSON.parse(call.text!) as JsonObject);
+            if (!counter || answer.kind !== "body") throw new Error("no count");
+            inputTokens = counter.decodeResponse(JSON.parse(answer.text) as JsonObject);
           } catch {
-            return { failed: "upstream returned an unreadable count" };
+            return failOver("upstream returned an unreadable count");
           }
-          log({ status: "success", statusCode: call.response.status, promptTokens: inputTokens, totalTokens: inputTokens });
+          end({ usage: { ...emptyUsage(), inputTokens, totalTokens: inputTokens } });
           return Response.json(codec.encodeResponse(inputTokens), { headers });
         },
         // A count is best-effort: a refused request still gets a local count below.

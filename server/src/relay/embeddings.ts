@@ -4,7 +4,8 @@ import { exhaustedError, failover } from "./failover.ts";
 import { attemptBudget, planRequest } from "./plan.ts";
 import { errorResponse } from "./relay-errors.ts";
 import { readOrReject } from "./rejections.ts";
-import { usageColumns, type RelayDeps, type RelayRequest } from "./relay.ts";
+import type { RelayDeps, RelayRequest } from "./relay.ts";
+import { failOver } from "./attempt-outcome.ts";
 import { upstreamRequest, upstreamTarget } from "./upstream-request.ts";
 
 /** Embeddings from any provider whose protocol has them, answered in the client's shape. */
@@ -38,20 +39,23 @@ export function createEmbeddingsRelay(deps: RelayDeps) {
         const body = upstream.encodeRequest({ ...embedding, model: candidate.providerModel }, target);
         return { ...upstreamRequest(upstream.endpoint(target), candidate, body), readWholeBody: true };
       },
-      async accept(call, candidate, log) {
+      async accept(answer, candidate, end) {
+        const upstream = embeddingsCodecOf(candidate.wire);
         let response;
         try {
-          response = embeddingsCodecOf(candidate.wire)!.decodeResponse(JSON.parse(call.text!) as JsonObject);
+          if (!upstream || answer.kind !== "body") throw new Error("no embeddings");
+          response = upstream.decodeResponse(JSON.parse(answer.text) as JsonObject);
         } catch {
-          return { failed: "upstream returned unreadable embeddings" };
+          return failOver("upstream returned unreadable embeddings");
         }
-        log({ status: "success", statusCode: call.response.status, ...usageColumns(response.usage) });
+        end({ usage: response.usage });
         return Response.json(codec.encodeResponse({ ...response, model: embedding.model }, embedding), {
           headers: { "x-llmio-trace-id": trace.traceId },
         });
       },
       rejectClientFault(failure, candidate) {
-        return errorResponse(protocol, wireProtocols[candidate.wire].decodeError(failure.status!, failure.body ?? ""), trace.traceId);
+        // A client fault always has the upstream's status (a 4xx).
+        return errorResponse(protocol, wireProtocols[candidate.wire].decodeError(failure.status ?? 400, failure.body ?? ""), trace.traceId);
       },
     });
     if (result instanceof Response) return result;

@@ -1,19 +1,15 @@
 import type { Balancer, Refusal, SkippedCandidate } from "../routing/balancer.ts";
 import { newTried } from "../routing/balancer.ts";
-import { classifyFailure, isKeyFailure, isRetryable, type FailureClass } from "../routing/failure-class.ts";
+import { isKeyFailure, isRetryable, type FailureClass } from "../routing/failure-class.ts";
 import { GatewayError, UnsupportedByProvider, type GatewayErrorKind } from "../core/errors.ts";
 import type { LogWriter } from "../db/log-writer.ts";
-import { CLIENT_CLOSED_REASON, type RefusalReason } from "../db/log-reasons.ts";
-import type { NewRequestLog } from "../db/schema.ts";
+import { CLIENT_CLOSED_REASON } from "../db/log-reasons.ts";
 import type { RouteCandidate } from "../routing/catalog.ts";
-import { callUpstream, UpstreamFailure, type UpstreamCall, type UpstreamCallOptions } from "./upstream-call.ts";
-import { priceSnapshot } from "./price-snapshot.ts";
+import { attemptRow, CLIENT_CLOSED, upstreamOf, verdictOf, type AnswerEnd, type AttemptOutcome, type EndAttempt, type FailOver, type TraceLog } from "./attempt-outcome.ts";
+import { callUpstream, UpstreamFailure, type UpstreamAnswer, type UpstreamCallOptions } from "./upstream-call.ts";
 
-/** Log fields shared by every attempt of one client request. */
-export type TraceLog = Pick<NewRequestLog, "traceId" | "model" | "clientProtocol" | "endpoint" | "stream" | "clientIp" | "userAgent" | "authKeyId" | "sessionId">;
-
-/** Completes one attempt: writes its log row and frees its balancer lease. Later calls are ignored. */
-export type AttemptLogger = (fields: Partial<NewRequestLog>) => void;
+export type { FailOver, TraceLog } from "./attempt-outcome.ts";
+export { CLIENT_CLOSED } from "./attempt-outcome.ts";
 
 export interface FailoverOptions {
   /** Best first (the balancer's plan). */
@@ -30,10 +26,12 @@ export interface FailoverOptions {
   /** The upstream call for one candidate and key. */
   prepare(candidate: RouteCandidate, apiKey: string): Omit<UpstreamCallOptions, "clientSignal" | "firstByteTimeoutMs">;
   /**
-   * Turns a successful call into the client's response, finishing the attempt through `log`
-   * when it ends, or returns `{ failed }` to fail over (e.g. an error frame before any output).
+   * Turns an answer into the client's response, ending the attempt through `end` once the
+   * answer is delivered (a stream: when it closes). Or, before anything reached the client:
+   * `FailOver` to try the next candidate, or an UpstreamFailure for an error the answer carried
+   * (an error body sent with HTTP 200), handled like the same error sent with its status.
    */
-  accept(call: UpstreamCall, candidate: RouteCandidate, log: AttemptLogger): Promise<Response | { failed: string; statusCode?: number }>;
+  accept(answer: UpstreamAnswer, candidate: RouteCandidate, end: EndAttempt): Promise<Response | FailOver | UpstreamFailure>;
   /** The client's answer when the upstream says the request itself is bad (not retried). */
   rejectClientFault(failure: UpstreamFailure, candidate: RouteCandidate): Response;
 }
@@ -79,7 +77,7 @@ export async function failover(options: FailoverOptions): Promise<Response | Fai
           status: "error",
           statusCode: refused.status,
           error: refused.message,
-          reason: clientAborted ? CLIENT_CLOSED_REASON : refusalReason(lease),
+          reason: clientAborted ? CLIENT_CLOSED_REASON : lease.cause,
           createdAt: Date.now(),
           durationMs: Math.round(performance.now() - started),
         });
@@ -87,124 +85,134 @@ export async function failover(options: FailoverOptions): Promise<Response | Fai
       return { failures, classes, retryAfterSeconds, clientAborted, refusal: lease, unsupported };
     }
     const { candidate, apiKey } = lease;
+    const startedAt = Date.now();
     const attemptStarted = performance.now();
-    let finished = false;
-    // Ends the attempt once: frees the lease and writes the row, even if freeing the lease throws.
-    const finish = (outcome: Parameters<typeof lease.finish>[0], fields: Partial<NewRequestLog>) => {
-      if (finished) return;
-      finished = true;
+    let ended = false;
+    // The one place an attempt ends: its lease is freed and its row written, once, even if freeing the lease throws.
+    const end = (outcome: Omit<AttemptOutcome, "upstream" | "attempt" | "timings"> & { timings?: Partial<AttemptOutcome["timings"]> }) => {
+      if (ended) return;
+      ended = true;
+      const record: AttemptOutcome = {
+        ...outcome,
+        upstream: upstreamOf(candidate),
+        attempt,
+        timings: { startedAt, durationMs: Math.round(performance.now() - attemptStarted), ...withoutUndefined(outcome.timings) },
+      };
       try {
-        // The upstream's status names the cause exactly (a 404 is "not found", not a server error).
-        lease.finish({ status: fields.statusCode ?? undefined, ...outcome });
+        lease.finish(verdictOf(record));
       } finally {
-        const row: NewRequestLog = {
-          ...options.trace,
-          attempt,
-          providerId: candidate.providerId,
-          providerName: candidate.providerName,
-          providerModel: candidate.providerModel,
-          status: "error",
-          createdAt: Date.now(),
-          durationMs: Math.round(performance.now() - attemptStarted),
-          ...fields,
-        };
-        options.logWriter.write({ ...row, ...priceSnapshot(candidate.prices, row) });
+        options.logWriter.write(attemptRow(options.trace, record, candidate));
       }
     };
-    const log: AttemptLogger = (fields) => {
-      const ok = fields.status === "success";
-      const failure = ok ? undefined : classifyFailure({ status: fields.statusCode ?? undefined, message: fields.error ?? undefined });
-      const aborted = fields.error === CLIENT_CLOSED;
-      const reason = ok ? undefined : aborted ? CLIENT_CLOSED_REASON : failure;
-      finish({ ok, neutral: aborted, failure, firstByteMs: fields.firstByteMs ?? undefined, message: fields.error ?? undefined, tokens: fields.totalTokens }, { reason, ...fields });
+    const failed = (failure: UpstreamFailure) => {
+      const aborted = failure.clientAborted;
+      end({
+        status: "error",
+        statusCode: failure.status ?? (aborted ? 499 : undefined),
+        failure: aborted ? null : failure.failure,
+        neutral: aborted,
+        error: aborted ? CLIENT_CLOSED : failure.message,
+        retryAfterMs: failure.retryAfterSeconds === undefined ? undefined : failure.retryAfterSeconds * 1000,
+      });
+      failures.push(`${candidate.providerName}: ${failure.message}`);
     };
 
-    let call: UpstreamCall | undefined;
+    // Building the request is the gateway's own work: if it throws, no provider is to blame.
+    let prepared: ReturnType<FailoverOptions["prepare"]>;
     try {
-      // Building the request is the gateway's own work: if it throws, no provider is to blame.
-      let prepared: ReturnType<FailoverOptions["prepare"]>;
-      try {
-        prepared = options.prepare(candidate, apiKey);
-      } catch (error) {
-        if (error instanceof UnsupportedByProvider) {
-          // This provider cannot serve the request as asked; another one may.
-          finish({ ok: false, neutral: true, message: error.message }, { statusCode: error.status, error: error.message, reason: "bad_request" });
-          failures.push(`${candidate.providerName}: ${error.message}`);
-          unsupported = error;
-          tried.associations.add(candidate.associationId);
-          continue;
-        }
-        const refused = error instanceof RangeError
-          ? new GatewayError("bad_request", `The request cannot be relayed: it is nested too deeply (${error.message})`)
-          : asGatewayError(error, "The request could not be prepared for the upstream");
-        finish({ ok: false, neutral: true, message: refused.message }, { statusCode: refused.status, error: refused.message, reason: "bad_request" });
-        throw refused;
-      }
-      const remaining = options.deadline - Date.now();
-      call = await callUpstream({
-        ...prepared,
-        firstByteTimeoutMs: Math.max(1, Math.min(options.firstByteTimeoutMs, remaining)),
-        clientSignal: options.clientSignal,
-      });
-      const outcome = await options.accept(call, candidate, log);
-      if (outcome instanceof Response) return outcome;
-      log({ statusCode: outcome.statusCode ?? call.response.status, error: outcome.failed });
-      failures.push(`${candidate.providerName}: ${outcome.failed}`);
-      classes.push("server");
+      prepared = options.prepare(candidate, apiKey);
+    } catch (error) {
+      const refused = error instanceof UnsupportedByProvider || error instanceof RangeError ? error : asGatewayError(error, "The request could not be prepared for the upstream");
+      const shown = refused instanceof RangeError ? new GatewayError("bad_request", `The request cannot be relayed: it is nested too deeply (${refused.message})`) : refused;
+      end({ status: "error", statusCode: shown.status, failure: "bad_request", neutral: true, error: shown.message });
+      if (!(shown instanceof UnsupportedByProvider)) throw shown;
+      // This provider cannot serve the request as asked; another one may.
+      failures.push(`${candidate.providerName}: ${shown.message}`);
+      unsupported = shown;
       tried.associations.add(candidate.associationId);
       continue;
-    } catch (thrown) {
-      if (thrown instanceof GatewayError && finished) throw thrown;
-      // Whatever went wrong, the attempt ends here: an unexpected error is the upstream answer's
-      // fault (it could not be read or decoded), unless the client left meanwhile.
-      void call?.reader?.cancel().catch(() => {});
-      const error = asUpstreamFailure(thrown, call, options.clientSignal);
-      const failure = error.clientAborted
-        ? undefined
-        : classifyFailure({ status: error.status, message: error.message, timedOut: error.details.timedOut, connectionFailed: error.status === undefined && !call });
-      finish(
-        {
-          ok: false,
-          neutral: error.clientAborted,
-          failure,
-          message: error.message,
-          retryAfterMs: error.retryAfterSeconds === undefined ? undefined : error.retryAfterSeconds * 1000,
-        },
-        {
-          statusCode: error.status ?? (error.clientAborted ? 499 : undefined),
-          error: error.clientAborted ? CLIENT_CLOSED : error.message,
-          reason: error.clientAborted ? CLIENT_CLOSED_REASON : failure,
-        },
-      );
-      failures.push(`${candidate.providerName}: ${error.message}`);
-      if (error.clientAborted) return { failures, classes, clientAborted: true };
-      if (failure) classes.push(failure);
-      if (error.retryAfterSeconds !== undefined) retryAfterSeconds = error.retryAfterSeconds;
-      if (failure && !isRetryable(failure)) return options.rejectClientFault(error, candidate);
-      if (failure && isKeyFailure(failure)) tried.keys.add(`${candidate.providerId}\n${apiKey}`);
-      else tried.associations.add(candidate.associationId);
     }
+
+    const remaining = options.deadline - Date.now();
+    const call = await callUpstream({ ...prepared, firstByteTimeoutMs: Math.max(1, Math.min(options.firstByteTimeoutMs, remaining)), clientSignal: options.clientSignal }).catch(
+      (error: unknown) => ({ kind: "failed", failure: unreadable(error, options.clientSignal) }) as const,
+    );
+    let failure: UpstreamFailure;
+    if (call.kind === "aborted") {
+      failed(call.failure);
+      return { failures, classes, clientAborted: true };
+    }
+    if (call.kind === "failed") failure = call.failure;
+    else {
+      const answer = call;
+      const endAnswer: EndAttempt = (answered) => end(answerOutcome(answered, answer.response.status));
+      let accepted: Response | FailOver | UpstreamFailure;
+      try {
+        accepted = await options.accept(answer, candidate, endAnswer);
+      } catch (thrown) {
+        // The client's error shape for a request that already ended (the relay answers it).
+        if (thrown instanceof GatewayError && ended) throw thrown;
+        // An unexpected error is the upstream answer's fault (it could not be read or decoded), unless the
+        // client left meanwhile; a GatewayError is an error the answer decoded to, classified by its status.
+        if (answer.kind === "stream") void answer.reader.cancel().catch(() => {});
+        accepted = thrown instanceof GatewayError && !options.clientSignal?.aborted ? answeredError(answer, thrown) : unreadable(thrown, options.clientSignal);
+      }
+      if (accepted instanceof Response) return accepted;
+      if (!(accepted instanceof UpstreamFailure)) {
+        end({ status: "error", statusCode: answer.response.status, failure: accepted.failure, neutral: false, error: accepted.failed });
+        failures.push(`${candidate.providerName}: ${accepted.failed}`);
+        classes.push(accepted.failure);
+        tried.associations.add(candidate.associationId);
+        continue;
+      }
+      if (answer.kind === "stream") void answer.reader.cancel().catch(() => {});
+      failure = accepted;
+    }
+    failed(failure);
+    if (failure.clientAborted) return { failures, classes, clientAborted: true };
+    classes.push(failure.failure);
+    if (failure.retryAfterSeconds !== undefined) retryAfterSeconds = failure.retryAfterSeconds;
+    if (!isRetryable(failure.failure)) return options.rejectClientFault(failure, candidate);
+    if (isKeyFailure(failure.failure)) tried.keys.add(`${candidate.providerId}\n${apiKey}`);
+    else tried.associations.add(candidate.associationId);
   }
   return { failures, classes, retryAfterSeconds, clientAborted: false, unsupported };
 }
 
-/**
- * An exception during an attempt as a failed attempt: a GatewayError is an upstream answer that
- * decoded to an error (HTTP 200 with an error body) and keeps its status, so it is classified
- * like the same error sent with that status; anything else is an answer that could not be read.
- */
-function asUpstreamFailure(error: unknown, call: UpstreamCall | undefined, clientSignal: AbortSignal | undefined): UpstreamFailure {
+/** An accepted answer's end as the attempt's outcome (the client leaving blames no one). */
+function answerOutcome(answered: AnswerEnd, status: number): Omit<AttemptOutcome, "upstream" | "attempt" | "timings"> & { timings: Partial<AttemptOutcome["timings"]> } {
+  const failure = answered.failed?.failure ?? null;
+  return {
+    status: answered.failed ? "error" : "success",
+    statusCode: answered.statusCode ?? status,
+    failure,
+    neutral: answered.failed !== undefined && failure === null,
+    error: answered.failed?.message,
+    usage: answered.usage,
+    warnings: answered.warnings,
+    timings: { firstByteMs: answered.firstByteMs, durationMs: answered.durationMs },
+  };
+}
+
+/** An error body an upstream sent with a 2xx status, as the failure the same error with its status is. */
+export function answeredError(answer: UpstreamAnswer, error: GatewayError): UpstreamFailure {
+  return new UpstreamFailure(`HTTP ${answer.response.status} with an error body: ${error.message}`, {
+    status: error.status,
+    body: answer.kind === "body" ? answer.text : undefined,
+    headers: answer.response.headers,
+    retryAfterSeconds: error.retryAfterSeconds,
+  });
+}
+
+/** An exception while reading an answer, as a failed attempt (or an abort, when the client left meanwhile). */
+function unreadable(error: unknown, clientSignal: AbortSignal | undefined): UpstreamFailure {
   if (error instanceof UpstreamFailure) return error;
   if (clientSignal?.aborted) return new UpstreamFailure(CLIENT_CLOSED, { clientAborted: true });
-  if (error instanceof GatewayError) {
-    return new UpstreamFailure(`HTTP ${call?.response.status ?? 200} with an error body: ${error.message}`, {
-      status: error.status,
-      body: call?.text,
-      headers: call?.response.headers,
-      retryAfterSeconds: error.retryAfterSeconds,
-    });
-  }
   return new UpstreamFailure(`the upstream answer could not be read: ${(error as Error)?.message ?? String(error)}`, { status: 502 });
+}
+
+function withoutUndefined<T extends object>(value: T | undefined): Partial<T> {
+  return Object.fromEntries(Object.entries(value ?? {}).filter(([, field]) => field !== undefined)) as Partial<T>;
 }
 
 /** Any exception as a GatewayError the client can be shown (its own kind if it is one). */
@@ -213,20 +221,12 @@ export function asGatewayError(error: unknown, context: string): GatewayError {
   return new GatewayError("internal", `${context}: ${(error as Error)?.message ?? String(error)}`);
 }
 
-/** The log's error text for a client that went away. */
-export const CLIENT_CLOSED = "client closed the request";
-
 const KIND_BY_FAILURE: Partial<Record<FailureClass, GatewayErrorKind>> = {
   rate_limit: "rate_limit",
   quota: "rate_limit",
   overloaded: "overloaded",
   timeout: "timeout",
 };
-
-/** The `reason` column of a request no attempt could be made for. */
-function refusalReason(refusal: Refusal): RefusalReason {
-  return refusal.reason.includes("limit") ? "provider_limits" : "no_healthy_provider";
-}
 
 /**
  * The client-facing error once nothing succeeded: the real cause, its status, and a retry hint.
@@ -241,7 +241,7 @@ export function exhaustedError(result: FailoverExhausted, traceId: string, now =
   }
   const notTried = (result.refusal?.skipped ?? []).filter((skipped) => skipped.why !== "failed_here");
   if (result.failures.length === 0 && result.refusal) {
-    const limited = refusalReason(result.refusal) === "provider_limits";
+    const limited = result.refusal.cause === "provider_limits";
     const listed = notTried.length === 0 ? "" : `: ${notTried.map((skipped) => describeSkipped(skipped, now)).join("; ")}`;
     return new GatewayError(limited ? "rate_limit" : "overloaded", `No attempt could be made: ${result.refusal.reason}${listed}`, {
       traceId,

@@ -5,6 +5,7 @@ import { preOutputWait, readWithin, watchStream, type StreamWatch } from "./keep
 import { SseEventFramer, SseEventLimit } from "./sse-event-limit.ts";
 import { upstreamLimits, UpstreamLimitError } from "./upstream-limits.ts";
 import { findErrorText } from "./error-text-match.ts";
+import { failOver, type FailOver } from "./attempt-outcome.ts";
 
 export interface StreamObserver {
   /** Sees every SSE event as it passes. */
@@ -20,7 +21,7 @@ export interface StreamObserver {
 const encoder = new TextEncoder();
 
 /** The chunks read before committing to an attempt, or why it failed. */
-export type FastPathStart = { chunks: Uint8Array[] } | { failed: string };
+export type FastPathStart = { chunks: Uint8Array[] } | FailOver;
 
 /**
  * Reads the upstream's stream while it only carries preamble events (message_start, pings,
@@ -72,7 +73,7 @@ export async function awaitFastPathStart(
   }
   if (failed) {
     void reader.cancel().catch(() => {});
-    return { failed };
+    return failOver(failed);
   }
   return { chunks };
 }

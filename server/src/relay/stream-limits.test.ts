@@ -153,7 +153,7 @@ describe("an upstream that only ever sends preamble", () => {
     const upstream = endlessUpstream(ping);
     const started = Date.now();
     const start = await awaitFastPathStart(upstream.reader, ping(), wireProtocols.anthropic, { idleMs: 1000, outputBy: started + 80 });
-    expect(start).toEqual({ failed: "no output before the model's total timeout" });
+    expect(start).toEqual({ failed: "no output before the model's total timeout", failure: "server" });
     expect(Date.now() - started).toBeLessThan(500);
     expect(upstream.state.cancelled).toBe(true);
   });
@@ -163,13 +163,13 @@ describe("an upstream that only ever sends preamble", () => {
     const upstream = endlessUpstream<StreamEvent>(() => ({ type: "response-start", id: "r", model: "m" }));
     const started = Date.now();
     const start = await awaitFirstOutput(upstream.reader, 1000, started + 80);
-    expect(start).toEqual({ failed: "no output before the model's total timeout" });
+    expect(start).toEqual({ failed: "no output before the model's total timeout", failure: "server" });
     expect(Date.now() - started).toBeLessThan(500);
   });
 
   test("without a deadline, silence is still measured by the idle limit", async () => {
     const silent = new ReadableStream<Uint8Array>({ start() {} });
     const start = await awaitFastPathStart(silent.getReader(), ping(), wireProtocols.anthropic, { idleMs: 50 });
-    expect(start).toEqual({ failed: "no output within 50 ms" });
+    expect(start).toEqual({ failed: "no output within 50 ms", failure: "server" });
   });
 });

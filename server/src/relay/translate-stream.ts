@@ -5,6 +5,7 @@ import type { SseEvent } from "../core/wire-protocol.ts";
 import { preOutputWait, readWithin, watchStream, type StreamWatch } from "./keep-alive.ts";
 import { SseEventLimit } from "./sse-event-limit.ts";
 import { upstreamLimits } from "./upstream-limits.ts";
+import { failOver, type FailOver } from "./attempt-outcome.ts";
 
 /**
  * Upstream bytes (first chunk already read) → SSE events → canonical events through the
@@ -52,7 +53,7 @@ export function decodeUpstreamEvents(
 }
 
 /** The events read while waiting for the model to start answering. */
-export type StreamStart = { events: StreamEvent[] } | { failed: string };
+export type StreamStart = { events: StreamEvent[] } | FailOver;
 
 /**
  * Reads until the first output event. An error (frame or broken connection) before any
@@ -67,19 +68,19 @@ export async function awaitFirstOutput(events: ReadableStreamDefaultReader<Strea
       const next = await readWithin(events, wait.ms);
       if (next === "idle") {
         void events.cancel().catch(() => {});
-        return { failed: wait.failure };
+        return failOver(wait.failure);
       }
       const { done, value } = next;
-      if (done) return { failed: "upstream stream ended before any output" };
+      if (done) return failOver("upstream stream ended before any output");
       if (value.type === "error") {
         void events.cancel().catch(() => {});
-        return { failed: value.error.message };
+        return failOver(value.error.message);
       }
       buffered.push(value);
       if (isOutputEvent(value)) return { events: buffered };
     }
   } catch (error) {
-    return { failed: `upstream stream failed: ${(error as Error).message}` };
+    return failOver(`upstream stream failed: ${(error as Error).message}`);
   }
 }
 

@@ -1,3 +1,4 @@
+import { classifyFailure, type FailureClass } from "../routing/failure-class.ts";
 import { redactProxy } from "./outbound-proxy.ts";
 import { upstreamLimits, UpstreamLimitError } from "./upstream-limits.ts";
 import { discardBody, isRedirect, NO_REDIRECTS, readBodyWithin, redirectMessage } from "./upstream-response.ts";
@@ -15,17 +16,17 @@ export interface UpstreamCallOptions {
   proxy?: string;
 }
 
-export interface UpstreamCall {
-  response: Response;
-  /** Non-stream: the whole body. */
-  text?: string;
-  /** Stream: the reader, positioned after `firstChunk`. */
-  reader?: ReadableStreamDefaultReader<Uint8Array>;
-  firstChunk?: Uint8Array;
-}
+/** The upstream answered with a 2xx: its whole body (non-stream), or its stream after the first chunk. */
+export type UpstreamAnswer =
+  | { kind: "body"; response: Response; text: string }
+  | { kind: "stream"; response: Response; reader: ReadableStreamDefaultReader<Uint8Array>; firstChunk: Uint8Array };
 
-/** An attempt that failed before anything reached the client. */
+/** One upstream call: an answer, a failure before anything reached the client, or a client that left meanwhile. */
+export type UpstreamCall = UpstreamAnswer | { kind: "failed"; failure: UpstreamFailure } | { kind: "aborted"; failure: UpstreamFailure };
+
+/** An attempt that failed before anything reached the client, with its class decided here, where it was read. */
 export class UpstreamFailure extends Error {
+  readonly failure: FailureClass;
   constructor(
     message: string,
     readonly details: {
@@ -38,6 +39,8 @@ export class UpstreamFailure extends Error {
     } = {},
   ) {
     super(message);
+    // No status: nothing usable came back, so the connection is to blame (unless the clock ran out).
+    this.failure = classifyFailure({ status: details.status, message, timedOut: details.timedOut, connectionFailed: true });
   }
   get status() { return this.details.status; }
   get body() { return this.details.body; }
@@ -50,12 +53,22 @@ const MAX_ERROR_TEXT = 500;
 
 /**
  * Sends one upstream request and waits for its first byte (stream) or whole body
- * (non-stream) within the timeout. Anything short of that throws UpstreamFailure,
- * so the caller can try the next candidate while the client has seen nothing. A redirect
+ * (non-stream) within the timeout. Anything short of that is a failure (or, when the client
+ * left, an abort), so the caller can try the next candidate while the client has seen nothing. A redirect
  * is such a failure (never followed: it would take the key and the prompt elsewhere), and so
  * is a body past the decoded-size limit.
  */
 export async function callUpstream(options: UpstreamCallOptions): Promise<UpstreamCall> {
+  try {
+    return await answerOf(options);
+  } catch (error) {
+    if (!(error instanceof UpstreamFailure)) throw error;
+    return error.clientAborted ? { kind: "aborted", failure: error } : { kind: "failed", failure: error };
+  }
+}
+
+/** The answer, or the UpstreamFailure that stands for its absence (thrown). */
+async function answerOf(options: UpstreamCallOptions): Promise<UpstreamAnswer> {
   const controller = new AbortController();
   const onClientAbort = () => controller.abort();
   options.clientSignal?.addEventListener("abort", onClientAbort, { once: true });
@@ -99,13 +112,13 @@ export async function callUpstream(options: UpstreamCallOptions): Promise<Upstre
     }
     if (options.readWholeBody) {
       // Status 200 kept with the failure: the class is then "server" (fail over), as for any unusable answer.
-      return { response, text: await readWithinLimit(response, maxBodyBytes, (error) => fail(error.message, { status: response.status })) };
+      return { kind: "body", response, text: await readWithinLimit(response, maxBodyBytes, (error) => fail(error.message, { status: response.status })) };
     }
     if (!response.body) throw fail("upstream sent no body");
     const reader = response.body.getReader();
     const first = await reader.read();
     if (first.done) throw fail("upstream closed the stream before any data");
-    return { response, reader, firstChunk: first.value };
+    return { kind: "stream", response, reader, firstChunk: first.value };
   } catch (error) {
     if (error instanceof UpstreamFailure) throw error;
     if (timedOut) throw fail(`no response within ${options.firstByteTimeoutMs} ms`);

@@ -1,8 +1,9 @@
 import { GatewayError } from "../core/errors.ts";
+import type { RefusalReason } from "../db/log-reasons.ts";
 import type { RequestPeek } from "../core/wire-protocol.ts";
 import type { ModelRoute, RouteCandidate } from "./catalog.ts";
 import type { BreakerOptions } from "./circuit-breaker.ts";
-import { HealthRegistry, type AttemptOutcome } from "./health.ts";
+import { HealthRegistry, type AttemptVerdict } from "./health.ts";
 import { KeyRotation } from "./key-rotation.ts";
 import { LocalLimits, type LimitGate, type LimitSnapshot, type LimitTicket } from "./limit-gate.ts";
 import type { SharedRouting } from "./shared-routing.ts";
@@ -30,7 +31,7 @@ export interface Lease {
   candidate: RouteCandidate;
   apiKey: string;
   /** Frees the slots and teaches the health registry; call exactly once. */
-  finish(outcome: AttemptOutcome & { tokens?: number }): void;
+  finish(outcome: AttemptVerdict & { tokens?: number }): void;
 }
 
 /** Nothing can be admitted: every candidate was tried, is broken, or stays busy past the wait. */
@@ -38,6 +39,8 @@ export interface Refusal {
   /** When waiting longer would have helped. */
   retryAfterMs?: number;
   reason: string;
+  /** The log's reason code: every provider at its limits, or none healthy (set where the refusal is decided). */
+  cause: RefusalReason;
   /** Each candidate passed over at the last look, and why: what the client's error lists. */
   skipped: SkippedCandidate[];
 }
@@ -219,6 +222,7 @@ export class Balancer {
       if (!waitable) {
         return {
           reason: "no healthy provider is available",
+          cause: "no_healthy_provider",
           retryAfterMs: Number.isFinite(soonest) ? soonest : undefined,
           skipped: this.describe(passed, Date.now()),
         };
@@ -230,6 +234,7 @@ export class Balancer {
         const limited = passed.some((entry) => entry.why === "provider_limit" || (entry.keys?.limited ?? 0) > 0);
         return {
           reason: signal?.aborted ? "client closed the request" : limited ? "every provider is at its rate or concurrency limit" : "no healthy provider became available in time",
+          cause: !signal?.aborted && limited ? "provider_limits" : "no_healthy_provider",
           retryAfterMs: Number.isFinite(soonest) ? soonest : QUEUE_POLL_MS,
           skipped: this.describe(passed, Date.now()),
         };

@@ -36,6 +36,14 @@ export function classifyFailure(facts: FailureFacts): FailureClass {
   return "bad_request";
 }
 
+/**
+ * An error the upstream reported inside an answer it sent with a 2xx status: an error frame in a
+ * stream, an error text in a body, an answer that stopped early. Only its words can say more.
+ */
+export function classifyAnsweredFailure(message: string): FailureClass {
+  return classifyFailure({ status: 200, message });
+}
+
 /** A client's bad request (or refused content) fails the same way everywhere: not retried. */
 export function isRetryable(failure: FailureClass): boolean {
   return failure !== "bad_request" && failure !== "content";

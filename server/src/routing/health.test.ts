@@ -1,12 +1,12 @@
 import { describe, expect, test } from "bun:test";
-import { HealthRegistry, type AttemptOutcome } from "./health.ts";
+import { HealthRegistry, type AttemptVerdict } from "./health.ts";
 import type { FailureClass } from "./failure-class.ts";
 
 const breaker = { failureThreshold: 2, openMs: 1_000 };
 const ASSOC = 1;
 const PROVIDER = 10;
 const KEY = "sk-test-0123456789";
-const fail = (failure: FailureClass, extra: Partial<AttemptOutcome> = {}): AttemptOutcome => ({ ok: false, failure, ...extra });
+const fail = (failure: FailureClass, extra: Partial<AttemptVerdict> = {}): AttemptVerdict => ({ ok: false, failure, ...extra });
 
 describe("HealthRegistry", () => {
   test("unknown keys are usable and ready", () => {
@@ -114,7 +114,7 @@ describe("HealthRegistry", () => {
       return health;
     }
 
-    const endings: Array<[string, AttemptOutcome]> = [
+    const endings: Array<[string, AttemptVerdict]> = [
       ["client left", { ok: false, neutral: true }],
       ["bad request", fail("bad_request")],
       ["content", fail("content")],

@@ -15,7 +15,8 @@ const RATE_LIMIT_BACKOFF_MAX_MS = 60_000;
 /** A key out of quota rests this long before it is tried again. */
 const QUOTA_COOLDOWN_MS = 10 * 60_000;
 
-export interface AttemptOutcome {
+/** What an ended attempt teaches the health registry (relay/attempt-outcome.ts makes it from the attempt's record). */
+export interface AttemptVerdict {
   ok: boolean;
   /** The client left: says nothing about the provider, only frees the slots. */
   neutral?: boolean;
@@ -160,7 +161,7 @@ export class HealthRegistry {
     return this.associations.get(associationId)?.latency;
   }
 
-  record(associationId: number, providerId: number, key: string, outcome: AttemptOutcome, now: number): void {
+  record(associationId: number, providerId: number, key: string, outcome: AttemptVerdict, now: number): void {
     const association = this.association(associationId);
     const keyHealth = this.key(providerId, key);
     // An outcome that gives no verdict on a breaker must still end its half-open probe,

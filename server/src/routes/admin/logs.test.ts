@@ -38,7 +38,7 @@ describe("/api/logs", () => {
         "id", "traceId", "model", "providerId", "providerName", "providerModel", "clientProtocol", "status", "statusCode",
         "promptTokens", "completionTokens", "cachedTokens", "reasoningTokens", "totalTokens", "firstByteMs", "durationMs",
         "attempt", "stream", "error", "clientIp", "authKeyId", "userAgent", "createdAt", "endpoint", "usageEstimated", "warnings",
-        "reason", "repeatCount", "keyHint", "sessionId", "path",
+        "reason", "failureClass", "repeatCount", "keyHint", "sessionId", "path",
         "cacheWriteTokens", "priceInput", "priceCachedInput", "priceCacheWrite", "priceOutput", "currency", "cost",
       ].sort(),
     );
