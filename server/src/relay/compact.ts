@@ -1,5 +1,6 @@
 import type { JsonObject, WireProtocol } from "../core/wire-protocol.ts";
-import { exhaustedError, failover } from "./failover.ts";
+import { failover } from "./failover.ts";
+import { exhaustedError } from "./exhausted-error.ts";
 import { forwardRequestHeaders, forwardResponseHeaders } from "./forward-headers.ts";
 import { attemptBudget, planRequest } from "./plan.ts";
 import type { Principal } from "../auth/client-keys.ts";

@@ -1,6 +1,7 @@
 import type { JsonObject } from "../core/wire-protocol.ts";
 import { embeddingsCodecOf, wireProtocols } from "../protocols/index.ts";
-import { exhaustedError, failover } from "./failover.ts";
+import { failover } from "./failover.ts";
+import { exhaustedError } from "./exhausted-error.ts";
 import { attemptBudget, planRequest } from "./plan.ts";
 import { errorResponse } from "./relay-errors.ts";
 import { readOrReject } from "./rejections.ts";

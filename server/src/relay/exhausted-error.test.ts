@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { Balancer, newTried } from "../routing/balancer.ts";
 import { admitted, candidate, refused } from "../routing/test-support.ts";
-import { exhaustedError } from "./failover.ts";
+import { exhaustedError } from "./exhausted-error.ts";
 
 /** Fails `times` attempts of a candidate the way a refused connection does. */
 async function failConnections(balancer: Balancer, target: ReturnType<typeof candidate>, times: number) {

@@ -1,15 +1,14 @@
-import type { Balancer, Refusal, SkippedCandidate } from "../routing/balancer.ts";
+import type { Balancer, Lease } from "../routing/balancer.ts";
 import { newTried } from "../routing/balancer.ts";
 import { isKeyFailure, isRetryable, type FailureClass } from "../routing/failure-class.ts";
-import { GatewayError, UnsupportedByProvider, type GatewayErrorKind } from "../core/errors.ts";
+import { GatewayError, UnsupportedByProvider } from "../core/errors.ts";
 import type { LogWriter } from "../db/log-writer.ts";
 import { CLIENT_CLOSED_REASON } from "../db/log-reasons.ts";
 import type { RouteCandidate } from "../routing/catalog.ts";
 import { attemptRow, CLIENT_CLOSED, upstreamOf, verdictOf, type AnswerEnd, type AttemptOutcome, type EndAttempt, type FailOver, type TraceLog } from "./attempt-outcome.ts";
-import { callUpstream, UpstreamFailure, type UpstreamAnswer, type UpstreamCallOptions } from "./upstream-call.ts";
+import { exhaustedError, type FailoverExhausted } from "./exhausted-error.ts";
+import { answeredError, callUpstream, UpstreamFailure, type UpstreamAnswer, type UpstreamCallOptions } from "./upstream-call.ts";
 
-export type { FailOver, TraceLog } from "./attempt-outcome.ts";
-export { CLIENT_CLOSED } from "./attempt-outcome.ts";
 
 export interface FailoverOptions {
   /** Best first (the balancer's plan). */
@@ -34,18 +33,6 @@ export interface FailoverOptions {
   accept(answer: UpstreamAnswer, candidate: RouteCandidate, end: EndAttempt): Promise<Response | FailOver | UpstreamFailure>;
   /** The client's answer when the upstream says the request itself is bad (not retried). */
   rejectClientFault(failure: UpstreamFailure, candidate: RouteCandidate): Response;
-}
-
-/** Why no attempt succeeded, for the client's error. */
-export interface FailoverExhausted {
-  failures: string[];
-  /** The class of each failed attempt, in order. */
-  classes: FailureClass[];
-  retryAfterSeconds?: number;
-  clientAborted: boolean;
-  refusal?: Refusal;
-  /** Why a provider skipped the request as asked, when one did (the client's error if no other served it). */
-  unsupported?: UnsupportedByProvider;
 }
 
 /**
@@ -85,90 +72,23 @@ export async function failover(options: FailoverOptions): Promise<Response | Fai
       return { failures, classes, retryAfterSeconds, clientAborted, refusal: lease, unsupported };
     }
     const { candidate, apiKey } = lease;
-    const startedAt = Date.now();
-    const attemptStarted = performance.now();
-    let ended = false;
-    // The one place an attempt ends: its lease is freed and its row written, once, even if freeing the lease throws.
-    const end = (outcome: Omit<AttemptOutcome, "upstream" | "attempt" | "timings"> & { timings?: Partial<AttemptOutcome["timings"]> }) => {
-      if (ended) return;
-      ended = true;
-      const record: AttemptOutcome = {
-        ...outcome,
-        upstream: upstreamOf(candidate),
-        attempt,
-        timings: { startedAt, durationMs: Math.round(performance.now() - attemptStarted), ...withoutUndefined(outcome.timings) },
-      };
-      try {
-        lease.finish(verdictOf(record));
-      } finally {
-        options.logWriter.write(attemptRow(options.trace, record, candidate));
-      }
-    };
-    const failed = (failure: UpstreamFailure) => {
-      const aborted = failure.clientAborted;
-      end({
-        status: "error",
-        statusCode: failure.status ?? (aborted ? 499 : undefined),
-        failure: aborted ? null : failure.failure,
-        neutral: aborted,
-        error: aborted ? CLIENT_CLOSED : failure.message,
-        retryAfterMs: failure.retryAfterSeconds === undefined ? undefined : failure.retryAfterSeconds * 1000,
-      });
-      failures.push(`${candidate.providerName}: ${failure.message}`);
-    };
-
-    // Building the request is the gateway's own work: if it throws, no provider is to blame.
-    let prepared: ReturnType<FailoverOptions["prepare"]>;
-    try {
-      prepared = options.prepare(candidate, apiKey);
-    } catch (error) {
-      const refused = error instanceof UnsupportedByProvider || error instanceof RangeError ? error : asGatewayError(error, "The request could not be prepared for the upstream");
-      const shown = refused instanceof RangeError ? new GatewayError("bad_request", `The request cannot be relayed: it is nested too deeply (${refused.message})`) : refused;
-      end({ status: "error", statusCode: shown.status, failure: "bad_request", neutral: true, error: shown.message });
-      if (!(shown instanceof UnsupportedByProvider)) throw shown;
+    const step = await runAttempt(options, lease, attempt);
+    if (step.kind === "response") return step.response;
+    if (step.kind === "unsupported") {
       // This provider cannot serve the request as asked; another one may.
-      failures.push(`${candidate.providerName}: ${shown.message}`);
-      unsupported = shown;
+      failures.push(`${candidate.providerName}: ${step.error.message}`);
+      unsupported = step.error;
       tried.associations.add(candidate.associationId);
       continue;
     }
-
-    const remaining = options.deadline - Date.now();
-    const call = await callUpstream({ ...prepared, firstByteTimeoutMs: Math.max(1, Math.min(options.firstByteTimeoutMs, remaining)), clientSignal: options.clientSignal }).catch(
-      (error: unknown) => ({ kind: "failed", failure: unreadable(error, options.clientSignal) }) as const,
-    );
-    let failure: UpstreamFailure;
-    if (call.kind === "aborted") {
-      failed(call.failure);
-      return { failures, classes, clientAborted: true };
+    if (step.kind === "fail-over") {
+      failures.push(`${candidate.providerName}: ${step.failed}`);
+      classes.push(step.failure);
+      tried.associations.add(candidate.associationId);
+      continue;
     }
-    if (call.kind === "failed") failure = call.failure;
-    else {
-      const answer = call;
-      const endAnswer: EndAttempt = (answered) => end(answerOutcome(answered, answer.response.status));
-      let accepted: Response | FailOver | UpstreamFailure;
-      try {
-        accepted = await options.accept(answer, candidate, endAnswer);
-      } catch (thrown) {
-        // The client's error shape for a request that already ended (the relay answers it).
-        if (thrown instanceof GatewayError && ended) throw thrown;
-        // An unexpected error is the upstream answer's fault (it could not be read or decoded), unless the
-        // client left meanwhile; a GatewayError is an error the answer decoded to, classified by its status.
-        if (answer.kind === "stream") void answer.reader.cancel().catch(() => {});
-        accepted = thrown instanceof GatewayError && !options.clientSignal?.aborted ? answeredError(answer, thrown) : unreadable(thrown, options.clientSignal);
-      }
-      if (accepted instanceof Response) return accepted;
-      if (!(accepted instanceof UpstreamFailure)) {
-        end({ status: "error", statusCode: answer.response.status, failure: accepted.failure, neutral: false, error: accepted.failed });
-        failures.push(`${candidate.providerName}: ${accepted.failed}`);
-        classes.push(accepted.failure);
-        tried.associations.add(candidate.associationId);
-        continue;
-      }
-      if (answer.kind === "stream") void answer.reader.cancel().catch(() => {});
-      failure = accepted;
-    }
-    failed(failure);
+    const { failure } = step;
+    failures.push(`${candidate.providerName}: ${failure.message}`);
     if (failure.clientAborted) return { failures, classes, clientAborted: true };
     classes.push(failure.failure);
     if (failure.retryAfterSeconds !== undefined) retryAfterSeconds = failure.retryAfterSeconds;
@@ -179,8 +99,98 @@ export async function failover(options: FailoverOptions): Promise<Response | Fai
   return { failures, classes, retryAfterSeconds, clientAborted: false, unsupported };
 }
 
+/** How one attempt went, for the loop to decide what to try next (the attempt itself has ended, or will with its response). */
+type AttemptStep =
+  | { kind: "response"; response: Response }
+  | { kind: "unsupported"; error: UnsupportedByProvider }
+  | ({ kind: "fail-over" } & FailOver)
+  | { kind: "failed"; failure: UpstreamFailure };
+
+/** The fields of an outcome that the attempt's own code decides (failover adds where, which attempt and when). */
+type OutcomeFields = Omit<AttemptOutcome, "upstream" | "attempt" | "timings"> & { timings?: Partial<AttemptOutcome["timings"]> };
+
+/**
+ * One admitted attempt: prepare, call, accept. Every path ends it through `end`, the one place
+ * its lease is freed and its row written (once, even if freeing the lease throws).
+ */
+async function runAttempt(options: FailoverOptions, lease: Lease, attempt: number): Promise<AttemptStep> {
+  const { candidate, apiKey } = lease;
+  const startedAt = Date.now();
+  const attemptStarted = performance.now();
+  let ended = false;
+  const end = (outcome: OutcomeFields) => {
+    if (ended) return;
+    ended = true;
+    const record: AttemptOutcome = {
+      ...outcome,
+      upstream: upstreamOf(candidate),
+      attempt,
+      timings: { startedAt, durationMs: Math.round(performance.now() - attemptStarted), ...withoutUndefined(outcome.timings) },
+    };
+    try {
+      lease.finish(verdictOf(record));
+    } finally {
+      options.logWriter.write(attemptRow(options.trace, record, candidate));
+    }
+  };
+  const failed = (failure: UpstreamFailure): AttemptStep => {
+    end(failedOutcome(failure));
+    return { kind: "failed", failure };
+  };
+
+  // Building the request is the gateway's own work: if it throws, no provider is to blame.
+  let prepared: ReturnType<FailoverOptions["prepare"]>;
+  try {
+    prepared = options.prepare(candidate, apiKey);
+  } catch (error) {
+    const refused = error instanceof RangeError
+      ? new GatewayError("bad_request", `The request cannot be relayed: it is nested too deeply (${error.message})`)
+      : asGatewayError(error, "The request could not be prepared for the upstream");
+    end({ status: "error", statusCode: refused.status, failure: "bad_request", neutral: true, error: refused.message });
+    if (refused instanceof UnsupportedByProvider) return { kind: "unsupported", error: refused };
+    throw refused;
+  }
+
+  const remaining = options.deadline - Date.now();
+  const call = await callUpstream({ ...prepared, firstByteTimeoutMs: Math.max(1, Math.min(options.firstByteTimeoutMs, remaining)), clientSignal: options.clientSignal }).catch(
+    (error: unknown) => ({ kind: "failed", failure: unreadable(error, options.clientSignal) }) as const,
+  );
+  if (call.kind === "failed" || call.kind === "aborted") return failed(call.failure);
+
+  let accepted: Response | FailOver | UpstreamFailure;
+  try {
+    accepted = await options.accept(call, candidate, (answered) => end(answerOutcome(answered, call.response.status)));
+  } catch (thrown) {
+    // The client's error shape for a request that already ended (the relay answers it).
+    if (thrown instanceof GatewayError && ended) throw thrown;
+    // An unexpected error is the upstream answer's fault (it could not be read or decoded), unless the
+    // client left meanwhile; a GatewayError is an error the answer decoded to, classified by its status.
+    accepted = thrown instanceof GatewayError && !options.clientSignal?.aborted ? answeredError(call, thrown) : unreadable(thrown, options.clientSignal);
+  }
+  if (accepted instanceof Response) return { kind: "response", response: accepted };
+  if (accepted instanceof UpstreamFailure) {
+    if (call.kind === "stream") void call.reader.cancel().catch(() => {});
+    return failed(accepted);
+  }
+  end({ status: "error", statusCode: call.response.status, failure: accepted.failure, neutral: false, error: accepted.failed });
+  return { kind: "fail-over", ...accepted };
+}
+
+/** A failure before anything reached the client as the attempt's outcome (the client leaving blames no one). */
+function failedOutcome(failure: UpstreamFailure): OutcomeFields {
+  const aborted = failure.clientAborted;
+  return {
+    status: "error",
+    statusCode: failure.status ?? (aborted ? 499 : undefined),
+    failure: aborted ? null : failure.failure,
+    neutral: aborted,
+    error: aborted ? CLIENT_CLOSED : failure.message,
+    retryAfterMs: failure.retryAfterSeconds === undefined ? undefined : failure.retryAfterSeconds * 1000,
+  };
+}
+
 /** An accepted answer's end as the attempt's outcome (the client leaving blames no one). */
-function answerOutcome(answered: AnswerEnd, status: number): Omit<AttemptOutcome, "upstream" | "attempt" | "timings"> & { timings: Partial<AttemptOutcome["timings"]> } {
+function answerOutcome(answered: AnswerEnd, status: number): OutcomeFields {
   const failure = answered.failed?.failure ?? null;
   return {
     status: answered.failed ? "error" : "success",
@@ -192,16 +202,6 @@ function answerOutcome(answered: AnswerEnd, status: number): Omit<AttemptOutcome
     warnings: answered.warnings,
     timings: { firstByteMs: answered.firstByteMs, durationMs: answered.durationMs },
   };
-}
-
-/** An error body an upstream sent with a 2xx status, as the failure the same error with its status is. */
-export function answeredError(answer: UpstreamAnswer, error: GatewayError): UpstreamFailure {
-  return new UpstreamFailure(`HTTP ${answer.response.status} with an error body: ${error.message}`, {
-    status: error.status,
-    body: answer.kind === "body" ? answer.text : undefined,
-    headers: answer.response.headers,
-    retryAfterSeconds: error.retryAfterSeconds,
-  });
 }
 
 /** An exception while reading an answer, as a failed attempt (or an abort, when the client left meanwhile). */
@@ -219,57 +219,4 @@ function withoutUndefined<T extends object>(value: T | undefined): Partial<T> {
 export function asGatewayError(error: unknown, context: string): GatewayError {
   if (error instanceof GatewayError) return error;
   return new GatewayError("internal", `${context}: ${(error as Error)?.message ?? String(error)}`);
-}
-
-const KIND_BY_FAILURE: Partial<Record<FailureClass, GatewayErrorKind>> = {
-  rate_limit: "rate_limit",
-  quota: "rate_limit",
-  overloaded: "overloaded",
-  timeout: "timeout",
-};
-
-/**
- * The client-facing error once nothing succeeded: the real cause, its status, and a retry hint.
- * When candidates were passed over, it lists each one with why and until when.
- */
-export function exhaustedError(result: FailoverExhausted, traceId: string, now = Date.now()): GatewayError {
-  if (result.clientAborted) return new GatewayError("bad_request", CLIENT_CLOSED, { status: 499, traceId });
-  // Every provider tried refused the request as asked: that is the client's answer, not an upstream failure.
-  if (result.unsupported && result.classes.length === 0) {
-    result.unsupported.traceId ??= traceId;
-    return result.unsupported;
-  }
-  const notTried = (result.refusal?.skipped ?? []).filter((skipped) => skipped.why !== "failed_here");
-  if (result.failures.length === 0 && result.refusal) {
-    const limited = result.refusal.cause === "provider_limits";
-    const listed = notTried.length === 0 ? "" : `: ${notTried.map((skipped) => describeSkipped(skipped, now)).join("; ")}`;
-    return new GatewayError(limited ? "rate_limit" : "overloaded", `No attempt could be made: ${result.refusal.reason}${listed}`, {
-      traceId,
-      retryAfterSeconds: result.retryAfterSeconds,
-    });
-  }
-  // One status can only name one cause: it does so when every attempt failed the same way.
-  const kinds = new Set(result.classes.map((failure) => KIND_BY_FAILURE[failure] ?? "upstream"));
-  const kind = kinds.size === 1 ? [...kinds][0] : "upstream";
-  const attempts = result.failures.length;
-  const skipped = notTried.length === 0 ? "" : `; not tried: ${notTried.map((entry) => describeSkipped(entry, now)).join("; ")}`;
-  return new GatewayError(kind, `All ${attempts} upstream attempt(s) failed: ${result.failures.join("; ")}${skipped}`, {
-    traceId,
-    retryAfterSeconds: result.retryAfterSeconds,
-  });
-}
-
-const SKIP_TEXT: Record<SkippedCandidate["why"], string> = {
-  failed_here: "failed for this request",
-  breaker_open: "circuit breaker open",
-  breaker_probing: "circuit breaker half-open, its probe request is under way",
-  provider_limit: "at its rate or concurrency limit",
-  keys_unusable: "no usable key",
-};
-
-/** One passed-over candidate for people: `name (model): why until 12:00:30Z (in 25 s) (detail)`. */
-export function describeSkipped(skipped: SkippedCandidate, now = Date.now()): string {
-  const until = skipped.until === undefined ? "" : ` until ${new Date(skipped.until).toISOString()} (in ${Math.max(0, Math.ceil((skipped.until - now) / 1000))} s)`;
-  const detail = skipped.detail ? ` (${skipped.detail})` : "";
-  return `${skipped.providerName} (${skipped.providerModel}): ${SKIP_TEXT[skipped.why]}${until}${detail}`;
 }

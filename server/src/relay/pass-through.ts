@@ -5,9 +5,8 @@ import type { RouteCandidate } from "../routing/catalog.ts";
 import { answerFailed, clientLeft, failOver, type AnswerEnd, type EndAttempt, type FailOver } from "./attempt-outcome.ts";
 import { findErrorText } from "./error-text-match.ts";
 import { estimateSafely, textOfEvents, type Exchange } from "./exchange.ts";
-import { answeredError } from "./failover.ts";
 import { awaitFastPathStart, observeStream } from "./observed-stream.ts";
-import type { UpstreamAnswer, UpstreamFailure } from "./upstream-call.ts";
+import { answeredError, type UpstreamAnswer, type UpstreamFailure } from "./upstream-call.ts";
 
 /** Beyond this much stream data without a usage report, output tokens are not estimated. */
 const MAX_UNACCOUNTED_BYTES = 1 << 20;

@@ -4,7 +4,7 @@ import type { RequestPeek, WireProtocol } from "../core/wire-protocol.ts";
 import type { RejectionReason } from "../db/log-reasons.ts";
 import type { Endpoint } from "../db/schema.ts";
 import type { Catalog, ModelRoute, RouteCandidate } from "../routing/catalog.ts";
-import type { TraceLog } from "./failover.ts";
+import type { TraceLog } from "./attempt-outcome.ts";
 import { mayUseModel, type Principal } from "../auth/client-keys.ts";
 import { errorResponse } from "./relay-errors.ts";
 import type { RejectionSink } from "./rejections.ts";

@@ -1,5 +1,5 @@
 import type { WireProtocol } from "../core/wire-protocol.ts";
-import type { TraceLog } from "./failover.ts";
+import type { TraceLog } from "./attempt-outcome.ts";
 
 /** Session headers of Claude Code (`X-Claude-Code-Session-Id`) and Codex (`session-id`). */
 const SESSION_HEADERS = ["x-claude-code-session-id", "session-id", "x-session-id"];

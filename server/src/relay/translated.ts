@@ -4,11 +4,10 @@ import type { WireProtocol } from "../core/wire-protocol.ts";
 import type { RouteCandidate } from "../routing/catalog.ts";
 import { answerFailed, clientLeft, type EndAttempt, type FailOver } from "./attempt-outcome.ts";
 import { estimateSafely, outputOf, type Exchange } from "./exchange.ts";
-import { answeredError } from "./failover.ts";
 import { unusableBody } from "./pass-through.ts";
 import { promptTokenEstimate } from "./prompt-estimate.ts";
 import { awaitFirstOutput, decodeUpstreamEvents, encodeClientStream } from "./translate-stream.ts";
-import type { UpstreamAnswer, UpstreamFailure } from "./upstream-call.ts";
+import { answeredError, type UpstreamAnswer, type UpstreamFailure } from "./upstream-call.ts";
 
 /**
  * An answer in another protocol than the client's: decoded into the canonical model and

@@ -1,3 +1,4 @@
+import type { GatewayError } from "../core/errors.ts";
 import { classifyFailure, type FailureClass } from "../routing/failure-class.ts";
 import { redactProxy } from "./outbound-proxy.ts";
 import { upstreamLimits, UpstreamLimitError } from "./upstream-limits.ts";
@@ -47,6 +48,16 @@ export class UpstreamFailure extends Error {
   get headers() { return this.details.headers; }
   get retryAfterSeconds() { return this.details.retryAfterSeconds; }
   get clientAborted() { return this.details.clientAborted === true; }
+}
+
+/** An error body an upstream sent with a 2xx status, as the failure the same error with its status is. */
+export function answeredError(answer: UpstreamAnswer, error: GatewayError): UpstreamFailure {
+  return new UpstreamFailure(`HTTP ${answer.response.status} with an error body: ${error.message}`, {
+    status: error.status,
+    body: answer.kind === "body" ? answer.text : undefined,
+    headers: answer.response.headers,
+    retryAfterSeconds: error.retryAfterSeconds,
+  });
 }
 
 const MAX_ERROR_TEXT = 500;
