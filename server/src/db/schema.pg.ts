@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { bigint, boolean, customType, doublePrecision, index, integer, pgTable, text } from "drizzle-orm/pg-core";
-import { CURRENCIES, ENDPOINTS, LOG_STATUSES, PROVIDER_TYPES, STRATEGIES, type Endpoint, type RetentionMode, type RetentionTrigger } from "@llmio/contract";
+import { CURRENCIES, ENDPOINTS, FAILURE_CLASSES, LOG_STATUSES, PROVIDER_TYPES, STRATEGIES, type Endpoint, type RetentionMode, type RetentionTrigger } from "@llmio/contract";
 
 /**
  * The PostgreSQL twin of schema.ts (multi-instance mode, `DATABASE_URL`): same tables,
@@ -138,7 +138,7 @@ export const requestLogs = pgTable(
      * An upstream attempt's failure class (routing/failure-class.ts: timeout, rate_limit, …), decided once
      * where the answer was decoded; null for successes, refusals, rejections and a client that left.
      */
-    failureClass: text("failure_class"),
+    failureClass: text("failure_class", { enum: FAILURE_CLASSES }),
     /** Identical rejections of one minute share one row: how many calls this row stands for. */
     repeatCount: integer("repeat_count").notNull().default(1),
     /** A rejected unknown key's first and last characters (never the key), to recognise a misconfigured client. */

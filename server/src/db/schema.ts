@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { CURRENCIES, ENDPOINTS, LOG_STATUSES, PROVIDER_TYPES, STRATEGIES, type Endpoint, type RetentionMode, type RetentionTrigger } from "@llmio/contract";
+import { CURRENCIES, ENDPOINTS, FAILURE_CLASSES, LOG_STATUSES, PROVIDER_TYPES, STRATEGIES, type Endpoint, type RetentionMode, type RetentionTrigger } from "@llmio/contract";
 import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 // The closed sets live in the contract (shared with the admin API, the UI and the extension).
@@ -154,7 +154,7 @@ export const requestLogs = sqliteTable(
      * An upstream attempt's failure class (routing/failure-class.ts: timeout, rate_limit, …), decided once
      * where the answer was decoded; null for successes, refusals, rejections and a client that left.
      */
-    failureClass: text("failure_class"),
+    failureClass: text("failure_class", { enum: FAILURE_CLASSES }),
     /** Identical rejections of one minute share one row: how many calls this row stands for. */
     repeatCount: integer("repeat_count").notNull().default(1),
     /** A rejected unknown key's first and last characters (never the key), to recognise a misconfigured client. */
