@@ -43,8 +43,11 @@ describe("operations endpoints", () => {
     expect((await get("/health/detail")).status).toBe(401);
     deps.logWriter.write({ traceId: "t1", model: "m", providerName: "p", clientProtocol: "openai-chat", status: "success", statusCode: 200, promptTokens: 7, completionTokens: 3, totalTokens: 10, firstByteMs: 40, durationMs: 90, createdAt: Date.now() });
     deps.logWriter.write({ traceId: "t2", model: "m", providerName: "p", clientProtocol: "openai-chat", status: "error", statusCode: 429, error: "HTTP 429: slow down", createdAt: Date.now() });
+    // The stored class is what the label says (the text alone would have read as a rate limit).
+    deps.logWriter.write({ traceId: "t3", model: "m", providerName: "p", clientProtocol: "openai-chat", status: "error", statusCode: 429, error: "HTTP 429: slow down", failureClass: "quota", createdAt: Date.now() });
     await deps.logWriter.flush();
     const metrics = await (await get("/metrics", TOKEN)).text();
+    expect(metrics).toContain('llmio_upstream_attempts_total{model="m",provider="p",status="error",class="quota"} 1');
     expect(metrics).toContain('llmio_upstream_attempts_total{model="m",provider="p",status="success",class=""} 1');
     expect(metrics).toContain('llmio_upstream_attempts_total{model="m",provider="p",status="error",class="rate_limit"} 1');
     expect(metrics).toContain('llmio_tokens_total{model="m",provider="p",kind="prompt"} 7');

@@ -61,7 +61,7 @@ async function liveRequests(): Promise<unknown[]> {
   return (await gateway.admin("GET", "/api/live")).inFlight;
 }
 
-type Row = { traceId: string; status: string; statusCode: number; error: string | null };
+type Row = { traceId: string; status: string; statusCode: number; error: string | null; reason: string | null; failureClass: string | null };
 
 /** The attempts of one trace, once the log writer has flushed. */
 async function rowsOf(traceId: string | null): Promise<Row[]> {
@@ -137,6 +137,8 @@ describe("a request body nested 100,000 levels deep", () => {
       await expectSlotFree(client, model);
       const rows = await rowsOf(response.headers.get("x-llmio-trace-id"));
       expect(rows.map((row) => row.status)).toEqual(["error"]);
+      // The request could not be built: the client's fault, which teaches the provider's health nothing.
+      expect(rows.map((row) => [row.reason, row.failureClass])).toEqual([["bad_request", "bad_request"]]);
     });
   }
 });
@@ -152,6 +154,8 @@ describe("an OpenAI-type upstream answering HTTP 200 with an error body", () => 
       const attempts = await rowsOf(traceId);
       expect(attempts.map((row) => row.status).sort()).toEqual(["error", "success"]);
       expect(attempts.find((row) => row.status === "error")!.error).toContain("relay's upstream failed");
+      // The class was decided where the error body was decoded, and stored with the row.
+      expect(attempts.map((row) => [row.status, row.failureClass]).sort()).toEqual([["error", "server"], ["success", null]]);
       expect(await liveRequests()).toEqual([]);
     });
 
@@ -199,7 +203,12 @@ describe("clients aborting streams at every moment", () => {
     }
     expect(live).toEqual([]);
     await expectSlotFree("openai", "aborted");
-    for (const traceId of traces) expect((await rowsOf(traceId)).length).toBeGreaterThan(0);
+    for (const traceId of traces) {
+      const rows = await rowsOf(traceId);
+      expect(rows.length).toBeGreaterThan(0);
+      // A client that left blames no one: its rows carry no failure class.
+      for (const row of rows) if (row.reason === "client_closed") expect(row.failureClass).toBeNull();
+    }
     expect(Date.now() - started).toBeLessThan(20_000);
   });
 });
