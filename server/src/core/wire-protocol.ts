@@ -115,8 +115,8 @@ export interface WireProtocol {
   usageFromStreamEvent(event: SseEvent): Partial<Usage> | undefined;
   /** True for the event that ends a complete stream (`[DONE]`, `message_stop`, `response.completed` …). */
   isStreamEnd(event: SseEvent): boolean;
-  /** The message of an error frame inside a stream, if this event is one. */
-  streamEventError(event: SseEvent): string | undefined;
+  /** An error frame inside a stream, decoded as this protocol classifies its errors, if this event is one. */
+  streamEventError(event: SseEvent): GatewayError | undefined;
   /**
    * True for stream events that come before any model output (Anthropic message_start and ping,
    * Responses response.created / in_progress / output_item.added of an empty message, an OpenAI chat

@@ -1,3 +1,4 @@
+import { GatewayError } from "../core/errors.ts";
 import { describe, expect, test } from "bun:test";
 import { answerFailed, attemptRow, clientLeft, failOver, verdictOf, type AttemptOutcome } from "./attempt-outcome.ts";
 
@@ -29,7 +30,13 @@ describe("an attempt's outcome", () => {
 
   test("errors inside an answer are classified where they are read", () => {
     expect(failOver("upstream returned invalid JSON")).toEqual({ failed: "upstream returned invalid JSON", failure: "server" });
-    expect(answerFailed("blocked by the content filter")).toEqual({ failure: "content", message: "blocked by the content filter" });
+    expect(answerFailed(new GatewayError("upstream", "blocked by the content filter"))).toEqual({ failure: "content", message: "blocked by the content filter" });
+    // The protocol's own error type decides, not the words.
+    expect(answerFailed(new GatewayError("overloaded", "overloaded_error: Overloaded"))).toEqual({ failure: "overloaded", message: "overloaded_error: Overloaded" });
+    expect(failOver(new GatewayError("rate_limit", "Rate limit reached for gpt-4o"))).toEqual({ failed: "Rate limit reached for gpt-4o", failure: "rate_limit" });
+    expect(failOver(new GatewayError("rate_limit", "You exceeded your current quota"))).toMatchObject({ failure: "quota" });
+    expect(failOver(new GatewayError("bad_request", "context_length_exceeded"))).toMatchObject({ failure: "bad_request" });
+    expect(failOver(new GatewayError("timeout", "no output within 100 ms"))).toMatchObject({ failure: "timeout" });
     expect(clientLeft()).toEqual({ failure: null, message: "client closed the request" });
   });
 });

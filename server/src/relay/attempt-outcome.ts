@@ -2,7 +2,8 @@ import type { Usage } from "../core/usage.ts";
 import { CLIENT_CLOSED_REASON } from "../db/log-reasons.ts";
 import type { NewRequestLog } from "../db/schema.ts";
 import type { RouteCandidate } from "../routing/catalog.ts";
-import { classifyAnsweredFailure, type FailureClass } from "../routing/failure-class.ts";
+import type { GatewayError } from "../core/errors.ts";
+import { classifyAnsweredFailure, classifyAnswerError, type FailureClass } from "../routing/failure-class.ts";
 import type { AttemptVerdict } from "../routing/health.ts";
 import { priceSnapshot } from "./price-snapshot.ts";
 
@@ -76,17 +77,21 @@ export interface FailOver {
 /** The log's error text for a client that went away. */
 export const CLIENT_CLOSED = "client closed the request";
 
-/** An error an answer carried or an answer that broke off, as the reader of the answer saw it. */
-export function answerFailed(message: string): NonNullable<AnswerEnd["failed"]> {
-  return { failure: classifyAnsweredFailure(message), message };
+/**
+ * An error an answer carried or an answer that broke off, as the reader of the answer saw it:
+ * a decoded error keeps the class its protocol gave it.
+ */
+export function answerFailed(error: GatewayError): NonNullable<AnswerEnd["failed"]> {
+  return { failure: classifyAnswerError(error), message: error.message };
 }
 
 /** An answer the client stopped reading: nobody's failure. */
 export const clientLeft = (): NonNullable<AnswerEnd["failed"]> => ({ failure: null, message: CLIENT_CLOSED });
 
-/** An unusable answer to fail over from. */
-export function failOver(message: string): FailOver {
-  return { failed: message, failure: classifyAnsweredFailure(message) };
+/** An unusable answer to fail over from: an error the upstream sent, or the gateway's own finding. */
+export function failOver(reason: GatewayError | string): FailOver {
+  if (typeof reason !== "string") return { failed: reason.message, failure: classifyAnswerError(reason) };
+  return { failed: reason, failure: classifyAnsweredFailure(reason) };
 }
 
 export function upstreamOf(candidate: RouteCandidate): AttemptUpstream {

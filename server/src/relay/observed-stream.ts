@@ -37,7 +37,7 @@ export async function awaitFastPathStart(
 ): Promise<FastPathStart> {
   const chunks = [firstChunk];
   const decoder = new TextDecoder();
-  let failed: string | undefined;
+  let failed: GatewayError | string | undefined;
   let started = false;
   const limit = new SseEventLimit(upstreamLimits().maxSseEventBytes);
   const parser = createParser({
@@ -64,7 +64,7 @@ export async function awaitFastPathStart(
   while (!started && !failed) {
     const wait = preOutputWait(options.idleMs, options.outputBy);
     const next = await readWithin(reader, wait.ms);
-    if (next === "idle") failed = wait.failure;
+    if (next === "idle") failed = new GatewayError("timeout", wait.failure);
     else if (next.done) break;
     else {
       chunks.push(next.value);

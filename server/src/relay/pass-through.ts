@@ -54,7 +54,7 @@ export function unusableBody(text: string, candidate: RouteCandidate): { body: J
 function relayedStream(exchange: Exchange, reader: ReadableStreamDefaultReader<Uint8Array>, chunks: Uint8Array[], upstream: WireProtocol, end: EndAttempt) {
   const { protocol, traceId, capture } = exchange;
   let usage: Usage | undefined;
-  let streamError: string | undefined;
+  let streamError: GatewayError | undefined;
   let ended = false;
   // Kept only until the upstream shows it reports usage, to estimate tokens if it never does.
   let unaccounted: SseEvent[] | undefined = [];
@@ -86,14 +86,14 @@ function relayedStream(exchange: Exchange, reader: ReadableStreamDefaultReader<U
           return undefined;
         }
         const error = new GatewayError("upstream", "upstream stream ended before completion", { traceId });
-        void finish(answerFailed(error.message));
+        void finish(answerFailed(error));
         return protocol.encodeStreamError(error);
       },
       onFailure(cause) {
         // The stream's own limits (duration, event size) come as GatewayErrors that say what happened.
         const error = cause instanceof GatewayError ? cause : new GatewayError("upstream", `upstream stream failed: ${(cause as Error)?.message ?? cause}`, { traceId });
         error.traceId ??= traceId;
-        void finish(answerFailed(error.message));
+        void finish(answerFailed(error));
         return protocol.encodeStreamError(error);
       },
       onCancel() {

@@ -1,3 +1,4 @@
+import type { GatewayError } from "../core/errors.ts";
 import { describe, expect, test } from "bun:test";
 import type { StreamEvent } from "../core/canonical.ts";
 import { wireProtocols } from "../protocols/index.ts";
@@ -117,7 +118,7 @@ describe("encodeClientStream past its maximum duration", () => {
 
   test("ends with the client protocol's error frame, logs why and cancels the upstream", async () => {
     const upstream = endlessUpstream<StreamEvent>(() => ({ type: "text-delta", index: 0, text: "w" }));
-    const closes: { error?: string; cancelled?: boolean }[] = [];
+    const closes: { error?: GatewayError; cancelled?: boolean }[] = [];
     const body = encodeClientStream([], upstream.reader, lines(), { keepAliveFrame: ": ping\n", idleMs: 1000, maxDurationMs: 80 }, {
       onEvent() {},
       onClose: (outcome) => void closes.push(outcome),
@@ -125,13 +126,13 @@ describe("encodeClientStream past its maximum duration", () => {
     const text = await readAll(body);
     expect(text).toContain("text-delta\n");
     expect(text.endsWith(`error: timeout: ${durationReason(80)}\n`)).toBe(true);
-    expect(closes).toEqual([{ error: durationReason(80) }]);
+    expect(closes.map((close) => [close.error?.kind, close.error?.message])).toEqual([["timeout", durationReason(80)]]);
     expect(upstream.state.cancelled).toBe(true);
   });
 
   test("a client that stopped reading does not keep the attempt open", async () => {
     const upstream = endlessUpstream<StreamEvent>(() => ({ type: "text-delta", index: 0, text: "w" }));
-    const closes: { error?: string; cancelled?: boolean }[] = [];
+    const closes: { error?: GatewayError; cancelled?: boolean }[] = [];
     const body = encodeClientStream([], upstream.reader, lines(), { keepAliveFrame: ": ping\n", idleMs: 1000, maxDurationMs: 60 }, {
       onEvent() {},
       onClose: (outcome) => void closes.push(outcome),
@@ -139,7 +140,7 @@ describe("encodeClientStream past its maximum duration", () => {
     const reader = body.getReader();
     await reader.read();
     await Bun.sleep(120);
-    expect(closes).toEqual([{ error: durationReason(60) }]);
+    expect(closes.map((close) => close.error?.message)).toEqual([durationReason(60)]);
     expect(upstream.state.cancelled).toBe(true);
     await reader.cancel();
     expect(closes).toHaveLength(1);
@@ -153,7 +154,7 @@ describe("an upstream that only ever sends preamble", () => {
     const upstream = endlessUpstream(ping);
     const started = Date.now();
     const start = await awaitFastPathStart(upstream.reader, ping(), wireProtocols.anthropic, { idleMs: 1000, outputBy: started + 80 });
-    expect(start).toEqual({ failed: "no output before the model's total timeout", failure: "server" });
+    expect(start).toEqual({ failed: "no output before the model's total timeout", failure: "timeout" });
     expect(Date.now() - started).toBeLessThan(500);
     expect(upstream.state.cancelled).toBe(true);
   });
@@ -163,13 +164,13 @@ describe("an upstream that only ever sends preamble", () => {
     const upstream = endlessUpstream<StreamEvent>(() => ({ type: "response-start", id: "r", model: "m" }));
     const started = Date.now();
     const start = await awaitFirstOutput(upstream.reader, 1000, started + 80);
-    expect(start).toEqual({ failed: "no output before the model's total timeout", failure: "server" });
+    expect(start).toEqual({ failed: "no output before the model's total timeout", failure: "timeout" });
     expect(Date.now() - started).toBeLessThan(500);
   });
 
   test("without a deadline, silence is still measured by the idle limit", async () => {
     const silent = new ReadableStream<Uint8Array>({ start() {} });
     const start = await awaitFastPathStart(silent.getReader(), ping(), wireProtocols.anthropic, { idleMs: 50 });
-    expect(start).toEqual({ failed: "no output within 50 ms", failure: "server" });
+    expect(start).toEqual({ failed: "no output within 50 ms", failure: "timeout" });
   });
 });

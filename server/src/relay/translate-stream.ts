@@ -68,13 +68,13 @@ export async function awaitFirstOutput(events: ReadableStreamDefaultReader<Strea
       const next = await readWithin(events, wait.ms);
       if (next === "idle") {
         void events.cancel().catch(() => {});
-        return failOver(wait.failure);
+        return failOver(new GatewayError("timeout", wait.failure));
       }
       const { done, value } = next;
       if (done) return failOver("upstream stream ended before any output");
       if (value.type === "error") {
         void events.cancel().catch(() => {});
-        return failOver(value.error.message);
+        return failOver(value.error);
       }
       buffered.push(value);
       if (isOutputEvent(value)) return { events: buffered };
@@ -88,7 +88,7 @@ export interface TranslatedStreamHooks {
   /** Sees each canonical event before it is encoded. */
   onEvent(event: StreamEvent): void;
   /** The stream is over: cleanly, with an error, or because the client left. */
-  onClose(outcome: { error?: string; cancelled?: boolean }): void;
+  onClose(outcome: { error?: GatewayError; cancelled?: boolean }): void;
 }
 
 const encoder = new TextEncoder();
@@ -107,7 +107,7 @@ export function encodeClientStream(
   hooks: TranslatedStreamHooks,
   traceId: string,
 ): ReadableStream<Uint8Array> {
-  let failure: string | undefined;
+  let failure: GatewayError | undefined;
   let sourceController: ReadableStreamDefaultController<StreamEvent>;
   // Set once the canonical events are over, so a read that resolves later adds nothing.
   let sourceEnded = false;
@@ -139,13 +139,13 @@ export function encodeClientStream(
           endSource();
           return;
         }
-        if (value.type === "error") failure ??= value.error.message;
+        if (value.type === "error") failure ??= value.error;
         hooks.onEvent(value);
         controller.enqueue(value);
       } catch (error) {
         if (sourceEnded) return;
-        failure = `upstream stream failed: ${(error as Error).message}`;
-        endSource(new GatewayError("upstream", failure, { traceId }));
+        failure = new GatewayError("upstream", `upstream stream failed: ${(error as Error).message}`, { traceId });
+        endSource(failure);
       }
     },
     cancel: (reason) => events.cancel(reason),
@@ -153,7 +153,7 @@ export function encodeClientStream(
   const frames = source.pipeThrough(encode).getReader();
   let watch: StreamWatch;
   let closed = false;
-  const close = (outcome: { error?: string; cancelled?: boolean }) => {
+  const close = (outcome: { error?: GatewayError; cancelled?: boolean }) => {
     if (closed) return;
     closed = true;
     watch.stop();
@@ -165,12 +165,12 @@ export function encodeClientStream(
         idleMs: options.idleMs,
         maxDurationMs: options.maxDurationMs,
         onTimeout(reason) {
-          failure = reason;
+          failure = new GatewayError("timeout", reason, { traceId });
           void events.cancel().catch(() => {});
-          endSource(new GatewayError("timeout", reason, { traceId }));
+          endSource(failure);
           // Logged now, not when the error frame is read, so a client that stopped reading
           // cannot keep the attempt open.
-          close({ error: reason });
+          close({ error: failure });
         },
       });
     },
@@ -185,7 +185,7 @@ export function encodeClientStream(
         watch.touch();
         controller.enqueue(encoder.encode(value));
       } catch (error) {
-        close({ error: `encoding the stream failed: ${(error as Error).message}` });
+        close({ error: new GatewayError("internal", `encoding the stream failed: ${(error as Error).message}`) });
         controller.close();
       }
     },

@@ -1,4 +1,5 @@
 import type { FailureClass } from "@llmio/contract";
+import type { GatewayError } from "../core/errors.ts";
 /**
  * Why an attempt failed, decided from the status, the upstream's message and how the call
  * ended. The class — not the status — decides whether to retry and what to cool down.
@@ -42,6 +43,31 @@ export function classifyFailure(facts: FailureFacts): FailureClass {
  */
 export function classifyAnsweredFailure(message: string): FailureClass {
   return classifyFailure({ status: 200, message });
+}
+
+/**
+ * An error a protocol's decoder read from an answer (an error frame, an error body sent with a
+ * 2xx): the upstream's own error type, as the decoder mapped it to a kind, says what happened;
+ * the words only refine quota and refused content. Kinds that name nothing specific fall back
+ * to the words.
+ */
+export function classifyAnswerError(error: Pick<GatewayError, "kind" | "message" | "exhausted">): FailureClass {
+  const { message } = error;
+  switch (error.kind) {
+    case "rate_limit":
+      return error.exhausted ? "quota" : classifyFailure({ status: 429, message });
+    case "authentication":
+    case "permission":
+      return classifyFailure({ status: 401, message });
+    case "overloaded":
+      return "overloaded";
+    case "timeout":
+      return "timeout";
+    case "bad_request":
+      return CONTENT_WORDS.test(message) ? "content" : "bad_request";
+    default:
+      return classifyAnsweredFailure(message);
+  }
 }
 
 /** A client's bad request (or refused content) fails the same way everywhere: not retried. */

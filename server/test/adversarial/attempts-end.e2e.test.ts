@@ -108,6 +108,10 @@ beforeAll(async () => {
     { type: "openai", baseUrl: baseUrlOf("openai"), providerModel: "fake-model" },
   ]);
   await singleSlotModel("error-body-only", [{ type: "openai", baseUrl: `http://127.0.0.1:${errorBodyUpstream.port}/v1`, providerModel: "relay-model" }]);
+  await singleSlotModel("overloaded-frame", [
+    { type: "anthropic", baseUrl: baseUrlOf("anthropic"), providerModel: "fake-model+error-frame" },
+    { type: "openai", baseUrl: baseUrlOf("openai"), providerModel: "fake-model" },
+  ]);
   await singleSlotModel("aborted", [{ type: "openai", baseUrl: baseUrlOf("openai"), providerModel: "fake-model+token-delay=5+words=40" }]);
 });
 
@@ -139,6 +143,21 @@ describe("a request body nested 100,000 levels deep", () => {
       expect(rows.map((row) => row.status)).toEqual(["error"]);
       // The request could not be built: the client's fault, which teaches the provider's health nothing.
       expect(rows.map((row) => [row.reason, row.failureClass])).toEqual([["bad_request", "bad_request"]]);
+    });
+  }
+});
+
+describe("an Anthropic upstream sending overloaded_error on a 200 stream", () => {
+  for (const client of ["anthropic", "openai"] as const) {
+    test(`${client} client (${client === "anthropic" ? "passed through" : "translated"}): the attempt is classed by the error's type, and fails over`, async () => {
+      const response = await post(client, "overloaded-frame", {}, undefined, true);
+      const text = await response.text();
+      expect(response.status).toBe(200);
+      expect(text).toContain("Echo");
+      const attempts = await rowsOf(response.headers.get("x-llmio-trace-id"));
+      // Its words say nothing a text rule could read; the protocol's decoder knows overloaded_error.
+      expect(attempts.map((row) => [row.status, row.failureClass]).sort()).toEqual([["error", "overloaded"], ["success", null]]);
+      expect(await liveRequests()).toEqual([]);
     });
   }
 });

@@ -142,7 +142,7 @@ describe("upstream side", () => {
     expect(anthropic.isStreamEnd({ data: '{"type":"message_stop"}' })).toBe(true);
     expect(anthropic.isStreamEnd({ data: '{"type":"message_delta","note":"message_stop"}' })).toBe(false);
     const errorFrame = stream("error.stream").at(-1)!;
-    expect(anthropic.streamEventError(errorFrame)).toBe("overloaded_error: Overloaded");
+    expect(anthropic.streamEventError(errorFrame)).toMatchObject({ kind: "overloaded", message: "overloaded_error: Overloaded" });
     expect(text.map((event) => anthropic.streamEventError(event)).filter(Boolean)).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { GatewayError } from "../../core/errors.ts";
 import type { Usage } from "../../core/usage.ts";
 import type { JsonObject, RequestContext, RequestNeeds, RequestPeek, SseEvent, UpstreamEndpoint, UpstreamTarget } from "../../core/wire-protocol.ts";
+import { decodeErrorPayload } from "./errors.ts";
 import { isEnvelope } from "./reasoning-envelope.ts";
 import { decodePartialUsage, decodeUsage } from "./usage.ts";
 import type { AnthropicUsage } from "./wire-types.ts";
@@ -131,7 +132,7 @@ export function isStreamEnd(event: SseEvent): boolean {
 }
 
 /** An `error` event inside a 200 stream → its message. */
-export function streamEventError(event: SseEvent): string | undefined {
+export function streamEventError(event: SseEvent): GatewayError | undefined {
   if (event.event !== undefined && event.event !== "error") return undefined;
   if (!event.data.includes('"error"')) return undefined;
   const data = parseJson(event.data);
@@ -139,7 +140,8 @@ export function streamEventError(event: SseEvent): string | undefined {
   const error = isObject(data.error) ? data.error : {};
   const type = stringOf(error.type);
   const message = stringOf(error.message) ?? "Anthropic stream error";
-  return type ? `${type}: ${message}` : message;
+  // The type decides the kind (overloaded_error → overloaded); the log keeps it beside the words.
+  return new GatewayError(decodeErrorPayload(data).kind, type ? `${type}: ${message}` : message);
 }
 
 /**

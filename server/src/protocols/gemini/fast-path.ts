@@ -9,7 +9,7 @@
 import { GatewayError } from "../../core/errors.ts";
 import type { Usage } from "../../core/usage.ts";
 import type { JsonObject, RequestContext, RequestNeeds, RequestPeek, SseEvent, UpstreamEndpoint, UpstreamTarget } from "../../core/wire-protocol.ts";
-import { errorDetailOf } from "./errors.ts";
+import { errorDetailOf, gatewayErrorOf } from "./errors.ts";
 import { bareModel, methodEndpoint } from "./model-path.ts";
 import { isEnvelope, SKIP_SIGNATURE } from "./signatures.ts";
 import { decodeUsage } from "./usage.ts";
@@ -154,12 +154,13 @@ export function isStreamEnd(event: SseEvent): boolean {
 }
 
 /** `data: {"error":{…}}` frames (text inside parts is escaped, so the raw key only appears at the top). */
-export function streamEventError(event: SseEvent): string | undefined {
+export function streamEventError(event: SseEvent): GatewayError | undefined {
   const { data } = event;
   if (!data.includes('"error"')) return undefined;
   const detail = errorDetailOf(parseJson(data));
   if (!detail) return undefined;
-  return stringOf(detail.message) || data;
+  const decoded = gatewayErrorOf(detail, 200);
+  return stringOf(detail.message) ? decoded : new GatewayError(decoded.kind, data);
 }
 
 /**

@@ -159,7 +159,8 @@ describe("fast-path observation agrees with the decoder", () => {
     expect(usageFromStreamEvent(frames("error.stream")[0])).toEqual({ inputTokens: 6, cachedTokens: 0 });
     expect(usageFromStreamEvent(text[2])).toEqual({ inputTokens: 5, outputTokens: 30, cachedTokens: 0, reasoningTokens: 21, totalTokens: 35 });
     const error = frames("error.stream");
-    expect(error.map(streamEventError)).toEqual([undefined, "The model is overloaded. Please try again later."]);
+    expect(error.map((event) => streamEventError(event)?.message)).toEqual([undefined, "The model is overloaded. Please try again later."]);
+    expect(streamEventError(error[1])?.kind).toBe("overloaded");
     expect(error.map(isStreamEnd)).toEqual([false, false]);
     // Text that merely mentions the keys is not mistaken for them.
     const quoted = chunk({ candidates: [{ content: { parts: [{ text: 'say "finishReason" and "error"', functionCall: undefined }] }, index: 0 }] });

@@ -82,12 +82,14 @@ describe("encodeError / encodeStreamError / errorHeaders", () => {
 describe("streamEventError", () => {
   test("recorded error frame", () => {
     const frame = loadFixture<{ data: string }>(import.meta.dir, "error.stream").at(-1)!;
-    expect(streamEventError(frame)).toBe("The server had an error while processing your request. Sorry about that!");
+    expect(streamEventError(frame)).toMatchObject({ kind: "upstream", message: "The server had an error while processing your request. Sorry about that!" });
   });
 
   test("only real error frames", () => {
-    expect(streamEventError({ data: '{"error":"plain"}' })).toBe("plain");
-    expect(streamEventError({ data: '{ "error": { "message": "spaced" } }' })).toBe("spaced");
+    expect(streamEventError({ data: '{"error":"plain"}' })?.message).toBe("plain");
+    expect(streamEventError({ data: '{ "error": { "message": "spaced" } }' })?.message).toBe("spaced");
+    expect(streamEventError({ data: '{"error":{"message":"slow down","type":"rate_limit_error"}}' })?.kind).toBe("rate_limit");
+    expect(streamEventError({ data: '{"error":{"code":"server_error"}}' })?.message).toBe('{"error":{"code":"server_error"}}');
     expect(streamEventError({ data: '{"choices":[{"delta":{"content":"an \\"error\\" word"}}]}' })).toBeUndefined();
     expect(streamEventError({ data: '{"choices":[{"delta":{"content":"error"}}]}' })).toBeUndefined();
     expect(streamEventError({ data: "[DONE]" })).toBeUndefined();

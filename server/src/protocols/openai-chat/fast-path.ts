@@ -2,6 +2,7 @@ import { GatewayError } from "../../core/errors.ts";
 import type { Usage } from "../../core/usage.ts";
 import type { JsonObject, RequestContext, RequestNeeds, RequestPeek, SseEvent, UpstreamEndpoint, UpstreamTarget } from "../../core/wire-protocol.ts";
 import { isObject, parseJson } from "../../core/json-values.ts";
+import { decodeStreamError } from "./errors.ts";
 import { decodeUsage } from "./usage.ts";
 import type { ChatCompletionChunk, ChatUsage } from "./wire-types.ts";
 
@@ -84,15 +85,16 @@ export function isStreamEnd(event: SseEvent): boolean {
  * Some upstreams (and relays) report failures inside a 200 stream as `data: {"error": …}`.
  * Only frames that contain the key unescaped are parsed (text inside content is escaped).
  */
-export function streamEventError(event: SseEvent): string | undefined {
+export function streamEventError(event: SseEvent): GatewayError | undefined {
   const { data } = event;
   if (!data.includes('"error"')) return undefined;
   const parsed = parseJson(data);
   if (!isObject(parsed)) return undefined;
   const error = (parsed as ChatCompletionChunk).error;
-  if (typeof error === "string") return error;
-  if (!isObject(error)) return undefined;
-  return typeof error.message === "string" && error.message !== "" ? error.message : data;
+  if (typeof error !== "string" && !isObject(error)) return undefined;
+  const decoded = decodeStreamError(error);
+  // An envelope without a message is logged whole, so its type and code stay readable.
+  return isObject(error) && (typeof error.message !== "string" || error.message === "") ? new GatewayError(decoded.kind, data) : decoded;
 }
 
 /**

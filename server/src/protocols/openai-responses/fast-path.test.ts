@@ -113,9 +113,9 @@ describe("fast path", () => {
 
     const failed = sseFixture("error.stream").at(-1)!;
     expect(openaiResponses.isStreamEnd(failed)).toBe(true);
-    expect(openaiResponses.streamEventError(failed)).toStartWith("The model produced invalid content");
+    expect(openaiResponses.streamEventError(failed)?.message).toStartWith("The model produced invalid content");
     const error = sseFixture("error-event.stream").at(-1)!;
-    expect(openaiResponses.streamEventError(error)).toContain("Rate limit reached");
+    expect(openaiResponses.streamEventError(error)).toMatchObject({ kind: "rate_limit", message: expect.stringContaining("Rate limit reached") });
     expect(openaiResponses.isStreamEnd(error)).toBe(false);
 
     // Without `event:` lines the type is read from the data.

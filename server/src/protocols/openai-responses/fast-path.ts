@@ -1,6 +1,7 @@
 import { GatewayError } from "../../core/errors.ts";
 import type { Usage } from "../../core/usage.ts";
 import type { JsonObject, RequestContext, RequestNeeds, RequestPeek, SseEvent, UpstreamEndpoint, UpstreamTarget } from "../../core/wire-protocol.ts";
+import { kindOfErrorCode } from "./errors.ts";
 import { isForeignReasoningEnvelope } from "./reasoning-envelope.ts";
 import { decodeUsage } from "./usage.ts";
 import type { WireResponse, WireStreamEvent } from "./wire-types.ts";
@@ -112,7 +113,7 @@ export function isStreamEnd(event: SseEvent): boolean {
 }
 
 /** The message of a `response.failed` or `error` event. */
-export function streamEventError(event: SseEvent): string | undefined {
+export function streamEventError(event: SseEvent): GatewayError | undefined {
   const type = event.event;
   if (type !== undefined && type !== "response.failed" && type !== "error") return undefined;
   if (type === undefined && !event.data.includes('"response.failed"') && !event.data.includes('"error"')) return undefined;
@@ -120,9 +121,12 @@ export function streamEventError(event: SseEvent): string | undefined {
   if (!parsed) return undefined;
   if (parsed.type === "response.failed") {
     const error = parsed.response?.error;
-    return error?.message || (error?.code ? `response failed: ${error.code}` : "response failed");
+    return new GatewayError(kindOfErrorCode(error?.code), error?.message || (error?.code ? `response failed: ${error.code}` : "response failed"));
   }
-  if (parsed.type === "error") return parsed.message || parsed.error?.message || parsed.code || "upstream stream error";
+  if (parsed.type === "error") {
+    const code = parsed.code ?? parsed.error?.code;
+    return new GatewayError(kindOfErrorCode(code), parsed.message || parsed.error?.message || parsed.code || "upstream stream error");
+  }
   return undefined;
 }
 
