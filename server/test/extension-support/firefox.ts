@@ -81,12 +81,19 @@ export async function navigate(page: Page, url: string) {
     await page.goto(url, { waitUntil: "load" });
     return;
   }
-  page.goto(url, { timeout: 5000 }).catch(() => undefined);
-  await page.waitForFunction(
-    (expected: string) => location.href === expected && document.readyState === "complete",
-    { timeout: 10_000, polling: 100 },
-    url,
-  );
+  // An extension page opened while the add-on is still starting loads without its `browser` API
+  // (seen once in CI: "browser is not defined"); such a page is opened again.
+  for (let tries = 1; ; tries++) {
+    page.goto(url, { timeout: 5000 }).catch(() => undefined);
+    const ready = await page
+      .waitForFunction(
+        (expected: string) => location.href === expected && document.readyState === "complete" && typeof (globalThis as { browser?: { runtime?: { id?: string } } }).browser?.runtime?.id === "string",
+        { timeout: 10_000, polling: 100 },
+        url,
+      )
+      .then(() => true, (error: unknown) => (tries < 3 ? false : Promise.reject(error)));
+    if (ready) return;
+  }
 }
 
 export function extensionPageUrl(path: string) {
