@@ -418,15 +418,17 @@ async function main() {
     }
   }
 
-  const models: BenchModel[] = [
+  const wanted: BenchModel[] = [
     { name: CHAT_MODEL },
     { name: BURST_MODEL, route: [{ provider: "limited", providerModel: BURST_MODEL }] },
     { name: streamModel() },
     { name: openModel() },
     ...pathModels(CHAT_MODEL),
     ...pathModels(streamModel()),
-    ...soakModels().filter((m) => m.name !== streamModel() && !pathModels(streamModel()).some((p) => p.name === m.name)),
+    ...soakModels(),
   ];
+  // Each name once (with --stream-delay the stream model may be one the soak also uses).
+  const models = [...new Map(wanted.map((m) => [m.name, m])).values()];
   const gatewayEnv: Record<string, string> = config.fetchMax === undefined ? {} : { BUN_CONFIG_MAX_HTTP_REQUESTS: String(config.fetchMax) };
   console.log("\nstarting targets …");
   const fake = await startFake(tmp);

@@ -48,9 +48,11 @@ export const SOAK_KINDS: readonly SoakKind[] = [
   },
 ];
 
-/** The llmio models the mix names that no scenario creates. */
+/** The llmio models the mix names (the scenarios may create some of them too). */
 export function soakModels(): BenchModel[] {
   return [
+    { name: SOAK_CHAT_MODEL },
+    { name: SOAK_STREAM_MODEL },
     { name: SOAK_ABORT_MODEL },
     { name: `${ANTHROPIC_PREFIX}${SOAK_STREAM_MODEL}`, route: [{ provider: "anthropic", providerModel: SOAK_STREAM_MODEL }] },
     { name: "soak-error-400", route: [{ provider: "rejecting", providerModel: "fake-model+status=400" }] },
