@@ -368,6 +368,7 @@ function disturbance(results: Array<ScenarioResult | PathScenarioResult>, loadSt
   const runs = results.flatMap((r) => measuredRuns(r).map((x) => ({ id: r.id, ...x })));
   const busy = runs.filter((x) => x.cpu.other > OTHER_CPU_WARN);
   const loadEnd = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+  if (runs.length === 0) return `Machine load: loadavg ${loadStart} at the start, ${loadEnd} at the end.`;
   const head = `Machine load: loadavg ${loadStart} at the start, ${loadEnd} at the end; CPU outside the measured processes ("other", % of one core; includes kernel network work not charged to a process) median ${fmt(median(runs.map((x) => x.cpu.other)))}%, max ${fmt(Math.max(...runs.map((x) => x.cpu.other)))}%.`;
   if (busy.length === 0) return head;
   return `${head} **Disturbed runs (other > ${OTHER_CPU_WARN}%):** ${busy.map((x) => `${x.id} r${x.round} ${x.label} ${fmt(x.cpu.other)}%`).join(", ")} — other programs were running; treat those numbers with care.`;
