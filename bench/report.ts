@@ -9,9 +9,11 @@ import type { OpenStreamsResult } from "./open-streams.ts";
 import { capture, ROOT } from "./proc.ts";
 import { maxOf, mean, sum } from "./stats.ts";
 import { delta, fmt, markdownTable, ratio } from "./table.ts";
+import { cpuUsPerRequest, type PathScenarioResult, PATHS, passThroughOf, translatedRatio } from "./paths.ts";
+import { SOAK_GROWTH_LIMIT_MB, type SoakResult, soakGrowthMb, soakUnexpected } from "./soak.ts";
 import { PORTKEY_START, type TargetName, TARGETS } from "./targets.ts";
 
-export const SCENARIO_IDS = ["chat-c1", "chat-c32", "chat-c256", "stream", "burst", "open-streams", "soak"] as const;
+export const SCENARIO_IDS = ["chat-c1", "chat-c32", "chat-c256", "stream", "paths-c32", "paths-stream", "burst", "open-streams", "soak"] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
 
 export interface Lat {
@@ -34,6 +36,8 @@ export interface RunResult {
   ttfb?: Lat;
   ttft?: Lat;
   frames?: string;
+  /** Text chunks per successful stream (fewest–most). */
+  chunks?: string;
   rssPeakMb: number;
   /** % of one core: the target, the fake upstream, the load generator, everything else on the machine. */
   cpu: { target: number; fake: number; load: number; other: number };
@@ -67,6 +71,7 @@ export interface Agg {
   /** % of one core: the target, the fake upstream, the load generator, everything else on the machine. */
   cpu: { target: number; fake: number; load: number; other: number };
   frames?: string;
+  chunks?: string;
   open?: OpenStreamsResult;
 }
 
@@ -95,6 +100,7 @@ export function aggregate(runs: RunResult[]): Agg {
       other: mean(runs.map((r) => r.cpu.other)),
     },
     frames: [...new Set(runs.map((r) => r.frames).filter(Boolean))].join(", ") || undefined,
+    chunks: [...new Set(runs.map((r) => r.chunks).filter(Boolean))].join(", ") || undefined,
     open: runs.find((r) => r.open)?.open,
   };
 }
@@ -169,7 +175,7 @@ export function renderScenario(s: ScenarioResult): string {
     const o = a.open!;
     const idle = s.runs.find((r) => r.target === name)?.idleRssMb ?? Number.NaN;
     // Every client stream holds a connection (and a pending request) in the target, open upstream or not.
-    const perK = ((a.rssPeakMb - idle) / Math.max(1, o.requested)) * 1000;
+    const kbPerStream = ((a.rssPeakMb - idle) * 1024) / Math.max(1, o.requested);
     return [
       name,
       `${o.requested}`,
@@ -183,13 +189,13 @@ export function renderScenario(s: ScenarioResult): string {
       fmt(a.ttfb!.max),
       fmt(a.latency.p50 / 1000),
       `${fmt(idle)} → ${fmt(a.rssPeakMb)}`,
-      fmt(perK),
+      fmt(kbPerStream),
       `${fmt(a.cpu.target)} / ${name === "direct" ? "=" : fmt(a.cpu.fake)} / ${fmt(a.cpu.load)}`,
       rowsCell(a),
     ];
   });
   return markdownTable(
-    ["target", "streams", "peak open", "peak at s", "ok", "failed", "unfinished (no 1st byte)", "TTFB p50 ms", "TTFB p99 ms", "TTFB max ms", "total p50 s", "RSS before → peak MB", "MB per 1k streams", "CPU % target/fake/client", "log rows = sent"],
+    ["target", "streams", "peak open", "peak at s", "ok", "failed", "unfinished (no 1st byte)", "TTFB p50 ms", "TTFB p99 ms", "TTFB max ms", "total p50 s", "RSS before → peak MB", "KB per stream", "CPU % target/fake/client", "log rows = sent"],
     rows,
   );
 }
@@ -224,9 +230,44 @@ export interface Verdict {
   met: boolean | undefined;
 }
 
-export function verdicts(results: ScenarioResult[], idle: Record<TargetName, number>, soak?: SoakResult): Verdict[] {
+/** The issue's targets (issue 17, "Performance, round two"). */
+export const GOALS = {
+  c32CpuUsPerRequest: 55,
+  c32VsDirect: 0.4,
+  c32VsPortkey: 3,
+  c1AddedP50Ms: 0.2,
+  c1AddedP99Ms: 1.5,
+  translatedStreamCpuRatio: 1.5,
+  idleRssMb: 55,
+  kbPerHeldStream: 30,
+} as const;
+
+export interface VerdictInputs {
+  results: ScenarioResult[];
+  paths: PathScenarioResult[];
+  /** Idle RSS before load (configured, one request each). */
+  idle: Record<TargetName, number>;
+  /** What ran as llmio: the built binary or the sources. */
+  llmioProgram: "binary" | "sources";
+  soak?: SoakResult;
+}
+
+export function verdicts({ results, paths, idle, llmioProgram, soak }: VerdictInputs): Verdict[] {
   const out: Verdict[] = [];
   const get = (id: ScenarioId) => results.find((r) => r.id === id);
+  const c32 = get("chat-c32");
+  if (c32) {
+    const l = c32.agg.llmio;
+    const cpuUs = (l.cpu.target / 100 / l.rps) * 1e6;
+    const vsPortkey = l.rps / c32.agg.portkey.rps;
+    const vsDirect = l.rps / c32.agg.direct.rps;
+    const suspect = noisy(c32, (x) => x.p50);
+    const note = suspect ? ` — NOISY: ${suspect}` : "";
+    const met = (ok: boolean) => (suspect ? undefined : ok);
+    out.push({ text: `gateway CPU ≤ ${GOALS.c32CpuUsPerRequest} µs per request (chat-c32, pass-through): ${fmt(cpuUs)} µs (${fmt(l.cpu.target)}% of a core at ${fmt(l.rps)} req/s)${note}`, met: met(cpuUs <= GOALS.c32CpuUsPerRequest) });
+    out.push({ text: `throughput ≥ ${GOALS.c32VsDirect * 100}% of direct (chat-c32): ${(vsDirect * 100).toFixed(0)}% (${fmt(l.rps)} vs ${fmt(c32.agg.direct.rps)} req/s)${note}`, met: met(vsDirect >= GOALS.c32VsDirect) });
+    out.push({ text: `throughput ≥ ${GOALS.c32VsPortkey}× Portkey (chat-c32): ${ratio(vsPortkey)} (${fmt(l.rps)} vs ${fmt(c32.agg.portkey.rps)} req/s)${note}`, met: met(vsPortkey >= GOALS.c32VsPortkey) });
+  }
   const c1 = get("chat-c1");
   if (c1) {
     // Paired per round (llmio round r minus direct round r), so each round's drift cancels.
@@ -238,8 +279,8 @@ export function verdicts(results: ScenarioResult[], idle: Record<TargetName, num
           return d ? pick(l.latency) - pick(d.latency) : Number.NaN;
         });
     for (const [label, pick, limit] of [
-      ["p50", (l: Lat) => l.p50, 0.5],
-      ["p99", (l: Lat) => l.p99, 2],
+      ["p50", (l: Lat) => l.p50, GOALS.c1AddedP50Ms],
+      ["p99", (l: Lat) => l.p99, GOALS.c1AddedP99Ms],
     ] as const) {
       const added = pick(c1.agg.llmio.latency) - pick(c1.agg.direct.latency);
       const rounds = paired(pick);
@@ -250,36 +291,71 @@ export function verdicts(results: ScenarioResult[], idle: Record<TargetName, num
       });
     }
   }
-  for (const id of ["chat-c32", "chat-c256"] as const) {
-    const s = get(id);
-    if (!s) continue;
-    const vsPortkey = s.agg.llmio.rps / s.agg.portkey.rps;
-    const vsDirect = s.agg.llmio.rps / s.agg.direct.rps;
-    const suspect = noisy(s, (l) => l.p50);
-    const note = suspect ? ` — NOISY: ${suspect}` : "";
-    out.push({ text: `throughput ≥ 2× Portkey (${id}): ${ratio(vsPortkey)} (${fmt(s.agg.llmio.rps)} vs ${fmt(s.agg.portkey.rps)} req/s)${note}`, met: vsPortkey >= 2 });
-    out.push({ text: `throughput ≥ 60% of direct (${id}): ${(vsDirect * 100).toFixed(0)}% (${fmt(s.agg.llmio.rps)} vs ${fmt(s.agg.direct.rps)} req/s)${note}`, met: vsDirect >= 0.6 });
+  for (const s of paths) {
+    const translated = PATHS.filter((p) => p.what === "translated");
+    const busy = s.runs.filter((r) => r.cpu.other > OTHER_CPU_WARN);
+    const note = busy.length ? ` — NOISY: other processes used up to ${fmt(maxOf(busy.map((r) => r.cpu.other)))}% CPU during ${busy.length} run(s)` : "";
+    const parts = translated.map((p) => `${p.id} ${ratio(translatedRatio(s, p))} (${fmt(cpuUsPerRequest(s.agg[p.id]))} vs ${fmt(cpuUsPerRequest(s.agg[passThroughOf(p).id]))} µs)`);
+    const worst = Math.max(...translated.map((p) => translatedRatio(s, p)));
+    if (s.kind === "stream") {
+      out.push({ text: `translated stream ≤ ${GOALS.translatedStreamCpuRatio}× the CPU of a passed-through one (paths-stream, same client protocol): ${parts.join(", ")}${note}`, met: note ? undefined : worst <= GOALS.translatedStreamCpuRatio });
+    } else {
+      // No goal of its own in the issue: reported for comparison.
+      out.push({ text: `(information) translated ÷ pass-through CPU per request, non-stream (paths-c32): ${parts.join(", ")}${note}`, met: undefined });
+    }
   }
-  if (Number.isFinite(idle.llmio)) out.push({ text: `idle RSS ≤ 60 MB (llmio, configured, before load): ${fmt(idle.llmio)} MB`, met: idle.llmio <= 60 });
-  const peaks = results.map((r) => ({ id: r.id, mb: r.agg.llmio.rssPeakMb }));
-  if (soak) peaks.push({ id: "soak", mb: soak.peakMb });
-  if (peaks.length) {
-    const worst = peaks.reduce((a, b) => (b.mb > a.mb ? b : a));
-    out.push({ text: `RSS under load ≤ 250 MB (llmio, peak over all scenarios): ${fmt(worst.mb)} MB (in ${worst.id})`, met: worst.mb <= 250 });
+  if (Number.isFinite(idle.llmio)) {
+    const binary = llmioProgram === "binary";
+    out.push({
+      text: `idle RSS of the binary ≤ ${GOALS.idleRssMb} MB (llmio, configured, before load): ${fmt(idle.llmio)} MB${binary ? " (dist/llmio)" : " — measured on the sources under Bun (dist/llmio not built: run `bun run build`), not the binary"}`,
+      met: binary ? idle.llmio <= GOALS.idleRssMb : undefined,
+    });
   }
-  const rowChecks = results.map((r) => ({ id: r.id, rows: r.agg.llmio.rows ?? 0, sent: r.agg.llmio.sent }));
-  if (soak) rowChecks.push({ id: "soak", rows: soak.rows, sent: soak.sent });
+  const open = get("open-streams");
+  if (open) {
+    const run = open.runs.find((r) => r.target === "llmio");
+    // Every requested stream holds a connection (and a pending request) in llmio, first byte or not.
+    const held = open.agg.llmio.open?.requested ?? 0;
+    const idleMb = run?.idleRssMb ?? Number.NaN;
+    const kb = ((open.agg.llmio.rssPeakMb - idleMb) * 1024) / Math.max(1, held);
+    out.push({
+      text: `≤ ${GOALS.kbPerHeldStream} KB per held stream (llmio, open-streams): ${fmt(kb)} KB = (peak ${fmt(open.agg.llmio.rssPeakMb)} − idle ${fmt(idleMb)} MB) ÷ ${held} streams${held < 10_000 ? ` (fewer than the issue's 10,000)` : ""}`,
+      // A few hundred streams are within the noise of RSS itself.
+      met: held >= 1000 ? kb <= GOALS.kbPerHeldStream : undefined,
+    });
+  }
+  if (soak) {
+    const growth = soakGrowthMb(soak);
+    out.push({
+      text: `soak of mixed traffic grows ≤ ${SOAK_GROWTH_LIMIT_MB} MB after warm-up (${fmt(soak.durationS / 60)} min${soak.durationS < 1800 ? ", shorter than the issue's 30" : ""}): ${delta(growth)} MB (${fmt(soak.warmupMb)} → ${fmt(soak.endMb)} MB, max ${fmt(soak.maxMb)} MB)`,
+      met: growth <= SOAK_GROWTH_LIMIT_MB,
+    });
+    const unexpected = soakUnexpected(soak);
+    out.push({ text: `soak: every request ends as its kind should (ok, error, aborted): ${unexpected.length ? unexpected.join("; ") : "all did"}`, met: unexpected.length === 0 });
+  }
+  const rowChecks = [...results, ...paths].map((r) => ({ id: r.id, rows: llmioRows(r).rows, sent: llmioRows(r).sent }));
+  if (soak) rowChecks.push({ id: "soak", rows: soak.logged, sent: soak.sent });
   const bad = rowChecks.filter((c) => c.rows !== c.sent);
   out.push({
-    text: `log rows written = requests sent (llmio): ${bad.length === 0 ? "equal in every scenario" : bad.map((c) => `${c.id}: ${c.rows} rows for ${c.sent} sent (${delta(c.rows - c.sent)})`).join("; ")}`,
+    text: `log rows written = requests sent (llmio${soak ? "; soak: requests logged, attempts of a failover share one request" : ""}): ${bad.length === 0 ? "equal in every scenario" : bad.map((c) => `${c.id}: ${c.rows} for ${c.sent} sent (${delta(c.rows - c.sent)})`).join("; ")}`,
     met: bad.length === 0,
   });
-  const failing = results.filter((r) => r.agg.llmio.failures > 0);
-  out.push({
-    text: `no failed requests through llmio: ${failing.length === 0 ? "none failed" : failing.map((r) => `${r.id}: ${r.agg.llmio.failures} (${r.agg.llmio.failureDetail})`).join("; ")}`,
-    met: failing.length === 0,
-  });
+  const failing = [
+    ...results.filter((r) => r.agg.llmio.failures > 0).map((r) => `${r.id}: ${r.agg.llmio.failures} (${r.agg.llmio.failureDetail})`),
+    ...paths.flatMap((s) => PATHS.filter((p) => s.agg[p.id].failures > 0).map((p) => `${s.id} ${p.id}: ${s.agg[p.id].failures} (${s.agg[p.id].failureDetail})`)),
+  ];
+  out.push({ text: `no failed requests (every scenario but the soak, whose errors are on purpose): ${failing.length === 0 ? "none failed" : failing.join("; ")}`, met: failing.length === 0 });
   return out;
+}
+
+/** llmio's log rows and sent requests in a scenario (all llmio paths together for the path scenarios). */
+function llmioRows(r: ScenarioResult | PathScenarioResult): { rows: number; sent: number } {
+  if ("path" in (r.runs[0] ?? {})) {
+    const gateway = (r as PathScenarioResult).runs.filter((x) => x.target === "llmio");
+    return { rows: sum(gateway.map((x) => x.rows ?? 0)), sent: sum(gateway.map((x) => x.sent)) };
+  }
+  const a = (r as ScenarioResult).agg.llmio;
+  return { rows: a.rows ?? 0, sent: a.sent };
 }
 
 /** Other programs busy during a run, or one target's rounds far apart: says why, else undefined. */
@@ -299,26 +375,6 @@ export const OTHER_CPU_WARN = 30;
 
 export function renderVerdicts(list: Verdict[]): string {
   return list.map((v) => `- ${v.met === undefined ? "INCONCLUSIVE" : v.met ? "MET" : "NOT MET"} — ${v.text}`).join("\n");
-}
-
-export interface SoakResult {
-  minutes: Array<{ atS: number; rssMb: number; rps: number }>;
-  startMb: number;
-  endMb: number;
-  peakMb: number;
-  rows: number;
-  sent: number;
-  failures: number;
-  rps: number;
-}
-
-export function renderSoak(s: SoakResult): string {
-  const table = markdownTable(
-    ["after s", "RSS MB", "req/s"],
-    s.minutes.map((m) => [String(m.atS), fmt(m.rssMb), fmt(m.rps)]),
-  );
-  const growth = s.endMb - s.minutes[0].rssMb;
-  return `${table}\n\nRSS before ${fmt(s.startMb)} MB, after the first slice ${fmt(s.minutes[0].rssMb)} MB, at the end ${fmt(s.endMb)} MB (${delta(growth)} MB after warm-up), peak ${fmt(s.peakMb)} MB; ${fmt(s.rps)} req/s on average; failures ${s.failures}; log rows ${s.rows} for ${s.sent} sent${s.rows === s.sent ? " ✓" : " ✗"}.`;
 }
 
 export function failureNotes(r: ScenarioResult): string[] {

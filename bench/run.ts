@@ -7,21 +7,24 @@
  * them to bench/results/<date>-<quick|full>.md and bench/results/latest.md (partial runs,
  * e.g. --only, get a longer name and leave latest.md alone).
  *
- *   bun run bench                  full run (≈ 9 minutes)
- *   bun run bench --quick          smoke run (≈ 1.5 minutes)
- *   bun run bench --soak           full run plus a 10-minute memory soak of llmio
+ *   bun run bench                  full run (≈ 14 minutes)
+ *   bun run bench --quick          smoke run (≈ 2.5 minutes)
+ *   bun run bench --soak           full run plus a 30-minute mixed-traffic memory soak of llmio
  *   bun run bench --only burst     one scenario (comma-separated list allowed)
  */
-import { Database } from "bun:sqlite";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { countRows } from "./log-rows.ts";
 import type { OpenStreamsResult } from "./open-streams.ts";
-import { type Agg, aggregate, failureNotes, machineFacts, OTHER_CPU_WARN, renderScenario, renderSoak, renderVerdicts, type RunResult, SCENARIO_IDS, type ScenarioId, type ScenarioResult, type SoakResult, verdicts } from "./report.ts";
+import { type PathId, type PathScenarioResult, pathBody, pathModels, PATHS, pathTarget, renderPaths } from "./paths.ts";
+import { type Agg, aggregate, failureNotes, machineFacts, OTHER_CPU_WARN, renderScenario, renderVerdicts, type RunResult, SCENARIO_IDS, type ScenarioId, type ScenarioResult, verdicts } from "./report.ts";
 import { BUN, installCleanup, registerTempDir, ROOT, spawn } from "./proc.ts";
 import { fdCount, ProcSampler, readMem } from "./rss.ts";
-import type { StreamClientResult } from "./stream-client.ts";
+import { renderSoak, runSoak, type SoakResult } from "./soak.ts";
+import { soakModels } from "./soak-mix.ts";
+import type { StreamClientResult, StreamProtocol } from "./stream-client.ts";
 import { fmt, markdownTable } from "./table.ts";
 import { type BenchModel, type LlmioTarget, smokeTest, startFake, startLlmio, startPortkey, stopTarget, type Target, type TargetName, TARGETS } from "./targets.ts";
 import { ensureWrk, runWrk, writeScript } from "./wrk.ts";
@@ -31,10 +34,11 @@ import { ensureWrk, runWrk, writeScript } from "./wrk.ts";
 
 const HELP = `Usage: bun run bench [--quick] [--soak] [--only <scenario>[,<scenario>…]] [options]
 
-Scenarios: chat-c1, chat-c32, chat-c256, stream, burst, open-streams, soak
+Scenarios: chat-c1, chat-c32, chat-c256, stream, paths-c32, paths-stream, burst, open-streams, soak
 
   --quick            short smoke run: 3 s per measurement, 1 round, 1,000 open streams for 5 s
-  --soak             also run the 10-minute llmio memory soak (--quick: 30 s)
+  --soak             also run the mixed-traffic memory soak of llmio (30 minutes; --quick: 30 s)
+  --soak-minutes N   soak duration in minutes (implies --soak)
   --only LIST        run only these scenarios (soak included when listed)
   --rounds N         rounds of direct → llmio → portkey per scenario (default 2, --quick 1)
   --duration S       seconds per measurement (default 10, --quick 3)
@@ -52,6 +56,7 @@ const { values: flags } = parseArgs({
   options: {
     quick: { type: "boolean", default: false },
     soak: { type: "boolean", default: false },
+    "soak-minutes": { type: "string" },
     only: { type: "string" },
     rounds: { type: "string" },
     duration: { type: "string" },
@@ -86,7 +91,8 @@ const config = {
   warmupS: quick ? 1 : 2,
   streams: num(flags.streams, quick ? 1000 : 10_000),
   holdS: num(flags.hold, quick ? 5 : 30),
-  soakS: quick ? 30 : 600,
+  soakS: flags["soak-minutes"] !== undefined ? Number(flags["soak-minutes"]) * 60 : quick ? 30 : 1800,
+  soakConcurrency: 32,
   streamDelayMs: num(flags["stream-delay"], 1),
   // As shipped: the start script, the systemd unit and the Docker image all raise Bun's cap.
   fetchMax: flags["fetch-max"] === undefined ? 65_535 : Number(flags["fetch-max"]),
@@ -99,7 +105,8 @@ for (const [key, value] of Object.entries(config)) {
     process.exit(2);
   }
 }
-const wants = (id: ScenarioId) => (only ? only.has(id) : id !== "soak" || flags.soak);
+const soakWanted = flags.soak || flags["soak-minutes"] !== undefined;
+const wants = (id: ScenarioId) => (only ? only.has(id) : id !== "soak" || soakWanted);
 
 // ---------------------------------------------------------------------------------------
 // Requests: every target gets the same JSON body (llmio's models carry the fake's names).
@@ -137,22 +144,13 @@ function targetOf(procs: Procs, name: TargetName): Target {
   return name === "direct" ? procs.fake : procs[name];
 }
 
-function countRows(dbPath: string): number {
-  const db = new Database(dbPath, { readonly: true });
-  try {
-    return (db.query("SELECT COUNT(*) AS n FROM request_logs").get() as { n: number }).n;
-  } finally {
-    db.close();
-  }
-}
-
 let tmp = "";
 
 async function runLoad(
   procs: Procs,
   target: Target,
   kind: "wrk" | "stream" | "open",
-  spec: { body: string; connections?: number; durationS?: number },
+  spec: { body: string; connections?: number; durationS?: number; protocol?: StreamProtocol },
   round: number,
 ): Promise<RunResult> {
   const fakePid = procs.fake.pid;
@@ -163,7 +161,7 @@ async function runLoad(
   let base: Omit<RunResult, "rssPeakMb" | "cpu" | "rows" | "target" | "round">;
 
   if (kind === "wrk") {
-    const script = join(tmp, `${target.name}-${spec.connections}.lua`);
+    const script = join(tmp, `${target.name}-${spec.connections}-${spec.protocol ?? "openai"}.lua`);
     writeScript(script, { url: target.chatUrl, headers: target.headers, body: spec.body });
     const r = await runWrk(script, target.chatUrl, { connections: spec.connections!, threads: 2, durationS: spec.durationS!, timeoutS: 30 }, (pid) => {
       loadPid = pid;
@@ -180,7 +178,7 @@ async function runLoad(
       latency: { p50: r.latencyMs.p50, p90: r.latencyMs.p90, p99: r.latencyMs.p99, max: r.latencyMs.max },
     };
   } else if (kind === "stream") {
-    const args = [BUN, "bench/stream-client.ts", "--url", target.chatUrl, "--body", spec.body, "--concurrency", String(spec.connections), "--duration", String(spec.durationS)];
+    const args = [BUN, "bench/stream-client.ts", "--url", target.chatUrl, "--body", spec.body, "--concurrency", String(spec.connections), "--duration", String(spec.durationS), "--protocol", spec.protocol ?? "openai"];
     for (const [k, v] of Object.entries(target.headers)) args.push("--header", `${k}: ${v}`);
     const child = spawn(args, { output: "pipe", env: { BUN_CONFIG_MAX_HTTP_REQUESTS: "4096" } });
     loadPid = child.pid;
@@ -201,6 +199,7 @@ async function runLoad(
       ttfb: { p50: r.ttfbMs.p50, p90: r.ttfbMs.p90, p99: r.ttfbMs.p99, max: r.ttfbMs.max },
       ttft: { p50: r.ttftMs.p50, p90: r.ttftMs.p90, p99: r.ttftMs.p99, max: r.ttftMs.max },
       frames: r.framesMin === r.framesMax ? String(r.framesMin) : `${r.framesMin}–${r.framesMax}`,
+      chunks: r.chunksMin === r.chunksMax ? String(r.chunksMin) : `${r.chunksMin}–${r.chunksMax}`,
     };
   } else {
     const n = spec.connections!;
@@ -317,43 +316,46 @@ async function scenario(
   return result;
 }
 
-// ---------------------------------------------------------------------------------------
-// Soak
-
-async function soakRun(procs: Procs): Promise<SoakResult> {
-  const target = procs.llmio;
-  const total = config.soakS;
-  const slice = quick ? 5 : 60;
-  console.log(`\n▶ Soak: llmio alone, chat at concurrency 32 for ${total} s (RSS every ${slice} s)`);
-  const script = join(tmp, "soak.lua");
-  writeScript(script, { url: target.chatUrl, headers: target.headers, body: chatBody(CHAT_MODEL) });
-  const rowsBefore = countRows(target.dbPath);
-  const startMb = readMem(target.pid)?.rssMb ?? Number.NaN;
-  const minutes: SoakResult["minutes"] = [];
-  let peakMb = startMb;
-  let sent = 0;
-  let failures = 0;
-  let completed = 0;
-  let elapsed = 0;
-  const sampler = setInterval(() => {
-    const mb = readMem(target.pid)?.rssMb ?? 0;
-    if (mb > peakMb) peakMb = mb;
-  }, 250);
-  // Back-to-back wrk slices, so RSS and throughput can be read per slice.
-  for (let at = 0; at < total; at += slice) {
-    const r = await runWrk(script, target.chatUrl, { connections: 32, threads: 2, durationS: slice, timeoutS: 30 });
-    sent += r.sent;
-    failures += r.failures;
-    completed += r.completed;
-    elapsed += r.durationS;
-    const mb = readMem(target.pid)?.rssMb ?? Number.NaN;
-    minutes.push({ atS: at + slice, rssMb: mb, rps: r.rps });
-    console.log(`  ${String(at + slice).padStart(4)} s  RSS ${fmt(mb)} MB  ${fmt(r.rps)} req/s  failures ${r.failures}`);
+/**
+ * One protocol-path scenario: every path of paths.ts (baselines on the fake, pass-through and
+ * translated through llmio) in turn, each round, with the same load.
+ */
+async function pathScenario(
+  procs: Procs,
+  id: PathScenarioResult["id"],
+  title: string,
+  setup: string,
+  kind: "wrk" | "stream",
+  spec: { fakeModel: string; connections: number; durationS: number; chunksPerStream?: number },
+  rounds: number,
+): Promise<PathScenarioResult> {
+  console.log(`\n▶ ${title}  (${setup})`);
+  const runs: PathScenarioResult["runs"] = [];
+  for (let round = 1; round <= rounds; round++) {
+    for (const path of PATHS) {
+      const target = pathTarget(path, procs.fake, procs.llmio);
+      const load = { body: pathBody(path, spec.fakeModel, kind === "stream"), connections: spec.connections, durationS: spec.durationS, protocol: path.client };
+      let r = await runLoad(procs, target, kind, load, round);
+      for (let repeat = 1; repeat <= MAX_REPEATS && r.cpu.other > OTHER_CPU_WARN && repeatBudgetS >= spec.durationS + 1; repeat++) {
+        console.log(`  round ${round} ${path.id.padEnd(19)} disturbed: other programs used ${fmt(r.cpu.other)}% CPU (${fmt(r.rps)} req/s); measuring again`);
+        repeatBudgetS -= spec.durationS + 1;
+        await Bun.sleep(1000);
+        r = { ...(await runLoad(procs, target, kind, load, round)), repeats: repeat };
+      }
+      runs.push({ ...r, path: path.id });
+      const cpuUs = (r.cpu.target / 100 / r.rps) * 1e6;
+      const rowsNote = r.rows === undefined ? "" : `  log rows ${r.rows}/${r.sent}${r.rows === r.sent ? "" : " ≠ SENT"}`;
+      console.log(
+        `  round ${round} ${path.id.padEnd(19)} ${fmt(r.rps)} req/s, p50 ${fmt(r.latency.p50)} ms, p99 ${fmt(r.latency.p99)} ms, failures ${r.failures}, CPU ${path.via === "direct" ? "fake" : "llmio"} ${fmt(r.cpu.target)}% = ${fmt(cpuUs)} µs/req${r.chunks ? `, text chunks ${r.chunks}` : ""}, other ${fmt(r.cpu.other)}%${rowsNote}`,
+      );
+      if (r.failures) console.log(`    failures: ${r.failureDetail}`);
+      await Bun.sleep(300);
+    }
   }
-  clearInterval(sampler);
-  await Bun.sleep(400);
-  const rows = countRows(target.dbPath) - rowsBefore;
-  return { minutes, startMb, endMb: minutes.at(-1)?.rssMb ?? Number.NaN, peakMb, rows, sent, failures, rps: completed / elapsed };
+  const agg = Object.fromEntries(PATHS.map((path) => [path.id, aggregate(runs.filter((r) => r.path === path.id))])) as Record<PathId, Agg>;
+  const result: PathScenarioResult = { id, title, setup, kind, chunksPerStream: spec.chunksPerStream, runs, agg };
+  console.log(`\n${renderPaths(result)}`);
+  return result;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -362,13 +364,19 @@ async function soakRun(procs: Procs): Promise<SoakResult> {
 let loadAtStart = "";
 
 /** How busy the rest of the machine was: other programs skew every number. */
-function disturbance(results: ScenarioResult[], loadStart: string): string {
-  const runs = results.flatMap((r) => r.runs.map((x) => ({ id: r.id, ...x })));
+function disturbance(results: Array<ScenarioResult | PathScenarioResult>, loadStart: string): string {
+  const runs = results.flatMap((r) => measuredRuns(r).map((x) => ({ id: r.id, ...x })));
   const busy = runs.filter((x) => x.cpu.other > OTHER_CPU_WARN);
   const loadEnd = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+  if (runs.length === 0) return `Machine load: loadavg ${loadStart} at the start, ${loadEnd} at the end.`;
   const head = `Machine load: loadavg ${loadStart} at the start, ${loadEnd} at the end; CPU outside the measured processes ("other", % of one core; includes kernel network work not charged to a process) median ${fmt(median(runs.map((x) => x.cpu.other)))}%, max ${fmt(Math.max(...runs.map((x) => x.cpu.other)))}%.`;
   if (busy.length === 0) return head;
-  return `${head} **Disturbed runs (other > ${OTHER_CPU_WARN}%):** ${busy.map((x) => `${x.id} r${x.round} ${x.target} ${fmt(x.cpu.other)}%`).join(", ")} — other programs were running; treat those numbers with care.`;
+  return `${head} **Disturbed runs (other > ${OTHER_CPU_WARN}%):** ${busy.map((x) => `${x.id} r${x.round} ${x.label} ${fmt(x.cpu.other)}%`).join(", ")} — other programs were running; treat those numbers with care.`;
+}
+
+/** A scenario's runs, each named by its target or, in a path scenario, its path. */
+function measuredRuns(r: ScenarioResult | PathScenarioResult): Array<RunResult & { label: string }> {
+  return (r.runs as Array<RunResult & { path?: PathId }>).map((x) => ({ ...x, label: x.path ?? x.target }));
 }
 
 function median(values: number[]): number {
@@ -378,8 +386,8 @@ function median(values: number[]): number {
 
 async function main() {
   const startedAt = Date.now();
-  // The run is bounded: full ≈ 9 min, hard stop at 15 (+ soak).
-  const budgetS = (quick ? 240 : 900) + (wants("soak") ? config.soakS + 60 : 0);
+  // The run is bounded: full ≈ 14 min, hard stop at 22 (+ soak).
+  const budgetS = (quick ? 300 : 1320) + (wants("soak") ? config.soakS + 120 : 0);
   const watchdog = setTimeout(() => {
     console.error(`\nbench: time budget of ${budgetS} s exceeded; stopping everything.`);
     process.exit(3);
@@ -411,7 +419,17 @@ async function main() {
     }
   }
 
-  const models: BenchModel[] = [{ name: CHAT_MODEL }, { name: BURST_MODEL, limited: true }, { name: streamModel() }, { name: openModel() }];
+  const wanted: BenchModel[] = [
+    { name: CHAT_MODEL },
+    { name: BURST_MODEL, route: [{ provider: "limited", providerModel: BURST_MODEL }] },
+    { name: streamModel() },
+    { name: openModel() },
+    ...pathModels(CHAT_MODEL),
+    ...pathModels(streamModel()),
+    ...soakModels(),
+  ];
+  // Each name once (with --stream-delay the stream model may be one the soak also uses).
+  const models = [...new Map(wanted.map((m) => [m.name, m])).values()];
   const gatewayEnv: Record<string, string> = config.fetchMax === undefined ? {} : { BUN_CONFIG_MAX_HTTP_REQUESTS: String(config.fetchMax) };
   console.log("\nstarting targets …");
   const fake = await startFake(tmp);
@@ -430,7 +448,7 @@ async function main() {
   await Bun.sleep(500);
   const idleFresh = Object.fromEntries(TARGETS.map((name) => [name, readMem(targetOf(procs, name).pid)?.rssMb ?? Number.NaN])) as Record<TargetName, number>;
   console.log(`  fake upstream pid ${fake.pid} ${fake.base}; llmio pid ${llmio.pid} ${llmio.base}; portkey pid ${portkey.pid} ${portkey.base}`);
-  console.log(`  idle RSS (configured, one request each): direct/fake ${fmt(idleFresh.direct)} MB, llmio ${fmt(idleFresh.llmio)} MB, portkey ${fmt(idleFresh.portkey)} MB`);
+  console.log(`  idle RSS (configured, one request each): direct/fake ${fmt(idleFresh.direct)} MB, llmio ${fmt(idleFresh.llmio)} MB (${llmio.program === "binary" ? "dist/llmio" : "sources under Bun"}), portkey ${fmt(idleFresh.portkey)} MB`);
 
   // Warm-up (JIT, connection pools), not measured.
   console.log(`\nwarming up (${config.warmupS} s chat + ${config.warmupS} s stream per target) …`);
@@ -454,6 +472,23 @@ async function main() {
         `stream-client -c32 ${D}s, ${streamModel()} (${config.streamDelayMs} ms between chunks), ${R} round(s)`,
         "stream",
         { body: streamBody(streamModel()), connections: 32, durationS: D },
+        R,
+      ),
+    );
+  const paths: PathScenarioResult[] = [];
+  if (wants("paths-c32"))
+    paths.push(
+      await pathScenario(procs, "paths-c32", "Protocol paths, non-stream, concurrency 32", `wrk -c32 -d${D}s, ${CHAT_MODEL}, per client protocol: direct, llmio pass-through, llmio translated; ${R} round(s)`, "wrk", { fakeModel: CHAT_MODEL, connections: 32, durationS: D }, R),
+    );
+  if (wants("paths-stream"))
+    paths.push(
+      await pathScenario(
+        procs,
+        "paths-stream",
+        `Protocol paths, streaming ${STREAM_WORDS} chunks, concurrency 32`,
+        `stream-client -c32 ${D}s, ${streamModel()}, per client protocol: direct, llmio pass-through, llmio translated; ${R} round(s)`,
+        "stream",
+        { fakeModel: streamModel(), connections: 32, durationS: D, chunksPerStream: STREAM_WORDS },
         R,
       ),
     );
@@ -494,7 +529,7 @@ async function main() {
   }
   let soak: SoakResult | undefined;
   if (wants("soak")) {
-    soak = await soakRun(procs);
+    soak = await runSoak(procs.llmio, { durationS: config.soakS, concurrency: config.soakConcurrency, sampleEveryS: 30 });
     console.log(`\n${renderSoak(soak)}`);
   }
 
@@ -506,9 +541,9 @@ async function main() {
 
   const memTable = markdownTable(
     ["target", "idle RSS MB (configured)", "idle RSS MB (after the run)", "VmHWM MB (lifetime peak)"],
-    TARGETS.map((name) => [name === "direct" ? "direct (fake upstream)" : name, fmt(idleFresh[name]), fmt(idleAfter[name]), fmt(hwm[name])]),
+    TARGETS.map((name) => [name === "direct" ? "direct (fake upstream)" : name === "llmio" ? `llmio (${llmio.program === "binary" ? "dist/llmio" : "sources under Bun"})` : name, fmt(idleFresh[name]), fmt(idleAfter[name]), fmt(hwm[name])]),
   );
-  const verdictList = verdicts(results, idleFresh, soak);
+  const verdictList = verdicts({ results, paths, idle: idleFresh, llmioProgram: llmio.program, soak });
   const elapsedS = (Date.now() - startedAt) / 1000;
 
   const command = `bun run bench${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(" ")}` : ""}`;
@@ -532,12 +567,22 @@ async function main() {
     "",
     `Fake upstream CPU during the direct runs (100% = one core of ${cpus().length}; a single JS thread saturates near 100%): ${fakeCpuDirect.join(", ") || "–"}.`,
     "",
-    disturbance(results, loadStart),
+    disturbance([...results, ...paths], loadStart),
     "",
     "## Scenarios",
     "",
     ...results.flatMap((r) => [`### ${r.title}`, "", `${r.setup}`, "", renderScenario(r), "", ...failureNotes(r), ""]),
-    ...(soak ? ["### Soak (llmio, chat c32)", "", renderSoak(soak), ""] : []),
+    ...paths.flatMap((p) => [
+      `### ${p.title}`,
+      "",
+      p.setup,
+      "",
+      renderPaths(p),
+      "",
+      "`llmio CPU µs/req` is llmio's CPU time per request (for the direct rows, the fake upstream's, in parentheses); `translated ÷ pass CPU` compares a translated path with the pass-through path of the same client protocol.",
+      "",
+    ]),
+    ...(soak ? [`### Soak (llmio, mixed traffic, concurrency ${soak.concurrency}, ${fmt(soak.durationS / 60)} min)`, "", renderSoak(soak), ""] : []),
     "## Memory",
     "",
     memTable,
@@ -546,11 +591,11 @@ async function main() {
     "",
     markdownTable(
       ["scenario", "round", "target", "req/s", "p50 ms", "p99 ms", "max ms", "failures", "RSS peak MB", "CPU % target/fake/load", "other CPU %", "log rows / sent"],
-      results.flatMap((r) =>
-        r.runs.map((x) => [
+      [...results, ...paths].flatMap((r) =>
+        measuredRuns(r).map((x) => [
           r.id,
           x.repeats ? `${x.round} (measured ${x.repeats + 1}×)` : String(x.round),
-          x.target,
+          x.label,
           fmt(x.rps),
           fmt(x.latency.p50),
           fmt(x.latency.p99),
@@ -566,7 +611,7 @@ async function main() {
     "",
   ].join("\n");
 
-  console.log(`\n## Memory\n\n${memTable}\n\n## Targets\n\n${renderVerdicts(verdictList)}\n\n${disturbance(results, loadStart)}`);
+  console.log(`\n## Memory\n\n${memTable}\n\n## Targets\n\n${renderVerdicts(verdictList)}\n\n${disturbance([...results, ...paths], loadStart)}`);
   const mismatches = verdictList.find((v) => v.text.startsWith("log rows") && !v.met);
   if (mismatches) console.log(`\n!!!! LOG ROWS DO NOT MATCH REQUESTS SENT: ${mismatches.text}`);
 
@@ -580,7 +625,7 @@ async function main() {
     const file = join(dir, `${name}.md`);
     writeFileSync(file, md);
     if (!partial) writeFileSync(join(dir, "latest.md"), md);
-    writeFileSync(join(dir, "raw", `${name}.json`), JSON.stringify({ config, idleFresh, idleAfter, hwm, results, soak, verdicts: verdictList }, null, 2));
+    writeFileSync(join(dir, "raw", `${name}.json`), JSON.stringify({ config, idleFresh, idleAfter, hwm, results, paths, soak, verdicts: verdictList }, null, 2));
     console.log(`\nwrote ${file.replace(`${ROOT}/`, "")}${partial ? "" : " and bench/results/latest.md"} (raw data: bench/results/raw/)`);
   }
   for (const name of ["llmio", "portkey"] as const) {

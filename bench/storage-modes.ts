@@ -56,7 +56,7 @@ for (const mode of MODES) {
   const env: Record<string, string> = { BUN_CONFIG_MAX_HTTP_REQUESTS: "65535", LLMIO_LOG_LEVEL: "warn" };
   if (mode !== "sqlite") env.DATABASE_URL = await freshDatabase(services.databaseUrl, mode === "postgres" ? "bench_pg" : "bench_pg_redis");
   if (mode === "postgres+redis") env.REDIS_URL = services.redisUrl;
-  targets.set(mode, await startLlmio(folder, fake, [{ name: SCENARIOS[0].model }, { name: SCENARIOS[2].model, limited: true }], env, MAX_CONCURRENT));
+  targets.set(mode, await startLlmio(folder, fake, [{ name: SCENARIOS[0].model }, { name: SCENARIOS[2].model, route: [{ provider: "limited", providerModel: SCENARIOS[2].model }] }], env, MAX_CONCURRENT));
 }
 for (const target of [fake, ...targets.values()]) await smokeTest(target, body(SCENARIOS[0].model), "lorem ipsum");
 

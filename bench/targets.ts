@@ -29,14 +29,28 @@ export interface Target {
 }
 
 export const LLMIO_TOKEN = "bench";
-const UPSTREAM_KEY = "sk-bench";
+export const UPSTREAM_KEY = "sk-bench";
 
 export const PORTKEY_START = join(ROOT, "bench/node_modules/@portkey-ai/gateway/build/start-server.js");
 
-/** Models the benchmark uses; `limited` ones go to the llmio provider with a concurrency limit. */
+/**
+ * The llmio providers the benchmark configures, all pointing at the fake upstream (it serves
+ * every wire protocol): `fake` (OpenAI), `limited` (OpenAI, concurrency-limited), `anthropic`
+ * (Anthropic Messages), and two OpenAI ones only the soak's failing models use, so their
+ * (Anthropic Messages), and OpenAI ones only the soak's failing models use, each alone so its
+ * breakers and cool-downs never touch another: `rejecting` (400s), `broken` (500s, its breaker
+ * opens) and `rate-limited` (429 with `Retry-After: 0`, the first hop of a failover).
+ */
+export type BenchProvider = "fake" | "limited" | "anthropic" | "rejecting" | "broken" | "rate-limited";
+
+/** llmio models named with this prefix before the fake's model string go to the `anthropic` provider. */
+export const ANTHROPIC_PREFIX = "anthropic/";
+
+/** A public model: its name and the provider models behind it, tried in this order. */
 export interface BenchModel {
   name: string;
-  limited?: boolean;
+  /** Default: the `fake` provider with the model's own name. */
+  route?: Array<{ provider: BenchProvider; providerModel: string }>;
 }
 
 async function waitForHttp(url: string, child: Subprocess, what: string, timeoutMs = 20_000): Promise<void> {
@@ -65,6 +79,8 @@ export async function startFake(tmp: string): Promise<Target> {
 
 export interface LlmioTarget extends Target {
   dbPath: string;
+  /** What ran: the built binary (dist/llmio) or the sources under Bun. */
+  program: "binary" | "sources";
   admin(method: string, path: string, body?: unknown): Promise<any>;
 }
 
@@ -99,12 +115,19 @@ export async function startLlmio(
   };
   await waitForHttp(`${base}/api/models`, child, "llmio");
 
-  const provider = await admin("POST", "/api/providers", { name: "fake", type: "openai", baseUrl: `${fake.base}/v1`, apiKey: UPSTREAM_KEY });
-  const limited = await admin("POST", "/api/providers", { name: "fake-limited", type: "openai", baseUrl: `${fake.base}/v1`, apiKey: UPSTREAM_KEY });
-  await admin("PUT", `/api/providers/${limited.id}`, { maxConcurrent });
+  const providerIds = {} as Record<BenchProvider, number>;
+  for (const [key, type] of [["fake", "openai"], ["limited", "openai"], ["anthropic", "anthropic"], ["rejecting", "openai"], ["broken", "openai"], ["rate-limited", "openai"]] as const) {
+    const created = await admin("POST", "/api/providers", { name: `fake-${key}`, type, baseUrl: `${fake.base}/v1`, apiKey: UPSTREAM_KEY });
+    providerIds[key] = created.id;
+  }
+  await admin("PUT", `/api/providers/${providerIds.limited}`, { maxConcurrent });
   for (const model of models) {
-    const created = await admin("POST", "/api/models", { name: model.name });
-    await admin("POST", "/api/model-providers", { modelId: created.id, providerId: model.limited ? limited.id : provider.id, providerModel: model.name });
+    const route = model.route ?? [{ provider: "fake", providerModel: model.name }];
+    // "priority" tries the highest weight first: the first listed, then the next on failure (failover).
+    const created = await admin("POST", "/api/models", { name: model.name, ...(route.length > 1 ? { strategy: "priority" } : {}) });
+    for (const [index, hop] of route.entries()) {
+      await admin("POST", "/api/model-providers", { modelId: created.id, providerId: providerIds[hop.provider], providerModel: hop.providerModel, weight: route.length - index });
+    }
   }
   return {
     name: "llmio",
@@ -115,6 +138,7 @@ export async function startLlmio(
     child,
     logFile,
     dbPath,
+    program: program[0] === binary ? "binary" : "sources",
     admin,
   };
 }

@@ -1,0 +1,34 @@
+/** What llmio wrote to its request log (`request_logs`, one row per upstream attempt), read from its SQLite file. */
+import { Database } from "bun:sqlite";
+
+function query<T>(dbPath: string, sql: string, ...params: number[]): T {
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    return db.query(sql).get(...params) as T;
+  } finally {
+    db.close();
+  }
+}
+
+/** Rows in the log; a scenario without failover or folded rejections has one per request. */
+export function countRows(dbPath: string): number {
+  return query<{ n: number }>(dbPath, "SELECT COUNT(*) AS n FROM request_logs").n;
+}
+
+/** The newest row's id (0 for an empty log): what came after it is one run's. */
+export function lastRowId(dbPath: string): number {
+  return query<{ id: number | null }>(dbPath, "SELECT MAX(id) AS id FROM request_logs").id ?? 0;
+}
+
+/**
+ * Client requests logged after row `afterId`: the attempts of one request share a trace id,
+ * and identical rejections of a minute share one row whose `repeat_count` says how many.
+ */
+export function countCalls(dbPath: string, afterId: number): { calls: number; rows: number } {
+  const sums = query<{ calls: number | null; rows: number | null }>(
+    dbPath,
+    "SELECT SUM(n) AS calls, SUM(attempts) AS rows FROM (SELECT MAX(repeat_count) AS n, COUNT(*) AS attempts FROM request_logs WHERE id > ? GROUP BY trace_id)",
+    afterId,
+  );
+  return { calls: sums.calls ?? 0, rows: sums.rows ?? 0 };
+}
