@@ -91,14 +91,18 @@ export async function startLlmio(
   env: Record<string, string>,
   maxConcurrent: number,
   bunArgs: string[] = [],
+  /** Another checkout's llmio (cpu-probe.ts --baseline compares two). */
+  root = ROOT,
 ): Promise<LlmioTarget> {
   const port = freePort();
-  const dbPath = join(tmp, "bench.db");
-  const logFile = join(tmp, "llmio.log");
+  const label = root === ROOT ? "" : "-baseline";
+  const dbPath = join(tmp, `bench${label}.db`);
+  const logFile = join(tmp, `llmio${label}.log`);
   // The shipped artifact when it is built (`bun run build`), else the sources; profiling needs the sources.
-  const binary = join(ROOT, "dist/llmio");
+  const binary = join(root, "dist/llmio");
   const program = existsSync(binary) && bunArgs.length === 0 ? [binary] : [BUN, ...bunArgs, "server/src/main.ts"];
   const child = spawn([...program, "serve", "--port", String(port), "--host", "127.0.0.1", "--db-path", dbPath], {
+    cwd: root,
     output: logFile,
     env: { TOKEN: LLMIO_TOKEN, ...env },
   });

@@ -43,7 +43,8 @@ export class TrustedProxies {
    * hop is trusted, the left-most. Without `X-Forwarded-For`, a valid `X-Real-IP`.
    */
   clientAddress(peer: string | undefined, headers: Headers): string | undefined {
-    if (peer === undefined || !this.contains(peer)) return peer;
+    // Most gateways trust nobody: the peer is the answer without parsing it.
+    if (peer === undefined || this.networks.length === 0 || !this.contains(peer)) return peer;
     const forwarded = headers.get("x-forwarded-for");
     if (forwarded !== null) return this.walkForwardedChain(forwarded, peer);
     const realIp = stripPort(headers.get("x-real-ip")?.trim() ?? "");

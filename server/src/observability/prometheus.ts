@@ -97,19 +97,33 @@ export function createMetrics(deps: MetricsSources): Registry {
   });
 
   deps.logWriter.onWritten((rows: NewRequestLog[]) => {
+    // Counters are summed per label set over the batch first: a batch is mostly one model and
+    // provider, and each prom-client update hashes its labels.
+    const attemptCounts = new Map<string, { labels: { model: string; provider: string; status: string; class: string }; count: number }>();
+    const tokenCounts = new Map<string, { model: string; provider: string; prompt: number; completion: number; cached: number; reasoning: number }>();
     for (const row of rows) {
       if (isRejection(row.reason)) continue;
       const model = row.model;
       const provider = row.providerName ?? "";
       const failure = row.status === "success" ? "" : (row.failureClass ?? legacyFailureClass(row));
-      attempts.inc({ model, provider, status: row.status, class: failure });
+      const attemptKey = `${model}\n${provider}\n${row.status}\n${failure}`;
+      const counted = attemptCounts.get(attemptKey);
+      if (counted) counted.count++;
+      else attemptCounts.set(attemptKey, { labels: { model, provider, status: row.status, class: failure }, count: 1 });
       if (row.status !== "success") continue;
-      tokens.inc({ model, provider, kind: "prompt" }, row.promptTokens ?? 0);
-      tokens.inc({ model, provider, kind: "completion" }, row.completionTokens ?? 0);
-      tokens.inc({ model, provider, kind: "cached" }, row.cachedTokens ?? 0);
-      tokens.inc({ model, provider, kind: "reasoning" }, row.reasoningTokens ?? 0);
+      const tokenKey = `${model}\n${provider}`;
+      let sums = tokenCounts.get(tokenKey);
+      if (!sums) tokenCounts.set(tokenKey, (sums = { model, provider, prompt: 0, completion: 0, cached: 0, reasoning: 0 }));
+      sums.prompt += row.promptTokens ?? 0;
+      sums.completion += row.completionTokens ?? 0;
+      sums.cached += row.cachedTokens ?? 0;
+      sums.reasoning += row.reasoningTokens ?? 0;
       if (row.firstByteMs !== null && row.firstByteMs !== undefined) firstByte.observe({ model, provider }, row.firstByteMs / 1000);
       duration.observe({ model, provider }, (row.durationMs ?? 0) / 1000);
+    }
+    for (const { labels, count } of attemptCounts.values()) attempts.inc(labels, count);
+    for (const { model, provider, ...kinds } of tokenCounts.values()) {
+      for (const [kind, count] of Object.entries(kinds)) tokens.inc({ model, provider, kind }, count);
     }
   });
   return registry;

@@ -125,7 +125,11 @@ async function runAttempt(options: FailoverOptions, lease: Lease, attempt: numbe
       ...outcome,
       upstream: upstreamOf(candidate),
       attempt,
-      timings: { startedAt, durationMs: Math.round(performance.now() - attemptStarted), ...withoutUndefined(outcome.timings) },
+      timings: {
+        startedAt: outcome.timings?.startedAt ?? startedAt,
+        durationMs: outcome.timings?.durationMs ?? Math.round(performance.now() - attemptStarted),
+        firstByteMs: outcome.timings?.firstByteMs,
+      },
     };
     try {
       lease.finish(verdictOf(record));
@@ -209,10 +213,6 @@ function unreadable(error: unknown, clientSignal: AbortSignal | undefined): Upst
   if (error instanceof UpstreamFailure) return error;
   if (clientSignal?.aborted) return new UpstreamFailure(CLIENT_CLOSED, { clientAborted: true });
   return new UpstreamFailure(`the upstream answer could not be read: ${(error as Error)?.message ?? String(error)}`, { status: 502 });
-}
-
-function withoutUndefined<T extends object>(value: T | undefined): Partial<T> {
-  return Object.fromEntries(Object.entries(value ?? {}).filter(([, field]) => field !== undefined)) as Partial<T>;
 }
 
 /** Any exception as a GatewayError the client can be shown (its own kind if it is one). */

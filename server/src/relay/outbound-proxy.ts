@@ -52,6 +52,8 @@ export function redactProxy(text: string, proxyUrl: string | undefined): string 
 
 /** The environment's proxy for a target URL, honouring NO_PROXY; undefined when none applies. */
 export function environmentProxy(target: string, env: Record<string, string | undefined> = process.env): string | undefined {
+  // Nearly always unset: then the target's URL is never parsed (this runs for every upstream call).
+  if (!(env.HTTPS_PROXY ?? env.https_proxy ?? env.HTTP_PROXY ?? env.http_proxy)) return undefined;
   let url: URL;
   try {
     url = new URL(target);

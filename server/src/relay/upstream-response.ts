@@ -27,6 +27,11 @@ export function redirectMessage(response: Response): string {
  */
 export async function readBodyWithin(response: Response, maxBytes: number): Promise<string> {
   if (!response.body) return "";
+  // An uncompressed body of a declared length within the limit cannot grow past it: read it in one go.
+  if (!response.headers.has("content-encoding")) {
+    const declared = Number(response.headers.get("content-length") ?? Number.NaN);
+    if (declared >= 0 && declared <= maxBytes) return await response.text();
+  }
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
   let text = "";

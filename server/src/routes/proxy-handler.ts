@@ -49,8 +49,13 @@ export interface ProxiedCall {
  * lockout); undefined when there is no socket (`app.handle` in tests).
  */
 export function clientIpOf({ request, server, trustedProxies }: ProxyContext): string | undefined {
-  return clientAddressOf(request, server, trustedProxies);
+  // Asked several times per call (lockout, log, refusal); Bun's requestIP is not free.
+  if (clientIps.has(request)) return clientIps.get(request);
+  const address = clientAddressOf(request, server, trustedProxies);
+  clientIps.set(request, address);
+  return address;
 }
+const clientIps = new WeakMap<Request, string | undefined>();
 
 /**
  * Authenticates a proxied request by the key in any header a client of any protocol uses.
