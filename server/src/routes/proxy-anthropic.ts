@@ -4,7 +4,7 @@ import { wireProtocols } from "../protocols/index.ts";
 import type { Relays } from "../relay/index.ts";
 import type { Catalog } from "../routing/catalog.ts";
 import { anthropicModelList } from "./model-lists.ts";
-import { authenticateRequest, createProxyHandler, type ProxyContext } from "./proxy-handler.ts";
+import { authenticateRequest, createProxyHandler, proxyRoute, type ProxyContext } from "./proxy-handler.ts";
 
 const proxyDoc = (summary: string) => ({ summary, tags: ["proxy: Anthropic"] });
 
@@ -17,11 +17,11 @@ export function anthropicProxyRoutes(relays: Relays, catalog: Catalog, auth: Aut
   const messages = createProxyHandler(anthropic, auth, relays.chat);
   // Counting tokens costs no quota.
   const countTokens = createProxyHandler(anthropic, auth, relays.countTokens, undefined, { free: () => true });
-  const listModels = async (proxyContext: ProxyContext) => {
+  const listModels = proxyRoute(async (proxyContext: ProxyContext) => {
     const principal = await authenticateRequest(anthropic, proxyContext, auth);
     if (principal instanceof Response) return principal;
     return Response.json(anthropicModelList(auth.clientKeys.permittedModels(principal, await catalog.models())));
-  };
+  });
 
   const app = new Elysia({ name: "proxy-anthropic" });
   for (const prefix of ["/v1", "/anthropic/v1"]) {

@@ -6,7 +6,7 @@ import { wireProtocols } from "../protocols/index.ts";
 import type { Relays } from "../relay/index.ts";
 import type { Catalog } from "../routing/catalog.ts";
 import { geminiModel, geminiModelList } from "./model-lists.ts";
-import { authenticateRequest, createProxyHandler, forbiddenModel, refuse, type ProxiedCall, type ProxyContext } from "./proxy-handler.ts";
+import { authenticateRequest, createProxyHandler, forbiddenModel, proxyRoute, refuse, type ProxiedCall, type ProxyContext } from "./proxy-handler.ts";
 
 const proxyDoc = (summary: string) => ({ summary, tags: ["proxy: Gemini"] });
 
@@ -46,12 +46,12 @@ export function geminiProxyRoutes(relays: Relays, catalog: Catalog, auth: AuthSe
     // Counting tokens costs no quota.
     { free: (params) => splitModelMethod(params.model).method === "countTokens" },
   );
-  const listModels = async (proxyContext: ProxyContext) => {
+  const listModels = proxyRoute(async (proxyContext: ProxyContext) => {
     const principal = await authenticateRequest(gemini, proxyContext, auth);
     if (principal instanceof Response) return principal;
     return Response.json(geminiModelList(auth.clientKeys.permittedModels(principal, await catalog.models())));
-  };
-  const getModel = async (proxyContext: ProxyContext) => {
+  });
+  const getModel = proxyRoute(async (proxyContext: ProxyContext) => {
     const principal = await authenticateRequest(gemini, proxyContext, auth);
     if (principal instanceof Response) return principal;
     const name = decodeURIComponent(proxyContext.params!.model);
@@ -62,7 +62,7 @@ export function geminiProxyRoutes(relays: Relays, catalog: Catalog, auth: AuthSe
       return refuse(gemini, proxyContext, new GatewayError("not_found", `models/${name} is not found`), "unknown_model", { model: name, authKeyId });
     }
     return Response.json(geminiModel(model));
-  };
+  });
 
   const app = new Elysia({ name: "proxy-gemini" });
   for (const prefix of ["/v1beta", "/gemini/v1beta"]) {

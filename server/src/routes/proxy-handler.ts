@@ -27,6 +27,16 @@ export interface ProxyContext {
   trustedProxies?: TrustedProxies;
 }
 
+/**
+ * The handler Elysia calls for a proxy route. It names the context fields it reads: Elysia decides
+ * what to prepare per request from the handler's source, and a handler that hands its whole
+ * context on makes it parse the cookies, the query and a headers object on every call.
+ */
+export function proxyRoute(handle: (proxyContext: ProxyContext) => Promise<Response>) {
+  return ({ request, server, params, httpLimits, rejections, trustedProxies }: ProxyContext) =>
+    handle({ request, server, params, httpLimits, rejections, trustedProxies });
+}
+
 /** A proxied call after authentication and body parsing, ready for a relay. */
 export interface ProxiedCall {
   protocol: WireProtocol;
@@ -135,7 +145,7 @@ export function createProxyHandler(
   /** `free`: the call costs no quota (token counting): it reserves none. */
   options: { free?: (params: Record<string, string>) => boolean } = {},
 ) {
-  return async (proxyContext: ProxyContext): Promise<Response> => {
+  return proxyRoute(async (proxyContext: ProxyContext): Promise<Response> => {
     const { request, server, params } = proxyContext;
     const limits = proxyContext.httpLimits ?? DEFAULT_HTTP_LIMITS;
     const principal = await authenticateRequest(protocol, proxyContext, auth);
@@ -182,7 +192,7 @@ export function createProxyHandler(
     const admitted = ticket ? { ...call, traceId: ticket.traceId } : call;
     const holding = { server, request, idleTimeoutSeconds: limits.idleTimeoutSeconds, streams: answersWithStream(protocol, call), ticket };
     return runAdmittedCall(holding, () => handle(admitted, params ?? {}));
-  };
+  });
 }
 
 /** The model a call names, for the log of a refused call (undefined when the body does not say). */

@@ -4,7 +4,7 @@ import { wireProtocols } from "../protocols/index.ts";
 import type { Relays } from "../relay/index.ts";
 import type { Catalog } from "../routing/catalog.ts";
 import { anthropicModelList, geminiModelList, openaiModelList } from "./model-lists.ts";
-import { authenticateRequest, createProxyHandler, type ProxyContext } from "./proxy-handler.ts";
+import { authenticateRequest, createProxyHandler, proxyRoute, type ProxyContext } from "./proxy-handler.ts";
 
 const proxyDoc = (summary: string) => ({ summary, tags: ["proxy: OpenAI"] });
 
@@ -20,7 +20,7 @@ export function openaiProxyRoutes(relays: Relays, catalog: Catalog, auth: AuthSe
   const createResponse = createProxyHandler(responses, auth, relays.chat);
   const compactResponse = createProxyHandler(responses, auth, relays.compact);
   const embeddings = createProxyHandler(chat, auth, relays.embeddings);
-  const listModels = async (proxyContext: ProxyContext) => {
+  const listModels = proxyRoute(async (proxyContext: ProxyContext) => {
     const { request } = proxyContext;
     const principal = await authenticateRequest(chat, proxyContext, auth);
     if (principal instanceof Response) return principal;
@@ -28,7 +28,7 @@ export function openaiProxyRoutes(relays: Relays, catalog: Catalog, auth: AuthSe
     if (request.headers.has("anthropic-version")) return Response.json(anthropicModelList(models));
     if (request.headers.has("x-goog-api-key")) return Response.json(geminiModelList(models));
     return Response.json(openaiModelList(models));
-  };
+  });
 
   const app = new Elysia({ name: "proxy-openai" });
   for (const prefix of ["/v1", "/openai/v1"]) {

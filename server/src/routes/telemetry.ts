@@ -4,7 +4,7 @@ import { GatewayError } from "../core/errors.ts";
 import { wireProtocols } from "../protocols/index.ts";
 import { errorResponse } from "../relay/relay-errors.ts";
 import { DEFAULT_HTTP_LIMITS } from "./http-limits.ts";
-import { authenticateRequest, type ProxyContext } from "./proxy-handler.ts";
+import { authenticateRequest, proxyRoute, type ProxyContext } from "./proxy-handler.ts";
 import { readBodyText, RequestBodyTooLarge } from "./request-body.ts";
 
 /** Where Claude Code posts its first-party telemetry: its base URL plus this path. */
@@ -48,7 +48,7 @@ export function readTelemetryBatch(text: string): TelemetryReceipt | GatewayErro
  */
 export function telemetryRoutes(auth: AuthServices) {
   const anthropic = wireProtocols.anthropic;
-  const handle = async (proxyContext: ProxyContext): Promise<Response> => {
+  const handle = proxyRoute(async (proxyContext: ProxyContext): Promise<Response> => {
     const principal = await authenticateRequest(anthropic, proxyContext, auth);
     if (principal instanceof Response) return principal;
     const limit = (proxyContext.httpLimits ?? DEFAULT_HTTP_LIMITS).maxAdminBodyBytes;
@@ -62,7 +62,7 @@ export function telemetryRoutes(auth: AuthServices) {
     const receipt = readTelemetryBatch(text);
     if (receipt instanceof GatewayError) return errorResponse(anthropic, receipt);
     return Response.json(receipt);
-  };
+  });
   const app = new Elysia({ name: "telemetry" });
   for (const path of TELEMETRY_PATHS) {
     app.post(path, handle, { parse: "none", detail: { summary: "Claude Code telemetry (accepted and dropped)", tags: ["proxy: Anthropic"] } });
