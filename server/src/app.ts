@@ -3,9 +3,8 @@ import { Elysia } from "elysia";
 import type { AppDeps, AuthServices } from "./app-deps.ts";
 import { createRelays } from "./relay/index.ts";
 import { adminRoutes } from "./routes/admin/index.ts";
-import { cors } from "./routes/cors.ts";
 import type { HostPolicy } from "./routes/host-check.ts";
-import { adminBodyGuard, hostGuard, errorsAsJson } from "./routes/http-guards.ts";
+import { errorsAsJson, requestGuards } from "./routes/http-guards.ts";
 import { httpLimits, type HttpLimits } from "./routes/http-limits.ts";
 import { anthropicProxyRoutes } from "./routes/proxy-anthropic.ts";
 import { geminiProxyRoutes } from "./routes/proxy-gemini.ts";
@@ -43,9 +42,7 @@ export function createApp(
     .decorate("rejections", deps.logWriter.rejections)
     // Read by the proxy handler: which peers may name the client in X-Forwarded-For.
     .decorate("trustedProxies", deps.config.trustedProxies ?? TrustedProxies.none)
-    .use(hostGuard(http.hosts ?? { boundHost: "0.0.0.0" }))
-    .use(cors)
-    .use(adminBodyGuard(limits))
+    .use(requestGuards(http.hosts ?? { boundHost: "0.0.0.0" }, limits))
     .use(errorsAsJson)
     .use(
       openapi({

@@ -1,5 +1,3 @@
-import { Elysia } from "elysia";
-
 /** Everything browser SDKs and chat apps send: OpenAI's x-stainless-*, Anthropic's and Gemini's headers. */
 const DEFAULT_ALLOWED_HEADERS =
   "authorization, content-type, x-api-key, x-goog-api-key, anthropic-version, anthropic-beta, " +
@@ -13,7 +11,7 @@ const EXPOSED_HEADERS = "x-llmio-trace-id, retry-after, x-should-retry, retry-af
  * `Origin: null` is never allowed: sandboxed iframes, `data:` and `file:` pages send it, so
  * allowing it would allow any of them.
  */
-export const cors = new Elysia({ name: "cors" }).onRequest(({ request, set }) => {
+export function corsAnswer(request: Request, set: { headers: Record<string, string | number> }): Response | undefined {
   const origin = request.headers.get("origin");
   if (!origin || origin === "null") return;
   set.headers["access-control-allow-origin"] = origin;
@@ -31,4 +29,4 @@ export const cors = new Elysia({ name: "cors" }).onRequest(({ request, set }) =>
     headers["access-control-allow-private-network"] = "true";
   }
   return new Response(null, { status: 204, headers });
-});
+}

@@ -1,6 +1,7 @@
 import { Elysia } from "elysia";
 import { logger } from "../lib/logger.ts";
 import { countLimitRefusal } from "../observability/prometheus.ts";
+import { corsAnswer } from "./cors.ts";
 import { hostChecker, type HostPolicy } from "./host-check.ts";
 import { LLMIO_UPLOAD_PATH, type HttpLimits } from "./http-limits.ts";
 import { errorForPath, isAdminPath, notFoundResponse, protocolOfPath } from "./path-errors.ts";
@@ -8,18 +9,39 @@ import { declaredLength, formatBytes } from "./request-body.ts";
 
 const BODYLESS_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
+/**
+ * What runs before routing, for every request, as one hook (each hook is a cost on every proxied
+ * call): the Host check, CORS, the admin body limit, in that order.
+ */
+export function requestGuards(policy: HostPolicy, limits: HttpLimits) {
+  const hostRefusal = hostGuard(policy);
+  const bodyRefusal = adminBodyGuard(limits);
+  return new Elysia({ name: "request-guards", seed: { policy, limits } }).onRequest(
+    ({ request, set }) => hostRefusal(request) ?? corsAnswer(request, set) ?? bodyRefusal(request),
+  );
+}
+
 /** Refuses a request whose Host this gateway does not serve (see host-check.ts) with a 421. */
-export function hostGuard(policy: HostPolicy) {
+function hostGuard(policy: HostPolicy): (request: Request) => Response | undefined {
   const allowed = hostChecker(policy);
-  const guard = new Elysia({ name: "host-guard", seed: policy });
-  if (!allowed) return guard;
-  return guard.onRequest(({ request }) => {
+  if (!allowed) return () => undefined;
+  // URL origins already found allowed: one string lookup instead of parsing the URL per request.
+  const served = new Set<string>();
+  return (request) => {
+    const pathStart = request.url.indexOf("/", request.url.indexOf("//") + 2);
+    const origin = pathStart < 0 ? request.url : request.url.slice(0, pathStart);
+    if (served.has(origin)) return;
     const url = new URL(request.url);
-    if (allowed(url.hostname)) return;
+    if (allowed(url.hostname)) {
+      if (served.size < MAX_REMEMBERED_HOSTS) served.add(origin);
+      return;
+    }
     const message = `This gateway does not serve the host name "${url.hostname}" (list it in LLMIO_ALLOWED_HOSTS / --allowed-hosts)`;
     return errorForPath(url.pathname, "bad_request", message, 421);
-  });
+  };
 }
+
+const MAX_REMEMBERED_HOSTS = 64;
 
 /**
  * Bodies of everything but the proxy routes (the admin API, parsed whole by Elysia before its
@@ -27,8 +49,8 @@ export function hostGuard(policy: HostPolicy) {
  * and one sent without a length (chunked) is refused with 411, since it could not be bounded
  * before being read. The proxy routes count their own bodies (proxy-handler.ts).
  */
-export function adminBodyGuard(limits: HttpLimits) {
-  return new Elysia({ name: "admin-body-guard", seed: limits }).onRequest(({ request }) => {
+function adminBodyGuard(limits: HttpLimits): (request: Request) => Response | undefined {
+  return (request) => {
     if (BODYLESS_METHODS.has(request.method)) return;
     const declared = declaredLength(request.headers);
     const chunked = declared === undefined && request.headers.has("transfer-encoding");
@@ -39,7 +61,7 @@ export function adminBodyGuard(limits: HttpLimits) {
     countLimitRefusal("request_body");
     if (chunked) return errorForPath(path, "bad_request", "Send this request with a Content-Length (chunked bodies are accepted only by the proxy routes)", 411);
     return errorForPath(path, "bad_request", `The request body is larger than the ${formatBytes(limits.maxAdminBodyBytes)} limit of this route`, 413);
-  });
+  };
 }
 
 /**
