@@ -9,6 +9,7 @@ import type { MigrationMeta } from "drizzle-orm/migrator";
 import { embeddedMigrations } from "./migrations.macro.ts" with { type: "macro" };
 import * as sqliteTables from "./schema.ts";
 import * as postgresTables from "./schema.pg.ts";
+import { WalCheckpointer } from "./wal-checkpointer.ts";
 
 export type Dialect = "sqlite" | "postgres";
 export type Tables = typeof sqliteTables;
@@ -26,6 +27,8 @@ export interface AppDatabase {
   readonly tables: Tables;
   /** The raw SQLite handle (SQLite only), for the few statements tuned by hand. */
   readonly sqlite: Database | undefined;
+  /** Moves SQLite's log checkpoints off the event loop once the request log writes (SQLite only). */
+  readonly walCheckpoints?: WalCheckpointer;
   /** The raw PostgreSQL pool (PostgreSQL only). */
   readonly postgres: PgClient | undefined;
   /** Runs a hand-written statement and returns its rows. */
@@ -58,14 +61,19 @@ export function openDatabase(path: string): AppDatabase {
   const orm = drizzleSqlite({ client: sqlite, schema: sqliteTables });
   // drizzle's bun-sqlite migrator reads files from disk; the dialect applies our embedded copy instead.
   (orm as any).dialect.migrate(sqliteMigrations, (orm as any).session, {});
+  const walCheckpoints = new WalCheckpointer(sqlite, path);
   return {
     dialect: "sqlite",
     orm,
     tables: sqliteTables,
     sqlite,
+    walCheckpoints,
     postgres: undefined,
     rows: async <T>(statement: SQL) => orm.all<T>(statement),
-    close: async () => sqlite.close(),
+    close: async () => {
+      await walCheckpoints.stop();
+      sqlite.close();
+    },
   };
 }
 

@@ -2,6 +2,7 @@ import type { SQL as PgClient } from "bun";
 import type { Database } from "bun:sqlite";
 import type { AppDatabase } from "./client.ts";
 import type { NewRequestLog } from "./schema.ts";
+import type { WalCheckpointer } from "./wal-checkpointer.ts";
 import { logger } from "../lib/logger.ts";
 import { RejectionLog } from "./rejection-log.ts";
 
@@ -190,20 +191,20 @@ export class LogWriter {
 
 /** Writes a batch of rows in one transaction (and adds folded repeats); throws when it cannot. */
 export function requestLogInserter(db: AppDatabase): (rows: NewRequestLog[], repeats: Map<string, number>) => void | Promise<void> {
-  return db.sqlite ? sqliteBatchInsert(db.sqlite) : postgresBatchInsert(db.postgres!);
+  return db.sqlite ? sqliteBatchInsert(db.sqlite, db.walCheckpoints) : postgresBatchInsert(db.postgres!);
 }
 
 /**
  * A raw prepared statement: this is the hottest write in the gateway and drizzle would rebuild
  * the SQL per row. Rows go in groups of ROWS_PER_STATEMENT per INSERT: far fewer executions.
  */
-function sqliteBatchInsert(sqlite: Database): (rows: NewRequestLog[], repeats: Map<string, number>) => void {
+function sqliteBatchInsert(sqlite: Database, walCheckpoints: WalCheckpointer | undefined): (rows: NewRequestLog[], repeats: Map<string, number>) => void {
   const statementFor = (rows: number) =>
     sqlite.prepare(`INSERT INTO request_logs (${COLUMNS.join(", ")}) VALUES ${Array(rows).fill(ROW_PLACEHOLDERS).join(", ")}`);
   const insertGroup = statementFor(ROWS_PER_STATEMENT);
   const insertOne = statementFor(1);
   const addRepeats = sqlite.prepare(REPEATS_SQL);
-  return sqlite.transaction((rows: NewRequestLog[], repeats: Map<string, number>) => {
+  const insert = sqlite.transaction((rows: NewRequestLog[], repeats: Map<string, number>) => {
     let index = 0;
     for (; index + ROWS_PER_STATEMENT <= rows.length; index += ROWS_PER_STATEMENT) {
       insertGroup.run(...rows.slice(index, index + ROWS_PER_STATEMENT).flatMap(toValues));
@@ -211,6 +212,10 @@ function sqliteBatchInsert(sqlite: Database): (rows: NewRequestLog[], repeats: M
     for (; index < rows.length; index++) insertOne.run(...toValues(rows[index]));
     for (const [traceId, count] of repeats) addRepeats.run(count, traceId);
   });
+  return (rows, repeats) => {
+    walCheckpoints?.start();
+    insert(rows, repeats);
+  };
 }
 
 /** Folded rejections: one row per trace id, found by the trace index. */
