@@ -17,11 +17,6 @@ const COLUMNS = [
 
 const ROW_PLACEHOLDERS = `(${COLUMNS.map(() => "?").join(", ")})`;
 const ROWS_PER_STATEMENT = 50;
-/**
- * SQLite writes on the event loop: a background write takes at most this many rows at a time
- * (about half a millisecond), so requests are never held up for the whole backlog.
- */
-const SQLITE_ROWS_PER_BACKGROUND_WRITE = ROWS_PER_STATEMENT;
 /** PostgreSQL takes at most 65,535 parameters per statement: 38 columns × 1,000 rows stays under. */
 const POSTGRES_ROWS_PER_STATEMENT = 1_000;
 
@@ -47,8 +42,6 @@ export class LogWriter {
   private writing: Promise<void> | undefined;
   private readonly flushIntervalMs: number;
   private readonly maxBatch: number;
-  private readonly rowsPerBackgroundWrite: number;
-  private soon: ReturnType<typeof setImmediate> | undefined;
   private listeners: Array<(rows: NewRequestLog[]) => void | Promise<void>> = [];
   private repeatListeners: Array<() => void> = [];
   /** Rejected calls, folded into one row per minute per identical rejection. */
@@ -65,7 +58,6 @@ export class LogWriter {
     this.flushIntervalMs = options.flushIntervalMs ?? 100;
     this.maxBatch = options.maxBatch ?? 500;
     this.insertBatch = requestLogInserter(db);
-    this.rowsPerBackgroundWrite = db.sqlite ? SQLITE_ROWS_PER_BACKGROUND_WRITE : Number.POSITIVE_INFINITY;
     this.rejections = new RejectionLog(this);
   }
 
@@ -77,23 +69,8 @@ export class LogWriter {
     }
     this.accepted++;
     this.queue.push(row);
-    if (this.queue.length >= this.maxBatch) this.writeSoon();
-    else this.timer ??= setTimeout(() => this.writeInBackground(), this.flushIntervalMs);
-  }
-
-  /** The next background write, right after the current event-loop turn. */
-  private writeSoon(): void {
-    this.soon ??= setImmediate(() => {
-      this.soon = undefined;
-      this.writeInBackground();
-    });
-  }
-
-  /** Writes the oldest rows (a bounded slice on SQLite), then, if more are queued, the next slice soon. */
-  private writeInBackground(): void {
-    void this.writeOldest(this.rowsPerBackgroundWrite).then(() => {
-      if (this.queue.length > 0) this.writeSoon();
-    });
+    if (this.queue.length >= this.maxBatch) void this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), this.flushIntervalMs);
   }
 
   /**
@@ -103,7 +80,7 @@ export class LogWriter {
   addRepeats(traceId: string, count: number): void {
     if (this.closed) return;
     this.repeats.set(traceId, (this.repeats.get(traceId) ?? 0) + count);
-    this.timer ??= setTimeout(() => this.writeInBackground(), this.flushIntervalMs);
+    this.timer ??= setTimeout(() => this.flush(), this.flushIntervalMs);
   }
 
   /** Called after repeats were added to written rows (counts changed without new rows). */
@@ -128,21 +105,15 @@ export class LogWriter {
 
   /** Writes everything queued now; resolves when it is written (or kept for a retry). */
   flush(): Promise<void> {
-    return this.writeOldest(Number.POSITIVE_INFINITY);
-  }
-
-  /** Writes up to `maxRows` of the oldest queued rows, with the folded repeats once the queue is empty. */
-  private writeOldest(maxRows: number): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     // One batch at a time (PostgreSQL); rows queued meanwhile go in the next.
-    if (this.writing) return this.writing.then(() => this.writeOldest(maxRows));
+    if (this.writing) return this.writing.then(() => this.flush());
     if (this.queue.length === 0 && this.repeats.size === 0) return Promise.resolve();
-    const rows = this.queue.length <= maxRows ? this.queue : this.queue.slice(0, maxRows);
-    this.queue = rows === this.queue ? [] : this.queue.slice(maxRows);
-    // A repeat may be for a row still queued: repeats go with the batch that empties the queue.
-    const repeats = this.queue.length === 0 ? this.repeats : new Map<string, number>();
-    if (repeats === this.repeats) this.repeats = new Map();
+    const rows = this.queue;
+    const repeats = this.repeats;
+    this.queue = [];
+    this.repeats = new Map();
     let pending: void | Promise<void>;
     try {
       pending = this.insertBatch(rows, repeats);
