@@ -24,12 +24,9 @@ export async function passThrough(
   headers: Headers,
 ): Promise<Response | FailOver | UpstreamFailure> {
   if (answer.kind === "body") {
-    const unusable = unusableBody(answer.text, candidate);
-    if (!("body" in unusable)) return unusable;
-    // An error envelope sent with HTTP 200 fails the attempt like the same error with its status.
-    const bodyError = upstream.errorInResponse(unusable.body);
-    if (bodyError) return answeredError(answer, bodyError);
-    const usage = upstream.usageFromResponse(unusable.body) ?? (await estimateSafely(exchange.decoded, async () => answer.text));
+    const usable = usableBody(answer, candidate, upstream);
+    if (!("json" in usable)) return usable;
+    const usage = upstream.usageFromResponse(usable.json) ?? (await estimateSafely(exchange.decoded, async () => answer.text));
     end({ usage });
     return new Response(answer.text, { status: answer.response.status, headers });
   }
@@ -39,15 +36,26 @@ export async function passThrough(
   return new Response(relayedStream(exchange, answer.reader, start.chunks, upstream, end), { status: 200, headers });
 }
 
-/** A whole body parsed, or why it cannot be used (the provider's error text, or not JSON at all). */
-export function unusableBody(text: string, candidate: RouteCandidate): { body: JsonObject } | FailOver {
+/**
+ * A whole body parsed, or why it cannot be used: the provider's error text, not JSON at all, or an
+ * error envelope sent with HTTP 200 (which fails the attempt like the same error with its status).
+ */
+export function usableBody(
+  answer: Extract<UpstreamAnswer, { kind: "body" }>,
+  candidate: RouteCandidate,
+  upstream: WireProtocol,
+): { json: JsonObject } | FailOver | UpstreamFailure {
+  const { text } = answer;
   const errorText = candidate.errorMatch ? findErrorText(text, candidate.errorMatch) : undefined;
   if (errorText) return failOver(`the answer contains the provider's error text "${errorText}"`);
+  let json: JsonObject;
   try {
-    return { body: JSON.parse(text) as JsonObject };
+    json = JSON.parse(text) as JsonObject;
   } catch {
     return failOver("upstream returned invalid JSON");
   }
+  const bodyError = upstream.errorInResponse(json);
+  return bodyError ? answeredError(answer, bodyError) : { json };
 }
 
 /** The upstream's stream as the client receives it, ending the attempt when it closes, breaks or is cancelled. */

@@ -28,13 +28,12 @@ describe("promptTokenEstimate", () => {
     expect(promptTokenEstimate(() => prompt)()).toBe(exact);
   });
 
-  test("a 100 KB prompt gets characters / 4 at once: within a factor of two of the tokenizer's count, in under a few ms", async () => {
+  test("a 100 KB prompt gets characters / 4 without the tokenizer: within a factor of two of its count", async () => {
     const prompt = request("function alpha(beta) { return beta * 42; } // the gamma of delta\n".repeat(1600));
     expect(promptChars(prompt)).toBeGreaterThan(EXACT_COUNT_MAX_CHARS);
     const exact = await estimateInputTokens(prompt);
-    const started = performance.now();
+    // Exactly characters / 4: the tokenizer (≈ 10 ms at this size) was not run. Speed is the bench's business.
     const quick = promptTokenEstimate(() => prompt)()!;
-    expect(performance.now() - started).toBeLessThan(5); // ≈ 0.05 ms; the tokenizer takes ≈ 10 ms
     expect(quick).toBe(Math.ceil(promptChars(prompt) / 4));
     expect(quick / exact).toBeGreaterThan(0.5);
     expect(quick / exact).toBeLessThan(2);

@@ -4,10 +4,10 @@ import type { WireProtocol } from "../core/wire-protocol.ts";
 import type { RouteCandidate } from "../routing/catalog.ts";
 import { answerFailed, clientLeft, type EndAttempt, type FailOver } from "./attempt-outcome.ts";
 import { estimateSafely, outputOf, type Exchange } from "./exchange.ts";
-import { unusableBody } from "./pass-through.ts";
+import { usableBody } from "./pass-through.ts";
 import { promptTokenEstimate } from "./prompt-estimate.ts";
 import { awaitFirstOutput, decodeUpstreamEvents, encodeClientStream } from "./translate-stream.ts";
-import { answeredError, type UpstreamAnswer, type UpstreamFailure } from "./upstream-call.ts";
+import type { UpstreamAnswer, UpstreamFailure } from "./upstream-call.ts";
 
 /**
  * An answer in another protocol than the client's: decoded into the canonical model and
@@ -23,12 +23,9 @@ export async function translated(
 ): Promise<Response | FailOver | UpstreamFailure> {
   const { protocol, decoded } = exchange;
   if (answer.kind === "body") {
-    const unusable = unusableBody(answer.text, candidate);
-    if (!("body" in unusable)) return unusable;
-    // An error envelope sent with HTTP 200 fails the attempt like the same error with its status.
-    const bodyError = upstream.errorInResponse(unusable.body);
-    if (bodyError) return answeredError(answer, bodyError);
-    const response = upstream.decodeResponse(unusable.body, decoded());
+    const usable = usableBody(answer, candidate, upstream);
+    if (!("json" in usable)) return usable;
+    const response = upstream.decodeResponse(usable.json, decoded());
     response.usage ??= await estimateSafely(decoded, async () => outputText(response.content));
     end({ usage: response.usage });
     return Response.json(protocol.encodeResponse(response, decoded()), { headers });
