@@ -1,12 +1,10 @@
 import { GatewayError } from "../core/errors.ts";
 import { mergeUsage, type Usage } from "../core/usage.ts";
-import type { JsonObject, SseEvent, WireProtocol } from "../core/wire-protocol.ts";
-import type { RouteCandidate } from "../routing/catalog.ts";
-import { answerFailed, clientLeft, failOver, type AnswerEnd, type EndAttempt, type FailOver } from "./attempt-outcome.ts";
-import { findErrorText } from "./error-text-match.ts";
+import type { SseEvent, WireProtocol } from "../core/wire-protocol.ts";
+import { answerFailed, clientLeft, type AnswerEnd, type EndAttempt } from "./attempt-outcome.ts";
+import { usableBody, type AnswerPath } from "./answer-body.ts";
 import { estimateSafely, textOfEvents, type Exchange } from "./exchange.ts";
 import { awaitFastPathStart, observeStream } from "./observed-stream.ts";
-import { answeredError, type UpstreamAnswer, type UpstreamFailure } from "./upstream-call.ts";
 
 /** Beyond this much stream data without a usage report, output tokens are not estimated. */
 const MAX_UNACCOUNTED_BYTES = 1 << 20;
@@ -15,14 +13,7 @@ const MAX_UNACCOUNTED_BYTES = 1 << 20;
  * An answer in the client's own protocol: its bytes go out as they came, observed on the way
  * (usage, the end of the stream, error frames) but never decoded whole.
  */
-export async function passThrough(
-  exchange: Exchange,
-  answer: UpstreamAnswer,
-  candidate: RouteCandidate,
-  upstream: WireProtocol,
-  end: EndAttempt,
-  headers: Headers,
-): Promise<Response | FailOver | UpstreamFailure> {
+export const passThrough: AnswerPath = async (exchange, answer, candidate, upstream, end, headers) => {
   if (answer.kind === "body") {
     const usable = usableBody(answer, candidate, upstream);
     if (!("json" in usable)) return usable;
@@ -34,29 +25,7 @@ export async function passThrough(
   const start = await awaitFastPathStart(answer.reader, answer.firstChunk, upstream, { errorMatch: candidate.errorMatch, idleMs, outputBy: exchange.deadline });
   if ("failed" in start) return start;
   return new Response(relayedStream(exchange, answer.reader, start.chunks, upstream, end), { status: 200, headers });
-}
-
-/**
- * A whole body parsed, or why it cannot be used: the provider's error text, not JSON at all, or an
- * error envelope sent with HTTP 200 (which fails the attempt like the same error with its status).
- */
-export function usableBody(
-  answer: Extract<UpstreamAnswer, { kind: "body" }>,
-  candidate: RouteCandidate,
-  upstream: WireProtocol,
-): { json: JsonObject } | FailOver | UpstreamFailure {
-  const { text } = answer;
-  const errorText = candidate.errorMatch ? findErrorText(text, candidate.errorMatch) : undefined;
-  if (errorText) return failOver(`the answer contains the provider's error text "${errorText}"`);
-  let json: JsonObject;
-  try {
-    json = JSON.parse(text) as JsonObject;
-  } catch {
-    return failOver("upstream returned invalid JSON");
-  }
-  const bodyError = upstream.errorInResponse(json);
-  return bodyError ? answeredError(answer, bodyError) : { json };
-}
+};
 
 /** The upstream's stream as the client receives it, ending the attempt when it closes, breaks or is cancelled. */
 function relayedStream(exchange: Exchange, reader: ReadableStreamDefaultReader<Uint8Array>, chunks: Uint8Array[], upstream: WireProtocol, end: EndAttempt) {

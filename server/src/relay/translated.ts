@@ -1,26 +1,16 @@
 import type { StreamEvent } from "../core/canonical.ts";
 import { mergeUsage, type Usage } from "../core/usage.ts";
-import type { WireProtocol } from "../core/wire-protocol.ts";
-import type { RouteCandidate } from "../routing/catalog.ts";
-import { answerFailed, clientLeft, type EndAttempt, type FailOver } from "./attempt-outcome.ts";
-import { estimateSafely, outputOf, type Exchange } from "./exchange.ts";
-import { usableBody } from "./pass-through.ts";
+import { answerFailed, clientLeft } from "./attempt-outcome.ts";
+import { estimateSafely, outputOf } from "./exchange.ts";
+import { usableBody, type AnswerPath } from "./answer-body.ts";
 import { promptTokenEstimate } from "./prompt-estimate.ts";
 import { awaitFirstOutput, decodeUpstreamEvents, encodeClientStream } from "./translate-stream.ts";
-import type { UpstreamAnswer, UpstreamFailure } from "./upstream-call.ts";
 
 /**
  * An answer in another protocol than the client's: decoded into the canonical model and
  * encoded again in the client's protocol, whole (non-stream) or event by event.
  */
-export async function translated(
-  exchange: Exchange,
-  answer: UpstreamAnswer,
-  candidate: RouteCandidate,
-  upstream: WireProtocol,
-  end: EndAttempt,
-  headers: Headers,
-): Promise<Response | FailOver | UpstreamFailure> {
+export const translated: AnswerPath = async (exchange, answer, candidate, upstream, end, headers) => {
   const { protocol, decoded } = exchange;
   if (answer.kind === "body") {
     const usable = usableBody(answer, candidate, upstream);
@@ -59,7 +49,7 @@ export async function translated(
     exchange.traceId,
   );
   return new Response(body, { status: 200, headers });
-}
+};
 
 /**
  * The client's stream encoder, also keeping each frame it writes: a translated stream is captured
