@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDatabase } from "./client.ts";
 import { LogWriter } from "./log-writer.ts";
+import { WalCheckpointer } from "./wal-checkpointer.ts";
 
 test("SQLite: once the log writes, a worker checkpoints the WAL and the commits no longer do; close stops it cleanly", async () => {
   const dir = mkdtempSync(join(tmpdir(), "llmio-wal-"));
@@ -34,6 +35,25 @@ test("SQLite: once the log writes, a worker checkpoints the WAL and the commits 
     reopened.close();
     const wal = `${path}-wal`;
     expect(existsSync(wal) ? statSync(wal).size : 0).toBe(0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a worker that cannot open the database hands checkpoints back to SQLite (the log file never grows unchecked)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "llmio-wal-"));
+  try {
+    const db = openDatabase(join(dir, "llmio.db"));
+    const autocheckpoint = () => (db.sqlite!.query("PRAGMA wal_autocheckpoint").get() as { wal_autocheckpoint: number }).wal_autocheckpoint;
+    // The worker gets a path it cannot open: it fails as it would on a deleted or unreadable file.
+    const broken = new WalCheckpointer(db.sqlite!, join(dir, "missing-folder", "llmio.db"));
+    broken.start();
+    expect(autocheckpoint()).toBe(0);
+    const deadline = Date.now() + 5000;
+    while (autocheckpoint() !== 1000 && Date.now() < deadline) await Bun.sleep(20);
+    expect(autocheckpoint()).toBe(1000);
+    await broken.stop();
+    await db.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -274,6 +274,21 @@ describe("CORS and Host (item 8)", () => {
     }
   });
 
+  test("the Host check's memory of served names never lets another name through: past its bound, after a flood of refused names", async () => {
+    // 100 served loopback names: more than the check remembers (64), so the later ones are checked in full.
+    for (let index = 0; index < 100; index++) {
+      const served = await withHost(gateway, `127.0.${index}.1:${port}`, "/health");
+      expect({ index, status: served.status }).toEqual({ index, status: 200 });
+    }
+    for (let index = 0; index < 50; index++) {
+      const refused = await withHost(gateway, `attacker${index}.example:${port}`, "/health");
+      expect({ index, status: refused.status }).toEqual({ index, status: 421 });
+    }
+    // A name served before stays served; the same attacker name stays refused.
+    expect((await withHost(gateway, `127.0.0.1:${port}`, "/health")).status).toBe(200);
+    expect((await withHost(gateway, `attacker0.example:${port}`, "/health")).status).toBe(421);
+  });
+
   test("LLMIO_ALLOWED_HOSTS serves the names listed (a reverse proxy's), still refusing others", async () => {
     const behindProxy = startTestGateway({ http: { hosts: { boundHost: "127.0.0.1", allowedHosts: ["llm.example.com", "*.corp.example"] } } });
     try {
