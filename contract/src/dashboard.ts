@@ -28,6 +28,16 @@ export const DashboardTotals = Type.Object({
   cachedTokens: Type.Integer(),
   cacheWriteTokens: Type.Integer(),
   costs: Costs,
+  cache: Type.Object(
+    {
+      hits: Type.Integer({ description: "Requests served from the response cache" }),
+      misses: Type.Integer({ description: "Requests of caching models that called the upstream" }),
+      hitRate: Type.Number({ description: "hits / (hits + misses); 0 without either" }),
+      savedTokens: Type.Integer({ description: "Tokens the cached answers had cost when first fetched" }),
+      savedCosts: Costs,
+    },
+    { description: "The response cache over the range" },
+  ),
   ...latency,
 });
 export type DashboardTotals = Static<typeof DashboardTotals>;

@@ -59,6 +59,13 @@ export type RecoveryCause = (typeof RECOVERY_CAUSES)[number];
 export const LOG_STATUSES = ["success", "error"] as const;
 export type LogStatus = (typeof LOG_STATUSES)[number];
 
+/**
+ * The response cache's part in a request (the log row's `cacheStatus`): `hit` served from the cache
+ * (no upstream call), `miss` looked up and called the upstream; null when the model does not cache.
+ */
+export const CACHE_STATUSES = ["hit", "miss"] as const;
+export type CacheStatus = (typeof CACHE_STATUSES)[number];
+
 /** Calls the gateway refused before any upstream was tried (the client or its configuration was at fault). */
 export const REJECTION_REASONS = [
   "missing_key",

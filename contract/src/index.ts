@@ -14,6 +14,7 @@ export * from "./dashboard.ts";
 export * from "./live.ts";
 export * from "./health.ts";
 export * from "./settings.ts";
+export * from "./cache.ts";
 export * from "./llmio-import.ts";
 export * from "./config.ts";
 export { Nullable, OneOf } from "./schema-helpers.ts";

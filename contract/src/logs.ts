@@ -1,5 +1,5 @@
 import { Type, type Static } from "@sinclair/typebox";
-import { CURRENCIES, ENDPOINTS, FAILURE_CLASSES, LOG_STATUSES } from "./enums.ts";
+import { CACHE_STATUSES, CURRENCIES, ENDPOINTS, FAILURE_CLASSES, LOG_STATUSES } from "./enums.ts";
 import { Instant, Nullable, OneOf } from "./schema-helpers.ts";
 
 /** Query of `GET /api/logs`: filters and paging, all optional. */
@@ -10,6 +10,7 @@ export const LogQuery = Type.Object({
   model: Type.Optional(Type.String()),
   providerId: Type.Optional(Type.Integer()),
   status: Type.Optional(OneOf(LOG_STATUSES)),
+  cacheStatus: Type.Optional(OneOf(CACHE_STATUSES)),
   from: Type.Optional(Type.String({ description: "epoch ms or ISO date, inclusive" })),
   to: Type.Optional(Type.String({ description: "epoch ms or ISO date, inclusive" })),
   traceId: Type.Optional(Type.String()),
@@ -64,6 +65,9 @@ export const LogRow = Type.Object({
   keyHint: Nullable(Type.String({ description: "First and last characters (or a short hash) of a rejected unknown key" })),
   sessionId: Nullable(Type.String({ description: "The client's session (Claude Code, Codex …)" })),
   path: Nullable(Type.String({ description: "Path of a rejected call" })),
+  cacheStatus: Nullable(OneOf(CACHE_STATUSES), { description: "hit: served from the response cache (no upstream call); miss: looked up, then called the upstream; null: the model does not cache" }),
+  savedTokens: Type.Integer({ description: "A cache hit: the tokens the original answer used (no upstream tokens were spent)" }),
+  savedCost: Nullable(Type.Number({ description: "A cache hit: what the original answer cost, in currency" })),
   createdAt: Instant(),
 });
 export type LogRow = Static<typeof LogRow>;

@@ -10,6 +10,7 @@ export const Settings = Type.Object({
   bodyCaptureMaxChars: Type.Integer(),
   defaultTimeoutMs: Type.Integer({ description: "Default for new models" }),
   defaultMaxRetry: Type.Integer({ description: "Default for new models" }),
+  cacheMaxMb: Type.Integer({ description: "Memory the response cache may hold in this instance, in MB (the database keeps the rest)" }),
 });
 export type Settings = Static<typeof Settings>;
 
@@ -21,6 +22,7 @@ export const SettingsChanges = Type.Object({
   bodyCaptureMaxChars: Type.Optional(Type.Integer({ minimum: 256, maximum: 10_000_000 })),
   defaultTimeoutMs: Type.Optional(Type.Integer({ minimum: 1 })),
   defaultMaxRetry: Type.Optional(Type.Integer({ minimum: 0, maximum: 20 })),
+  cacheMaxMb: Type.Optional(Type.Integer({ minimum: 1, maximum: 65_536 })),
 });
 export type SettingsChanges = Static<typeof SettingsChanges>;
 

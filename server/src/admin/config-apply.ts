@@ -165,6 +165,10 @@ class ConfigApplier {
         streamIdleTimeoutMs: entry.streamIdleTimeoutMs,
         maxStreamDurationMs: entry.maxStreamDurationMs,
         stickySeconds: entry.stickySeconds,
+        cacheTtlSeconds: entry.cacheTtlSeconds,
+        cacheEverything: entry.cacheEverything,
+        cachePerKey: entry.cachePerKey,
+        coalesce: entry.coalesce,
         aliases: entry.aliases,
       };
       // Recorded before its associations, so the report lists them under it; a pin may still mark it updated.

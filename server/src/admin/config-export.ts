@@ -50,6 +50,10 @@ export async function exportConfig(db: AppDatabase, options: ExportOptions): Pro
       streamIdleTimeoutMs: model.streamIdleTimeoutMs,
       maxStreamDurationMs: model.maxStreamDurationMs,
       stickySeconds: model.stickySeconds,
+      cacheTtlSeconds: model.cacheTtlSeconds,
+      cacheEverything: model.cacheEverything,
+      cachePerKey: model.cachePerKey,
+      coalesce: model.coalesce,
       aliases: model.aliases,
       // A pin to a provider deleted since is no pin at all.
       pinnedProvider: model.pinnedProviderId === null ? null : (providerNames.get(model.pinnedProviderId) ?? null),

@@ -29,6 +29,12 @@ export interface ModelInput {
   maxStreamDurationMs?: number;
   /** How long a session stays on the association that served it, in seconds (0 = off). */
   stickySeconds?: number;
+  /** The response cache: seconds an answer is served from it (0 = off), whether random requests are cached too, per client key. */
+  cacheTtlSeconds?: number;
+  cacheEverything?: boolean;
+  cachePerKey?: boolean;
+  /** Identical cacheable requests in flight share one upstream call. */
+  coalesce?: boolean;
 }
 
 /** A model with the number of provider associations it has. */
@@ -169,6 +175,10 @@ function settings(input: Partial<ModelInput>) {
     streamIdleTimeoutMs: input.streamIdleTimeoutMs,
     maxStreamDurationMs: input.maxStreamDurationMs,
     stickySeconds: input.stickySeconds,
+    cacheTtlSeconds: input.cacheTtlSeconds,
+    cacheEverything: input.cacheEverything,
+    cachePerKey: input.cachePerKey,
+    coalesce: input.coalesce,
   };
 }
 

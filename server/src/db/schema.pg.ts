@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { bigint, boolean, customType, doublePrecision, index, integer, pgTable, text } from "drizzle-orm/pg-core";
-import { CURRENCIES, ENDPOINTS, FAILURE_CLASSES, LOG_STATUSES, PROVIDER_TYPES, STRATEGIES, type Endpoint, type RetentionMode, type RetentionTrigger } from "@llmio/contract";
+import { CACHE_STATUSES, CURRENCIES, ENDPOINTS, FAILURE_CLASSES, LOG_STATUSES, PROVIDER_TYPES, STRATEGIES, type Endpoint, type RetentionMode, type RetentionTrigger } from "@llmio/contract";
 
 /**
  * The PostgreSQL twin of schema.ts (multi-instance mode, `DATABASE_URL`): same tables,
@@ -57,6 +57,14 @@ export const models = pgTable("models", {
   streamIdleTimeoutMs: integer("stream_idle_timeout_ms").notNull().default(120_000),
   maxStreamDurationMs: integer("max_stream_duration_ms").notNull().default(1_800_000),
   stickySeconds: integer("sticky_seconds").notNull().default(120),
+  /** How long a complete answer is served from the response cache; 0 = off. */
+  cacheTtlSeconds: integer("cache_ttl_seconds").notNull().default(0),
+  /** Cache requests with randomness too (temperature > 0 without a seed, n > 1). */
+  cacheEverything: boolean("cache_everything").notNull().default(false),
+  /** Cache entries are kept apart per client key. */
+  cachePerKey: boolean("cache_per_key").notNull().default(false),
+  /** Identical cacheable requests in flight share one upstream call. */
+  coalesce: boolean("coalesce").notNull().default(true),
   pinnedProviderId: integer("pinned_provider_id"),
   sortOrder: integer("sort_order").notNull().default(0),
   createdAt: millis("created_at").notNull().default(now),
@@ -147,6 +155,11 @@ export const requestLogs = pgTable(
     sessionId: text("session_id"),
     /** The request path of a rejected call (which API the client tried). */
     path: text("path"),
+    /** The response cache's part: hit (served from it, no upstream), miss (looked up, then called); null when the model does not cache. */
+    cacheStatus: text("cache_status", { enum: CACHE_STATUSES }),
+    /** A cache hit: the tokens and cost of the original answer, which this request did not spend. */
+    savedTokens: integer("saved_tokens").notNull().default(0),
+    savedCost: doublePrecision("saved_cost"),
     createdAt: millis("created_at").notNull(),
   },
   (table) => [
@@ -183,6 +196,26 @@ export const settings = pgTable("settings", {
   value: json<unknown>("value").notNull(),
   updatedAt: millis("updated_at").notNull().default(now),
 });
+
+/**
+ * The response cache's stored answers (cache/): the canonical answer as JSON, found by the hash
+ * of what decides it. Memory holds the hot ones; this table lets them outlive a restart and be
+ * shared by every instance on one PostgreSQL. The log retention job deletes expired rows.
+ */
+export const responseCache = pgTable(
+  "response_cache",
+  {
+    key: text("key").primaryKey(),
+    /** The public model, for purging one model's entries. */
+    model: text("model").notNull(),
+    /** The canonical answer and what it cost (cache/cached-answer.ts), as JSON. */
+    answer: text("answer").notNull(),
+    bytes: integer("bytes").notNull(),
+    createdAt: millis("created_at").notNull(),
+    expiresAt: millis("expires_at").notNull(),
+  },
+  (table) => [index("response_cache_model_idx").on(table.model), index("response_cache_expires_idx").on(table.expiresAt)],
+);
 
 export const requestBodies = pgTable(
   "request_bodies",

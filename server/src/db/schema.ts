@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { CURRENCIES, ENDPOINTS, FAILURE_CLASSES, LOG_STATUSES, PROVIDER_TYPES, STRATEGIES, type Endpoint, type RetentionMode, type RetentionTrigger } from "@llmio/contract";
+import { CACHE_STATUSES, CURRENCIES, ENDPOINTS, FAILURE_CLASSES, LOG_STATUSES, PROVIDER_TYPES, STRATEGIES, type Endpoint, type RetentionMode, type RetentionTrigger } from "@llmio/contract";
 import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 // The closed sets live in the contract (shared with the admin API, the UI and the extension).
@@ -57,6 +57,14 @@ export const models = sqliteTable("models", {
   maxStreamDurationMs: integer("max_stream_duration_ms").notNull().default(1_800_000),
   /** How long requests of one session stay on the association that served them. */
   stickySeconds: integer("sticky_seconds").notNull().default(120),
+  /** How long a complete answer is served from the response cache; 0 = off. */
+  cacheTtlSeconds: integer("cache_ttl_seconds").notNull().default(0),
+  /** Cache requests with randomness too (temperature > 0 without a seed, n > 1). */
+  cacheEverything: integer("cache_everything", { mode: "boolean" }).notNull().default(false),
+  /** Cache entries are kept apart per client key. */
+  cachePerKey: integer("cache_per_key", { mode: "boolean" }).notNull().default(false),
+  /** Identical cacheable requests in flight share one upstream call. */
+  coalesce: integer("coalesce", { mode: "boolean" }).notNull().default(true),
   /** All traffic goes to this provider while set (the browser extension's pin). */
   pinnedProviderId: integer("pinned_provider_id"),
   /** Position in the admin UI's list (drag to reorder). */
@@ -163,6 +171,11 @@ export const requestLogs = sqliteTable(
     sessionId: text("session_id"),
     /** The request path of a rejected call (which API the client tried). */
     path: text("path"),
+    /** The response cache's part: hit (served from it, no upstream), miss (looked up, then called); null when the model does not cache. */
+    cacheStatus: text("cache_status", { enum: CACHE_STATUSES }),
+    /** A cache hit: the tokens and cost of the original answer, which this request did not spend. */
+    savedTokens: integer("saved_tokens").notNull().default(0),
+    savedCost: real("saved_cost"),
     createdAt: integer("created_at", { mode: "number" }).notNull(),
   },
   (table) => [
@@ -209,6 +222,26 @@ export const settings = sqliteTable("settings", {
 });
 
 /** Request and response bodies of a trace, kept only while body capture is on (truncated). */
+/**
+ * The response cache's stored answers (cache/): the canonical answer as JSON, found by the hash
+ * of what decides it. Memory holds the hot ones; this table lets them outlive a restart and be
+ * shared by every instance on one PostgreSQL. The log retention job deletes expired rows.
+ */
+export const responseCache = sqliteTable(
+  "response_cache",
+  {
+    key: text("key").primaryKey(),
+    /** The public model, for purging one model's entries. */
+    model: text("model").notNull(),
+    /** The canonical answer and what it cost (cache/cached-answer.ts), as JSON. */
+    answer: text("answer").notNull(),
+    bytes: integer("bytes").notNull(),
+    createdAt: integer("created_at", { mode: "number" }).notNull(),
+    expiresAt: integer("expires_at", { mode: "number" }).notNull(),
+  },
+  (table) => [index("response_cache_model_idx").on(table.model), index("response_cache_expires_idx").on(table.expiresAt)],
+);
+
 export const requestBodies = sqliteTable(
   "request_bodies",
   {

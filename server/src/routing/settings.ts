@@ -17,6 +17,8 @@ export interface GatewaySettings {
   /** Defaults for new models. */
   defaultTimeoutMs: number;
   defaultMaxRetry: number;
+  /** Memory the response cache may hold in this instance (MB); the database keeps every entry. */
+  cacheMaxMb: number;
 }
 
 export const DEFAULT_SETTINGS: GatewaySettings = {
@@ -26,6 +28,7 @@ export const DEFAULT_SETTINGS: GatewaySettings = {
   bodyCaptureMaxChars: 65_536,
   defaultTimeoutMs: 60_000,
   defaultMaxRetry: 3,
+  cacheMaxMb: 64,
 };
 
 /** Settings kept in the `settings` table, read once and cached (the request path reads them). */
