@@ -9,7 +9,15 @@ import { InFlightTracker } from "./observability/in-flight.ts";
 import { SettingsStore } from "./routing/settings.ts";
 import type { ClientKeys, QuotaOptions } from "./auth/client-keys.ts";
 import type { IpLockout } from "./auth/ip-lockout.ts";
-import { memorySharedState, type SharedState } from "./shared-state/index.ts";
+import { memorySharedState, RedisSharedState, type SharedState } from "./shared-state/index.ts";
+import { ResponseCache } from "./cache/response-cache.ts";
+import { DatabaseAnswers } from "./cache/database-answers.ts";
+import { RedisAnswers } from "./cache/redis-answers.ts";
+import { Coalescer } from "./cache/coalescer.ts";
+import type { ResponseCaching } from "./relay/response-caching.ts";
+
+/** Requests that may wait for one identical request in flight; more call the upstream themselves. */
+const MAX_COALESCED_WAITERS = 1000;
 
 /** Everything the HTTP layer needs, built once by `serve.ts` (or a test). */
 export interface AppDeps {
@@ -23,6 +31,8 @@ export interface AppDeps {
   settings: SettingsStore;
   inFlight: InFlightTracker;
   bodyCapture: BodyCapture;
+  /** The response cache (memory, Redis when shared, the database) and in-flight coalescing. */
+  caching: ResponseCaching;
   /** What instances share (Redis) or this process keeps (memory); the lockout comes from it too. */
   sharedState: SharedState;
   /** How client keys' token quotas reserve for calls (see `ClientKeys`). */
@@ -52,6 +62,10 @@ export function createDeps(
     settings,
     inFlight: new InFlightTracker(),
     bodyCapture: new BodyCapture(db, settings),
+    caching: {
+      store: new ResponseCache(new DatabaseAnswers(db), settings, sharedState.changes, sharedState instanceof RedisSharedState ? new RedisAnswers(sharedState.connection) : undefined),
+      coalescer: new Coalescer({ maxWaiters: MAX_COALESCED_WAITERS }),
+    },
     sharedState,
     quota: options.quota,
   };

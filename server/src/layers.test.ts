@@ -18,6 +18,7 @@ const LAYERS: string[][] = [
   ["auth"],
   ["observability"],
   ["shared-state"],
+  ["cache"],
   ["relay", "fake-upstream"],
   ["admin"],
   ["app-deps"],

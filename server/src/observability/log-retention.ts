@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, lt, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, inArray, lt, lte, sql, type SQL } from "drizzle-orm";
 import type { AppDatabase } from "../db/client.ts";
 import { first } from "../db/query.ts";
 import type { RetentionTrigger } from "../db/schema.ts";
@@ -122,8 +122,15 @@ export class LogRetention {
       }
     }
     const deletedBodies = this.stopped ? 0 : await this.pruneBodies(ageCutoff);
+    if (!this.stopped) await this.pruneExpiredAnswers(now);
     if (!this.stopped) await this.tidy(deletedRows + deletedBodies);
     return { deletedRows, deletedBodies };
+  }
+
+  /** Cached answers past their expiry (the response cache serves none of them; memory drops its own). */
+  private async pruneExpiredAnswers(now: number): Promise<void> {
+    const { responseCache } = this.db.tables;
+    await this.db.orm.delete(responseCache).where(lte(responseCache.expiresAt, now));
   }
 
   /**

@@ -19,6 +19,10 @@ import type { Exchange } from "./exchange.ts";
 import { passThrough } from "./pass-through.ts";
 import { RequestEnd } from "./request-end.ts";
 import { translated } from "./translated.ts";
+import { answerToStore, planCaching, serveHit, type CachePlan, type ResponseCaching } from "./response-caching.ts";
+import { recordAnswer } from "../cache/answer-recorder.ts";
+import { isFresh } from "../cache/cached-answer.ts";
+import type { Flight } from "../cache/coalescer.ts";
 
 export interface RelayDeps {
   catalog: Catalog;
@@ -26,7 +30,11 @@ export interface RelayDeps {
   balancer: Balancer;
   inFlight: InFlightTracker;
   bodyCapture: BodyCapture;
+  /** The response cache and in-flight coalescing; absent, no model caches. */
+  caching?: ResponseCaching;
 }
+
+const CACHE_OFF: CachePlan = { use: "off" };
 
 /** One client request as the HTTP layer hands it over. */
 export interface RelayRequest {
@@ -77,9 +85,30 @@ export function createRelay(deps: RelayDeps) {
     if (planned instanceof Response) return planned;
     const { trace, route, plan, candidates } = planned;
     const traceId = trace.traceId;
+    const budget = attemptBudget(route);
+    const caching = deps.caching ? planCaching(route.model, request.headers, request.principal, peek, decoded) : CACHE_OFF;
+    // Set while this request fetches the answer identical requests wait for.
+    let flight: Flight | undefined;
+    if (deps.caching && (caching.use === "lookup" || caching.use === "refresh")) {
+      trace.cacheStatus = "miss";
+      const hit = (answer: Parameters<typeof serveHit>[0]) =>
+        serveHit(answer, { protocol, context, request: decoded(), stream: peek.stream, trace, started }, deps.logWriter);
+      if (caching.use === "lookup") {
+        const stored = await deps.caching.store.get(caching.model.name, caching.key, Date.now());
+        if (stored && isFresh(stored, Date.now(), caching.model.cacheTtlSeconds)) return hit(stored);
+        if (caching.model.coalesce) {
+          const joined = deps.caching.coalescer.join(caching.key, budget.deadline - Date.now(), request.signal);
+          if ("lead" in joined) flight = joined.lead;
+          else {
+            const shared = await joined.wait;
+            if (shared) return hit(shared);
+            // The first request failed (or the wait ran out): this one calls the upstream itself.
+          }
+        }
+      }
+    }
     deps.inFlight.start({ ...trace, model: trace.model, stream: peek.stream, startedAt: Date.now(), clientIp: trace.clientIp ?? undefined, userAgent: trace.userAgent ?? undefined });
     const requestEnd = new RequestEnd(deps, traceId, request.body);
-    const budget = attemptBudget(route);
     const exchange: Exchange = {
       protocol,
       context,
@@ -95,6 +124,8 @@ export function createRelay(deps: RelayDeps) {
     };
     const clientHeaders = forwardRequestHeaders(request.headers);
     const warningsByAttempt = new Map<RouteCandidate, string[]>();
+    // The candidate whose answer went to the client (its prices say what a cached copy saves).
+    let servedBy: RouteCandidate | undefined;
     const isFastPath = (candidate: RouteCandidate) => candidate.wire === protocol.name && peek.streamFormat !== "json-array";
 
     const prepare: FailoverOptions["prepare"] = (candidate, apiKey) => {
@@ -114,6 +145,7 @@ export function createRelay(deps: RelayDeps) {
     };
 
     const accept: FailoverOptions["accept"] = async (answer, candidate, end) => {
+      servedBy = candidate;
       const firstByteMs = exchange.elapsed();
       const warnings = warningsByAttempt.get(candidate)?.join("\n");
       // Whichever way the answer ends: the attempt (lease and row), the session's stickiness, then the request.
@@ -144,6 +176,26 @@ export function createRelay(deps: RelayDeps) {
       return errorResponse(protocol, error, traceId);
     };
 
+    /** The answer marked for the client; a complete one is stored and handed to the requests waiting for it. */
+    const cached = async (result: Response): Promise<Response> => {
+      if (caching.use === "off" || caching.use === "bypass" || !deps.caching) {
+        result.headers.set("x-llmio-cache", "bypass");
+        return result;
+      }
+      const { store } = deps.caching;
+      result.headers.set("x-llmio-cache", "miss");
+      return recordAnswer(result, protocol, decoded, (response) => {
+        if (!response) return flight?.land(undefined);
+        answerToStore(response, decoded, caching.model, servedBy).then(
+          (answer) => {
+            store.put(caching.model.name, caching.key, answer);
+            flight?.land(answer);
+          },
+          () => flight?.land(undefined),
+        );
+      });
+    };
+
     // The shared finish: whatever happens from here on, the request leaves the in-flight list once
     // (streams: when they end) and the client gets its protocol's error shape; failover has already
     // ended every attempt it began (lease and log row).
@@ -152,13 +204,15 @@ export function createRelay(deps: RelayDeps) {
       const result = await failover({ candidates, balancer: deps.balancer, ...budget, logWriter: deps.logWriter, clientSignal: request.signal, trace, prepare, accept, rejectClientFault });
       if (!(result instanceof Response)) {
         requestEnd.done();
+        flight?.land(undefined);
         return errorResponse(protocol, exhaustedError(result, traceId), traceId);
       }
       // Streams end (and call `done`) later; a refused request ends here.
       if (!result.body || result.status >= 400) requestEnd.done();
-      return result;
+      return caching.use === "off" ? result : await cached(result);
     } catch (error) {
       requestEnd.done();
+      flight?.land(undefined);
       const failure = asGatewayError(error, "The gateway failed to relay the request");
       if (failure.kind === "internal") logger.error("relay failed", { traceId, error: (error as Error)?.stack ?? String(error) });
       return errorResponse(protocol, failure, traceId);

@@ -5,6 +5,7 @@ import { clientAddressOf } from "../../lib/trusted-proxies.ts";
 import { AdminError } from "../../lib/admin-error.ts";
 import { ClientKeys } from "../../auth/client-keys.ts";
 import { authKeyRoutes } from "./auth-keys.ts";
+import { cacheRoutes } from "./cache.ts";
 import { configRoutes } from "./config.ts";
 import { llmioImportRoutes } from "./llmio-import.ts";
 import { dashboardRoutes } from "./dashboard.ts";
@@ -48,6 +49,7 @@ export function adminRoutes(deps: AppDeps, auth: AuthServices = { clientKeys: ne
       .use(dashboardRoutes(deps))
       .use(liveRoutes(deps))
       .use(settingRoutes(deps))
+      .use(cacheRoutes(deps))
       .use(configRoutes(deps, auth.clientKeys))
       .use(llmioImportRoutes(deps, auth.clientKeys))
   );

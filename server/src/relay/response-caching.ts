@@ -1,0 +1,92 @@
+import type { CanonicalRequest, CanonicalResponse } from "../core/canonical.ts";
+import type { RequestContext, RequestPeek, WireProtocol } from "../core/wire-protocol.ts";
+import type { Principal } from "../auth/client-keys.ts";
+import type { LogWriter } from "../db/log-writer.ts";
+import type { Model } from "../db/schema.ts";
+import type { RouteCandidate } from "../routing/catalog.ts";
+import { cacheDirective } from "../cache/cache-directive.ts";
+import { cacheKey, isDeterministic } from "../cache/cache-key.ts";
+import type { CachedAnswer } from "../cache/cached-answer.ts";
+import type { Coalescer } from "../cache/coalescer.ts";
+import { replayResponse } from "../cache/replay-response.ts";
+import type { ResponseCache } from "../cache/response-cache.ts";
+import type { TraceLog } from "./attempt-outcome.ts";
+import { usageColumns } from "./attempt-outcome.ts";
+import { estimateSafely, outputOf } from "./exchange.ts";
+import { priceSnapshot } from "./price-snapshot.ts";
+import { replayEvents } from "../cache/replay-events.ts";
+
+/** The response cache and in-flight coalescing, as the relay uses them. */
+export interface ResponseCaching {
+  store: ResponseCache;
+  coalescer: Coalescer;
+}
+
+/**
+ * What the cache does for one request:
+ * - `off`: the model does not cache; nothing changes, no header.
+ * - `bypass`: the client asked so, the request has randomness the model does not cache, or the
+ *   answer format cannot be replayed (Gemini's JSON-array stream).
+ * - `lookup` / `refresh`: the key; `refresh` skips the stored answer but stores the new one.
+ */
+export type CachePlan = { use: "off" } | { use: "bypass" } | { use: "lookup" | "refresh"; key: string; model: Model };
+
+export function planCaching(model: Model, headers: Headers, principal: Principal | undefined, peek: RequestPeek, decoded: () => CanonicalRequest): CachePlan {
+  if (model.cacheTtlSeconds <= 0) return { use: "off" };
+  const directive = cacheDirective(headers);
+  if (directive === "bypass" || peek.streamFormat === "json-array") return { use: "bypass" };
+  let request: CanonicalRequest;
+  try {
+    request = decoded();
+  } catch {
+    // The relay reports the bad request in the client's protocol, as without a cache.
+    return { use: "bypass" };
+  }
+  if (!model.cacheEverything && !isDeterministic(request)) return { use: "bypass" };
+  const partition = model.cachePerKey ? (principal?.kind === "client" ? `key:${principal.key.id}` : "admin") : undefined;
+  return { use: directive === "use" ? "lookup" : "refresh", key: cacheKey(model.name, request, partition), model };
+}
+
+/** The client's answer from the cache, in its own protocol (a stream when it asked for one), logged as a hit. */
+export function serveHit(
+  answer: CachedAnswer,
+  call: { protocol: WireProtocol; context: RequestContext; request: CanonicalRequest; stream: boolean; trace: TraceLog; started: number },
+  logWriter: LogWriter,
+): Response {
+  const now = Date.now();
+  const headers = { "x-llmio-trace-id": call.trace.traceId, "x-llmio-cache": "hit", age: String(Math.max(0, Math.floor((now - answer.createdAt) / 1000))) };
+  const response = replayResponse(answer.response, call.protocol, call.request, call.context, call.stream, headers);
+  const durationMs = Math.round(performance.now() - call.started);
+  logWriter.write({
+    ...call.trace,
+    cacheStatus: "hit",
+    attempt: 0,
+    status: "success",
+    statusCode: 200,
+    firstByteMs: durationMs,
+    durationMs,
+    savedTokens: answer.savedTokens,
+    savedCost: answer.savedCost,
+    currency: answer.currency,
+    createdAt: now,
+  });
+  return response;
+}
+
+/**
+ * The entry for an answer that went out whole: the answer, its expiry, and what it cost at the
+ * prices of the association that served it (tokens counted locally when the upstream reported none).
+ */
+export async function answerToStore(response: CanonicalResponse, request: () => CanonicalRequest, model: Model, servedBy: RouteCandidate | undefined): Promise<CachedAnswer> {
+  const usage = response.usage ?? (await estimateSafely(request, async () => replayEvents(response).map(outputOf).join("")));
+  const priced = priceSnapshot(servedBy?.prices, { endpoint: "chat", ...usageColumns(usage) });
+  const createdAt = Date.now();
+  return {
+    response,
+    createdAt,
+    expiresAt: createdAt + model.cacheTtlSeconds * 1000,
+    savedTokens: usage?.totalTokens ?? 0,
+    savedCost: priced.cost ?? null,
+    currency: priced.currency ?? null,
+  };
+}
