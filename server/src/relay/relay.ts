@@ -19,7 +19,7 @@ import type { Exchange } from "./exchange.ts";
 import { passThrough } from "./pass-through.ts";
 import { RequestEnd } from "./request-end.ts";
 import { translated } from "./translated.ts";
-import { answerToStore, planCaching, serveHit, type CachePlan, type ResponseCaching } from "./response-caching.ts";
+import { answerToStore, clientLeftWhileWaiting, planCaching, serveHit, type CachePlan, type ResponseCaching } from "./response-caching.ts";
 import { recordAnswer } from "../cache/answer-recorder.ts";
 import { isFresh } from "../cache/cached-answer.ts";
 import type { Flight } from "../cache/coalescer.ts";
@@ -102,6 +102,7 @@ export function createRelay(deps: RelayDeps) {
           else {
             const shared = await joined.wait;
             if (shared) return hit(shared);
+            if (request.signal?.aborted) return clientLeftWhileWaiting(protocol, trace, started, deps.logWriter);
             // The first request failed (or the wait ran out): this one calls the upstream itself.
           }
         }

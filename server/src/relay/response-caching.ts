@@ -10,8 +10,10 @@ import type { CachedAnswer } from "../cache/cached-answer.ts";
 import type { Coalescer } from "../cache/coalescer.ts";
 import { replayResponse } from "../cache/replay-response.ts";
 import type { ResponseCache } from "../cache/response-cache.ts";
-import type { TraceLog } from "./attempt-outcome.ts";
-import { usageColumns } from "./attempt-outcome.ts";
+import { CLIENT_CLOSED, usageColumns, type TraceLog } from "./attempt-outcome.ts";
+import { GatewayError } from "../core/errors.ts";
+import { CLIENT_CLOSED_REASON } from "../db/log-reasons.ts";
+import { errorResponse } from "./relay-errors.ts";
 import { estimateSafely, outputOf } from "./exchange.ts";
 import { priceSnapshot } from "./price-snapshot.ts";
 import { replayEvents } from "../cache/replay-events.ts";
@@ -71,6 +73,22 @@ export function serveHit(
     createdAt: now,
   });
   return response;
+}
+
+/** A client that left while its request waited for an identical one: logged like any call whose client left, no upstream call. */
+export function clientLeftWhileWaiting(protocol: WireProtocol, trace: TraceLog, started: number, logWriter: LogWriter): Response {
+  const error = new GatewayError("bad_request", CLIENT_CLOSED, { status: 499, traceId: trace.traceId });
+  logWriter.write({
+    ...trace,
+    attempt: 0,
+    status: "error",
+    statusCode: error.status,
+    error: error.message,
+    reason: CLIENT_CLOSED_REASON,
+    durationMs: Math.round(performance.now() - started),
+    createdAt: Date.now(),
+  });
+  return errorResponse(protocol, error, trace.traceId);
 }
 
 /**
