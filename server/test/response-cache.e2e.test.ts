@@ -144,12 +144,12 @@ describe("hit, miss and bypass in every client protocol", () => {
 
     await (await send("openai-chat", "cached-openai", "directives")).text();
     await Bun.sleep(20);
-    for (const headers of [{ "cache-control": "no-store" }, { "x-llmio-cache": "bypass" }]) {
+    for (const headers of [{ "cache-control": "no-store" }, { "x-llmio-cache": "bypass" }] as Record<string, string>[]) {
       const response = await send("openai-chat", "cached-openai", "directives", { headers });
       expect(response.headers.get("x-llmio-cache")).toBe("bypass");
       await response.text();
     }
-    for (const headers of [{ "cache-control": "no-cache" }, { "x-llmio-cache": "refresh" }]) {
+    for (const headers of [{ "cache-control": "no-cache" }, { "x-llmio-cache": "refresh" }] as Record<string, string>[]) {
       const response = await send("openai-chat", "cached-openai", "directives", { headers });
       expect(response.headers.get("x-llmio-cache")).toBe("miss");
       await response.text();

@@ -7,7 +7,7 @@ import { openDatabase, openPostgres, type AppDatabase } from "./client.ts";
  */
 export const testStorage: "sqlite" | "postgres" = process.env.LLMIO_TEST_STORAGE === "postgres" ? "postgres" : "sqlite";
 
-const TABLES = ["request_logs", "request_bodies", "model_providers", "models", "providers", "auth_keys", "settings", "retention_runs"];
+const TABLES = ["request_logs", "request_bodies", "model_providers", "models", "providers", "auth_keys", "settings", "retention_runs", "response_cache"];
 
 /** A fresh, empty, migrated database for one test (PostgreSQL: the shared test database, emptied). */
 export async function openTestDatabase(): Promise<AppDatabase> {

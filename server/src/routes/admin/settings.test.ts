@@ -19,6 +19,7 @@ describe("/api/settings", () => {
       logMaxRows: 1_000_000,
       bodyCapture: false,
       bodyCaptureMaxChars: 65_536,
+      cacheMaxMb: 64,
       defaultTimeoutMs: 60_000,
       defaultMaxRetry: 3,
     });
