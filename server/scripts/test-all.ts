@@ -22,6 +22,7 @@ const STORAGE_SUITES = [
   "src/routes/admin",
   "src/routes/operations.test.ts",
   "src/cli",
+  "src/cache/response-cache.test.ts",
 ];
 
 const root = join(import.meta.dir, "../..");

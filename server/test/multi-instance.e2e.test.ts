@@ -175,6 +175,36 @@ describe.skipIf(!available)("two instances on one PostgreSQL and one Redis", () 
     for (const instance of [a, b]) expect(await instance.chat("applied-model", "hello")).toMatchObject({ status: 200, text: "Echo: hello" });
   });
 
+  test("an answer cached through one instance is a hit on the other; a purge through either empties both", async () => {
+    const provider = await a.admin("POST", "/api/providers", { name: "cache-source", type: "openai", baseUrl: `${upstream.url}/v1`, apiKeys: ["sk-cache-key-0001"] });
+    const model = await a.admin("POST", "/api/models", { name: "shared-cache", cacheTtlSeconds: 600 });
+    await a.admin("POST", "/api/model-providers", { modelId: model.id, providerId: provider.id, providerModel: "fake-model" });
+    await Bun.sleep(200);
+    const ask = async (instance: Instance) => {
+      const response = await fetch(`${instance.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+        body: JSON.stringify({ model: "shared-cache", temperature: 0, messages: [{ role: "user", content: "shared answer" }] }),
+      });
+      return { cache: response.headers.get("x-llmio-cache"), text: await response.text() };
+    };
+    const before = upstream.requests;
+    const first = await ask(a);
+    expect(first.cache).toBe("miss");
+    await Bun.sleep(200);
+    // b has never seen it: it comes from Redis (or the shared database).
+    expect(await ask(b)).toEqual({ cache: "hit", text: first.text });
+    expect(await ask(b)).toEqual({ cache: "hit", text: first.text });
+    expect(upstream.requests - before).toBe(1);
+    expect((await b.admin("GET", "/api/cache")).byModel).toContainEqual(expect.objectContaining({ model: "shared-cache", entries: 1 }));
+
+    // b now holds it in memory too; a purge through a must reach b's memory (Redis notice).
+    expect((await a.admin("DELETE", "/api/cache?model=shared-cache")).purged).toBe(1);
+    await Bun.sleep(200);
+    expect((await ask(b)).cache).toBe("miss");
+    expect(upstream.requests - before).toBe(2);
+  });
+
   test("request logs of both instances land in the one database", async () => {
     await Bun.sleep(300);
     const fromA = await logsOf(a, "rpm-two");
