@@ -294,6 +294,12 @@ describe("partitions, purging and the log", () => {
     expect(row.savedTokens).toBeGreaterThan(0);
     const misses = await gateway.admin("GET", "/api/logs?cacheStatus=miss&model=cached-openai");
     expect(misses.items.length).toBeGreaterThan(0);
+    // /metrics counts hits and misses per model, and a hit is no upstream attempt.
+    const metrics = await (await fetch(`${gateway.url}/metrics`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } })).text();
+    expect(metrics).toMatch(/llmio_cache_requests_total\{model="cached-openai",result="hit"\} [1-9]/);
+    expect(metrics).toMatch(/llmio_cache_requests_total\{model="cached-openai",result="miss"\} [1-9]/);
+    expect(metrics).toMatch(/llmio_cache_saved_tokens_total\{model="cached-openai"\} [1-9]/);
+    expect(metrics).not.toContain('llmio_upstream_attempts_total{model="cached-openai",provider=""');
   });
 
   test("stats count the stored answers; purging one model empties its entries on every tier", async () => {

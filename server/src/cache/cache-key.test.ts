@@ -30,10 +30,10 @@ describe("cacheKey", () => {
       { topP: 0.5 },
       { stopSequences: ["\n"] },
       { seed: 7 },
-      { responseFormat: { type: "json_object" } },
+      { responseFormat: { type: "json" } },
       { tools: [{ type: "function", name: "lookup", description: "", parameters: {} }] },
       { toolChoice: "required" },
-      { reasoning: { effort: "low" } },
+      { reasoning: { enabled: true, effort: "low" } },
       { extras: { logprobs: true } },
     ];
     const keys = new Set([keyOf({}), ...variants.map((variant) => keyOf(variant))]);

@@ -75,6 +75,18 @@ export function createMetrics(deps: MetricsSources): Registry {
     buckets: LATENCY_BUCKETS,
     registers: [registry],
   });
+  const cacheRequests = new Counter({
+    name: "llmio_cache_requests_total",
+    help: "Requests of caching models by result: hit (answered from the response cache) or miss (went upstream)",
+    labelNames: ["model", "result"],
+    registers: [registry],
+  });
+  const cacheSavedTokens = new Counter({
+    name: "llmio_cache_saved_tokens_total",
+    help: "Tokens the answers served from the response cache had cost when they were fetched",
+    labelNames: ["model"],
+    registers: [registry],
+  });
   gauge(registry, "llmio_in_flight_requests", "Client requests being served", () => deps.inFlight.size);
   gauge(registry, "llmio_shared_state_available", "1 while the shared state (Redis in multi-instance mode) answers; 0: deciding locally", () => (deps.sharedState.available ? 1 : 0));
   gauge(registry, "llmio_queue_depth", "Requests waiting for a free provider slot", () => deps.balancer.queue.length);
@@ -101,8 +113,19 @@ export function createMetrics(deps: MetricsSources): Registry {
     // provider, and each prom-client update hashes its labels.
     const attemptCounts = new Map<string, { labels: { model: string; provider: string; status: string; class: string }; count: number }>();
     const tokenCounts = new Map<string, { model: string; provider: string; prompt: number; completion: number; cached: number; reasoning: number }>();
+    const cacheCounts = new Map<string, { model: string; result: "hit" | "miss"; count: number; savedTokens: number }>();
     for (const row of rows) {
       if (isRejection(row.reason)) continue;
+      // One row per request carries attempt 0: a hit, or a miss's first attempt.
+      if (row.cacheStatus && row.attempt === 0) {
+        const cacheKey = `${row.model}\n${row.cacheStatus}`;
+        let counted = cacheCounts.get(cacheKey);
+        if (!counted) cacheCounts.set(cacheKey, (counted = { model: row.model, result: row.cacheStatus, count: 0, savedTokens: 0 }));
+        counted.count++;
+        counted.savedTokens += row.savedTokens ?? 0;
+      }
+      // A hit made no upstream attempt: it is not an attempt, nor upstream tokens or latency.
+      if (row.cacheStatus === "hit") continue;
       const model = row.model;
       const provider = row.providerName ?? "";
       const failure = row.status === "success" ? "" : (row.failureClass ?? legacyFailureClass(row));
@@ -122,6 +145,10 @@ export function createMetrics(deps: MetricsSources): Registry {
       duration.observe({ model, provider }, (row.durationMs ?? 0) / 1000);
     }
     for (const { labels, count } of attemptCounts.values()) attempts.inc(labels, count);
+    for (const { model, result, count, savedTokens } of cacheCounts.values()) {
+      cacheRequests.inc({ model, result }, count);
+      if (savedTokens > 0) cacheSavedTokens.inc({ model }, savedTokens);
+    }
     for (const { model, provider, ...kinds } of tokenCounts.values()) {
       for (const [kind, count] of Object.entries(kinds)) tokens.inc({ model, provider, kind }, count);
     }
