@@ -34,6 +34,7 @@ beforeAll(async () => {
   await cachedModel("cached-anthropic", "anthropic", "fake-model");
   await cachedModel("cached-slow", "openai", "fake-model+first-byte-delay=300");
   await cachedModel("cached-slow-stream", "openai", "fake-model+token-delay=30");
+  await cachedModel("cached-cut-stream", "openai", "fake-model+words=20+token-delay=30+cut-after=8");
   await cachedModel("cached-broken", "openai", "fake-model+first-byte-delay=200+status=500");
   await cachedModel("cached-everything", "openai", "fake-model", { cacheEverything: true });
   await cachedModel("cached-per-key", "openai", "fake-model", { cachePerKey: true });
@@ -220,6 +221,47 @@ describe("coalescing", () => {
     expect(upstream.requests - before).toBe(1);
     expect(new Set(texts).size).toBe(1);
     expect(texts[0]).toContain("coalesced stream");
+  });
+
+  test("a streaming client joining a stream already under way follows it live, in its own protocol, before it ends", async () => {
+    const before = upstream.requests;
+    const leader = await send("openai-chat", "cached-slow-stream", "live fan-out words", { stream: true });
+    let leaderDone = false;
+    const leaderText = textOf("openai-chat", leader).then((text) => ((leaderDone = true), text));
+    await Bun.sleep(120);
+    const follower = await send("anthropic", "cached-slow-stream", "live fan-out words", { stream: true });
+    expect(follower.headers.get("x-llmio-cache")).toBe("hit");
+    const reader = follower.body!.getReader();
+    const first = await reader.read();
+    expect(first.done).toBe(false);
+    // Its first bytes came while the shared stream was still running.
+    expect(leaderDone).toBe(false);
+    let rest = new TextDecoder().decode(first.value);
+    for (let next = await reader.read(); !next.done; next = await reader.read()) rest += new TextDecoder().decode(next.value);
+    const followerText = await textOf("anthropic", new Response(rest, { headers: { "content-type": "text/event-stream" } }));
+    expect(followerText).toBe(await leaderText);
+    expect(rest).toContain("event: message_stop");
+    expect(upstream.requests - before).toBe(1);
+  });
+
+  test("a stream cut upstream after a follower joined ends the follower's stream with its protocol's error event", async () => {
+    const leader = await send("openai-chat", "cached-cut-stream", "cut while shared", { stream: true });
+    const leaderText = leader.text();
+    await Bun.sleep(100);
+    const follower = await send("anthropic", "cached-cut-stream", "cut while shared", { stream: true });
+    expect(follower.headers.get("x-llmio-cache")).toBe("hit");
+    const body = await follower.text();
+    expect(body).toContain("event: error");
+    expect(body).not.toContain("event: message_stop");
+    await leaderText;
+    await Bun.sleep(30);
+    await gateway.logWriter.flush();
+    const rows = await gateway.admin("GET", `/api/logs/${follower.headers.get("x-llmio-trace-id")}/attempts`);
+    expect(rows[0]).toMatchObject({ status: "error", cacheStatus: "hit", providerId: null });
+    // Nothing was stored: the next request goes upstream.
+    const after = await send("openai-chat", "cached-cut-stream", "cut while shared", { stream: true });
+    expect(after.headers.get("x-llmio-cache")).toBe("miss");
+    await after.text();
   });
 
   test("when the first request fails, the waiting ones call the upstream themselves and none is stored", async () => {

@@ -19,7 +19,7 @@ import type { Exchange } from "./exchange.ts";
 import { passThrough } from "./pass-through.ts";
 import { RequestEnd } from "./request-end.ts";
 import { translated } from "./translated.ts";
-import { answerToStore, clientLeftWhileWaiting, planCaching, serveHit, type CachePlan, type ResponseCaching } from "./response-caching.ts";
+import { answerToStore, clientLeftWhileWaiting, planCaching, serveHit, serveLive, type CachePlan, type ResponseCaching } from "./response-caching.ts";
 import { recordAnswer } from "../cache/answer-recorder.ts";
 import { isFresh } from "../cache/cached-answer.ts";
 import type { Flight } from "../cache/coalescer.ts";
@@ -97,11 +97,12 @@ export function createRelay(deps: RelayDeps) {
         const stored = await deps.caching.store.get(caching.model.name, caching.key, Date.now());
         if (stored && isFresh(stored, Date.now(), caching.model.cacheTtlSeconds)) return hit(stored);
         if (caching.model.coalesce) {
-          const joined = deps.caching.coalescer.join(caching.key, budget.deadline - Date.now(), request.signal);
+          const joined = deps.caching.coalescer.join(caching.key, { waitMs: budget.deadline - Date.now(), live: peek.stream, signal: request.signal });
           if ("lead" in joined) flight = joined.lead;
           else {
             const shared = await joined.wait;
-            if (shared) return hit(shared);
+            if (shared && "answer" in shared) return hit(shared.answer);
+            if (shared) return serveLive(shared.live, { protocol, context, request: decoded(), stream: true, trace, started }, deps.logWriter);
             if (request.signal?.aborted) return clientLeftWhileWaiting(protocol, trace, started, deps.logWriter);
             // The first request failed (or the wait ran out): this one calls the upstream itself.
           }
@@ -185,15 +186,18 @@ export function createRelay(deps: RelayDeps) {
       }
       const { store } = deps.caching;
       result.headers.set("x-llmio-cache", "miss");
-      return recordAnswer(result, protocol, decoded, (response) => {
-        if (!response) return flight?.land(undefined);
-        answerToStore(response, decoded, caching.model, servedBy).then(
-          (answer) => {
-            store.put(caching.model.name, caching.key, answer);
-            flight?.land(answer);
-          },
-          () => flight?.land(undefined),
-        );
+      return recordAnswer(result, protocol, decoded, {
+        event: flight && ((event) => flight!.publish(event)),
+        recorded(response) {
+          if (!response) return flight?.land(undefined);
+          answerToStore(response, decoded, caching.model, servedBy).then(
+            (answer) => {
+              store.put(caching.model.name, caching.key, answer);
+              flight?.land(answer);
+            },
+            () => flight?.land(undefined),
+          );
+        },
       });
     };
 

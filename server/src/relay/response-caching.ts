@@ -7,7 +7,8 @@ import type { RouteCandidate } from "../routing/catalog.ts";
 import { cacheDirective } from "../cache/cache-directive.ts";
 import { cacheKey, isDeterministic } from "../cache/cache-key.ts";
 import type { CachedAnswer } from "../cache/cached-answer.ts";
-import type { Coalescer } from "../cache/coalescer.ts";
+import { SHARED_STREAM_FAILED, type Coalescer, type LiveAnswer } from "../cache/coalescer.ts";
+import type { NewRequestLog } from "../db/schema.ts";
 import { replayResponse } from "../cache/replay-response.ts";
 import type { ResponseCache } from "../cache/response-cache.ts";
 import { CLIENT_CLOSED, usageColumns, type TraceLog } from "./attempt-outcome.ts";
@@ -49,17 +50,44 @@ export function planCaching(model: Model, headers: Headers, principal: Principal
   return { use: directive === "use" ? "lookup" : "refresh", key: cacheKey(model.name, request, partition), model };
 }
 
+/** One request answered from the cache or an identical request in flight. */
+interface CachedCall {
+  protocol: WireProtocol;
+  context: RequestContext;
+  request: CanonicalRequest;
+  stream: boolean;
+  trace: TraceLog;
+  started: number;
+}
+
 /** The client's answer from the cache, in its own protocol (a stream when it asked for one), logged as a hit. */
-export function serveHit(
-  answer: CachedAnswer,
-  call: { protocol: WireProtocol; context: RequestContext; request: CanonicalRequest; stream: boolean; trace: TraceLog; started: number },
-  logWriter: LogWriter,
-): Response {
-  const now = Date.now();
-  const headers = { "x-llmio-trace-id": call.trace.traceId, "x-llmio-cache": "hit", age: String(Math.max(0, Math.floor((now - answer.createdAt) / 1000))) };
+export function serveHit(answer: CachedAnswer, call: CachedCall, logWriter: LogWriter): Response {
+  const headers = { "x-llmio-trace-id": call.trace.traceId, "x-llmio-cache": "hit", age: String(Math.max(0, Math.floor((Date.now() - answer.createdAt) / 1000))) };
   const response = replayResponse(answer.response, call.protocol, call.request, call.context, call.stream, headers);
-  const durationMs = Math.round(performance.now() - call.started);
-  logWriter.write({
+  logWriter.write(hitRow(call, answer, Math.round(performance.now() - call.started)));
+  return response;
+}
+
+/**
+ * A streaming client following an identical request's stream as it arrives, encoded in its own
+ * protocol. Logged once that answer has landed: a hit with its savings, or a failure if the shared
+ * stream failed (the client then got the protocol's error event).
+ */
+export function serveLive(live: LiveAnswer, call: CachedCall, logWriter: LogWriter): Response {
+  const firstByteMs = Math.round(performance.now() - call.started);
+  const body = live.events().pipeThrough(call.protocol.encodeStream(call.request, call.context)).pipeThrough(new TextEncoderStream());
+  void live.landed.then((answer) => {
+    const durationMs = Math.round(performance.now() - call.started);
+    if (answer) logWriter.write({ ...hitRow(call, answer, durationMs), firstByteMs });
+    else logWriter.write({ ...call.trace, cacheStatus: "hit", attempt: 0, status: "error", statusCode: 200, error: SHARED_STREAM_FAILED, reason: "server", firstByteMs, durationMs, createdAt: Date.now() });
+  });
+  return new Response(body, {
+    headers: { "x-llmio-trace-id": call.trace.traceId, "x-llmio-cache": "hit", age: "0", "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" },
+  });
+}
+
+function hitRow(call: CachedCall, answer: CachedAnswer, durationMs: number): NewRequestLog {
+  return {
     ...call.trace,
     cacheStatus: "hit",
     attempt: 0,
@@ -70,9 +98,8 @@ export function serveHit(
     savedTokens: answer.savedTokens,
     savedCost: answer.savedCost,
     currency: answer.currency,
-    createdAt: now,
-  });
-  return response;
+    createdAt: Date.now(),
+  };
 }
 
 /** A client that left while its request waited for an identical one: logged like any call whose client left, no upstream call. */
