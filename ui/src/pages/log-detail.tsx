@@ -211,7 +211,10 @@ function AttemptCard(props: { attempt: LogRow; longest: number }) {
           <TokenFact label={t("logs.cacheWriteTokens")} value={props.attempt.cacheWriteTokens} />
         </Show>
       </dl>
-      <AttemptCost attempt={props.attempt} />
+      {/* A hit spent nothing upstream; what it saved is shown above the attempts. */}
+      <Show when={!isCacheHit(props.attempt)}>
+        <AttemptCost attempt={props.attempt} />
+      </Show>
       <Show when={props.attempt.usageEstimated}>
         <p class="mt-2 text-xs muted">
           <span class="i-lucide-info mr-1" />
