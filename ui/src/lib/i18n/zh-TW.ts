@@ -31,8 +31,8 @@ export const zhTW: Record<keyof typeof en, string> = {
   "common.search": "搜尋",
   "common.skipToContent": "跳至主要內容",
   "common.version": "版本",
-  "common.on": "開",
-  "common.off": "關",
+  "common.on": "開啟",
+  "common.off": "關閉",
 
   "nav.main": "主選單",
   "nav.openMenu": "開啟選單",

@@ -31,8 +31,8 @@ export const zh: Record<keyof typeof en, string> = {
   "common.search": "搜索",
   "common.skipToContent": "跳到正文",
   "common.version": "版本",
-  "common.on": "开",
-  "common.off": "关",
+  "common.on": "开启",
+  "common.off": "关闭",
 
   "nav.main": "主导航",
   "nav.openMenu": "打开菜单",
