@@ -61,6 +61,7 @@ export default defineConfig({
     "badge-warn": "badge bg-amber-100 text-amber-800 dark:(bg-amber-500/15 text-amber-300)",
     "badge-muted": "badge bg-zinc-100 text-zinc-700 dark:(bg-zinc-800 text-zinc-300)",
     "badge-brand": "badge bg-brand-100 text-brand-800 dark:(bg-brand-500/20 text-brand-200)",
+    "badge-cache": "badge bg-sky-100 text-sky-800 dark:(bg-sky-500/15 text-sky-300)",
     muted: "text-zinc-500 dark:text-zinc-400",
     "page-title": "text-xl font-semibold tracking-tight text-zinc-900 dark:text-white",
     "section-title": "text-sm font-semibold text-zinc-900 dark:text-zinc-100",

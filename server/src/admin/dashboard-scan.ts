@@ -1,4 +1,5 @@
 import type { Statement } from "bun:sqlite";
+import type { CacheStatus } from "@llmio/contract";
 import { fillPlaceholders, sql, type SQL } from "drizzle-orm";
 import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
 import type { AppDatabase } from "../db/client.ts";
@@ -23,7 +24,7 @@ SELECT created_at, id, status = 'success' AS succeeded, attempt, provider_id, fi
   CASE WHEN status = 'error' AND attempt = 0 THEN EXISTS (
     SELECT 1 FROM request_logs later WHERE later.trace_id = r.trace_id AND later.status = 'success'
   ) END AS succeeded_later,
-  cache_write_tokens, cost, currency
+  cache_write_tokens, cost, currency, cache_status, saved_tokens, saved_cost
 FROM request_logs r
 WHERE created_at >= ${after} AND created_at < ${to} AND (created_at, id) > (${after}, ${afterId})
 ORDER BY created_at, id
@@ -59,6 +60,11 @@ export type ScanRow = [
   /** The cost snapshotted at request time and its currency; null on rows logged before prices were snapshotted. */
   cost: number | null,
   currency: Currency | null,
+  /** The response cache's part: hit (served from it, no upstream call), miss, or null (the model does not cache). */
+  cacheStatus: CacheStatus | null,
+  /** A hit: the tokens and cost (in `currency`) of the original answer. */
+  savedTokens: number,
+  savedCost: number | null,
 ];
 
 /** Where `ScanRow` holds the logged model name. */
@@ -87,6 +93,9 @@ interface PostgresScanRow {
   cache_write_tokens: number;
   cost: number | null;
   currency: Currency | null;
+  cache_status: CacheStatus | null;
+  saved_tokens: number;
+  saved_cost: number | null;
 }
 
 type ReadChunk = (after: number, to: number, afterId: number, limit: number) => Promise<ScanRow[]>;
@@ -149,5 +158,8 @@ function postgresReader(db: AppDatabase): ReadChunk {
       row.cache_write_tokens,
       row.cost,
       row.currency,
+      row.cache_status,
+      row.saved_tokens,
+      row.saved_cost,
     ]);
 }

@@ -6,6 +6,7 @@ import { attemptCost, noCosts, type Costs } from "../core/cost.ts";
 import type { PriceBook } from "./prices.ts";
 import { callerUnknown, isRejection } from "../db/log-reasons.ts";
 import type { Currency } from "../db/schema.ts";
+import { CacheTally } from "./dashboard-cache-tally.ts";
 
 /** Latency percentiles of successful attempts, in ms; null when there were none. */
 export interface LatencyPercentiles {
@@ -78,7 +79,9 @@ interface AttemptCost {
  * Everything the dashboard sums, fed one log row at a time. A request (trace) is counted once:
  * at its successful attempt, or, when none succeeded, at its first attempt as an error. That
  * holds because the relay logs an attempt 0 for every request it tried and stops at the first
- * success. Token counting calls are requests without tokens, cost or latency.
+ * success. Token counting calls are requests without tokens, cost or latency. A response cache
+ * hit (no provider, no upstream tokens) is a successful request whose savings go to `cache` and
+ * whose replay time stays out of the upstream latency percentiles.
  */
 export class DashboardTally {
   readonly totals = new PeriodTally();
@@ -87,6 +90,7 @@ export class DashboardTally {
   readonly byProvider = new Map<number, ProviderTally>();
   readonly byKey = new Map<number | null, { requests: number; tokens: number }>();
   readonly byAgent = new Map<string | null, number>();
+  readonly cache = new CacheTally();
   /** Logged model name → configured model name, resolved once per name. */
   private readonly publicNames = new Map<string, string>();
 
@@ -109,12 +113,13 @@ export class DashboardTally {
   }
 
   private add(row: ScanRow): void {
-    const [createdAt, , succeeded, attempt, providerId, firstByteMs, durationMs, promptTokens, completionTokens, cachedTokens, countingTokens, modelName, providerModel, authKeyId, userAgent, repeatCount, reason, succeededLater, cacheWriteTokens, snapshotCost, snapshotCurrency] = row;
+    const [createdAt, , succeeded, attempt, providerId, firstByteMs, durationMs, promptTokens, completionTokens, cachedTokens, countingTokens, modelName, providerModel, authKeyId, userAgent, repeatCount, reason, succeededLater, cacheWriteTokens, snapshotCost, snapshotCurrency, cacheStatus, savedTokens, savedCost] = row;
     const bucket = this.buckets[Math.floor((createdAt - this.window.from) / this.window.bucketMs)];
     const publicName = this.publicNames.get(modelName)!;
     // A call rejected before its body was read names no model.
     const model = modelName === "" ? undefined : this.model(publicName);
-    const provider = providerId === null ? undefined : this.provider(providerId);
+    // A cache hit called no provider, whatever the row names.
+    const provider = providerId === null || cacheStatus === "hit" ? undefined : this.provider(providerId);
     if (provider) provider.requests++;
     if (!succeeded) {
       if (provider) provider.errors++;
@@ -122,6 +127,7 @@ export class DashboardTally {
         // A rejected call may stand for many (folded per minute); one without a valid key belongs to no key.
         const calls = Math.max(1, Number(repeatCount));
         this.countRequest(bucket, model, callerUnknown(reason) ? undefined : authKeyId, userAgent, true, calls);
+        this.cache.countRequest(cacheStatus, calls);
         if (isRejection(reason)) {
           bucket.rejected += calls;
           this.totals.rejected += calls;
@@ -130,6 +136,11 @@ export class DashboardTally {
       return;
     }
     this.countRequest(bucket, model, authKeyId, userAgent, false);
+    this.cache.countRequest(cacheStatus, 1);
+    if (cacheStatus === "hit") {
+      this.cache.addSavings(savedTokens, savedCost, snapshotCurrency);
+      return;
+    }
     if (countingTokens) return;
     const cost = snapshotCost !== null && snapshotCurrency !== null
       ? { amount: snapshotCost, currency: snapshotCurrency }

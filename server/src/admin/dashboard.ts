@@ -8,6 +8,7 @@ import { DashboardTally, type LatencyPercentiles, type ProviderTally } from "./d
 import { percentile } from "./percentiles.ts";
 import { PriceBook } from "./prices.ts";
 import { roundCosts, type Costs } from "../core/cost.ts";
+import type { CacheTotals } from "./dashboard-cache-tally.ts";
 
 /** An answer is reused this long: the UI polls, and a 30-day answer reads every row of the period. */
 const CACHE_MS = 5_000;
@@ -30,6 +31,8 @@ export interface DashboardTotals extends LatencyPercentiles {
   cacheWriteTokens: number;
   /** Cost per currency, from the prices snapshotted into each log row (today's prices for rows logged before snapshots). */
   costs: Costs;
+  /** The response cache: hits, misses, and the tokens and cost the hits saved. */
+  cache: CacheTotals;
 }
 
 /** One bucket of the series; `t` is its start (epoch ms). */
@@ -117,6 +120,7 @@ export class DashboardService {
         cachedTokens: totals.cachedTokens,
         cacheWriteTokens: totals.cacheWriteTokens,
         costs: roundCosts(totals.costs),
+        cache: tally.cache.totals(),
         ...totals.latency(),
       },
       series: tally.buckets.map((bucket, index) => ({

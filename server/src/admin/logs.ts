@@ -22,6 +22,8 @@ export interface LogQuery {
   model?: string;
   providerId?: number;
   status?: RequestLog["status"];
+  /** The response cache's part: hit (served from it) or miss (looked up, then the upstream called). */
+  cacheStatus?: NonNullable<RequestLog["cacheStatus"]>;
   /** Inclusive lower bound on `createdAt`: epoch ms, or an ISO date string. */
   from?: number | string;
   /** Inclusive upper bound on `createdAt`: epoch ms, or an ISO date string. */
@@ -116,6 +118,7 @@ function conditions(requestLogs: Tables["requestLogs"], query: LogQuery): SQL[] 
     query.model ? eq(requestLogs.model, query.model) : undefined,
     query.providerId === undefined ? undefined : eq(requestLogs.providerId, query.providerId),
     query.status ? eq(requestLogs.status, query.status) : undefined,
+    query.cacheStatus ? eq(requestLogs.cacheStatus, query.cacheStatus) : undefined,
     query.traceId ? eq(requestLogs.traceId, query.traceId) : undefined,
     query.authKeyId === undefined ? undefined : eq(requestLogs.authKeyId, query.authKeyId),
     query.clientProtocol ? eq(requestLogs.clientProtocol, query.clientProtocol) : undefined,

@@ -1,4 +1,4 @@
-import { ApiError, createApiClient, errorMessage } from "./api-client.ts";
+import { ApiError, createApiClient, errorMessage, toQueryString } from "./api-client.ts";
 import { ndjsonLines } from "./association-tests.ts";
 import { clearToken, token } from "./auth.ts";
 import type {
@@ -8,6 +8,8 @@ import type {
   AssociationStats,
   AuthKey,
   AuthKeyInput,
+  CachePurgeResult,
+  CacheStats,
   ConnectionTest,
   CreatedAuthKey,
   Dashboard,
@@ -71,6 +73,9 @@ export const api = {
 
   settings: () => client.get<Settings>("/api/settings"),
   updateSettings: (changes: Partial<Settings>) => client.put<Settings>("/api/settings", changes),
+  cacheStats: () => client.get<CacheStats>("/api/cache"),
+  /** One model's cached answers (by its public name), or all of them. */
+  purgeCache: (model?: string) => client.delete<CachePurgeResult>(`/api/cache${toQueryString({ model })}`),
   runRetention: () => client.post<{ deletedRows: number; deletedBodies: number }>("/api/settings/retention/run"),
 };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatCompact, formatCost, formatDuration, formatInteger, formatPercent, formatRelative, formatTime, maskSecret } from "./format.ts";
+import { formatBytes, formatCompact, formatCost, formatDuration, formatInteger, formatPercent, formatRelative, formatTime, maskSecret } from "./format.ts";
 
 describe("formatters", () => {
   it("formats integers with grouping and dashes for missing values", () => {
@@ -68,5 +68,14 @@ describe("formatters", () => {
   it("masks secrets", () => {
     expect(maskSecret("sk-llmio-abcdefghijklmnop")).toBe("sk-…mnop");
     expect(maskSecret("short")).toBe("•••••");
+  });
+});
+
+describe("formatBytes", () => {
+  it("says a size in the unit that reads best", () => {
+    expect(formatBytes(900)).toBe("900 B");
+    expect(formatBytes(1536)).toBe("1.5 KB");
+    expect(formatBytes(250 * 1024 * 1024)).toBe("250 MB");
+    expect(formatBytes(3 * 1024 ** 3)).toBe("3.0 GB");
   });
 });

@@ -33,6 +33,18 @@ export function formatPercent(ratio: number | null | undefined, digits = 1): str
   return `${trimZeros(percent.toFixed(digits))}%`;
 }
 
+/** "1.5 MB": a size in bytes for people (files, the response cache). */
+export function formatBytes(bytes: number): string {
+  const units = ["B", "KB", "MB", "GB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
 /** Milliseconds for people: "850 ms", "1.25 s", "2 min 5 s", "1 h 3 min". */
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return "—";

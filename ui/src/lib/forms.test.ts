@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { associationToForm, formToAssociationInput, newAssociationForm, priceParts, validateAssociationForm } from "./association-form.ts";
 import { expiryOf, formToAuthKeyInput, newAuthKeyForm, quotaUsed, validateAuthKeyForm } from "./auth-key-form.ts";
-import { formToModelInput, modelToForm, newModelForm, parseAliases, validateModelForm } from "./model-form.ts";
+import { cacheOn, formToModelInput, MAX_CACHE_TTL_SECONDS, modelToForm, newModelForm, parseAliases, validateModelForm } from "./model-form.ts";
 import { settingsChanges, validateSettings } from "./settings-form.ts";
 import type { Association, Model, Settings } from "@llmio/contract";
 
@@ -20,12 +20,16 @@ describe("model form", () => {
       streamIdleTimeoutMs: 120_000,
       maxStreamDurationMs: 1_800_000,
       stickySeconds: 120,
+      cacheTtlSeconds: 0,
+      cacheEverything: false,
+      cachePerKey: false,
+      coalesce: true,
     });
   });
 
   it("round-trips a stored model", () => {
-    const model = { id: 1, name: "m", remark: "r", strategy: "priority", maxRetry: 1, timeoutMs: 1500, aliases: ["a"], totalTimeoutMs: 9000, streamIdleTimeoutMs: 4000, maxStreamDurationMs: 600_000, stickySeconds: 0, pinnedProviderId: null, sortOrder: 0, providerCount: 0, createdAt: 0, updatedAt: 0 } satisfies Model;
-    expect(formToModelInput(modelToForm(model))).toEqual({ name: "m", remark: "r", strategy: "priority", maxRetry: 1, timeoutMs: 1500, aliases: ["a"], totalTimeoutMs: 9000, streamIdleTimeoutMs: 4000, maxStreamDurationMs: 600_000, stickySeconds: 0 });
+    const model = { id: 1, name: "m", remark: "r", strategy: "priority", maxRetry: 1, timeoutMs: 1500, aliases: ["a"], totalTimeoutMs: 9000, streamIdleTimeoutMs: 4000, maxStreamDurationMs: 600_000, stickySeconds: 0, cacheTtlSeconds: 600, cacheEverything: true, cachePerKey: true, coalesce: false, pinnedProviderId: null, sortOrder: 0, providerCount: 0, createdAt: 0, updatedAt: 0 } satisfies Model;
+    expect(formToModelInput(modelToForm(model))).toEqual({ name: "m", remark: "r", strategy: "priority", maxRetry: 1, timeoutMs: 1500, aliases: ["a"], totalTimeoutMs: 9000, streamIdleTimeoutMs: 4000, maxStreamDurationMs: 600_000, stickySeconds: 0, cacheTtlSeconds: 600, cacheEverything: true, cachePerKey: true, coalesce: false });
   });
 
   it("validates names and numbers", () => {
@@ -37,6 +41,31 @@ describe("model form", () => {
       stickySeconds: "validation.nonNegativeInteger",
     });
     expect(validateModelForm(newModelForm()).name).toBe("validation.required");
+  });
+
+  it("caches nothing by default, coalescing on for when the cache is turned on", () => {
+    const form = newModelForm();
+    expect(form).toMatchObject({ cacheTtlSeconds: 0, cacheEverything: false, cachePerKey: false, coalesce: true });
+    expect(cacheOn(form)).toBe(false);
+    expect(cacheOn({ cacheTtlSeconds: 300 })).toBe(true);
+    // An emptied TTL field means off.
+    expect(cacheOn({ cacheTtlSeconds: null })).toBe(false);
+  });
+
+  it("validates the cache TTL: whole seconds, 0 (off) up to a year", () => {
+    const named = { ...newModelForm(), name: "m" };
+    expect(validateModelForm({ ...named, cacheTtlSeconds: 0 })).toEqual({});
+    expect(validateModelForm({ ...named, cacheTtlSeconds: MAX_CACHE_TTL_SECONDS })).toEqual({});
+    expect(validateModelForm({ ...named, cacheTtlSeconds: -1 })).toEqual({ cacheTtlSeconds: "validation.nonNegativeInteger" });
+    expect(validateModelForm({ ...named, cacheTtlSeconds: 1.5 })).toEqual({ cacheTtlSeconds: "validation.nonNegativeInteger" });
+    expect(validateModelForm({ ...named, cacheTtlSeconds: null })).toEqual({ cacheTtlSeconds: "validation.nonNegativeInteger" });
+    expect(validateModelForm({ ...named, cacheTtlSeconds: MAX_CACHE_TTL_SECONDS + 1 })).toEqual({ cacheTtlSeconds: "validation.cacheTtlMax" });
+  });
+
+  it("sends the cache switches as set, even while the cache is off", () => {
+    const form = { ...newModelForm(), name: "translate", cacheTtlSeconds: 3600, cacheEverything: true, cachePerKey: true, coalesce: false };
+    expect(formToModelInput(form)).toMatchObject({ cacheTtlSeconds: 3600, cacheEverything: true, cachePerKey: true, coalesce: false });
+    expect(formToModelInput({ ...form, cacheTtlSeconds: 0 })).toMatchObject({ cacheTtlSeconds: 0, cacheEverything: true, coalesce: false });
   });
 
   it("parses aliases", () => {
@@ -100,7 +129,7 @@ describe("client key form", () => {
 });
 
 describe("settings form", () => {
-  const saved: Settings = { logRetentionDays: 30, logMaxRows: 1_000_000, bodyCapture: false, bodyCaptureMaxChars: 65_536, defaultTimeoutMs: 60_000, defaultMaxRetry: 3 };
+  const saved: Settings = { logRetentionDays: 30, logMaxRows: 1_000_000, bodyCapture: false, bodyCaptureMaxChars: 65_536, defaultTimeoutMs: 60_000, defaultMaxRetry: 3, cacheMaxMb: 64 };
 
   it("sends only what changed", () => {
     expect(settingsChanges(saved, { ...saved })).toEqual({});
@@ -114,5 +143,12 @@ describe("settings form", () => {
       defaultMaxRetry: "validation.nonNegativeInteger",
       defaultTimeoutMs: "validation.positive",
     });
+  });
+
+  it("bounds the cache memory to 1 MB … 64 GB, in whole MB", () => {
+    expect(validateSettings({ ...saved, cacheMaxMb: 1 })).toEqual({});
+    expect(validateSettings({ ...saved, cacheMaxMb: 65_536 })).toEqual({});
+    for (const cacheMaxMb of [0, 65_537, 1.5]) expect(validateSettings({ ...saved, cacheMaxMb })).toEqual({ cacheMaxMb: "validation.cacheMaxMb" });
+    expect(settingsChanges(saved, { ...saved, cacheMaxMb: 256 })).toEqual({ cacheMaxMb: 256 });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dsnProblem, formatBytes, groupImportItems, importRequest, reusableUpload, sinceDaysProblem, UPLOAD_REUSE_MS, writesAnything } from "./llmio-import.ts";
+import { dsnProblem, groupImportItems, importRequest, reusableUpload, sinceDaysProblem, UPLOAD_REUSE_MS, writesAnything } from "./llmio-import.ts";
 import type { ImportItem, ImportReport } from "@llmio/contract";
 
 const report = (overrides: Partial<ImportReport> = {}): ImportReport => ({
@@ -103,14 +103,5 @@ describe("reusableUpload", () => {
     expect(reusableUpload(earlier, file, 1_000 + UPLOAD_REUSE_MS + 1)).toBeUndefined();
     expect(reusableUpload(undefined, file)).toBeUndefined();
     expect(UPLOAD_REUSE_MS).toBeLessThan(60 * 60_000);
-  });
-});
-
-describe("formatBytes", () => {
-  it("says a file's size in the unit that reads best", () => {
-    expect(formatBytes(900)).toBe("900 B");
-    expect(formatBytes(1536)).toBe("1.5 KB");
-    expect(formatBytes(250 * 1024 * 1024)).toBe("250 MB");
-    expect(formatBytes(3 * 1024 ** 3)).toBe("3.0 GB");
   });
 });

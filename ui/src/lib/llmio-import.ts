@@ -93,18 +93,6 @@ export function reusableUpload(previous: UploadedFile | undefined, file: Blob, n
   return previous.upload;
 }
 
-/** "1.5 MB": a file's size for its label. */
-export function formatBytes(bytes: number): string {
-  const units = ["B", "KB", "MB", "GB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
-}
-
 /**
  * Sends the LLMIO SQLite file as the raw body (no multipart). XMLHttpRequest rather than fetch:
  * only it reports the upload's progress, which a file of hundreds of megabytes needs.

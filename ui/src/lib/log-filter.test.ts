@@ -36,6 +36,14 @@ describe("logQueryString", () => {
     expect(activeFilterCount(filter)).toBe(2);
   });
 
+  it("sends the cache filter, keeps it in the URL as cache=hit|miss, and ignores other values", () => {
+    expect(parse(logQueryString({ range: "all", cacheStatus: "hit" }, { now: NOW }))).toEqual({ pageSize: "50", cacheStatus: "hit" });
+    expect(filterToSearch({ range: "24h", cacheStatus: "miss" })).toMatchObject({ cache: "miss" });
+    expect(filterFromSearch({ cache: "hit" })).toEqual({ range: "24h", cacheStatus: "hit" });
+    expect(filterFromSearch({ cache: "stale" })).toEqual({ range: "24h" });
+    expect(activeFilterCount({ range: "24h", cacheStatus: "hit" })).toBe(1);
+  });
+
   it("has no bounds for all time", () => {
     expect(timeBounds({ range: "all" }, NOW)).toEqual({});
   });

@@ -1,4 +1,6 @@
 import { toQueryString } from "./api-client.ts";
+import { CACHE_STATUSES } from "@llmio/contract/enums";
+import type { CacheStatus } from "@llmio/contract";
 
 /** Preset time windows of the logs page; "custom" uses `from`/`to`. */
 export type LogRange = "15m" | "1h" | "24h" | "7d" | "30d" | "all" | "custom";
@@ -19,6 +21,8 @@ export interface LogFilter {
   sessionId?: string;
   /** A row reason (`unknown_key`, `timeout` …) or `rejected` for every call refused before routing. */
   reason?: string;
+  /** Response cache hits (served from it) or misses (looked up, then the upstream called). */
+  cacheStatus?: CacheStatus;
 }
 
 export const LOG_RANGES: LogRange[] = ["15m", "1h", "24h", "7d", "30d", "all", "custom"];
@@ -59,6 +63,7 @@ export function logQueryString(filter: LogFilter, options: { now: number; cursor
     clientProtocol: filter.clientProtocol,
     sessionId: filter.sessionId?.trim(),
     reason: filter.reason,
+    cacheStatus: filter.cacheStatus,
   });
 }
 
@@ -76,6 +81,7 @@ export function filterToSearch(filter: LogFilter): Record<string, string | undef
     protocol: filter.clientProtocol || undefined,
     session: filter.sessionId || undefined,
     reason: filter.reason || undefined,
+    cache: filter.cacheStatus,
   };
 }
 
@@ -112,10 +118,13 @@ export function filterFromSearch(search: Record<string, string | string[] | unde
   if (sessionId) filter.sessionId = sessionId;
   const reason = text("reason");
   if (reason) filter.reason = reason;
+  const cache = text("cache");
+  const cacheStatus = CACHE_STATUSES.find((status) => status === cache);
+  if (cacheStatus) filter.cacheStatus = cacheStatus;
   return filter;
 }
 
 /** How many filters beyond the time range are set (for the "filters (2)" badge). */
 export function activeFilterCount(filter: LogFilter): number {
-  return [filter.model, filter.providerId, filter.status, filter.authKeyId, filter.traceId, filter.clientProtocol, filter.sessionId, filter.reason].filter((value) => value !== undefined && value !== "").length;
+  return [filter.model, filter.providerId, filter.status, filter.authKeyId, filter.traceId, filter.clientProtocol, filter.sessionId, filter.reason, filter.cacheStatus].filter((value) => value !== undefined && value !== "").length;
 }

@@ -16,7 +16,15 @@ export interface ModelForm {
   streamIdleTimeoutSeconds: number | null;
   maxStreamDurationSeconds: number | null;
   stickySeconds: number | null;
+  /** The response cache: seconds an answer is reused (0 = off); the three switches only matter while it is on. */
+  cacheTtlSeconds: number | null;
+  cacheEverything: boolean;
+  cachePerKey: boolean;
+  coalesce: boolean;
 }
+
+/** The longest cache TTL the API takes: one year. */
+export const MAX_CACHE_TTL_SECONDS = 31_536_000;
 
 export type ModelFormErrors = Partial<Record<keyof ModelForm, MessageKey>>;
 
@@ -32,6 +40,10 @@ export function newModelForm(defaults: { timeoutMs?: number; maxRetry?: number }
     streamIdleTimeoutSeconds: 120,
     maxStreamDurationSeconds: 1800,
     stickySeconds: 120,
+    cacheTtlSeconds: 0,
+    cacheEverything: false,
+    cachePerKey: false,
+    coalesce: true,
   };
 }
 
@@ -47,7 +59,16 @@ export function modelToForm(model: Model): ModelForm {
     streamIdleTimeoutSeconds: model.streamIdleTimeoutMs / 1000,
     maxStreamDurationSeconds: model.maxStreamDurationMs / 1000,
     stickySeconds: model.stickySeconds,
+    cacheTtlSeconds: model.cacheTtlSeconds,
+    cacheEverything: model.cacheEverything,
+    cachePerKey: model.cachePerKey,
+    coalesce: model.coalesce,
   };
+}
+
+/** Whether the form turns the response cache on (the switches beside the TTL only apply then). */
+export function cacheOn(form: Pick<ModelForm, "cacheTtlSeconds">): boolean {
+  return (form.cacheTtlSeconds ?? 0) > 0;
 }
 
 /** "a, b c" → ["a", "b", "c"], without duplicates. */
@@ -67,6 +88,8 @@ export function validateModelForm(form: ModelForm): ModelFormErrors {
   if (!positive(form.streamIdleTimeoutSeconds)) errors.streamIdleTimeoutSeconds = "validation.positive";
   if (!positive(form.maxStreamDurationSeconds)) errors.maxStreamDurationSeconds = "validation.positive";
   if (!nonNegative(form.stickySeconds)) errors.stickySeconds = "validation.nonNegativeInteger";
+  if (!nonNegative(form.cacheTtlSeconds)) errors.cacheTtlSeconds = "validation.nonNegativeInteger";
+  else if ((form.cacheTtlSeconds ?? 0) > MAX_CACHE_TTL_SECONDS) errors.cacheTtlSeconds = "validation.cacheTtlMax";
   return errors;
 }
 
@@ -82,5 +105,9 @@ export function formToModelInput(form: ModelForm): ModelInput {
     streamIdleTimeoutMs: Math.round((form.streamIdleTimeoutSeconds ?? 120) * 1000),
     maxStreamDurationMs: Math.round((form.maxStreamDurationSeconds ?? 1800) * 1000),
     stickySeconds: form.stickySeconds ?? 0,
+    cacheTtlSeconds: form.cacheTtlSeconds ?? 0,
+    cacheEverything: form.cacheEverything,
+    cachePerKey: form.cachePerKey,
+    coalesce: form.coalesce,
   };
 }

@@ -18,5 +18,6 @@ export function validateSettings(form: Settings): Partial<Record<keyof Settings,
   if (!Number.isInteger(form.bodyCaptureMaxChars) || form.bodyCaptureMaxChars < 1) errors.bodyCaptureMaxChars = "validation.positiveInteger";
   if (!Number.isFinite(form.defaultTimeoutMs) || form.defaultTimeoutMs < 1) errors.defaultTimeoutMs = "validation.positive";
   if (!Number.isInteger(form.defaultMaxRetry) || form.defaultMaxRetry < 0) errors.defaultMaxRetry = "validation.nonNegativeInteger";
+  if (!Number.isInteger(form.cacheMaxMb) || form.cacheMaxMb < 1 || form.cacheMaxMb > 65_536) errors.cacheMaxMb = "validation.cacheMaxMb";
   return errors;
 }

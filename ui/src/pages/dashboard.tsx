@@ -11,6 +11,7 @@ import { costLines, formatCosts } from "../lib/money.ts";
 import { formatCompact, formatDuration, formatInteger, formatPercent, formatTime } from "../lib/format.ts";
 import { localeTag, t } from "../lib/i18n/index.ts";
 import { usePageTitle } from "../lib/page-title.ts";
+import { cacheActive } from "../lib/response-cache.ts";
 import { storage } from "../lib/storage.ts";
 import type { Costs, Dashboard, DashboardRange } from "@llmio/contract";
 import { FirstSteps, needsFirstSteps, type SetupState } from "./dashboard-first-steps.tsx";
@@ -188,6 +189,10 @@ function DashboardBody(props: { data: Dashboard; range: DashboardRange }) {
         <KpiCard label={t("dashboard.duration")} icon="i-lucide-hourglass" value={formatDuration(totals().durationP50)} detail={`p95 ${formatDuration(totals().durationP95)}`} />
       </div>
 
+      <Show when={cacheActive(totals())}>
+        <CacheCards cache={totals().cache} />
+      </Show>
+
       <div class="grid gap-4 xl:grid-cols-2">
         <ChartCard title={t("dashboard.requestsOverTime")}>
           <TimeChart ariaLabel={t("dashboard.requestsOverTime")} x={requestColumns().x} y={requestColumns().y} series={requestSeries()} xFormat={xFormat} xTickFormat={xTickFormat} yFormat={formatCompact} xPad={bucketSeconds() / 2} />
@@ -266,6 +271,23 @@ function DashboardBody(props: { data: Dashboard; range: DashboardRange }) {
           />
         </ChartCard>
       </div>
+    </div>
+  );
+}
+
+/** The response cache over the range: how often it answered, and the tokens and money it saved (per currency). */
+function CacheCards(props: { cache: Dashboard["totals"]["cache"] }) {
+  return (
+    <div class="grid grid-cols-2 gap-3 md:grid-cols-3" data-testid="dashboard-cache">
+      <KpiCard
+        testId="kpi-cache-hit-rate"
+        label={t("dashboard.cacheHitRate")}
+        icon="i-lucide-database-zap"
+        value={formatPercent(props.cache.hitRate)}
+        detail={t("dashboard.cacheHitsDetail", { hits: formatInteger(props.cache.hits), misses: formatInteger(props.cache.misses) })}
+      />
+      <KpiCard testId="kpi-cache-saved-tokens" label={t("dashboard.savedTokens")} icon="i-lucide-piggy-bank" value={formatCompact(props.cache.savedTokens)} detail={t("dashboard.savedTokensDetail")} />
+      <KpiCard testId="kpi-cache-saved-cost" label={t("dashboard.savedCost")} icon="i-lucide-badge-dollar-sign" value={<CostLines costs={props.cache.savedCosts} />} detail={t("dashboard.savedCostDetail")} />
     </div>
   );
 }

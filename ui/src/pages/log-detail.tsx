@@ -1,5 +1,6 @@
 import { A } from "@solidjs/router";
 import { createMemo, createResource, createSignal, For, type JSX, Show } from "solid-js";
+import { CachedBadge } from "../components/cache-badge.tsx";
 import { CopyButton } from "../components/copy-button.tsx";
 import { Drawer } from "../components/drawer.tsx";
 import { Segmented } from "../components/segmented.tsx";
@@ -10,6 +11,7 @@ import { formatMoney } from "../lib/money.ts";
 import { t } from "../lib/i18n/index.ts";
 import { callerLabel, isRejected, reasonLabel } from "../lib/log-reasons.ts";
 import { prettyBody, readExchange } from "../lib/pretty-body.ts";
+import { isCacheHit } from "../lib/response-cache.ts";
 import type { LogRow } from "@llmio/contract";
 import { AnswerView, RequestView } from "./log-exchange.tsx";
 
@@ -65,6 +67,9 @@ export function LogDetailDrawer(props: { traceId: string; keyName: (id: number |
                 <Fact label={t("logs.time")} value={formatDateTime(attempts()[0].createdAt)} />
                 <Fact label={t("dashboard.clientKey")} value={<span data-testid="detail-caller">{callerLabel(last(), props.keyName)}</span>} />
                 <Fact label={t("logs.clientIp")} value={last().clientIp ?? "—"} />
+                <Show when={last().cacheStatus}>
+                  {(status) => <Fact label={t("logs.cacheStatus")} value={<span data-testid="detail-cache-status">{t(`logs.cacheStatus.${status()}`)}</span>} />}
+                </Show>
                 <Show when={last().reason}>
                   <Fact label={t("logs.reason")} value={<span data-testid="detail-reason">{reasonLabel(last().reason)}</span>} />
                 </Show>
@@ -98,6 +103,10 @@ export function LogDetailDrawer(props: { traceId: string; keyName: (id: number |
                 <Fact class="col-span-2 sm:col-span-3" label={t("dashboard.userAgent")} value={<span class="break-all">{last().userAgent ?? "—"}</span>} />
               </dl>
 
+              <Show when={isCacheHit(last())}>
+                <CacheHitSavings row={last()} />
+              </Show>
+
               <section>
                 <h3 class="section-title mb-2">{t("logs.attempts", { count: attempts().length })}</h3>
                 <ol class="space-y-2.5">
@@ -129,6 +138,22 @@ export function LogDetailDrawer(props: { traceId: string; keyName: (id: number |
   );
 }
 
+/** A hit called no upstream: what the original answer had cost, which this request did not spend. */
+function CacheHitSavings(props: { row: LogRow }) {
+  return (
+    <div class="rounded-lg border border-sky-200 bg-sky-50/60 px-3 py-2.5 text-sm dark:(border-sky-500/30 bg-sky-500/10)" data-testid="detail-cache-hit">
+      <p class="flex items-center gap-2 text-sky-800 dark:text-sky-200">
+        <span class="i-lucide-database-zap shrink-0" />
+        {t("logs.cacheHitNote")}
+      </p>
+      <dl class="mt-2 grid grid-cols-2 gap-x-4 gap-y-1">
+        <Fact label={t("logs.savedTokens")} value={<span class="font-medium tabular-nums" data-testid="detail-saved-tokens">{formatInteger(props.row.savedTokens)}</span>} />
+        <Fact label={t("logs.savedCost")} value={<span class="font-medium tabular-nums" data-testid="detail-saved-cost">{formatMoney(props.row.savedCost, props.row.currency)}</span>} />
+      </dl>
+    </div>
+  );
+}
+
 function Fact(props: { label: string; value: JSX.Element; class?: string }) {
   return (
     <div class={`min-w-0 ${props.class ?? ""}`}>
@@ -147,7 +172,9 @@ function AttemptCard(props: { attempt: LogRow; longest: number }) {
       <div class="flex flex-wrap items-center gap-2">
         <span class="badge-muted">#{props.attempt.attempt + 1}</span>
         <span class="min-w-0 flex-1 truncate text-sm">
-          <span class="font-medium">{props.attempt.providerName ?? (isRejected(props.attempt) ? t("logs.rejected") : "—")}</span>
+          <Show when={!isCacheHit(props.attempt)} fallback={<CachedBadge />}>
+            <span class="font-medium">{props.attempt.providerName ?? (isRejected(props.attempt) ? t("logs.rejected") : "—")}</span>
+          </Show>
           <Show when={props.attempt.providerModel}>
             <span class="muted"> · </span>
             <span class="font-mono text-xs">{props.attempt.providerModel}</span>
@@ -184,7 +211,10 @@ function AttemptCard(props: { attempt: LogRow; longest: number }) {
           <TokenFact label={t("logs.cacheWriteTokens")} value={props.attempt.cacheWriteTokens} />
         </Show>
       </dl>
-      <AttemptCost attempt={props.attempt} />
+      {/* A hit spent nothing upstream; what it saved is shown above the attempts. */}
+      <Show when={!isCacheHit(props.attempt)}>
+        <AttemptCost attempt={props.attempt} />
+      </Show>
       <Show when={props.attempt.usageEstimated}>
         <p class="mt-2 text-xs muted">
           <span class="i-lucide-info mr-1" />

@@ -1,5 +1,6 @@
 import { useSearchParams } from "@solidjs/router";
 import { batch, createEffect, createMemo, createResource, createSignal, For, on, onCleanup, Show } from "solid-js";
+import { CachedBadge } from "../components/cache-badge.tsx";
 import { PageHeader } from "../components/page-header.tsx";
 import { EmptyState, ErrorBox, LoadingRows, Spinner } from "../components/states.tsx";
 import { api } from "../lib/api.ts";
@@ -9,6 +10,7 @@ import { t } from "../lib/i18n/index.ts";
 import { activeFilterCount, filterFromSearch, filterToSearch, LOG_RANGES, logQueryString, type LogFilter, type LogRange } from "../lib/log-filter.ts";
 import { callerLabel, LOG_REASONS, reasonLabel } from "../lib/log-reasons.ts";
 import { usePageTitle } from "../lib/page-title.ts";
+import { isCacheHit } from "../lib/response-cache.ts";
 import type { LogRow } from "@llmio/contract";
 import { LogDetailDrawer } from "./log-detail.tsx";
 
@@ -66,7 +68,7 @@ export default function LogsPage() {
   };
   const clearFilters = () =>
     setSearch(
-      { range: undefined, from: undefined, to: undefined, model: undefined, provider: undefined, status: undefined, key: undefined, trace: undefined, protocol: undefined, session: undefined, reason: undefined },
+      { range: undefined, from: undefined, to: undefined, model: undefined, provider: undefined, status: undefined, key: undefined, trace: undefined, protocol: undefined, session: undefined, reason: undefined, cache: undefined },
       { replace: true },
     );
   const openDetail = (traceId: string) => setSearch({ detail: traceId });
@@ -198,6 +200,16 @@ export default function LogsPage() {
               </select>
             </div>
             <div class="min-w-0 space-y-1.5">
+              <label for="log-cache" class="field-label">
+                {t("logs.cacheStatus")}
+              </label>
+              <select id="log-cache" class="input" value={filter().cacheStatus ?? ""} onChange={(event) => update({ cacheStatus: (event.currentTarget.value || undefined) as LogFilter["cacheStatus"] })}>
+                <option value="">{t("common.all")}</option>
+                <option value="hit">{t("logs.cacheFilter.hit")}</option>
+                <option value="miss">{t("logs.cacheFilter.miss")}</option>
+              </select>
+            </div>
+            <div class="min-w-0 space-y-1.5">
               <label for="log-session" class="field-label">
                 {t("logs.session")}
               </label>
@@ -289,8 +301,18 @@ export default function LogsPage() {
                           </Show>
                         </td>
                         <td class="td max-w-56">
-                          <div class="truncate">{row.providerName ?? "—"}</div>
-                          <div class="truncate font-mono text-xs muted">{row.providerModel ?? row.path}</div>
+                          <Show
+                            when={isCacheHit(row)}
+                            fallback={
+                              <>
+                                <div class="truncate">{row.providerName ?? "—"}</div>
+                                <div class="truncate font-mono text-xs muted">{row.providerModel ?? row.path}</div>
+                              </>
+                            }
+                          >
+                            <CachedBadge />
+                            <div class="mt-0.5 truncate text-xs muted">{t("logs.servedFromCache")}</div>
+                          </Show>
                         </td>
                         <td class="td">
                           <StatusBadge row={row} />
@@ -298,17 +320,32 @@ export default function LogsPage() {
                         <td class="td max-w-56" data-testid="log-reason">
                           <ReasonCell row={row} />
                         </td>
-                        <td class="td whitespace-nowrap text-right tabular-nums">
-                          {formatCompact(row.promptTokens)} / {formatCompact(row.completionTokens)}
-                          <Show when={row.usageEstimated}>
-                            <span class="ml-0.5 muted" title={t("logs.estimated")}>
-                              ~
-                            </span>
-                          </Show>
-                        </td>
-                        <td class="td whitespace-nowrap text-right tabular-nums" data-testid="log-cost" title={row.cost === null ? t("logs.costUnknown") : undefined}>
-                          {formatMoney(row.cost, row.currency)}
-                        </td>
+                        <Show
+                          when={isCacheHit(row)}
+                          fallback={
+                            <>
+                              <td class="td whitespace-nowrap text-right tabular-nums">
+                                {formatCompact(row.promptTokens)} / {formatCompact(row.completionTokens)}
+                                <Show when={row.usageEstimated}>
+                                  <span class="ml-0.5 muted" title={t("logs.estimated")}>
+                                    ~
+                                  </span>
+                                </Show>
+                              </td>
+                              <td class="td whitespace-nowrap text-right tabular-nums" data-testid="log-cost" title={row.cost === null ? t("logs.costUnknown") : undefined}>
+                                {formatMoney(row.cost, row.currency)}
+                              </td>
+                            </>
+                          }
+                        >
+                          {/* A hit spent nothing upstream: what it saved instead. */}
+                          <td class="td whitespace-nowrap text-right tabular-nums text-sky-700 dark:text-sky-300" data-testid="log-saved-tokens" title={t("logs.savedTitle", { tokens: formatInteger(row.savedTokens) })}>
+                            {t("logs.saved", { amount: formatCompact(row.savedTokens) })}
+                          </td>
+                          <td class="td whitespace-nowrap text-right tabular-nums text-sky-700 dark:text-sky-300" data-testid="log-cost">
+                            {t("logs.saved", { amount: formatMoney(row.savedCost, row.currency) })}
+                          </td>
+                        </Show>
                         <td class="td whitespace-nowrap text-right tabular-nums">{formatDuration(row.firstByteMs)}</td>
                         <td class="td whitespace-nowrap text-right tabular-nums">{formatDuration(row.durationMs)}</td>
                         <td class="td hidden max-w-40 truncate xl:table-cell muted" title={callerLabel(row, keyName)}>
@@ -331,11 +368,24 @@ export default function LogsPage() {
                         <StatusBadge row={row} />
                       </div>
                       <div class="mt-1 flex items-center justify-between gap-2 text-xs muted">
-                        <span class="min-w-0 truncate">{row.providerName ?? "—"}</span>
-                        <span class="shrink-0 tabular-nums">
-                          {formatCompact(row.promptTokens)}/{formatCompact(row.completionTokens)}
-                          <Show when={row.cost}> · {formatMoney(row.cost, row.currency)}</Show> · {formatDuration(row.durationMs)} · {formatTime(row.createdAt)}
-                        </span>
+                        <Show
+                          when={isCacheHit(row)}
+                          fallback={
+                            <>
+                              <span class="min-w-0 truncate">{row.providerName ?? "—"}</span>
+                              <span class="shrink-0 tabular-nums">
+                                {formatCompact(row.promptTokens)}/{formatCompact(row.completionTokens)}
+                                <Show when={row.cost}> · {formatMoney(row.cost, row.currency)}</Show> · {formatDuration(row.durationMs)} · {formatTime(row.createdAt)}
+                              </span>
+                            </>
+                          }
+                        >
+                          <CachedBadge />
+                          <span class="shrink-0 tabular-nums">
+                            {t("logs.saved", { amount: formatCompact(row.savedTokens) })}
+                            <Show when={row.savedCost}> · {formatMoney(row.savedCost, row.currency)}</Show> · {formatTime(row.createdAt)}
+                          </span>
+                        </Show>
                       </div>
                       <Show when={row.reason}>
                         <div class="mt-1 text-xs">

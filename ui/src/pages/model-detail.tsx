@@ -9,6 +9,7 @@ import { api } from "../lib/api.ts";
 import type { AssociationTestResult } from "@llmio/contract";
 import { priceParts } from "../lib/association-form.ts";
 import { formatDuration, formatInteger, formatPercent, formatRelative, formatTime } from "../lib/format.ts";
+import { cacheTtlLabel } from "../lib/response-cache.ts";
 import { t } from "../lib/i18n/index.ts";
 import { createPolling } from "../lib/polling.ts";
 import { expectedShares } from "../lib/traffic-share.ts";
@@ -120,6 +121,26 @@ export function ModelDetail(props: { model: Model; providers: Provider[]; onChan
     }
   };
 
+  const [purging, setPurging] = createSignal(false);
+  const purgeCache = async () => {
+    const confirmed = await confirmAction({
+      title: t("models.cachePurgeTitle", { name: props.model.name }),
+      message: t("models.cachePurgeMessage"),
+      confirmLabel: t("models.cachePurge"),
+      danger: true,
+    });
+    if (!confirmed) return;
+    setPurging(true);
+    try {
+      const { purged } = await api.purgeCache(props.model.name);
+      toast(t("settings.cachePurged", { count: formatInteger(purged) }));
+    } catch (error) {
+      toastError(error);
+    } finally {
+      setPurging(false);
+    }
+  };
+
   // A disabled provider, or one the model is pinned away from, gets no traffic: 0, and the others share its part.
   // `weight`: the slider's value while it moves.
   const shareOf = (id: number, weight: number) =>
@@ -170,6 +191,21 @@ export function ModelDetail(props: { model: Model; providers: Provider[]; onChan
           <Setting label={t("models.maxStreamDuration")} value={formatDuration(props.model.maxStreamDurationMs)} />
           <Setting label={t("models.sticky")} value={formatDuration(props.model.stickySeconds * 1000)} />
         </dl>
+        <div class="mt-4 border-t border-zinc-100 pt-3 dark:border-zinc-800" data-testid="model-cache">
+          <div class="flex flex-wrap items-center justify-between gap-2">
+            <h3 class="text-xs font-semibold uppercase tracking-wide muted">{t("models.cache")}</h3>
+            <button type="button" class="btn-secondary btn-sm" onClick={purgeCache} disabled={purging()} data-testid="model-cache-purge">
+              <span class="i-lucide-eraser" />
+              {t("models.cachePurge")}
+            </button>
+          </div>
+          <dl class="mt-2 grid grid-cols-2 gap-3 text-sm sm:grid-cols-4">
+            <Setting label={t("models.cacheTtl")} value={cacheTtlLabel(props.model.cacheTtlSeconds)} testId="model-cache-ttl" />
+            <Setting label={t("models.cacheEverything")} value={onOff(props.model.cacheEverything)} />
+            <Setting label={t("models.cachePerKey")} value={onOff(props.model.cachePerKey)} />
+            <Setting label={t("models.coalesce")} value={onOff(props.model.coalesce)} />
+          </dl>
+        </div>
       </section>
 
       <section class="card" aria-labelledby="associations-title">
@@ -288,9 +324,11 @@ export function ModelDetail(props: { model: Model; providers: Provider[]; onChan
   );
 }
 
-function Setting(props: { label: string; value: string }) {
+const onOff = (value: boolean) => (value ? t("common.on") : t("common.off"));
+
+function Setting(props: { label: string; value: string; testId?: string }) {
   return (
-    <div class="min-w-0 rounded-lg bg-zinc-50 px-3 py-2 dark:bg-zinc-800/60">
+    <div class="min-w-0 rounded-lg bg-zinc-50 px-3 py-2 dark:bg-zinc-800/60" data-testid={props.testId}>
       <dt class="text-xs leading-snug muted">{props.label}</dt>
       <dd class="mt-0.5 font-medium tabular-nums">{props.value}</dd>
     </div>

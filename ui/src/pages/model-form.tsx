@@ -1,16 +1,16 @@
 import { Show } from "solid-js";
 import { createStore } from "solid-js/store";
-import { NumberField, SelectField, TextField } from "../components/fields.tsx";
+import { FieldSet, NumberField, SelectField, TextField, Toggle } from "../components/fields.tsx";
 import { FormFooter } from "../components/form-footer.tsx";
 import { Modal } from "../components/modal.tsx";
 import { ErrorBox } from "../components/states.tsx";
 import { api } from "../lib/api.ts";
 import { createFormSubmission } from "../lib/form-submission.ts";
 import { t } from "../lib/i18n/index.ts";
-import { formToModelInput, modelToForm, newModelForm, STRATEGIES, validateModelForm, type ModelForm } from "../lib/model-form.ts";
+import { cacheOn, formToModelInput, MAX_CACHE_TTL_SECONDS, modelToForm, newModelForm, STRATEGIES, validateModelForm, type ModelForm } from "../lib/model-form.ts";
 import type { Model, Settings } from "@llmio/contract";
 
-/** Create or edit a public model: name, aliases, strategy, retries and timeouts. */
+/** Create or edit a public model: name, aliases, strategy, retries, timeouts and the response cache. */
 export function ModelFormModal(props: { model?: Model; defaults?: Settings; onClose: () => void; onSaved: (model: Model) => void }) {
   const [form, setForm] = createStore<ModelForm>(props.model ? modelToForm(props.model) : newModelForm({ timeoutMs: props.defaults?.defaultTimeoutMs, maxRetry: props.defaults?.defaultMaxRetry }));
   const { error, failure, saving, submit } = createFormSubmission<keyof ModelForm>({
@@ -45,6 +45,27 @@ export function ModelFormModal(props: { model?: Model; defaults?: Settings; onCl
         <NumberField label={t("models.streamIdleTimeout")} value={form.streamIdleTimeoutSeconds} onValue={(value) => setForm("streamIdleTimeoutSeconds", value)} min={1} unit="s" error={error("streamIdleTimeoutSeconds")} hint={t("models.hint.streamIdle")} />
         <NumberField label={t("models.maxStreamDuration")} value={form.maxStreamDurationSeconds} onValue={(value) => setForm("maxStreamDurationSeconds", value)} min={1} unit="s" error={error("maxStreamDurationSeconds")} hint={t("models.hint.maxStreamDuration")} />
         <NumberField label={t("models.sticky")} value={form.stickySeconds} onValue={(value) => setForm("stickySeconds", value)} min={0} unit="s" error={error("stickySeconds")} hint={t("models.hint.sticky")} />
+        <FieldSet class="sm:col-span-2" legend={t("models.cache")} hint={t("models.hint.cache")}>
+          <div class="grid gap-4 sm:grid-cols-2">
+            <NumberField
+              label={t("models.cacheTtl")}
+              name="cacheTtlSeconds"
+              value={form.cacheTtlSeconds}
+              onValue={(value) => setForm("cacheTtlSeconds", value)}
+              min={0}
+              max={MAX_CACHE_TTL_SECONDS}
+              step={60}
+              unit="s"
+              error={error("cacheTtlSeconds")}
+              hint={t("models.hint.cacheTtl")}
+            />
+            <div class="space-y-3 sm:pt-1" data-testid="model-cache-switches">
+              <Toggle size="sm" checked={form.cacheEverything} onChange={(value) => setForm("cacheEverything", value)} disabled={!cacheOn(form)} label={t("models.cacheEverything")} hint={t("models.hint.cacheEverything")} />
+              <Toggle size="sm" checked={form.cachePerKey} onChange={(value) => setForm("cachePerKey", value)} disabled={!cacheOn(form)} label={t("models.cachePerKey")} hint={t("models.hint.cachePerKey")} />
+              <Toggle size="sm" checked={form.coalesce} onChange={(value) => setForm("coalesce", value)} disabled={!cacheOn(form)} label={t("models.coalesce")} hint={t("models.hint.coalesce")} />
+            </div>
+          </div>
+        </FieldSet>
         <Show when={failure()}>
           <ErrorBox class="sm:col-span-2" error={failure()} />
         </Show>

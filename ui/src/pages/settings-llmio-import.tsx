@@ -7,11 +7,10 @@ import { Segmented } from "../components/segmented.tsx";
 import { ErrorBox, Spinner } from "../components/states.tsx";
 import { toast } from "../components/toast.tsx";
 import { ApiError } from "../lib/api-client.ts";
-import { formatPercent } from "../lib/format.ts";
+import { formatBytes, formatPercent } from "../lib/format.ts";
 import { t } from "../lib/i18n/index.ts";
 import {
   dsnProblem,
-  formatBytes,
   importRequest,
   type LlmioImportChoices,
   type LlmioSource,

@@ -15,12 +15,13 @@ import type { Settings } from "@llmio/contract";
 import { CleanupHistory } from "./settings-cleanup-history.tsx";
 import { ConfigFileSection } from "./settings-config-file.tsx";
 import { LlmioImportSection } from "./settings-llmio-import.tsx";
+import { CacheStatsPanel } from "./settings-response-cache.tsx";
 
-/** Log retention (with "run now" and the cleanup history), body capture, defaults for new models, and the configuration file. */
+/** Log retention (with "run now" and the cleanup history), body capture, the response cache, defaults for new models, and the configuration file. */
 export default function SettingsPage() {
   usePageTitle("nav.settings");
   const [saved, { refetch, mutate }] = createResource(() => api.settings());
-  const [form, setForm] = createStore<Settings>({ logRetentionDays: null, logMaxRows: null, bodyCapture: false, bodyCaptureMaxChars: 65_536, defaultTimeoutMs: 60_000, defaultMaxRetry: 3 });
+  const [form, setForm] = createStore<Settings>({ logRetentionDays: null, logMaxRows: null, bodyCapture: false, bodyCaptureMaxChars: 65_536, defaultTimeoutMs: 60_000, defaultMaxRetry: 3, cacheMaxMb: 64 });
   const [running, setRunning] = createSignal(false);
   const [lastRun, setLastRun] = createSignal<{ deletedRows: number; deletedBodies: number } | undefined>();
   // Bumped after a manual cleanup, so the history shows it.
@@ -93,6 +94,24 @@ export default function SettingsPage() {
             <FieldSet legend={t("settings.bodyCapture")}>
               <Toggle checked={form.bodyCapture} onChange={(value) => setForm("bodyCapture", value)} label={t("settings.bodyCaptureToggle")} hint={t("settings.hint.bodyCapture")} />
               <NumberField class="sm:max-w-xs" label={t("settings.bodyCaptureMaxChars")} value={form.bodyCaptureMaxChars} onValue={(value) => setForm("bodyCaptureMaxChars", value ?? 0)} min={1} step={1024} error={error("bodyCaptureMaxChars")} disabled={!form.bodyCapture} />
+            </FieldSet>
+          </section>
+
+          <section class="card card-pad" data-testid="settings-cache">
+            <FieldSet legend={t("settings.cache")} hint={t("settings.hint.cache")}>
+              <NumberField
+                class="sm:max-w-xs"
+                label={t("settings.cacheMaxMb")}
+                name="cacheMaxMb"
+                value={form.cacheMaxMb}
+                onValue={(value) => setForm("cacheMaxMb", value ?? 0)}
+                min={1}
+                max={65_536}
+                unit="MB"
+                error={error("cacheMaxMb")}
+                hint={t("settings.hint.cacheMaxMb")}
+              />
+              <CacheStatsPanel />
             </FieldSet>
           </section>
 

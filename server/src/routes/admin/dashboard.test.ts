@@ -79,6 +79,7 @@ describe("/api/dashboard", () => {
       cachedTokens: 250,
       cacheWriteTokens: 0,
       costs: { USD: 0.015115, CNY: 0 },
+      cache: { hits: 0, misses: 0, hitRate: 0, savedTokens: 0, savedCosts: { USD: 0, CNY: 0 } },
       firstByteP50: 200,
       firstByteP95: 400,
       durationP50: 1000,
