@@ -1,16 +1,14 @@
-import { Type, type Static, type TOptional, type TSchema } from "@sinclair/typebox";
+import { Type, type Static } from "@sinclair/typebox";
 import { STRATEGIES } from "./enums.ts";
 import { Instant, Nullable, OneOf } from "./schema-helpers.ts";
 
-/** The response cache and in-flight coalescing of a model (`wrap` makes them optional in inputs). */
-function cacheFields(wrap: <T extends TSchema>(schema: T) => T | TOptional<T>) {
-  return {
-    cacheTtlSeconds: wrap(Type.Integer({ minimum: 0, maximum: 31_536_000, description: "How long a complete answer is served from the cache (0 = the cache is off, the default)" })),
-    cacheEverything: wrap(Type.Boolean({ description: "Cache requests with randomness too (temperature > 0 without a seed, n > 1); off: only deterministic ones" })),
-    cachePerKey: wrap(Type.Boolean({ description: "Each client key has its own cache entries (off: all callers share them)" })),
-    coalesce: wrap(Type.Boolean({ description: "Identical cacheable requests wait for the one already in flight instead of calling the upstream again (default on)" })),
-  };
-}
+/** The response cache and in-flight coalescing of a model, as stored (the input takes each optionally). */
+const cacheFields = {
+  cacheTtlSeconds: Type.Integer({ minimum: 0, maximum: 31_536_000, description: "How long a complete answer is served from the cache (0 = the cache is off, the default)" }),
+  cacheEverything: Type.Boolean({ description: "Cache requests with randomness too (temperature > 0 without a seed); off: only deterministic ones" }),
+  cachePerKey: Type.Boolean({ description: "Each client key has its own cache entries (off: all callers share them)" }),
+  coalesce: Type.Boolean({ description: "Identical cacheable requests wait for the one already in flight instead of calling the upstream again (default on)" }),
+};
 
 /** Body of `POST /api/models` (`PUT /api/models/:id` takes any part of it); omitted fields take the defaults. */
 export const ModelInput = Type.Object({
@@ -24,7 +22,10 @@ export const ModelInput = Type.Object({
   streamIdleTimeoutMs: Type.Optional(Type.Integer({ minimum: 1, description: "A started stream silent this long is ended with an error" })),
   maxStreamDurationMs: Type.Optional(Type.Integer({ minimum: 1, description: "A stream still running this long after output started is ended with an error (default 1,800,000 = 30 min)" })),
   stickySeconds: Type.Optional(Type.Integer({ minimum: 0, description: "How long a session stays on the association that served it (0 = off)" })),
-  ...cacheFields(Type.Optional),
+  cacheTtlSeconds: Type.Optional(cacheFields.cacheTtlSeconds),
+  cacheEverything: Type.Optional(cacheFields.cacheEverything),
+  cachePerKey: Type.Optional(cacheFields.cachePerKey),
+  coalesce: Type.Optional(cacheFields.coalesce),
 });
 export type ModelInput = Static<typeof ModelInput>;
 
@@ -44,7 +45,7 @@ export const Model = Type.Object({
   streamIdleTimeoutMs: Type.Integer(),
   maxStreamDurationMs: Type.Integer(),
   stickySeconds: Type.Integer(),
-  ...cacheFields((schema) => schema),
+  ...cacheFields,
   pinnedProviderId: Nullable(Type.Integer(), { description: "All traffic goes to this provider while set" }),
   sortOrder: Type.Integer(),
   providerCount: Type.Integer(),
