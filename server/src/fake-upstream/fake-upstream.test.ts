@@ -191,6 +191,25 @@ describe("faults", () => {
     expect((await merged.json()).error.type).toBe("invalid_request_error");
   });
 
+  test("rpm=N: 429 with retry-after once more than N requests for the model arrived within a minute, per model", async () => {
+    const limited = { model: "fake-model+rpm=2+words=3" };
+    // Another model string (another quota): not affected by the first one's window.
+    const other = { model: "fake-model+rpm=2+words=4" };
+    expect((await chat(limited)).status).toBe(200);
+    expect((await chat(limited)).status).toBe(200);
+    const refused = await chat(limited);
+    expect(refused.status).toBe(429);
+    const seconds = Number(refused.headers.get("retry-after"));
+    expect(seconds).toBeGreaterThanOrEqual(1);
+    expect(seconds).toBeLessThanOrEqual(60);
+    expect((await refused.json()).error.type).toBe("rate_limit_error");
+    expect((await chat(other)).status).toBe(200);
+    // The quota is checked on arrival, before any first-byte delay.
+    const started = performance.now();
+    expect((await chat({}, { fault: "rpm=0; first-byte-delay=2000" })).status).toBe(429);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
   test("hang is released when the client aborts", async () => {
     const started = performance.now();
     const error = await chat({}, { fault: "hang", signal: AbortSignal.timeout(200) }).catch((e: unknown) => e);

@@ -13,6 +13,10 @@
  * Directives:
  *   status=N             reply HTTP N (400-599) with the protocol's error body
  *   retry-after=S        with status: add `Retry-After: S` (whole seconds)
+ *   rpm=N                a per-model requests-per-minute quota (rpm-limit.ts): once more than N
+ *                        requests for this model string arrived within the last 60 s (refused
+ *                        ones count too), answer 429 at once, before any delay, with
+ *                        `Retry-After:` the seconds until the window has room (or `retry-after=S`)
  *   hang                 never send headers; released when the client aborts or the server stops
  *   first-byte-delay=MS  wait MS before sending the response headers
  *   token-delay=MS       stream: wait MS between consecutive stream frames
@@ -66,6 +70,7 @@ export const FAULT_HEADER = "x-fake-fault";
 export interface Faults {
   status?: number;
   retryAfter?: number;
+  rpm?: number;
   hang?: boolean;
   firstByteDelayMs?: number;
   tokenDelayMs?: number;
@@ -92,12 +97,13 @@ const MAX_INT_VALUE = 10_000_000;
 const MAX_GIANT_LINE = 2 ** 32;
 const MAX_WORDS = 100_000;
 
-type NumericKey = "status" | "retryAfter" | "firstByteDelayMs" | "tokenDelayMs" | "cutAfter" | "stallAfter" | "words" | "redirect" | "giantLine";
+type NumericKey = "status" | "retryAfter" | "rpm" | "firstByteDelayMs" | "tokenDelayMs" | "cutAfter" | "stallAfter" | "words" | "redirect" | "giantLine";
 type FlagKey = "hang" | "errorFrame" | "tool" | "placeArgs" | "reasoning" | "gzipBomb" | "errorBody" | "endless";
 
 const NUMERIC: Record<string, NumericKey> = {
   status: "status",
   "retry-after": "retryAfter",
+  rpm: "rpm",
   "first-byte-delay": "firstByteDelayMs",
   "token-delay": "tokenDelayMs",
   "cut-after": "cutAfter",
@@ -211,7 +217,7 @@ export interface FaultAnswers {
 
 /**
  * The faults of a request, with those that act before any answer applied: a bad directive is a
- * 400, `hang`/`first-byte-delay` are waited out, `status=N` and the hostile answers that replace
+ * 400, a model over its `rpm` quota a 429, `hang`/`first-byte-delay` are waited out, `status=N` and the hostile answers that replace
  * the whole answer (`redirect`, `error-body`, `gzip-bomb`) are answered. Returns the faults to
  * apply to the answer, or the Response that ends the request here.
  */
@@ -219,7 +225,7 @@ export async function leadingFaults(
   request: Request,
   model: string | undefined,
   answers: FaultAnswers,
-  context: Pick<FakeRequestContext, "redirectOrigin">,
+  context: Pick<FakeRequestContext, "redirectOrigin" | "rpmLimiter">,
 ): Promise<Readonly<Faults> | Response> {
   let faults: Readonly<Faults>;
   try {
@@ -227,6 +233,11 @@ export async function leadingFaults(
   } catch (error) {
     if (error instanceof FaultSyntaxError) return answers.syntaxError(error.message);
     throw error;
+  }
+  // A vendor checks its quota on arrival: the 429 comes before any delay.
+  if (faults.rpm !== undefined) {
+    const verdict = context.rpmLimiter.arrive(model ?? "", faults.rpm);
+    if (!verdict.admitted) return answers.status({ ...faults, status: 429, retryAfter: faults.retryAfter ?? verdict.retryAfterS });
   }
   // request.signal is only touched when a fault needs it, to keep the plain path lean.
   if ((faults.hang || faults.firstByteDelayMs) && !(await waitForFirstByte(faults, request.signal))) {

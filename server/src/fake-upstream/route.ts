@@ -3,6 +3,8 @@
  * later Responses, Anthropic, Gemini) exports a list of routes; server.ts only dispatches.
  */
 
+import type { RpmLimiter } from "./rpm-limit.ts";
+
 export interface FakeRequestContext {
   /** 1-based number of this request on this server; responders derive ids from it. */
   readonly seq: number;
@@ -12,6 +14,8 @@ export interface FakeRequestContext {
   recordBody(body: unknown): void;
   /** The origin `redirect=STATUS` points to: the fake's recording second listener (started on first use). */
   redirectOrigin(): string;
+  /** This server's per-model requests-per-minute windows (the `rpm=N` fault). */
+  readonly rpmLimiter: RpmLimiter;
 }
 
 export interface FakeRoute {

@@ -8,6 +8,7 @@ import { openaiModelsRoutes } from "./openai-models.ts";
 import { openaiResponsesRoutes } from "./openai-responses.ts";
 import { type RedirectTarget, startRedirectTarget } from "./redirect-target.ts";
 import type { FakeRequestContext, FakeRoute } from "./route.ts";
+import { RpmLimiter } from "./rpm-limit.ts";
 
 /** Every protocol the fake speaks; a new protocol only adds its route list here. */
 const ROUTES: readonly FakeRoute[] = [...openaiChatRoutes, ...openaiEmbeddingsRoutes, ...openaiModelsRoutes, ...openaiResponsesRoutes, ...anthropicRoutes, ...geminiRoutes, ...geminiModelsRoutes];
@@ -58,6 +59,7 @@ export function startFakeUpstream(options: FakeUpstreamOptions = {}): FakeUpstre
   let last: { path: string; headers: Headers; body: unknown } | undefined;
   let redirectTarget: RedirectTarget | undefined;
   const otherOrigin = () => (redirectTarget ??= startRedirectTarget(hostname));
+  const rpmLimiter = new RpmLimiter();
 
   const begin = (request: Request, path: string): FakeRequestContext => {
     const entry = { path, headers: request.headers, body: undefined as unknown };
@@ -69,6 +71,7 @@ export function startFakeUpstream(options: FakeUpstreamOptions = {}): FakeUpstre
         entry.body = body;
       },
       redirectOrigin: () => otherOrigin().url,
+      rpmLimiter,
     };
   };
 
