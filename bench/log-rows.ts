@@ -32,3 +32,26 @@ export function countCalls(dbPath: string, afterId: number): { calls: number; ro
   );
   return { calls: sums.calls ?? 0, rows: sums.rows ?? 0 };
 }
+
+/** One model's log after row `afterId`: requests (trace ids, folded rejections counted), attempt rows, attempts that reached a provider, cache hits. */
+export interface ModelLog {
+  calls: number;
+  rows: number;
+  upstreamAttempts: number;
+  hits: number;
+}
+
+export function modelLog(dbPath: string, afterId: number, model: string): ModelLog {
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    const grouped = db
+      .query("SELECT SUM(n) AS calls, SUM(attempts) AS rows FROM (SELECT MAX(repeat_count) AS n, COUNT(*) AS attempts FROM request_logs WHERE id > ? AND model = ? GROUP BY trace_id)")
+      .get(afterId, model) as { calls: number | null; rows: number | null };
+    const counts = db
+      .query("SELECT SUM(provider_id IS NOT NULL) AS upstream, SUM(cache_status = 'hit') AS hits FROM request_logs WHERE id > ? AND model = ?")
+      .get(afterId, model) as { upstream: number | null; hits: number | null };
+    return { calls: grouped.calls ?? 0, rows: grouped.rows ?? 0, upstreamAttempts: counts.upstream ?? 0, hits: counts.hits ?? 0 };
+  } finally {
+    db.close();
+  }
+}

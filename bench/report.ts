@@ -12,8 +12,9 @@ import { delta, fmt, markdownTable, ratio } from "./table.ts";
 import { cpuUsPerRequest, type PathScenarioResult, PATHS, passThroughOf, translatedRatio } from "./paths.ts";
 import { SOAK_GROWTH_LIMIT_MB, type SoakResult, soakGrowthMb, soakUnexpected } from "./soak.ts";
 import { PORTKEY_START, type TargetName, TARGETS } from "./targets.ts";
+import { type TranslationCacheResult, translationCacheRows, translationCacheVerdicts } from "./translation-cache.ts";
 
-export const SCENARIO_IDS = ["chat-c1", "chat-c32", "chat-c256", "stream", "paths-c32", "paths-stream", "burst", "open-streams", "soak"] as const;
+export const SCENARIO_IDS = ["chat-c1", "chat-c32", "chat-c256", "stream", "paths-c32", "paths-stream", "burst", "open-streams", "translation-cache", "soak"] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
 
 export interface Lat {
@@ -250,9 +251,10 @@ export interface VerdictInputs {
   /** What ran as llmio: the built binary or the sources. */
   llmioProgram: "binary" | "sources";
   soak?: SoakResult;
+  translationCache?: TranslationCacheResult;
 }
 
-export function verdicts({ results, paths, idle, llmioProgram, soak }: VerdictInputs): Verdict[] {
+export function verdicts({ results, paths, idle, llmioProgram, soak, translationCache }: VerdictInputs): Verdict[] {
   const out: Verdict[] = [];
   const get = (id: ScenarioId) => results.find((r) => r.id === id);
   const c32 = get("chat-c32");
@@ -333,8 +335,10 @@ export function verdicts({ results, paths, idle, llmioProgram, soak }: VerdictIn
     const unexpected = soakUnexpected(soak);
     out.push({ text: `soak: every request ends as its kind should (ok, error, aborted): ${unexpected.length ? unexpected.join("; ") : "all did"}`, met: unexpected.length === 0 });
   }
+  if (translationCache) out.push(...translationCacheVerdicts(translationCache));
   const rowChecks = [...results, ...paths].map((r) => ({ id: r.id, rows: llmioRows(r).rows, sent: llmioRows(r).sent }));
   if (soak) rowChecks.push({ id: "soak", rows: soak.logged, sent: soak.sent });
+  if (translationCache) rowChecks.push({ id: "translation-cache", ...translationCacheRows(translationCache) });
   const bad = rowChecks.filter((c) => c.rows !== c.sent);
   out.push({
     text: `log rows written = requests sent (llmio${soak ? "; soak: requests logged, attempts of a failover share one request" : ""}): ${bad.length === 0 ? "equal in every scenario" : bad.map((c) => `${c.id}: ${c.rows} for ${c.sent} sent (${delta(c.rows - c.sent)})`).join("; ")}`,

@@ -27,6 +27,7 @@ import { soakModels } from "./soak-mix.ts";
 import type { StreamClientResult, StreamProtocol } from "./stream-client.ts";
 import { fmt, markdownTable } from "./table.ts";
 import { type BenchModel, type LlmioTarget, smokeTest, startFake, startLlmio, startPortkey, stopTarget, type Target, type TargetName, TARGETS } from "./targets.ts";
+import { renderTranslationCache, runTranslationCache, translationCacheModels, translationCacheSetup, type TranslationCacheResult } from "./translation-cache.ts";
 import { ensureWrk, runWrk, writeScript } from "./wrk.ts";
 
 // ---------------------------------------------------------------------------------------
@@ -34,7 +35,7 @@ import { ensureWrk, runWrk, writeScript } from "./wrk.ts";
 
 const HELP = `Usage: bun run bench [--quick] [--soak] [--only <scenario>[,<scenario>…]] [options]
 
-Scenarios: chat-c1, chat-c32, chat-c256, stream, paths-c32, paths-stream, burst, open-streams, soak
+Scenarios: chat-c1, chat-c32, chat-c256, stream, paths-c32, paths-stream, burst, open-streams, translation-cache, soak
 
   --quick            short smoke run: 3 s per measurement, 1 round, 1,000 open streams for 5 s
   --soak             also run the mixed-traffic memory soak of llmio (30 minutes; --quick: 30 s)
@@ -47,6 +48,8 @@ Scenarios: chat-c1, chat-c32, chat-c256, stream, paths-c32, paths-stream, burst,
   --fetch-max N      set BUN_CONFIG_MAX_HTTP_REQUESTS=N for both gateways (Bun's fetch
                      allows 256 concurrent outgoing requests unless told otherwise)
   --stream-delay MS  pause between the fake's stream chunks (default 1)
+  --translation-requests N
+                     requests in the translation-cache burst (default 2000, --quick 600)
   --profile          run llmio under Bun's CPU profiler (--cpu-prof --cpu-prof-md); the
                      profile lands in bench/results/raw/ (numbers are then not comparable)
   --no-write         print only; do not write bench/results
@@ -64,6 +67,7 @@ const { values: flags } = parseArgs({
     hold: { type: "string" },
     "fetch-max": { type: "string" },
     "stream-delay": { type: "string" },
+    "translation-requests": { type: "string" },
     "no-write": { type: "boolean", default: false },
     profile: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
@@ -98,6 +102,7 @@ const config = {
   fetchMax: flags["fetch-max"] === undefined ? 65_535 : Number(flags["fetch-max"]),
   providerLimit: 20,
   burstConnections: 2000,
+  translationRequests: num(flags["translation-requests"], quick ? 600 : 2000),
 };
 for (const [key, value] of Object.entries(config)) {
   if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
@@ -427,6 +432,7 @@ async function main() {
     ...pathModels(CHAT_MODEL),
     ...pathModels(streamModel()),
     ...soakModels(),
+    ...(wants("translation-cache") ? translationCacheModels(config.translationRequests) : []),
   ];
   // Each name once (with --stream-delay the stream model may be one the soak also uses).
   const models = [...new Map(wanted.map((m) => [m.name, m])).values()];
@@ -527,6 +533,18 @@ async function main() {
     console.log(`\n${renderScenario(s)}`);
     results.push(s);
   }
+  let translationCache: TranslationCacheResult | undefined;
+  if (wants("translation-cache")) {
+    // The burst's unique requests spread over 5 ms each (10 s for 2,000), the hit probe a quarter of them.
+    translationCache = await runTranslationCache(procs.llmio, procs.fake, tmp, {
+      requests: config.translationRequests,
+      spreadMs: config.translationRequests * 5,
+      hitProbe: Math.max(50, Math.round(config.translationRequests / 4)),
+      missCostDurationS: D,
+      missCostRounds: R,
+    });
+    console.log(`\n${renderTranslationCache(translationCache)}`);
+  }
   let soak: SoakResult | undefined;
   if (wants("soak")) {
     soak = await runSoak(procs.llmio, { durationS: config.soakS, concurrency: config.soakConcurrency, sampleEveryS: 30 });
@@ -543,7 +561,7 @@ async function main() {
     ["target", "idle RSS MB (configured)", "idle RSS MB (after the run)", "VmHWM MB (lifetime peak)"],
     TARGETS.map((name) => [name === "direct" ? "direct (fake upstream)" : name === "llmio" ? `llmio (${llmio.program === "binary" ? "dist/llmio" : "sources under Bun"})` : name, fmt(idleFresh[name]), fmt(idleAfter[name]), fmt(hwm[name])]),
   );
-  const verdictList = verdicts({ results, paths, idle: idleFresh, llmioProgram: llmio.program, soak });
+  const verdictList = verdicts({ results, paths, idle: idleFresh, llmioProgram: llmio.program, soak, translationCache });
   const elapsedS = (Date.now() - startedAt) / 1000;
 
   const command = `bun run bench${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(" ")}` : ""}`;
@@ -582,6 +600,7 @@ async function main() {
       "`llmio CPU µs/req` is llmio's CPU time per request (for the direct rows, the fake upstream's, in parentheses); `translated ÷ pass CPU` compares a translated path with the pass-through path of the same client protocol.",
       "",
     ]),
+    ...(translationCache ? ["### Translation cache (llmio, Immersive Translate burst, cache off vs on)", "", translationCacheSetup(translationCache), "", renderTranslationCache(translationCache), ""] : []),
     ...(soak ? [`### Soak (llmio, mixed traffic, concurrency ${soak.concurrency}, ${fmt(soak.durationS / 60)} min)`, "", renderSoak(soak), ""] : []),
     "## Memory",
     "",
@@ -625,7 +644,7 @@ async function main() {
     const file = join(dir, `${name}.md`);
     writeFileSync(file, md);
     if (!partial) writeFileSync(join(dir, "latest.md"), md);
-    writeFileSync(join(dir, "raw", `${name}.json`), JSON.stringify({ config, idleFresh, idleAfter, hwm, results, paths, soak, verdicts: verdictList }, null, 2));
+    writeFileSync(join(dir, "raw", `${name}.json`), JSON.stringify({ config, idleFresh, idleAfter, hwm, results, paths, soak, translationCache, verdicts: verdictList }, null, 2));
     console.log(`\nwrote ${file.replace(`${ROOT}/`, "")}${partial ? "" : " and bench/results/latest.md"} (raw data: bench/results/raw/)`);
   }
   for (const name of ["llmio", "portkey"] as const) {

@@ -39,9 +39,11 @@ export const PORTKEY_START = join(ROOT, "bench/node_modules/@portkey-ai/gateway/
  * (Anthropic Messages), and two OpenAI ones only the soak's failing models use, so their
  * (Anthropic Messages), and OpenAI ones only the soak's failing models use, each alone so its
  * breakers and cool-downs never touch another: `rejecting` (400s), `broken` (500s, its breaker
- * opens) and `rate-limited` (429 with `Retry-After: 0`, the first hop of a failover).
+ * opens) and `rate-limited` (429 with `Retry-After: 0`, the first hop of a failover); and
+ * `translator` (OpenAI), the translation-cache scenario's upstream with its RPM quota, whose
+ * 429 cool-downs stay its own.
  */
-export type BenchProvider = "fake" | "limited" | "anthropic" | "rejecting" | "broken" | "rate-limited";
+export type BenchProvider = "fake" | "limited" | "anthropic" | "rejecting" | "broken" | "rate-limited" | "translator";
 
 /** llmio models named with this prefix before the fake's model string go to the `anthropic` provider. */
 export const ANTHROPIC_PREFIX = "anthropic/";
@@ -51,6 +53,8 @@ export interface BenchModel {
   name: string;
   /** Default: the `fake` provider with the model's own name. */
   route?: Array<{ provider: BenchProvider; providerModel: string }>;
+  /** The response cache and coalescing of the model (default: off, as llmio's default). */
+  cache?: { cacheTtlSeconds: number; coalesce?: boolean };
 }
 
 async function waitForHttp(url: string, child: Subprocess, what: string, timeoutMs = 20_000): Promise<void> {
@@ -120,7 +124,7 @@ export async function startLlmio(
   await waitForHttp(`${base}/api/models`, child, "llmio");
 
   const providerIds = {} as Record<BenchProvider, number>;
-  for (const [key, type] of [["fake", "openai"], ["limited", "openai"], ["anthropic", "anthropic"], ["rejecting", "openai"], ["broken", "openai"], ["rate-limited", "openai"]] as const) {
+  for (const [key, type] of [["fake", "openai"], ["limited", "openai"], ["anthropic", "anthropic"], ["rejecting", "openai"], ["broken", "openai"], ["rate-limited", "openai"], ["translator", "openai"]] as const) {
     const created = await admin("POST", "/api/providers", { name: `fake-${key}`, type, baseUrl: `${fake.base}/v1`, apiKey: UPSTREAM_KEY });
     providerIds[key] = created.id;
   }
@@ -128,7 +132,7 @@ export async function startLlmio(
   for (const model of models) {
     const route = model.route ?? [{ provider: "fake", providerModel: model.name }];
     // "priority" tries the highest weight first: the first listed, then the next on failure (failover).
-    const created = await admin("POST", "/api/models", { name: model.name, ...(route.length > 1 ? { strategy: "priority" } : {}) });
+    const created = await admin("POST", "/api/models", { name: model.name, ...(route.length > 1 ? { strategy: "priority" } : {}), ...model.cache });
     for (const [index, hop] of route.entries()) {
       await admin("POST", "/api/model-providers", { modelId: created.id, providerId: providerIds[hop.provider], providerModel: hop.providerModel, weight: route.length - index });
     }
