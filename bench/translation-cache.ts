@@ -96,7 +96,12 @@ export interface ModeResult {
   repeatsAfter: number;
   ok: number;
   status429: number;
-  /** 429s on repeats whose original had succeeded: the cache could have answered them. */
+  /** 503s: llmio waited for the cooling provider until its queue timeout (a 429 by another name). */
+  status503: number;
+  /**
+   * Repeats refused for the rate limit (429, or 503 after waiting out the cool-down) although
+   * their original had succeeded: the cache could have answered them.
+   */
   avoidable429: number;
   otherFailures: string;
   latencyMs: Dist;
@@ -182,7 +187,7 @@ async function runMode(llmio: LlmioTarget, fake: Target, tmp: string, mode: Cach
   const requests = r.requests;
   const statusOf = (index: number) => requests[index]?.status;
   const failures: Record<string, number> = {};
-  for (const x of requests) if (x.status !== 200 && x.status !== 429) failures[x.status === 0 ? "network error or timeout" : `HTTP ${x.status}`] = (failures[x.status === 0 ? "network error or timeout" : `HTTP ${x.status}`] ?? 0) + 1;
+  for (const x of requests) if (x.status !== 200 && x.status !== 429 && x.status !== 503) failures[x.status === 0 ? "network error or timeout" : `HTTP ${x.status}`] = (failures[x.status === 0 ? "network error or timeout" : `HTTP ${x.status}`] ?? 0) + 1;
   const inFlight = requests.filter((x) => x.kind === "repeat-in-flight");
   const after = requests.filter((x) => x.kind === "repeat-after");
   return {
@@ -194,7 +199,8 @@ async function runMode(llmio: LlmioTarget, fake: Target, tmp: string, mode: Cach
     repeatsAfter: requests.filter((x) => x.kind !== "unique" && !x.originalInFlight).length,
     ok: requests.filter((x) => x.status === 200).length,
     status429: requests.filter((x) => x.status === 429).length,
-    avoidable429: requests.filter((x) => x.kind !== "unique" && x.status === 429 && statusOf(x.original) === 200).length,
+    status503: requests.filter((x) => x.status === 503).length,
+    avoidable429: requests.filter((x) => x.kind !== "unique" && (x.status === 429 || x.status === 503) && statusOf(x.original) === 200).length,
     otherFailures: Object.entries(failures)
       .map(([k, v]) => `${k} ×${v}`)
       .join(", "),
@@ -275,7 +281,7 @@ export async function runTranslationCache(llmio: LlmioTarget, fake: Target, tmp:
     const m = await runMode(llmio, fake, tmp, mode, plan);
     modes.push(m);
     console.log(
-      `  ${mode.padEnd(9)} ${m.sent} sent (${m.uniqueSent} unique, repeats: ${m.repeatsInFlight} in flight, ${m.repeatsAfter} after), upstream calls ${m.log.upstreamAttempts}, 429s ${m.status429} (avoidable ${m.avoidable429}), hits ${m.hits}, p50 ${fmt(m.latencyMs.p50)} ms, p99 ${fmt(m.latencyMs.p99)} ms, log rows ${m.log.calls}/${m.sent}, RSS ${fmt(m.rssBeforeMb)} → peak ${fmt(m.rssPeakMb)} MB${m.otherFailures ? `, failures: ${m.otherFailures}` : ""}`,
+      `  ${mode.padEnd(9)} ${m.sent} sent (${m.uniqueSent} unique, repeats: ${m.repeatsInFlight} in flight, ${m.repeatsAfter} after), upstream calls ${m.log.upstreamAttempts}, 429s ${m.status429}, 503s ${m.status503} (avoidable ${m.avoidable429}), hits ${m.hits}, p50 ${fmt(m.latencyMs.p50)} ms, p99 ${fmt(m.latencyMs.p99)} ms, log rows ${m.log.calls}/${m.sent}, RSS ${fmt(m.rssBeforeMb)} → peak ${fmt(m.rssPeakMb)} MB${m.otherFailures ? `, failures: ${m.otherFailures}` : ""}`,
     );
     if (mode === "cache on") {
       cacheStats = await readCacheStats(llmio);
@@ -303,13 +309,15 @@ function rowsCell(m: ModeResult): string {
 export function renderTranslationCache(r: TranslationCacheResult): string {
   const ordered = (["cache off", "cache on"] as const).map((mode) => r.modes.find((m) => m.mode === mode)!);
   const modes = markdownTable(
-    ["mode", "requests", "unique requests", "upstream calls", "429s seen by client (avoidable)", "other failures", "p50 ms", "p99 ms", "repeat p50 ms in flight / after", "hits", "log rows = requests", "llmio RSS MB before → peak"],
+    ["mode", "requests", "unique requests", "upstream calls", "429s seen by client", "503s (cool-down wait expired)", "avoidable 429/503", "other failures", "p50 ms", "p99 ms", "repeat p50 ms in flight / after", "hits", "log rows = requests", "llmio RSS MB before → peak"],
     ordered.map((m) => [
       `${m.mode} (\`${m.model}\`)`,
       `${m.sent} (repeats: ${m.repeatsInFlight} in flight, ${m.repeatsAfter} after)`,
       String(m.uniqueSent),
       String(m.log.upstreamAttempts),
-      `${m.status429} (${m.avoidable429})`,
+      String(m.status429),
+      String(m.status503),
+      String(m.avoidable429),
       m.otherFailures || "0",
       fmt(m.latencyMs.p50),
       fmt(m.latencyMs.p99),
@@ -363,7 +371,7 @@ export function translationCacheVerdicts(r: TranslationCacheResult): Verdict[] {
     met: on.log.upstreamAttempts === on.uniqueSent,
   });
   out.push({
-    text: `translation-cache: no 429 the cache could have avoided reaches the client (cache on): ${on.avoidable429} avoidable of ${on.status429} 429s (cache off: ${off.status429} 429s, ${off.avoidable429} of them on repeats of answered requests)`,
+    text: `translation-cache: no 429 the cache could have avoided reaches the client (cache on; a 503 after waiting out the provider's cool-down counts as one): ${on.avoidable429} avoidable of ${on.status429} 429s and ${on.status503} 503s (cache off: ${off.status429} 429s and ${off.status503} 503s, ${off.avoidable429} of them on repeats of answered requests)`,
     met: on.avoidable429 === 0,
   });
   const h = r.hitProbe;
