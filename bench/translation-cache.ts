@@ -17,7 +17,11 @@
  *     bodies sent straight to the fake without its delay (the direct hop of that request shape):
  *     what a hit adds over an upstream that answers at once.
  *   - What the cache costs on a miss: every request unique, concurrency 32, a model with the cache
- *     on (TTL 3600 s) against one with it off, alternated, llmio's CPU time per request.
+ *     on (TTL 3600 s) against one with it off, alternated (the order flips every round),
+ *     llmio's CPU time per request.
+ *   - The memory bound put to the test: one more such run with the bound lowered to 1 MB
+ *     (`cacheMaxMb`), so the thousands of unique answers overflow it; `GET /api/cache` afterwards
+ *     shows whether memory stayed within it.
  */
 import { join } from "node:path";
 import { writeFileSync } from "node:fs";
@@ -38,6 +42,8 @@ export const UPSTREAM_DELAY_MS = 300;
 const ANSWER_WORDS = 60;
 const REPEAT_SHARE = 0.4;
 const IN_FLIGHT_SHARE_OF_REPEATS = 0.375;
+/** The memory bound during the miss-cost runs: small, so the unique answers overflow it. */
+const EVICTION_BOUND_MB = 1;
 /** How far above the unique requests the quota sits (10%). */
 const QUOTA_HEADROOM = 1.1;
 
@@ -143,6 +149,7 @@ export interface CacheStatsSnapshot {
   memoryMaxBytes: number;
   memoryEntries: number;
   entries: number;
+  byModel: Array<{ model: string; entries: number; bytes: number }>;
 }
 
 export interface TranslationCacheResult {
@@ -154,6 +161,8 @@ export interface TranslationCacheResult {
   /** `GET /api/cache` after the burst; undefined when llmio does not answer it. */
   cacheStats?: CacheStatsSnapshot;
   cacheStatsError?: string;
+  /** `GET /api/cache` after the miss-cost runs, with the bound lowered to EVICTION_BOUND_MB. */
+  evictionStats?: CacheStatsSnapshot & { storedAnswers: number };
 }
 
 async function runClient<T>(tmp: string, name: string, job: TranslationJob, onStart?: (pid: number) => void): Promise<T> {
@@ -243,7 +252,8 @@ async function probeHits(llmio: LlmioTarget, fake: Target, tmp: string, plan: Pl
 async function measureMissCost(llmio: LlmioTarget, fake: Target, tmp: string, options: TranslationCacheOptions): Promise<MissCostRun[]> {
   const runs: MissCostRun[] = [];
   for (let round = 1; round <= options.missCostRounds; round++) {
-    for (const mode of ["cache off", "cache on"] as const) {
+    const order: CacheMode[] = round % 2 === 1 ? ["cache off", "cache on"] : ["cache on", "cache off"];
+    for (const mode of order) {
       const sampler = new ProcSampler([llmio.pid, fake.pid]);
       const job: TranslationJob = { mode: "unique", url: llmio.chatUrl, headers: llmio.headers, timeoutMs: 30_000, model: MISS_MODEL[mode], concurrency: 32, durationS: options.missCostDurationS };
       const r = await runClient<UniqueResult>(tmp, `miss-${mode.replace(" ", "-")}-${round}`, job, (pid) => sampler.add(pid));
@@ -291,7 +301,19 @@ export async function runTranslationCache(llmio: LlmioTarget, fake: Target, tmp:
   }
   console.log(`\n  miss cost: every request unique, concurrency 32, ${options.missCostDurationS} s per measurement, ${options.missCostRounds} round(s)`);
   const missCost = await measureMissCost(llmio, fake, tmp, options);
-  return { options, rpm, modes, hitProbe: hitProbe!, missCost, cacheStats: cacheStats.stats, cacheStatsError: cacheStats.error };
+  let evictionStats: TranslationCacheResult["evictionStats"];
+  const before = cacheStats.stats ? ((await llmio.admin("GET", "/api/settings")) as { cacheMaxMb: number }).cacheMaxMb : undefined;
+  if (before !== undefined) {
+    await llmio.admin("PUT", "/api/settings", { cacheMaxMb: EVICTION_BOUND_MB });
+    const overflow: TranslationJob = { mode: "unique", url: llmio.chatUrl, headers: llmio.headers, timeoutMs: 30_000, model: MISS_MODEL["cache on"], concurrency: 32, durationS: options.missCostDurationS };
+    await runClient<UniqueResult>(tmp, "overflow", overflow);
+    const after = await readCacheStats(llmio);
+    const stored = after.stats?.byModel.find((m) => m.model === MISS_MODEL["cache on"])?.entries ?? 0;
+    if (after.stats) evictionStats = { ...after.stats, storedAnswers: stored };
+    await llmio.admin("PUT", "/api/settings", { cacheMaxMb: before });
+    if (evictionStats) console.log(`  cache memory after a miss run with cacheMaxMb ${EVICTION_BOUND_MB}: ${fmt(evictionStats.memoryBytes / 2 ** 20)} MB of a ${fmt(evictionStats.memoryMaxBytes / 2 ** 20)} MB bound (${evictionStats.memoryEntries} in memory, ${stored} stored in the database)`);
+  }
+  return { options, rpm, modes, hitProbe: hitProbe!, missCost, cacheStats: cacheStats.stats, cacheStatsError: cacheStats.error, evictionStats };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -339,7 +361,11 @@ export function renderTranslationCache(r: TranslationCacheResult): string {
   const stats = r.cacheStats
     ? `Cache after the burst (\`GET /api/cache\`): ${r.cacheStats.memoryEntries} answers in memory, ${fmt(r.cacheStats.memoryBytes / 2 ** 20)} MB of a ${fmt(r.cacheStats.memoryMaxBytes / 2 ** 20)} MB bound; ${r.cacheStats.entries} in the database.`
     : `Cache stats unavailable (\`GET /api/cache\`: ${r.cacheStatsError ?? "no answer"}).`;
-  return `${modes}\n\n${hits}\n\n${miss}\n\n${stats}`;
+  const e = r.evictionStats;
+  const eviction = e
+    ? ` After one more miss run with \`cacheMaxMb\` ${EVICTION_BOUND_MB}: ${e.storedAnswers} unique answers stored (database), ${e.memoryEntries} in memory, ${fmt(e.memoryBytes / 2 ** 20)} MB of the ${fmt(e.memoryMaxBytes / 2 ** 20)} MB bound.`
+    : "";
+  return `${modes}\n\n${hits}\n\n${miss}\n\n${stats}${eviction}`;
 }
 
 function missCostTable(r: TranslationCacheResult): string {
@@ -382,11 +408,14 @@ export function translationCacheVerdicts(r: TranslationCacheResult): Verdict[] {
     met: h.hits === 0 ? false : added <= HIT_ADDED_P50_LIMIT_MS,
   });
   const s = r.cacheStats;
+  const e = r.evictionStats;
+  const mb = (bytes: number) => fmt(bytes / 2 ** 20);
+  const overflowed = e !== undefined && e.storedAnswers > e.memoryEntries;
   out.push({
     text: s
-      ? `translation-cache: the cache's memory stays within its bound: ${fmt(s.memoryBytes / 2 ** 20)} MB of ${fmt(s.memoryMaxBytes / 2 ** 20)} MB (llmio RSS ${fmt(on.rssBeforeMb)} → peak ${fmt(on.rssPeakMb)} MB during the cache-on burst)`
+      ? `translation-cache: the cache's memory stays within its bound: after the burst ${mb(s.memoryBytes)} of ${mb(s.memoryMaxBytes)} MB (llmio RSS ${fmt(on.rssBeforeMb)} → peak ${fmt(on.rssPeakMb)} MB); ${e ? `with the bound at ${EVICTION_BOUND_MB} MB and ${e.storedAnswers} unique answers stored, ${mb(e.memoryBytes)} of ${mb(e.memoryMaxBytes)} MB (${e.memoryEntries} in memory)${overflowed ? "" : " — the answers did not overflow the bound, so it was not put to the test"}` : "the lowered bound was not measured"}`
       : `translation-cache: the cache's memory stays within its bound: not measured (${r.cacheStatsError ?? "GET /api/cache gave no answer"})`,
-    met: s ? s.memoryBytes <= s.memoryMaxBytes : undefined,
+    met: s ? s.memoryBytes <= s.memoryMaxBytes && (e === undefined || e.memoryBytes <= e.memoryMaxBytes) : undefined,
   });
   const cpu = (mode: CacheMode) => mean(r.missCost.filter((x) => x.mode === mode).map((x) => x.cpuUsPerRequest));
   out.push({
