@@ -70,6 +70,7 @@ export async function serve(flags: ServerFlags) {
     retention.stop();
     probe.stop();
     await logWriter.close();
+    await deps.caching.store.close();
     await sharedState.close();
     await db.close();
     process.exit(0);

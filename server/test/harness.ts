@@ -58,6 +58,7 @@ export function listenTestGateway(deps: AppDeps, options: { auth?: AuthServices;
       await app.stop(true);
       await Bun.sleep(20);
       await deps.logWriter.close();
+      await deps.caching.store.close();
       await deps.sharedState.close();
       await deps.db.close();
       cleanUp?.();

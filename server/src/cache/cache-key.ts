@@ -14,36 +14,39 @@ export type CachePartition = string | undefined;
 /**
  * The cache key: a SHA-256 over what decides the answer: the public model, the decoded request
  * (system, messages, tools, sampling, response format, reasoning, vendor extras) and the
- * partition. Object keys are sorted first, so two clients that order their JSON differently
- * share entries; the stream flag is left out, so a streaming client can be served an answer a
+ * partition. Two clients that order a tool schema's JSON differently share entries; the stream
+ * flag is left out, so a streaming client can be served an answer a
  * non-streaming one fetched (and the other way round). The client's protocol is left out too:
  * the canonical request is the same whichever wire it came in on.
  */
 export function cacheKey(publicModel: string, request: CanonicalRequest, partition: CachePartition): string {
   const extras: Record<string, unknown> = {};
   for (const name of Object.keys(request.extras)) if (!DELIVERY_ONLY_EXTRAS.has(name)) extras[name] = request.extras[name];
-  const material = {
-    version: 1,
-    model: publicModel,
-    partition: partition ?? null,
-    system: request.system,
-    messages: request.messages,
-    tools: request.tools,
-    toolChoice: request.toolChoice,
-    parallelToolCalls: request.parallelToolCalls,
-    maxOutputTokens: request.maxOutputTokens,
-    temperature: request.temperature,
-    topP: request.topP,
-    topK: request.topK,
-    stopSequences: request.stopSequences,
-    seed: request.seed,
-    presencePenalty: request.presencePenalty,
-    frequencyPenalty: request.frequencyPenalty,
-    responseFormat: request.responseFormat,
-    reasoning: request.reasoning,
-    extras,
-  };
-  return new Bun.CryptoHasher("sha256").update(stringify(material) ?? "").digest("hex");
+  // The decoders build system and messages in a fixed field order, so the fast native JSON is stable
+  // there; tools, response format and vendor fields carry the client's own JSON (a schema's
+  // properties in any order), so their keys are sorted.
+  const material = JSON.stringify([
+    1,
+    publicModel,
+    partition ?? null,
+    request.system,
+    request.messages,
+    request.tools.length > 0 ? stringify(request.tools) : null,
+    request.toolChoice ?? null,
+    request.parallelToolCalls ?? null,
+    request.maxOutputTokens ?? null,
+    request.temperature ?? null,
+    request.topP ?? null,
+    request.topK ?? null,
+    request.stopSequences ?? null,
+    request.seed ?? null,
+    request.presencePenalty ?? null,
+    request.frequencyPenalty ?? null,
+    request.responseFormat ? stringify(request.responseFormat) : null,
+    request.reasoning ? stringify(request.reasoning) : null,
+    stringify(extras),
+  ]);
+  return new Bun.CryptoHasher("sha256").update(material).digest("hex");
 }
 
 /**

@@ -19,15 +19,13 @@ const NOW = Date.now();
 function answerOf(text: string, ttlMs = 60_000): CachedAnswer {
   return { response: { id: "r", model: "m", content: [{ type: "text", text }], finishReason: "stop" }, createdAt: NOW, expiresAt: NOW + ttlMs, savedTokens: 10, savedCost: 0.002, currency: "USD" };
 }
-/** Lets the background database write of `put` land. */
-const written = () => Bun.sleep(30);
 
 describe("ResponseCache", () => {
   test("an answer put is found in memory, and in the database by a new cache (a restart)", async () => {
     const cache = new ResponseCache(new DatabaseAnswers(db), settings, localChangeBus);
     cache.put("m", "k1", answerOf("hello"));
     expect((await cache.get("m", "k1", NOW))?.response.content).toEqual([{ type: "text", text: "hello" }]);
-    await written();
+    await cache.close();
     const restarted = new ResponseCache(new DatabaseAnswers(db), settings, localChangeBus);
     const found = await restarted.get("m", "k1", NOW);
     expect(found).toMatchObject({ savedTokens: 10, savedCost: 0.002, currency: "USD", createdAt: NOW });
@@ -37,7 +35,7 @@ describe("ResponseCache", () => {
   test("an expired answer is not served from any tier", async () => {
     const cache = new ResponseCache(new DatabaseAnswers(db), settings, localChangeBus);
     cache.put("m", "short", answerOf("soon gone", 1000));
-    await written();
+    await cache.close();
     expect(await cache.get("m", "short", NOW + 2000)).toBeUndefined();
     const restarted = new ResponseCache(new DatabaseAnswers(db), settings, localChangeBus);
     expect(await restarted.get("m", "short", NOW + 2000)).toBeUndefined();
@@ -53,7 +51,7 @@ describe("ResponseCache", () => {
     expect(stats.memoryMaxBytes).toBe(1024 * 1024);
     expect(stats.memoryBytes).toBeLessThanOrEqual(1024 * 1024);
     expect(stats.memoryEntries).toBeLessThan(8);
-    await written();
+    await cache.close();
     expect((await cache.get("m", "big-0", NOW))?.response.content[0]).toMatchObject({ type: "text" });
     expect((await cache.stats(NOW)).entries).toBe(8);
   });
@@ -64,7 +62,7 @@ describe("ResponseCache", () => {
     const cache = new ResponseCache(new DatabaseAnswers(db), settings, bus);
     cache.put("a", "ka", answerOf("A"));
     cache.put("b", "kb", answerOf("B"));
-    await written();
+    await cache.close();
     expect(await cache.purge("a")).toBe(1);
     expect(await cache.get("a", "ka", NOW)).toBeUndefined();
     expect(await cache.get("b", "kb", NOW)).toBeDefined();
@@ -78,7 +76,7 @@ describe("ResponseCache", () => {
     const bus: ChangeBus = { publish() {}, subscribe: (_topic, listener) => ((notify = listener), () => {}) };
     const cache = new ResponseCache(new DatabaseAnswers(db), settings, bus);
     cache.put("m", "k", answerOf("held"));
-    await written();
+    await cache.close();
     // The other instance deleted the shared rows; only this memory still has the answer.
     await new DatabaseAnswers(db).purge();
     expect(await cache.get("m", "k", NOW)).toBeDefined();

@@ -62,7 +62,12 @@ export class ResponseCache {
     const text = serializeAnswer(answer);
     this.remember(model, key, answer, text.length);
     this.redis?.set(model, key, answer);
-    this.database.set(key, model, answer).catch((error) => logger.warn("response cache write failed", { error: (error as Error).message }));
+    this.database.set(key, model, answer, text);
+  }
+
+  /** Writes the answers still queued for the database (shutdown). */
+  close(): Promise<void> {
+    return this.database.flush();
   }
 
   /** Removes one model's answers (or all) from every tier and every instance's memory; returns how many the shared store held. */
