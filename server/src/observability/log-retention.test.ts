@@ -111,6 +111,15 @@ describe(`log retention (${testStorage})`, () => {
     expect(await traces()).toEqual(["new-3", "new-4", "new-5", "new-6", "new-7"]);
   });
 
+  test("expired cached answers go with every run, even with no log limits; unexpired ones stay", async () => {
+    const { db, settings } = await setup({ logRetentionDays: null, logMaxRows: null }, []);
+    const answer = (key: string, expiresAt: number) => ({ key, model: "translate", answer: "{}", bytes: 2, createdAt: NOW - DAY_MS, expiresAt });
+    await db.orm.insert(db.tables.responseCache).values([answer("expired", NOW - 1), answer("due-now", NOW), answer("fresh", NOW + 60_000)]);
+    await new LogRetention(db, settings).run(NOW);
+    const left = await db.orm.select({ key: db.tables.responseCache.key }).from(db.tables.responseCache);
+    expect(left.map((row) => row.key)).toEqual(["fresh"]);
+  });
+
   test("a second caller joins the run under way", async () => {
     const { db, settings } = await setup({ logRetentionDays: 30, logMaxRows: null }, [attempt({ traceId: "old", createdAt: NOW - 100 * DAY_MS })]);
     const first = new LogRetention(db, settings).run(NOW);
