@@ -19,9 +19,7 @@ import type { Exchange } from "./exchange.ts";
 import { passThrough } from "./pass-through.ts";
 import { RequestEnd } from "./request-end.ts";
 import { translated } from "./translated.ts";
-import { answerToStore, clientLeftWhileWaiting, planCaching, serveHit, serveLive, type CachePlan, type ResponseCaching } from "./response-caching.ts";
-import { recordAnswer } from "../cache/answer-recorder.ts";
-import { isFresh } from "../cache/cached-answer.ts";
+import { consultCache, planCaching, recordForCache, type CachePlan, type ResponseCaching } from "./response-caching.ts";
 import type { Flight } from "../cache/coalescer.ts";
 
 export interface RelayDeps {
@@ -91,23 +89,10 @@ export function createRelay(deps: RelayDeps) {
     let flight: Flight | undefined;
     if (deps.caching && (caching.use === "lookup" || caching.use === "refresh")) {
       trace.cacheStatus = "miss";
-      const hit = (answer: Parameters<typeof serveHit>[0]) =>
-        serveHit(answer, { protocol, context, request: decoded(), stream: peek.stream, trace, started }, deps.logWriter);
-      if (caching.use === "lookup") {
-        const stored = await deps.caching.store.get(caching.model.name, caching.key, Date.now());
-        if (stored && isFresh(stored, Date.now(), caching.model.cacheTtlSeconds)) return hit(stored);
-        if (caching.model.coalesce) {
-          const joined = deps.caching.coalescer.join(caching.key, { waitMs: budget.deadline - Date.now(), live: peek.stream, signal: request.signal });
-          if ("lead" in joined) flight = joined.lead;
-          else {
-            const shared = await joined.wait;
-            if (shared && "answer" in shared) return hit(shared.answer);
-            if (shared) return serveLive(shared.live, { protocol, context, request: decoded(), stream: true, trace, started }, deps.logWriter);
-            if (request.signal?.aborted) return clientLeftWhileWaiting(protocol, trace, started, deps.logWriter);
-            // The first request failed (or the wait ran out): this one calls the upstream itself.
-          }
-        }
-      }
+      const call = { protocol, context, request: decoded(), stream: peek.stream, trace, started };
+      const consulted = await consultCache(deps.caching, caching, call, { waitMs: budget.deadline - Date.now(), signal: request.signal }, deps.logWriter);
+      if (consulted instanceof Response) return consulted;
+      flight = consulted.flight;
     }
     deps.inFlight.start({ ...trace, model: trace.model, stream: peek.stream, startedAt: Date.now(), clientIp: trace.clientIp ?? undefined, userAgent: trace.userAgent ?? undefined });
     const requestEnd = new RequestEnd(deps, traceId, request.body);
@@ -178,29 +163,6 @@ export function createRelay(deps: RelayDeps) {
       return errorResponse(protocol, error, traceId);
     };
 
-    /** The answer marked for the client; a complete one is stored and handed to the requests waiting for it. */
-    const cached = async (result: Response): Promise<Response> => {
-      if (caching.use === "off" || caching.use === "bypass" || !deps.caching) {
-        result.headers.set("x-llmio-cache", "bypass");
-        return result;
-      }
-      const { store } = deps.caching;
-      result.headers.set("x-llmio-cache", "miss");
-      return recordAnswer(result, protocol, decoded, {
-        event: flight && ((event) => flight!.publish(event)),
-        recorded(response) {
-          if (!response) return flight?.land(undefined);
-          answerToStore(response, decoded, caching.model, servedBy).then(
-            (answer) => {
-              store.put(caching.model.name, caching.key, answer);
-              flight?.land(answer);
-            },
-            () => flight?.land(undefined),
-          );
-        },
-      });
-    };
-
     // The shared finish: whatever happens from here on, the request leaves the in-flight list once
     // (streams: when they end) and the client gets its protocol's error shape; failover has already
     // ended every attempt it began (lease and log row).
@@ -214,7 +176,8 @@ export function createRelay(deps: RelayDeps) {
       }
       // Streams end (and call `done`) later; a refused request ends here.
       if (!result.body || result.status >= 400) requestEnd.done();
-      return caching.use === "off" ? result : await cached(result);
+      if (caching.use === "off") return result;
+      return await recordForCache(result, { caching: deps.caching, plan: caching, protocol, request: decoded, flight, servedBy: () => servedBy });
     } catch (error) {
       requestEnd.done();
       flight?.land(undefined);

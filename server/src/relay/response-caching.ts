@@ -7,7 +7,9 @@ import type { RouteCandidate } from "../routing/catalog.ts";
 import { cacheDirective } from "../cache/cache-directive.ts";
 import { cacheKey, isDeterministic } from "../cache/cache-key.ts";
 import type { CachedAnswer } from "../cache/cached-answer.ts";
-import { SHARED_STREAM_FAILED, type Coalescer, type LiveAnswer } from "../cache/coalescer.ts";
+import { SHARED_STREAM_FAILED, type Coalescer, type Flight, type LiveAnswer } from "../cache/coalescer.ts";
+import { recordAnswer } from "../cache/answer-recorder.ts";
+import { isFresh } from "../cache/cached-answer.ts";
 import type { NewRequestLog } from "../db/schema.ts";
 import { replayResponse } from "../cache/replay-response.ts";
 import type { ResponseCache } from "../cache/response-cache.ts";
@@ -48,6 +50,61 @@ export function planCaching(model: Model, headers: Headers, principal: Principal
   if (!model.cacheEverything && !isDeterministic(request)) return { use: "bypass" };
   const partition = model.cachePerKey ? (principal?.kind === "client" ? `key:${principal.key.id}` : "admin") : undefined;
   return { use: directive === "use" ? "lookup" : "refresh", key: cacheKey(model.name, request, partition), model };
+}
+
+/**
+ * Before any upstream call: a stored answer, or the answer (or live stream) of an identical
+ * request in flight, as the client's response; else the flight this request now leads for the
+ * identical ones after it (none when it goes on alone: refresh, coalescing off, a failed first request).
+ */
+export async function consultCache(
+  caching: ResponseCaching,
+  plan: Extract<CachePlan, { key: string }>,
+  call: CachedCall,
+  wait: { waitMs: number; signal?: AbortSignal },
+  logWriter: LogWriter,
+): Promise<Response | { flight?: Flight }> {
+  if (plan.use === "refresh") return {};
+  const stored = await caching.store.get(plan.model.name, plan.key, Date.now());
+  if (stored && isFresh(stored, Date.now(), plan.model.cacheTtlSeconds)) return serveHit(stored, call, logWriter);
+  if (!plan.model.coalesce) return {};
+  const joined = caching.coalescer.join(plan.key, { waitMs: wait.waitMs, live: call.stream, signal: wait.signal });
+  if ("lead" in joined) return { flight: joined.lead };
+  const shared = await joined.wait;
+  if (shared && "answer" in shared) return serveHit(shared.answer, call, logWriter);
+  if (shared) return serveLive(shared.live, call, logWriter);
+  if (wait.signal?.aborted) return clientLeftWhileWaiting(call.protocol, call.trace, call.started, logWriter);
+  // The first request failed (or the wait ran out): this one calls the upstream itself.
+  return {};
+}
+
+/**
+ * The relay's answer marked for the client (`x-llmio-cache`); for a cacheable request a complete
+ * one is stored and handed to the requests waiting for it, its stream events passed on live.
+ */
+export function recordForCache(
+  result: Response,
+  options: { caching: ResponseCaching | undefined; plan: CachePlan; protocol: WireProtocol; request: () => CanonicalRequest; flight: Flight | undefined; servedBy: () => RouteCandidate | undefined },
+): Promise<Response> | Response {
+  const { caching, plan, flight } = options;
+  if (!caching || !("key" in plan)) {
+    result.headers.set("x-llmio-cache", "bypass");
+    return result;
+  }
+  result.headers.set("x-llmio-cache", "miss");
+  return recordAnswer(result, options.protocol, options.request, {
+    event: flight && ((event) => flight.publish(event)),
+    recorded(response) {
+      if (!response) return flight?.land(undefined);
+      answerToStore(response, options.request, plan.model, options.servedBy()).then(
+        (answer) => {
+          caching.store.put(plan.model.name, plan.key, answer);
+          flight?.land(answer);
+        },
+        () => flight?.land(undefined),
+      );
+    },
+  });
 }
 
 /** One request answered from the cache or an identical request in flight. */
