@@ -15,6 +15,7 @@ import { DatabaseAnswers } from "./cache/database-answers.ts";
 import { RedisAnswers } from "./cache/redis-answers.ts";
 import { Coalescer } from "./cache/coalescer.ts";
 import type { ResponseCaching } from "./relay/response-caching.ts";
+import { NOOP_TRACING, type Tracing } from "./observability/tracing.ts";
 
 /** Requests that may wait for one identical request in flight; more call the upstream themselves. */
 const MAX_COALESCED_WAITERS = 1000;
@@ -33,6 +34,8 @@ export interface AppDeps {
   bodyCapture: BodyCapture;
   /** The response cache (memory, Redis when shared, the database) and in-flight coalescing. */
   caching: ResponseCaching;
+  /** OpenTelemetry spans (observability/tracing.ts); the no-op one unless an OTLP endpoint is configured. */
+  tracing: Tracing;
   /** What instances share (Redis) or this process keeps (memory); the lockout comes from it too. */
   sharedState: SharedState;
   /** How client keys' token quotas reserve for calls (see `ClientKeys`). */
@@ -49,7 +52,7 @@ export interface AuthServices {
 export function createDeps(
   config: AppDeps["config"],
   db: AppDatabase,
-  options: { logWriter?: LogWriterOptions; breaker?: BreakerOptions; sharedState?: SharedState; quota?: QuotaOptions } = {},
+  options: { logWriter?: LogWriterOptions; breaker?: BreakerOptions; sharedState?: SharedState; quota?: QuotaOptions; tracing?: Tracing } = {},
 ): AppDeps {
   const sharedState = options.sharedState ?? memorySharedState();
   const settings = new SettingsStore(db, sharedState.changes);
@@ -66,6 +69,7 @@ export function createDeps(
       store: new ResponseCache(new DatabaseAnswers(db), settings, sharedState.changes, sharedState instanceof RedisSharedState ? new RedisAnswers(sharedState.connection) : undefined),
       coalescer: new Coalescer({ maxWaiters: MAX_COALESCED_WAITERS }),
     },
+    tracing: options.tracing ?? NOOP_TRACING,
     sharedState,
     quota: options.quota,
   };

@@ -6,6 +6,8 @@ import { loadServerConfig, type ServerFlags } from "./config.ts";
 import { sharedGeneratedToken } from "./auth/shared-token.ts";
 import { connectSharedState } from "./shared-state/index.ts";
 import { createDeps } from "./app-deps.ts";
+import { createTracing } from "./observability/tracing.ts";
+import { countDroppedSpans } from "./observability/prometheus.ts";
 import { LogRetention } from "./observability/log-retention.ts";
 import { HealthProbe } from "./relay/health-probe.ts";
 import { setUpstreamLimits } from "./relay/upstream-limits.ts";
@@ -33,7 +35,8 @@ export async function serve(flags: ServerFlags) {
     // PostgreSQL without Redis: other instances' admin writes cannot be announced, so caches reload every few seconds.
     pollChangesMs: config.databaseUrl ? SHARED_DATABASE_POLL_MS : undefined,
   });
-  const deps = createDeps(config, db, { sharedState, quota: { outputReserveTokens: config.quotaOutputReserveTokens } });
+  const tracing = await createTracing(process.env, { onDropped: countDroppedSpans });
+  const deps = createDeps(config, db, { sharedState, tracing, quota: { outputReserveTokens: config.quotaOutputReserveTokens } });
   const { logWriter, catalog } = deps;
   const limits = httpLimits({ maxRequestBodyBytes: config.maxRequestBodyBytes, idleTimeoutSeconds: config.idleTimeoutSeconds });
   const hosts = { boundHost: config.host, allowedHosts: config.allowedHosts };
@@ -69,6 +72,7 @@ export async function serve(flags: ServerFlags) {
     }
     retention.stop();
     probe.stop();
+    await tracing.shutdown();
     await logWriter.close();
     await deps.caching.store.close();
     await sharedState.close();

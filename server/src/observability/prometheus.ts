@@ -22,6 +22,17 @@ export function countLimitRefusal(limit: string): void {
   limitRefusals.inc({ limit });
 }
 
+/** Spans the trace exporter's queue was full for (a slow or dead collector); counted by otel-tracing.ts. */
+const droppedSpans = new Counter({
+  name: "llmio_trace_spans_dropped_total",
+  help: "Trace spans dropped because the export queue was full (the collector is slow or away); requests never wait for it",
+  registers: [],
+});
+
+export function countDroppedSpans(spans: number): void {
+  droppedSpans.inc(spans);
+}
+
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 const BREAKER_VALUE = { closed: 0, "half-open": 1, open: 2 } as const;
 
@@ -41,6 +52,7 @@ export interface MetricsSources {
 export function createMetrics(deps: MetricsSources): Registry {
   const registry = new Registry();
   registry.registerMetric(limitRefusals);
+  registry.registerMetric(droppedSpans);
   const attempts = new Counter({
     name: "llmio_upstream_attempts_total",
     help: "Upstream attempts by model, provider, status and failure class",

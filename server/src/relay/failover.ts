@@ -1,3 +1,4 @@
+import { NOOP_ATTEMPT_SPAN, type RequestSpan } from "../observability/tracing.ts";
 import type { Balancer, Lease } from "../routing/balancer.ts";
 import { newTried } from "../routing/balancer.ts";
 import { isKeyFailure, isRetryable, type FailureClass } from "../routing/failure-class.ts";
@@ -22,6 +23,8 @@ export interface FailoverOptions {
   trace: TraceLog;
   logWriter: LogWriter;
   clientSignal?: AbortSignal;
+  /** The request's trace span: each attempt gets a child span (no-op while tracing is off). */
+  span?: RequestSpan;
   /** The upstream call for one candidate and key. */
   prepare(candidate: RouteCandidate, apiKey: string): Omit<UpstreamCallOptions, "clientSignal" | "firstByteTimeoutMs">;
   /**
@@ -117,6 +120,7 @@ async function runAttempt(options: FailoverOptions, lease: Lease, attempt: numbe
   const { candidate, apiKey } = lease;
   const startedAt = Date.now();
   const attemptStarted = performance.now();
+  const span = options.span?.attempt(candidate, attempt) ?? NOOP_ATTEMPT_SPAN;
   let ended = false;
   const end = (outcome: OutcomeFields) => {
     if (ended) return;
@@ -135,6 +139,7 @@ async function runAttempt(options: FailoverOptions, lease: Lease, attempt: numbe
       lease.finish(verdictOf(record));
     } finally {
       options.logWriter.write(attemptRow(options.trace, record, candidate));
+      span.end(record);
     }
   };
   const failed = (failure: UpstreamFailure): AttemptStep => {
@@ -155,6 +160,8 @@ async function runAttempt(options: FailoverOptions, lease: Lease, attempt: numbe
     throw refused;
   }
 
+  // The upstream continues the attempt's trace (a client's own traceparent is replaced).
+  span.inject(prepared.headers);
   const remaining = options.deadline - Date.now();
   const call = await callUpstream({ ...prepared, firstByteTimeoutMs: Math.max(1, Math.min(options.firstByteTimeoutMs, remaining)), clientSignal: options.clientSignal }).catch(
     (error: unknown) => ({ kind: "failed", failure: unreadable(error, options.clientSignal) }) as const,

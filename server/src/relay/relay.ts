@@ -21,6 +21,7 @@ import { RequestEnd } from "./request-end.ts";
 import { translated } from "./translated.ts";
 import { consultCache, planCaching, recordForCache, type CachePlan, type ResponseCaching } from "./response-caching.ts";
 import type { Flight } from "../cache/coalescer.ts";
+import { NOOP_TRACING, type Tracing } from "../observability/tracing.ts";
 
 export interface RelayDeps {
   catalog: Catalog;
@@ -30,6 +31,8 @@ export interface RelayDeps {
   bodyCapture: BodyCapture;
   /** The response cache and in-flight coalescing; absent, no model caches. */
   caching?: ResponseCaching;
+  /** OpenTelemetry spans per request and attempt; absent or no-op while tracing is off. */
+  tracing?: Tracing;
 }
 
 const CACHE_OFF: CachePlan = { use: "off" };
@@ -71,6 +74,7 @@ export function createRelay(deps: RelayDeps) {
     const peeked = readOrReject({ ...request, rejections }, "chat", () => protocol.peek(request.body, context));
     if (peeked instanceof Response) return peeked;
     const peek = peeked;
+    const span = (deps.tracing ?? NOOP_TRACING).request({ headers: request.headers, protocol: protocol.name, model: peek.model, stream: peek.stream, clientIp: request.clientIp });
     const planned = await planRequest(deps.catalog, deps.balancer, {
       ...request,
       rejections,
@@ -80,7 +84,11 @@ export function createRelay(deps: RelayDeps) {
       needs: peek.needs,
       sessionId: peek.sessionId,
     });
-    if (planned instanceof Response) return planned;
+    if (planned instanceof Response) {
+      span.fail(planned.status, "refused");
+      span.end();
+      return planned;
+    }
     const { trace, route, plan, candidates } = planned;
     const traceId = trace.traceId;
     const budget = attemptBudget(route);
@@ -91,11 +99,17 @@ export function createRelay(deps: RelayDeps) {
       trace.cacheStatus = "miss";
       const call = { protocol, context, request: decoded(), stream: peek.stream, trace, started };
       const consulted = await consultCache(deps.caching, caching, call, { waitMs: budget.deadline - Date.now(), signal: request.signal }, deps.logWriter);
-      if (consulted instanceof Response) return consulted;
+      if (consulted instanceof Response) {
+        span.describe({ ...trace, cacheStatus: consulted.status === 200 ? "hit" : "miss" });
+        if (consulted.status !== 200) span.fail(consulted.status, "client_closed");
+        span.end();
+        return consulted;
+      }
       flight = consulted.flight;
     }
+    span.describe({ ...trace, cacheStatus: caching.use === "off" ? null : caching.use === "bypass" ? "bypass" : "miss" });
     deps.inFlight.start({ ...trace, model: trace.model, stream: peek.stream, startedAt: Date.now(), clientIp: trace.clientIp ?? undefined, userAgent: trace.userAgent ?? undefined });
-    const requestEnd = new RequestEnd(deps, traceId, request.body);
+    const requestEnd = new RequestEnd(deps, traceId, request.body, span);
     const exchange: Exchange = {
       protocol,
       context,
@@ -168,20 +182,24 @@ export function createRelay(deps: RelayDeps) {
     // ended every attempt it began (lease and log row).
     try {
       requestEnd.capture = (await deps.bodyCapture.enabled(request.principal)) ? { response: "" } : undefined;
-      const result = await failover({ candidates, balancer: deps.balancer, ...budget, logWriter: deps.logWriter, clientSignal: request.signal, trace, prepare, accept, rejectClientFault });
+      const result = await failover({ candidates, balancer: deps.balancer, ...budget, logWriter: deps.logWriter, clientSignal: request.signal, trace, span, prepare, accept, rejectClientFault });
       if (!(result instanceof Response)) {
+        const exhausted = exhaustedError(result, traceId);
+        if (result.clientAborted) span.fail(exhausted.status, "client_closed");
+        else if (result.classes.length === 0) span.fail(exhausted.status, result.refusal?.cause ?? exhausted.kind);
         requestEnd.done();
         flight?.land(undefined);
-        return errorResponse(protocol, exhaustedError(result, traceId), traceId);
+        return errorResponse(protocol, exhausted, traceId);
       }
       // Streams end (and call `done`) later; a refused request ends here.
       if (!result.body || result.status >= 400) requestEnd.done();
       if (caching.use === "off") return result;
       return await recordForCache(result, { caching: deps.caching, plan: caching, protocol, request: decoded, flight, servedBy: () => servedBy });
     } catch (error) {
+      const failure = asGatewayError(error, "The gateway failed to relay the request");
+      span.fail(failure.status, failure.kind);
       requestEnd.done();
       flight?.land(undefined);
-      const failure = asGatewayError(error, "The gateway failed to relay the request");
       if (failure.kind === "internal") logger.error("relay failed", { traceId, error: (error as Error)?.stack ?? String(error) });
       return errorResponse(protocol, failure, traceId);
     }

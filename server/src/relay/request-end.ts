@@ -2,10 +2,11 @@ import type { JsonObject } from "../core/wire-protocol.ts";
 import { logger } from "../lib/logger.ts";
 import type { BodyCapture } from "../observability/body-capture.ts";
 import type { InFlightTracker } from "../observability/in-flight.ts";
+import type { RequestSpan } from "../observability/tracing.ts";
 
 /**
- * The end of one client request, whichever path it took: its in-flight entry is removed and its
- * captured bodies saved, once. (Each attempt's own end — lease and log row — is failover's.)
+ * The end of one client request, whichever path it took: its in-flight entry is removed, its
+ * trace span ended and its captured bodies saved, once. (Each attempt's own end — lease and log row — is failover's.)
  */
 export class RequestEnd {
   private ended = false;
@@ -16,6 +17,7 @@ export class RequestEnd {
     private readonly deps: { inFlight: InFlightTracker; bodyCapture: BodyCapture },
     private readonly traceId: string,
     private readonly requestBody: JsonObject,
+    private readonly span: RequestSpan,
   ) {}
 
   /** Ends the request; `responseBody` replaces the captured answer (a whole upstream body). */
@@ -23,6 +25,7 @@ export class RequestEnd {
     if (this.ended) return;
     this.ended = true;
     this.deps.inFlight.end(this.traceId);
+    this.span.end();
     const capture = this.capture;
     if (!capture) return;
     const { traceId, requestBody } = this;

@@ -1,0 +1,98 @@
+import type { WireName } from "@llmio/contract";
+import type { Usage } from "../core/usage.ts";
+
+/**
+ * OpenTelemetry tracing, as the relay sees it: one SERVER span per client request and one
+ * CLIENT span per upstream attempt, named and attributed by the GenAI semantic conventions
+ * (otel-tracing.ts). Off unless an OTLP endpoint is configured; then this file's no-op singletons
+ * are all that runs: no SDK is loaded and no object is made per request.
+ */
+export interface Tracing {
+  readonly enabled: boolean;
+  /** The span of one client request, continuing the client's `traceparent` when it sends one. */
+  request(start: RequestSpanStart): RequestSpan;
+  /** Exports what is queued now (tests; errors are swallowed: a dead collector changes nothing). */
+  flush(): Promise<void>;
+  /** Exports what is queued and stops. */
+  shutdown(): Promise<void>;
+}
+
+export interface RequestSpanStart {
+  headers: Headers;
+  /** The client's wire protocol and the model it asked for. */
+  protocol: WireName;
+  model: string;
+  stream: boolean;
+  clientIp?: string;
+}
+
+/** What the log row knows of the request, added to its span once routing has decided. */
+export interface RequestFacts {
+  traceId: string;
+  sessionId?: string | null;
+  authKeyId?: number | null;
+  cacheStatus?: "hit" | "miss" | "bypass" | null;
+}
+
+/** Where an attempt goes (a route candidate). */
+export interface AttemptTarget {
+  wire: WireName;
+  providerModel: string;
+  providerName: string;
+  providerId: number;
+  associationId: number;
+  baseUrl: string;
+}
+
+/** How an attempt ended (the attempt record). */
+export interface AttemptEnd {
+  status: "success" | "error";
+  statusCode?: number | null;
+  failure?: string | null;
+  error?: string | null;
+  usage?: Usage;
+  timings: { firstByteMs?: number };
+}
+
+export interface RequestSpan {
+  /** Whether this span is sampled and exported (extra work for attributes only then). */
+  readonly recording: boolean;
+  describe(facts: RequestFacts): void;
+  /** A CLIENT span for one upstream attempt; its end also becomes the request's outcome. */
+  attempt(target: AttemptTarget, attempt: number): AttemptSpan;
+  /** The request failed without an attempt to blame (refused, exhausted, the gateway's own error). */
+  fail(status: number, errorType: string): void;
+  /** Ends the span (idempotent). */
+  end(): void;
+}
+
+export interface AttemptSpan {
+  /** Puts the attempt span's `traceparent` (and `tracestate`) on the upstream request's headers. */
+  inject(headers: Record<string, string>): void;
+  end(outcome: AttemptEnd): void;
+}
+
+export const NOOP_ATTEMPT_SPAN: AttemptSpan = Object.freeze({ inject() {}, end() {} });
+
+export const NOOP_REQUEST_SPAN: RequestSpan = Object.freeze({
+  recording: false,
+  describe() {},
+  attempt: () => NOOP_ATTEMPT_SPAN,
+  fail() {},
+  end() {},
+});
+
+export const NOOP_TRACING: Tracing = Object.freeze({ enabled: false, request: () => NOOP_REQUEST_SPAN, flush: async () => {}, shutdown: async () => {} });
+
+/** The standard OpenTelemetry environment that turns tracing on (an OTLP endpoint) or keeps it off. */
+export function tracingConfigured(env: Record<string, string | undefined>): boolean {
+  if (env.OTEL_SDK_DISABLED?.toLowerCase() === "true" || env.OTEL_TRACES_EXPORTER?.toLowerCase() === "none") return false;
+  return Boolean(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT);
+}
+
+/** Tracing from the standard environment: the no-op one unless an endpoint is set; the SDK is loaded only then. */
+export async function createTracing(env: Record<string, string | undefined> = process.env, options: { onDropped?: (spans: number) => void } = {}): Promise<Tracing> {
+  if (!tracingConfigured(env)) return NOOP_TRACING;
+  const { OtelTracing } = await import("./otel-tracing.ts");
+  return new OtelTracing(env, options);
+}

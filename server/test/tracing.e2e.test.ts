@@ -1,0 +1,190 @@
+/**
+ * OpenTelemetry tracing through a real gateway: spans exported over OTLP/HTTP (protobuf) to a
+ * receiver in the test, decoded and checked: the span tree and parent links of a failover, a
+ * client's traceparent continued and passed upstream, a translated stream's attributes and first
+ * byte, a client abort, the GenAI attributes, and a dead collector that changes nothing for clients.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createDeps } from "../src/app-deps.ts";
+import { openDatabase } from "../src/db/client.ts";
+import { startFakeUpstream, type FakeUpstream } from "../src/fake-upstream/index.ts";
+import { createTracing, NOOP_TRACING, type Tracing } from "../src/observability/tracing.ts";
+import { listenTestGateway, TEST_TOKEN, type TestGateway } from "./harness.ts";
+import { startOtlpReceiver, type ReceivedSpan } from "./otel/otlp-receiver.ts";
+
+const SERVER = 2;
+const CLIENT = 3;
+const folder = mkdtempSync(join(tmpdir(), "llmio-tracing-"));
+let upstream: FakeUpstream;
+let receiver: ReturnType<typeof startOtlpReceiver>;
+let tracing: Tracing;
+let gateway: TestGateway;
+
+/** A gateway on its own database with the given tracing. */
+function gatewayWith(tracingOf: Tracing, name: string): TestGateway {
+  const db = openDatabase(join(folder, `${name}.db`));
+  return listenTestGateway(createDeps({ token: TEST_TOKEN }, db, { logWriter: { flushIntervalMs: 10 }, tracing: tracingOf }));
+}
+
+async function model(target: TestGateway, name: string, route: Array<{ type?: string; providerModel: string }>) {
+  const created = await target.admin("POST", "/api/models", { name, strategy: "priority", maxRetry: route.length });
+  for (const [index, hop] of route.entries()) {
+    const provider = await target.admin("POST", "/api/providers", { name: `${name}-${index}`, type: hop.type ?? "openai", baseUrl: `${upstream.url}/v1`, apiKeys: ["sk-trace-key-0001"] });
+    await target.admin("POST", "/api/model-providers", { modelId: created.id, providerId: provider.id, providerModel: hop.providerModel, weight: route.length - index });
+  }
+}
+
+/** The spans of one trace once exported (the receiver keeps everything). */
+async function spansOf(traceId: string): Promise<ReceivedSpan[]> {
+  await tracing.flush();
+  return receiver.spans.filter((span) => span.traceId === traceId);
+}
+
+/** The SERVER span whose llmio.trace_id is the log's trace id, once the request has ended and its spans were exported. */
+async function serverSpanOf(logTraceId: string | null): Promise<ReceivedSpan> {
+  for (let tries = 0; tries < 40; tries++) {
+    await tracing.flush();
+    const server = receiver.spans.find((span) => span.kind === SERVER && span.attributes["llmio.trace_id"] === logTraceId);
+    if (server) return server;
+    await Bun.sleep(50);
+  }
+  throw new Error(`no server span for ${logTraceId}`);
+}
+
+function chat(model: string, options: { stream?: boolean; headers?: Record<string, string>; signal?: AbortSignal } = {}) {
+  return fetch(`${gateway.url}/v1/chat/completions`, {
+    method: "POST",
+    signal: options.signal,
+    headers: { authorization: `Bearer ${TEST_TOKEN}`, "content-type": "application/json", ...options.headers },
+    body: JSON.stringify({ model, stream: options.stream ?? false, messages: [{ role: "user", content: "trace me" }] }),
+  });
+}
+
+beforeAll(async () => {
+  upstream = startFakeUpstream({ port: 0 });
+  receiver = startOtlpReceiver();
+  tracing = await createTracing({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_HEADERS: "x-collector-key=secret%20value", OTEL_SERVICE_NAME: "llmio-under-test" });
+  gateway = gatewayWith(tracing, "traced");
+  await model(gateway, "failing-over", [{ providerModel: "fake-model+status=500" }, { providerModel: "fake-model" }]);
+  await model(gateway, "via-anthropic", [{ type: "anthropic", providerModel: "fake-model+words=12+token-delay=5" }]);
+  await model(gateway, "slow-stream", [{ providerModel: "fake-model+words=200+token-delay=20" }]);
+});
+
+afterAll(async () => {
+  await gateway.stop();
+  await tracing.shutdown();
+  receiver.stop();
+  await upstream.stop();
+  rmSync(folder, { recursive: true, force: true });
+});
+
+describe("tracing on", () => {
+  test("a failover is one SERVER span with a CLIENT span per attempt, continuing the client's traceparent and passing it upstream", async () => {
+    const clientTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
+    const clientSpan = "00f067aa0ba902b7";
+    const response = await chat("failing-over", { headers: { traceparent: `00-${clientTrace}-${clientSpan}-01` } });
+    expect(response.status).toBe(200);
+    await response.text();
+    const spans = await spansOf(clientTrace);
+    const server = spans.find((span) => span.kind === SERVER)!;
+    const attempts = spans.filter((span) => span.kind === CLIENT).sort((a, b) => Number(a.attributes["llmio.attempt"]) - Number(b.attributes["llmio.attempt"]));
+    expect(server).toBeDefined();
+    expect(server.parentSpanId).toBe(clientSpan);
+    expect(server.name).toBe("chat failing-over");
+    expect(server.service).toBe("llmio-under-test");
+    expect(server.headers["x-collector-key"]).toBe("secret value");
+    expect(server.attributes).toMatchObject({
+      "gen_ai.operation.name": "chat",
+      "gen_ai.provider.name": "openai",
+      "gen_ai.request.model": "failing-over",
+      "llmio.trace_id": response.headers.get("x-llmio-trace-id"),
+      "llmio.attempts": 2,
+      "http.response.status_code": 200,
+    });
+    expect(server.attributes["gen_ai.usage.output_tokens"]).toBeGreaterThan(0);
+
+    expect(attempts).toHaveLength(2);
+    for (const attempt of attempts) expect(attempt.parentSpanId).toBe(server.spanId);
+    expect(attempts[0]).toMatchObject({ name: "chat fake-model+status=500", status: { code: 2 } });
+    expect(attempts[0].attributes).toMatchObject({ "error.type": "server", "http.response.status_code": 500, "server.address": "127.0.0.1", "llmio.attempt": 0 });
+    expect(attempts[1].attributes).toMatchObject({ "gen_ai.request.model": "fake-model", "gen_ai.provider.name": "openai", "http.response.status_code": 200, "llmio.attempt": 1 });
+    expect(attempts[1].attributes["gen_ai.usage.input_tokens"]).toBeGreaterThan(0);
+    // The upstream saw the second attempt's span as its parent, not the client's.
+    expect(upstream.lastRequest?.headers.traceparent).toBe(`00-${clientTrace}-${attempts[1].spanId}-01`);
+  });
+
+  test("a translated stream: the server span in the client's flavour, the attempt in the provider's, first byte as an event", async () => {
+    const response = await fetch(`${gateway.url}/v1/messages`, {
+      method: "POST",
+      headers: { "x-api-key": TEST_TOKEN, "content-type": "application/json", "anthropic-version": "2023-06-01" },
+      body: JSON.stringify({ model: "via-anthropic", max_tokens: 100, stream: true, messages: [{ role: "user", content: "trace a stream" }] }),
+    });
+    expect(response.status).toBe(200);
+    await response.text();
+    const server = await serverSpanOf(response.headers.get("x-llmio-trace-id"));
+    const [attempt] = await spansOf(server.traceId).then((spans) => spans.filter((span) => span.kind === CLIENT));
+    expect(server.attributes).toMatchObject({ "gen_ai.provider.name": "anthropic", "gen_ai.request.stream": true, "llmio.client.protocol": "anthropic" });
+    expect(server.attributes["gen_ai.response.time_to_first_chunk"]).toBeGreaterThan(0);
+    expect(server.events.map((event) => event.name)).toContain("llmio.first_byte");
+    expect(attempt.attributes).toMatchObject({ "gen_ai.provider.name": "anthropic", "gen_ai.request.model": "fake-model+words=12+token-delay=5" });
+    expect(attempt.parentSpanId).toBe(server.spanId);
+  });
+
+  test("a client that leaves mid-stream: the attempt span ends as client_closed", async () => {
+    const abort = new AbortController();
+    const response = await chat("slow-stream", { stream: true, signal: abort.signal });
+    const traceId = response.headers.get("x-llmio-trace-id");
+    const reader = response.body!.getReader();
+    await reader.read();
+    abort.abort();
+    await reader.read().catch(() => {});
+    const server = await serverSpanOf(traceId);
+    const attempt = receiver.spans.find((span) => span.kind === CLIENT && span.parentSpanId === server.spanId);
+    expect(attempt?.attributes["error.type"]).toBe("client_closed");
+    expect(attempt?.status.code).toBe(2);
+  });
+});
+
+describe("tracing off, or a collector that is away", () => {
+  test("without an OTLP endpoint tracing is the no-op singleton (the SDK is not loaded)", async () => {
+    expect(await createTracing({})).toBe(NOOP_TRACING);
+    expect(await createTracing({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318", OTEL_SDK_DISABLED: "true" })).toBe(NOOP_TRACING);
+    expect(NOOP_TRACING.request({ headers: new Headers(), protocol: "openai-chat", model: "m", stream: false }).recording).toBe(false);
+  });
+
+  for (const collector of ["hung (accepts, never answers)", "gone (connection refused)"]) {
+    test(`a collector that is ${collector} changes nothing for clients; spans past the queue are dropped and counted`, async () => {
+      // Port 9 (discard) has no listener here; the hung one reads the export and never answers.
+      const hung = collector.startsWith("hung") ? Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Promise<Response>(() => {}) }) : undefined;
+      let dropped = 0;
+      const awayTracing = await createTracing(
+        { OTEL_EXPORTER_OTLP_ENDPOINT: hung ? `http://127.0.0.1:${hung.port}` : "http://127.0.0.1:9", OTEL_BSP_MAX_QUEUE_SIZE: "4", OTEL_BSP_MAX_EXPORT_BATCH_SIZE: "2", OTEL_EXPORTER_OTLP_TIMEOUT: "300" },
+        { onDropped: (spans) => (dropped += spans) },
+      );
+      const away = gatewayWith(awayTracing, `collector-${hung ? "hung" : "gone"}`);
+      await model(away, "plain", [{ providerModel: "fake-model" }]);
+      const started = performance.now();
+      const responses = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          fetch(`${away.url}/v1/chat/completions`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${TEST_TOKEN}`, "content-type": "application/json" },
+            body: JSON.stringify({ model: "plain", messages: [{ role: "user", content: `call ${i}` }] }),
+          }),
+        ),
+      );
+      for (const response of responses) {
+        expect(response.status).toBe(200);
+        await response.text();
+      }
+      expect(performance.now() - started).toBeLessThan(5000);
+      expect(dropped).toBeGreaterThan(0);
+      await away.stop();
+      await awayTracing.shutdown();
+      hung?.stop(true);
+    }, 20_000);
+  }
+});
