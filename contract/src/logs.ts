@@ -68,6 +68,7 @@ export const LogRow = Type.Object({
   cacheStatus: Nullable(OneOf(CACHE_STATUSES), { description: "hit: served from the response cache (no upstream call); miss: looked up, then called the upstream; null: the model does not cache" }),
   savedTokens: Type.Integer({ description: "A cache hit: the tokens the original answer used (no upstream tokens were spent)" }),
   savedCost: Nullable(Type.Number({ description: "A cache hit: what the original answer cost, in currency" })),
+  otelTraceId: Nullable(Type.String({ description: "The OpenTelemetry trace id (32 hex) of the request's span, when tracing exported it (a client's traceparent continued keeps the client's id)" })),
   createdAt: Instant(),
 });
 export type LogRow = Static<typeof LogRow>;

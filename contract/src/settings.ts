@@ -11,6 +11,11 @@ export const Settings = Type.Object({
   defaultTimeoutMs: Type.Integer({ description: "Default for new models" }),
   defaultMaxRetry: Type.Integer({ description: "Default for new models" }),
   cacheMaxMb: Type.Integer({ description: "Memory the response cache may hold in this instance, in MB (the database keeps the rest)" }),
+  tracingEndpoint: Nullable(Type.String(), { description: "OTLP/HTTP base URL traces are sent to (…/v1/traces is added); null: off unless OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT is set" }),
+  tracingHeaders: Nullable(Type.String(), { description: "Headers sent with every export, `key=value` comma-separated (URL-encoded); values are masked when read" }),
+  tracingSampleRatio: Type.Number({ description: "Share of new traces recorded (0..1); a client's sampled traceparent is always followed" }),
+  tracingLinkTemplate: Nullable(Type.String(), { description: "URL of a trace in the operator's tracing UI, `{traceId}` replaced by the log row's OpenTelemetry trace id" }),
+  tracingFromEnvironment: Type.Boolean({ description: "Read only: the OTEL_* environment configures tracing, so the endpoint, headers and ratio here are not used" }),
 });
 export type Settings = Static<typeof Settings>;
 
@@ -23,6 +28,10 @@ export const SettingsChanges = Type.Object({
   defaultTimeoutMs: Type.Optional(Type.Integer({ minimum: 1 })),
   defaultMaxRetry: Type.Optional(Type.Integer({ minimum: 0, maximum: 20 })),
   cacheMaxMb: Type.Optional(Type.Integer({ minimum: 1, maximum: 65_536 })),
+  tracingEndpoint: Type.Optional(Nullable(Type.String({ pattern: "^https?://", description: "null or empty turns settings-based tracing off" }))),
+  tracingHeaders: Type.Optional(Nullable(Type.String({ description: "A value with masked parts (as read) keeps the stored one" }))),
+  tracingSampleRatio: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+  tracingLinkTemplate: Type.Optional(Nullable(Type.String({ pattern: "\\{traceId\\}", description: "Must contain {traceId}" }))),
 });
 export type SettingsChanges = Static<typeof SettingsChanges>;
 

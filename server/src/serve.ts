@@ -6,7 +6,7 @@ import { loadServerConfig, type ServerFlags } from "./config.ts";
 import { sharedGeneratedToken } from "./auth/shared-token.ts";
 import { connectSharedState } from "./shared-state/index.ts";
 import { createDeps } from "./app-deps.ts";
-import { createTracing } from "./observability/tracing.ts";
+import { SettingsTracing } from "./observability/settings-tracing.ts";
 import { countDroppedSpans } from "./observability/prometheus.ts";
 import { LogRetention } from "./observability/log-retention.ts";
 import { HealthProbe } from "./relay/health-probe.ts";
@@ -35,8 +35,10 @@ export async function serve(flags: ServerFlags) {
     // PostgreSQL without Redis: other instances' admin writes cannot be announced, so caches reload every few seconds.
     pollChangesMs: config.databaseUrl ? SHARED_DATABASE_POLL_MS : undefined,
   });
-  const tracing = await createTracing(process.env, { onDropped: countDroppedSpans });
+  const tracing = new SettingsTracing(process.env, countDroppedSpans);
   const deps = createDeps(config, db, { sharedState, tracing, quota: { outputReserveTokens: config.quotaOutputReserveTokens } });
+  // The OTEL_* environment, else the admin settings (applied again whenever they change).
+  await tracing.follow(deps.settings);
   const { logWriter, catalog } = deps;
   const limits = httpLimits({ maxRequestBodyBytes: config.maxRequestBodyBytes, idleTimeoutSeconds: config.idleTimeoutSeconds });
   const hosts = { boundHost: config.host, allowedHosts: config.allowedHosts };

@@ -12,6 +12,7 @@ import { createDeps } from "../src/app-deps.ts";
 import { openDatabase } from "../src/db/client.ts";
 import { startFakeUpstream, type FakeUpstream } from "../src/fake-upstream/index.ts";
 import { createTracing, NOOP_TRACING, type Tracing } from "../src/observability/tracing.ts";
+import { SettingsTracing } from "../src/observability/settings-tracing.ts";
 import { listenTestGateway, TEST_TOKEN, type TestGateway } from "./harness.ts";
 import { startOtlpReceiver, type ReceivedSpan } from "./otel/otlp-receiver.ts";
 
@@ -114,6 +115,10 @@ describe("tracing on", () => {
     expect(attempts[1].attributes["gen_ai.usage.input_tokens"]).toBeGreaterThan(0);
     // The upstream saw the second attempt's span as its parent, not the client's.
     expect(upstream.lastRequest?.headers.traceparent).toBe(`00-${clientTrace}-${attempts[1].spanId}-01`);
+    // The log rows carry the trace id the tracing UI knows the request by.
+    await gateway.logWriter.flush();
+    const rows = await gateway.admin("GET", `/api/logs/${response.headers.get("x-llmio-trace-id")}/attempts`);
+    expect(rows.map((row: { otelTraceId: string }) => row.otelTraceId)).toEqual([clientTrace, clientTrace]);
   });
 
   test("a translated stream: the server span in the client's flavour, the attempt in the provider's, first byte as an event", async () => {
@@ -145,6 +150,46 @@ describe("tracing on", () => {
     const attempt = receiver.spans.find((span) => span.kind === CLIENT && span.parentSpanId === server.spanId);
     expect(attempt?.attributes["error.type"]).toBe("client_closed");
     expect(attempt?.status.code).toBe(2);
+  });
+});
+
+describe("tracing from the admin settings", () => {
+  test("setting an endpoint turns tracing on for the next requests, with its headers and ratio; clearing it turns it off", async () => {
+    const settingsReceiver = startOtlpReceiver();
+    const followed = new SettingsTracing({}, () => {});
+    const target = gatewayWith(followed, "settings-tracing");
+    await followed.follow(target.deps.settings);
+    await model(target, "followed", [{ providerModel: "fake-model" }]);
+    const ask = async () => {
+      const response = await fetch(`${target.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${TEST_TOKEN}`, "content-type": "application/json" },
+        body: JSON.stringify({ model: "followed", messages: [{ role: "user", content: "settings" }] }),
+      });
+      await response.text();
+      await followed.flush();
+    };
+    await ask();
+    expect(followed.enabled).toBe(false);
+    const saved = await target.admin("PUT", "/api/settings", { tracingEndpoint: settingsReceiver.url, tracingHeaders: "x-honeycomb-team=abcdefghijklmnop", tracingSampleRatio: 1 });
+    // The collector's key never comes back whole.
+    expect(saved.tracingHeaders).toBe("x-honeycomb-team=abc…mnop");
+    await Bun.sleep(100);
+    expect(followed.enabled).toBe(true);
+    await ask();
+    expect(settingsReceiver.spans.filter((span) => span.kind === SERVER)).toHaveLength(1);
+    expect(settingsReceiver.spans[0].headers["x-honeycomb-team"]).toBe("abcdefghijklmnop");
+    // Sent back masked, the stored key is kept.
+    await target.admin("PUT", "/api/settings", { tracingHeaders: saved.tracingHeaders, tracingSampleRatio: 0.5 });
+    await Bun.sleep(100);
+    await ask();
+    expect(settingsReceiver.spans.find((span) => span.kind === SERVER && span.headers["x-honeycomb-team"] !== "abcdefghijklmnop")).toBeUndefined();
+    await target.admin("PUT", "/api/settings", { tracingEndpoint: null });
+    await Bun.sleep(100);
+    expect(followed.enabled).toBe(false);
+    await target.stop();
+    await followed.shutdown();
+    settingsReceiver.stop();
   });
 });
 

@@ -12,12 +12,12 @@ const COLUMNS = [
   "reasoning_tokens", "total_tokens", "usage_estimated", "warnings", "first_byte_ms", "duration_ms", "client_ip", "auth_key_id", "user_agent", "created_at",
   "reason", "repeat_count", "key_hint", "session_id", "path",
   "cache_write_tokens", "price_input", "price_cached_input", "price_cache_write", "price_output", "currency", "cost",
-  "failure_class", "cache_status", "saved_tokens", "saved_cost",
+  "failure_class", "cache_status", "saved_tokens", "saved_cost", "otel_trace_id",
 ] as const;
 
 const ROW_PLACEHOLDERS = `(${COLUMNS.map(() => "?").join(", ")})`;
 const ROWS_PER_STATEMENT = 50;
-/** PostgreSQL takes at most 65,535 parameters per statement: 41 columns × 1,000 rows stays under. */
+/** PostgreSQL takes at most 65,535 parameters per statement: 42 columns × 1,000 rows stays under. */
 const POSTGRES_ROWS_PER_STATEMENT = 1_000;
 
 export interface LogWriterOptions {
@@ -226,6 +226,6 @@ function toValues(row: NewRequestLog) {
     row.clientIp ?? null, row.authKeyId ?? null, row.userAgent ?? null, row.createdAt,
     row.reason ?? null, row.repeatCount ?? 1, row.keyHint ?? null, row.sessionId ?? null, row.path ?? null,
     row.cacheWriteTokens ?? 0, row.priceInput ?? null, row.priceCachedInput ?? null, row.priceCacheWrite ?? null, row.priceOutput ?? null, row.currency ?? null, row.cost ?? null,
-    row.failureClass ?? null, row.cacheStatus ?? null, row.savedTokens ?? 0, row.savedCost ?? null,
+    row.failureClass ?? null, row.cacheStatus ?? null, row.savedTokens ?? 0, row.savedCost ?? null, row.otelTraceId ?? null,
   ];
 }

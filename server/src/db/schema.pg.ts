@@ -159,6 +159,8 @@ export const requestLogs = pgTable(
     cacheStatus: text("cache_status", { enum: CACHE_STATUSES }),
     /** A cache hit: the tokens and cost of the original answer, which this request did not spend. */
     savedTokens: integer("saved_tokens").notNull().default(0),
+    /** The OpenTelemetry trace id of the request's span, when tracing exported it. */
+    otelTraceId: text("otel_trace_id"),
     savedCost: doublePrecision("saved_cost"),
     createdAt: millis("created_at").notNull(),
   },

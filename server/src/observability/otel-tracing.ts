@@ -69,6 +69,7 @@ export class OtelTracing implements Tracing {
 
 class OtelRequestSpan implements RequestSpan {
   readonly recording: boolean;
+  readonly traceId: string | undefined;
   private readonly span: Span;
   private readonly context: Context;
   private readonly startedAt = Date.now();
@@ -103,6 +104,7 @@ class OtelRequestSpan implements RequestSpan {
       parent,
     );
     this.recording = this.span.isRecording();
+    this.traceId = this.recording ? this.span.spanContext().traceId : undefined;
     this.context = trace.setSpan(ROOT_CONTEXT, this.span);
   }
 

@@ -57,6 +57,8 @@ export interface AttemptEnd {
 export interface RequestSpan {
   /** Whether this span is sampled and exported (extra work for attributes only then). */
   readonly recording: boolean;
+  /** Its OpenTelemetry trace id while recording (the log row keeps it, for a link to the tracing UI). */
+  readonly traceId: string | undefined;
   describe(facts: RequestFacts): void;
   /** A CLIENT span for one upstream attempt; its end also becomes the request's outcome. */
   attempt(target: AttemptTarget, attempt: number): AttemptSpan;
@@ -76,6 +78,7 @@ export const NOOP_ATTEMPT_SPAN: AttemptSpan = Object.freeze({ inject() {}, end()
 
 export const NOOP_REQUEST_SPAN: RequestSpan = Object.freeze({
   recording: false,
+  traceId: undefined,
   describe() {},
   attempt: () => NOOP_ATTEMPT_SPAN,
   fail() {},

@@ -8,7 +8,7 @@ import type { AttemptVerdict } from "../routing/health.ts";
 import { priceSnapshot } from "./price-snapshot.ts";
 
 /** Log fields shared by every attempt of one client request. */
-export type TraceLog = Pick<NewRequestLog, "traceId" | "model" | "clientProtocol" | "endpoint" | "stream" | "clientIp" | "userAgent" | "authKeyId" | "sessionId" | "cacheStatus">;
+export type TraceLog = Pick<NewRequestLog, "traceId" | "model" | "clientProtocol" | "endpoint" | "stream" | "clientIp" | "userAgent" | "authKeyId" | "sessionId" | "cacheStatus" | "otelTraceId">;
 
 /** Where one attempt went. */
 export interface AttemptUpstream {

@@ -91,6 +91,7 @@ export function createRelay(deps: RelayDeps) {
     }
     const { trace, route, plan, candidates } = planned;
     const traceId = trace.traceId;
+    if (span.traceId) trace.otelTraceId = span.traceId;
     const budget = attemptBudget(route);
     const caching = deps.caching ? planCaching(route.model, request.headers, request.principal, peek, decoded) : CACHE_OFF;
     // Set while this request fetches the answer identical requests wait for.

@@ -19,6 +19,12 @@ export interface GatewaySettings {
   defaultMaxRetry: number;
   /** Memory the response cache may hold in this instance (MB); the database keeps every entry. */
   cacheMaxMb: number;
+  /** OpenTelemetry export when the OTEL_* environment does not configure it: OTLP/HTTP base URL, headers, share of new traces. */
+  tracingEndpoint: string | null;
+  tracingHeaders: string | null;
+  tracingSampleRatio: number;
+  /** A trace in the operator's tracing UI, `{traceId}` replaced. */
+  tracingLinkTemplate: string | null;
 }
 
 export const DEFAULT_SETTINGS: GatewaySettings = {
@@ -29,17 +35,31 @@ export const DEFAULT_SETTINGS: GatewaySettings = {
   defaultTimeoutMs: 60_000,
   defaultMaxRetry: 3,
   cacheMaxMb: 64,
+  tracingEndpoint: null,
+  tracingHeaders: null,
+  tracingSampleRatio: 1,
+  tracingLinkTemplate: null,
 };
 
 /** Settings kept in the `settings` table, read once and cached (the request path reads them). */
 export class SettingsStore {
   private readonly cache = new ReloadingCache(() => this.read());
 
+  private readonly listeners = new Set<() => void>();
+
   constructor(
     private readonly db: AppDatabase,
     private readonly changes: ChangeBus = localChangeBus,
   ) {
-    changes.subscribe("settings", () => this.cache.drop());
+    changes.subscribe("settings", () => {
+      this.cache.drop();
+      this.changed();
+    });
+  }
+
+  /** Called after the settings changed, here or (with shared state) on another instance. */
+  onChange(listener: () => void): void {
+    this.listeners.add(listener);
   }
 
   get(): Promise<GatewaySettings> {
@@ -61,7 +81,12 @@ export class SettingsStore {
     });
     this.cache.drop();
     this.changes.publish("settings");
+    this.changed();
     return this.get();
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener();
   }
 
   private async read(): Promise<GatewaySettings> {

@@ -40,7 +40,7 @@ describe("/api/logs", () => {
         "attempt", "stream", "error", "clientIp", "authKeyId", "userAgent", "createdAt", "endpoint", "usageEstimated", "warnings",
         "reason", "failureClass", "repeatCount", "keyHint", "sessionId", "path",
         "cacheWriteTokens", "priceInput", "priceCachedInput", "priceCacheWrite", "priceOutput", "currency", "cost",
-        "cacheStatus", "savedTokens", "savedCost",
+        "cacheStatus", "savedTokens", "savedCost", "otelTraceId",
       ].sort(),
     );
   });

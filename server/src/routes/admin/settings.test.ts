@@ -22,13 +22,18 @@ describe("/api/settings", () => {
       cacheMaxMb: 64,
       defaultTimeoutMs: 60_000,
       defaultMaxRetry: 3,
+      tracingEndpoint: null,
+      tracingHeaders: null,
+      tracingSampleRatio: 1,
+      tracingLinkTemplate: null,
+      tracingFromEnvironment: false,
     });
   });
 
   test("PUT changes the given settings, keeps the rest, and returns all of them", async () => {
     const response = await call("PUT", "/api/settings", { bodyCapture: true, logRetentionDays: null, bodyCaptureMaxChars: 256 });
     expect(response.status).toBe(200);
-    expect(response.json).toEqual({ ...DEFAULT_SETTINGS, bodyCapture: true, logRetentionDays: null, bodyCaptureMaxChars: 256 });
+    expect(response.json).toEqual({ ...DEFAULT_SETTINGS, bodyCapture: true, logRetentionDays: null, bodyCaptureMaxChars: 256, tracingFromEnvironment: false });
     expect((await call("GET", "/api/settings")).json).toEqual(response.json);
     expect(await harness.deps.bodyCapture.enabled()).toBe(true);
     expect((await call("PUT", "/api/settings", { logRetentionDays: 7, logMaxRows: null })).json).toMatchObject({

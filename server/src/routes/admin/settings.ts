@@ -2,11 +2,12 @@ import { RetentionResult, RetentionRun, Settings, SettingsChanges } from "@llmio
 import { Elysia, t } from "elysia";
 import type { AppDeps } from "../../app-deps.ts";
 import { SettingsService } from "../../admin/settings.ts";
+import { tracingConfigured } from "../../observability/tracing.ts";
 import { accepting, adminDoc, answers } from "./shared.ts";
 
 /** `/api/settings`: gateway-wide settings and the log retention job. */
 export function settingRoutes(deps: AppDeps) {
-  const service = new SettingsService(deps.db, deps.settings);
+  const service = new SettingsService(deps.db, deps.settings, () => tracingConfigured(process.env));
   return new Elysia({ name: "admin-settings", prefix: "/settings" })
     .get("", () => service.get(), { response: answers(Settings), detail: adminDoc("Read the gateway settings") })
     .put("", ({ body }) => service.update(body), {

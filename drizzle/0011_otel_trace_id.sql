@@ -1,0 +1,1 @@
+ALTER TABLE `request_logs` ADD `otel_trace_id` text;
