@@ -138,6 +138,22 @@ describe("tracing on", () => {
     expect(attempt.parentSpanId).toBe(server.spanId);
   });
 
+  test("while body capture is on, the span carries the prompt and the completion in the GenAI message shape; off, neither", async () => {
+    const plain = await chat("failing-over");
+    const withoutCapture = await serverSpanOf(plain.headers.get("x-llmio-trace-id"));
+    await plain.text();
+    expect(withoutCapture.attributes["gen_ai.input.messages"]).toBeUndefined();
+    await gateway.admin("PUT", "/api/settings", { bodyCapture: true });
+    const captured = await chat("failing-over");
+    await captured.text();
+    const server = await serverSpanOf(captured.headers.get("x-llmio-trace-id"));
+    await gateway.admin("PUT", "/api/settings", { bodyCapture: false });
+    expect(JSON.parse(String(server.attributes["gen_ai.input.messages"]))).toEqual([{ role: "user", parts: [{ type: "text", content: "trace me" }] }]);
+    const [output] = JSON.parse(String(server.attributes["gen_ai.output.messages"]));
+    expect(output).toMatchObject({ role: "assistant", finish_reason: "stop" });
+    expect(output.parts[0].content).toContain("trace me");
+  });
+
   test("a client that leaves mid-stream: the attempt span ends as client_closed", async () => {
     const abort = new AbortController();
     const response = await chat("slow-stream", { stream: true, signal: abort.signal });

@@ -11,10 +11,15 @@ import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { detectResources, envDetector, resourceFromAttributes } from "@opentelemetry/resources";
 import { AlwaysOffSampler, AlwaysOnSampler, BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler, TracerProvider, type Sampler } from "@opentelemetry/sdk-trace";
 import type { WireName } from "@llmio/contract";
+import type { CanonicalRequest, CanonicalResponse } from "../core/canonical.ts";
 import type { Usage } from "../core/usage.ts";
+import { genAiContent } from "./genai-content.ts";
 import { logger } from "../lib/logger.ts";
 import { VERSION } from "../version.ts";
 import type { AttemptEnd, AttemptSpan, AttemptTarget, RequestFacts, RequestSpan, RequestSpanStart, Tracing } from "./tracing.ts";
+
+/** Longest prompt or completion attribute (characters). */
+const MAX_CONTENT_CHARS = 65_536;
 
 /** `gen_ai.operation.name` of a wire's chat call. */
 const OPERATION: Record<WireName, string> = { "openai-chat": "chat", "openai-responses": "chat", anthropic: "chat", gemini: "generate_content" };
@@ -120,6 +125,10 @@ class OtelRequestSpan implements RequestSpan {
   attempt(target: AttemptTarget, attempt: number): AttemptSpan {
     this.attempts++;
     return new OtelAttemptSpan(this.tracer, this.propagator, this.context, target, attempt, (outcome) => (this.outcome = outcome));
+  }
+
+  content(request: CanonicalRequest, response: CanonicalResponse | undefined): void {
+    this.span.setAttributes(genAiContent(request, response, MAX_CONTENT_CHARS));
   }
 
   fail(status: number, errorType: string): void {

@@ -1,4 +1,5 @@
 import type { WireName } from "@llmio/contract";
+import type { CanonicalRequest, CanonicalResponse } from "../core/canonical.ts";
 import type { Usage } from "../core/usage.ts";
 
 /**
@@ -62,6 +63,8 @@ export interface RequestSpan {
   describe(facts: RequestFacts): void;
   /** A CLIENT span for one upstream attempt; its end also becomes the request's outcome. */
   attempt(target: AttemptTarget, attempt: number): AttemptSpan;
+  /** Prompt and completion on the span (the GenAI content attributes); only called while body capture is on for the request. */
+  content(request: CanonicalRequest, response: CanonicalResponse | undefined): void;
   /** The request failed without an attempt to blame (refused, exhausted, the gateway's own error). */
   fail(status: number, errorType: string): void;
   /** Ends the span (idempotent). */
@@ -81,6 +84,7 @@ export const NOOP_REQUEST_SPAN: RequestSpan = Object.freeze({
   traceId: undefined,
   describe() {},
   attempt: () => NOOP_ATTEMPT_SPAN,
+  content() {},
   fail() {},
   end() {},
 });

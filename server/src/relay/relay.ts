@@ -1,4 +1,4 @@
-import type { CanonicalRequest } from "../core/canonical.ts";
+import type { CanonicalRequest, CanonicalResponse } from "../core/canonical.ts";
 import type { JsonObject, RequestContext, WireProtocol } from "../core/wire-protocol.ts";
 import type { LogWriter } from "../db/log-writer.ts";
 import type { Balancer } from "../routing/balancer.ts";
@@ -110,7 +110,19 @@ export function createRelay(deps: RelayDeps) {
     }
     span.describe({ ...trace, cacheStatus: caching.use === "off" ? null : caching.use === "bypass" ? "bypass" : "miss" });
     deps.inFlight.start({ ...trace, model: trace.model, stream: peek.stream, startedAt: Date.now(), clientIp: trace.clientIp ?? undefined, userAgent: trace.userAgent ?? undefined });
-    const requestEnd = new RequestEnd(deps, traceId, request.body, span);
+    // While body capture is on, the span gets prompt and completion too (a stream's completion is not decoded back).
+    const spanContent = (response: string) => {
+      if (!span.recording) return;
+      // Content is best effort: what does not decode is left out of the span.
+      let completion: CanonicalResponse | undefined;
+      try {
+        if (!peek.stream) completion = protocol.decodeResponse(JSON.parse(response), decoded());
+      } catch {}
+      try {
+        span.content(decoded(), completion);
+      } catch {}
+    };
+    const requestEnd = new RequestEnd(deps, traceId, request.body, span, spanContent);
     const exchange: Exchange = {
       protocol,
       context,

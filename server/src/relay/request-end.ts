@@ -18,6 +18,8 @@ export class RequestEnd {
     private readonly traceId: string,
     private readonly requestBody: JsonObject,
     private readonly span: RequestSpan,
+    /** Called with the captured answer when capture is on (the span's prompt and completion). */
+    private readonly captured?: (response: string) => void,
   ) {}
 
   /** Ends the request; `responseBody` replaces the captured answer (a whole upstream body). */
@@ -25,8 +27,9 @@ export class RequestEnd {
     if (this.ended) return;
     this.ended = true;
     this.deps.inFlight.end(this.traceId);
-    this.span.end();
     const capture = this.capture;
+    if (capture) this.captured?.(responseBody ?? capture.response);
+    this.span.end();
     if (!capture) return;
     const { traceId, requestBody } = this;
     // Async, so that a body JSON cannot encode (nested too deeply) fails the capture, not the request.
