@@ -71,6 +71,7 @@ beforeAll(async () => {
   gateway = gatewayWith(tracing, "traced");
   await model(gateway, "failing-over", [{ providerModel: "fake-model+status=500" }, { providerModel: "fake-model" }]);
   await model(gateway, "via-anthropic", [{ type: "anthropic", providerModel: "fake-model+words=12+token-delay=5" }]);
+  await model(gateway, "all-failing", [{ providerModel: "fake-model+status=503" }, { providerModel: "fake-model+status=500" }]);
   await model(gateway, "slow-stream", [{ providerModel: "fake-model+words=200+token-delay=20" }]);
 });
 
@@ -136,6 +137,17 @@ describe("tracing on", () => {
     expect(server.events.map((event) => event.name)).toContain("llmio.first_byte");
     expect(attempt.attributes).toMatchObject({ "gen_ai.provider.name": "anthropic", "gen_ai.request.model": "fake-model+words=12+token-delay=5" });
     expect(attempt.parentSpanId).toBe(server.spanId);
+  });
+
+  test("every attempt failing: the server span ends as an error with the client's status and the last attempt's class", async () => {
+    const response = await chat("all-failing");
+    expect(response.status).toBeGreaterThanOrEqual(500);
+    await response.text();
+    const server = await serverSpanOf(response.headers.get("x-llmio-trace-id"));
+    expect(server.status.code).toBe(2);
+    expect(server.attributes).toMatchObject({ "http.response.status_code": response.status, "error.type": "server", "llmio.attempts": 2 });
+    const attempts = receiver.spans.filter((span) => span.parentSpanId === server.spanId);
+    expect(attempts.map((span) => span.attributes["http.response.status_code"]).sort()).toEqual([500, 503]);
   });
 
   test("while body capture is on, the span carries the prompt and the completion in the GenAI message shape; off, neither", async () => {

@@ -198,13 +198,13 @@ export function createRelay(deps: RelayDeps) {
       const result = await failover({ candidates, balancer: deps.balancer, ...budget, logWriter: deps.logWriter, clientSignal: request.signal, trace, span, prepare, accept, rejectClientFault });
       if (!(result instanceof Response)) {
         const exhausted = exhaustedError(result, traceId);
-        if (result.clientAborted) span.fail(exhausted.status, "client_closed");
-        else if (result.classes.length === 0) span.fail(exhausted.status, result.refusal?.cause ?? exhausted.kind);
+        span.fail(exhausted.status, result.clientAborted ? "client_closed" : (result.classes.at(-1) ?? result.refusal?.cause ?? exhausted.kind));
         requestEnd.done();
         flight?.land(undefined);
         return errorResponse(protocol, exhausted, traceId);
       }
       // Streams end (and call `done`) later; a refused request ends here.
+      if (result.status >= 400) span.fail(result.status, String(result.status));
       if (!result.body || result.status >= 400) requestEnd.done();
       if (caching.use === "off") return result;
       return await recordForCache(result, { caching: deps.caching, plan: caching, protocol, request: decoded, flight, servedBy: () => servedBy });
