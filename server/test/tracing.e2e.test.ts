@@ -150,6 +150,21 @@ describe("tracing on", () => {
     expect(attempts.map((span) => span.attributes["http.response.status_code"]).sort()).toEqual([500, 503]);
   });
 
+  test("an embeddings call is an `embeddings` SERVER span with its attempt", async () => {
+    const response = await fetch(`${gateway.url}/v1/embeddings`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TEST_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "failing-over", input: "embed me" }),
+    });
+    expect(response.status).toBe(200);
+    await response.text();
+    const server = await serverSpanOf(response.headers.get("x-llmio-trace-id"));
+    expect(server.name).toBe("embeddings failing-over");
+    const attempts = receiver.spans.filter((span) => span.parentSpanId === server.spanId);
+    expect(attempts.map((span) => span.name)).toContain("embeddings fake-model");
+    expect(server.attributes["gen_ai.operation.name"]).toBe("embeddings");
+  });
+
   test("while body capture is on, the span carries the prompt and the completion in the GenAI message shape; off, neither", async () => {
     const plain = await chat("failing-over");
     const withoutCapture = await serverSpanOf(plain.headers.get("x-llmio-trace-id"));

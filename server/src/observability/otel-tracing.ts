@@ -79,6 +79,7 @@ class OtelRequestSpan implements RequestSpan {
   private readonly context: Context;
   private readonly startedAt = Date.now();
   private readonly stream: boolean;
+  private readonly operation: string | undefined;
   private attempts = 0;
   private outcome: AttemptEnd | undefined;
   private failure: { status: number; errorType: string } | undefined;
@@ -91,13 +92,15 @@ class OtelRequestSpan implements RequestSpan {
   ) {
     const parent = propagator.extract(ROOT_CONTEXT, start.headers, headerGetter);
     this.stream = start.stream;
+    this.operation = start.operation;
+    const operation = start.operation ?? OPERATION[start.protocol];
     this.span = tracer.startSpan(
-      `${OPERATION[start.protocol]} ${start.model}`,
+      `${operation} ${start.model}`,
       {
         kind: SpanKind.SERVER,
         startTime: this.startedAt,
         attributes: {
-          "gen_ai.operation.name": OPERATION[start.protocol],
+          "gen_ai.operation.name": operation,
           "gen_ai.provider.name": PROVIDER[start.protocol],
           "gen_ai.request.model": start.model,
           ...(start.stream ? { "gen_ai.request.stream": true } : {}),
@@ -124,7 +127,7 @@ class OtelRequestSpan implements RequestSpan {
 
   attempt(target: AttemptTarget, attempt: number): AttemptSpan {
     this.attempts++;
-    return new OtelAttemptSpan(this.tracer, this.propagator, this.context, target, attempt, (outcome) => (this.outcome = outcome));
+    return new OtelAttemptSpan(this.tracer, this.propagator, this.context, target, attempt, this.operation, (outcome) => (this.outcome = outcome));
   }
 
   content(request: CanonicalRequest, response: CanonicalResponse | undefined): void {
@@ -169,9 +172,10 @@ class OtelAttemptSpan implements AttemptSpan {
     parent: Context,
     target: AttemptTarget,
     attempt: number,
+    requestOperation: string | undefined,
     private readonly onEnd: (outcome: AttemptEnd) => void,
   ) {
-    const operation = OPERATION[target.wire];
+    const operation = requestOperation ?? OPERATION[target.wire];
     this.span = tracer.startSpan(
       `${operation} ${target.providerModel}`,
       {

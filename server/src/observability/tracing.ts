@@ -25,6 +25,8 @@ export interface RequestSpanStart {
   model: string;
   stream: boolean;
   clientIp?: string;
+  /** Chat by default (`generate_content` for Gemini); embeddings calls say so. */
+  operation?: "embeddings";
 }
 
 /** What the log row knows of the request, added to its span once routing has decided. */

@@ -1,13 +1,14 @@
 import type { JsonObject } from "../core/wire-protocol.ts";
 import { embeddingsCodecOf, wireProtocols } from "../protocols/index.ts";
 import { failover } from "./failover.ts";
-import { exhaustedError } from "./exhausted-error.ts";
+import { exhaustedError, exhaustedErrorType } from "./exhausted-error.ts";
 import { attemptBudget, planRequest } from "./plan.ts";
 import { errorResponse } from "./relay-errors.ts";
 import { readOrReject } from "./rejections.ts";
 import type { RelayDeps, RelayRequest } from "./relay.ts";
 import { failOver } from "./attempt-outcome.ts";
 import { upstreamRequest, upstreamTarget } from "./upstream-request.ts";
+import { NOOP_TRACING } from "../observability/tracing.ts";
 
 /** Embeddings from any provider whose protocol has them, answered in the client's shape. */
 export function createEmbeddingsRelay(deps: RelayDeps) {
@@ -17,6 +18,7 @@ export function createEmbeddingsRelay(deps: RelayDeps) {
     const rejections = deps.logWriter.rejections;
     const embedding = readOrReject({ ...request, rejections }, "embeddings", () => codec.decodeRequest(request.body, request.context ?? {}));
     if (embedding instanceof Response) return embedding;
+    const span = (deps.tracing ?? NOOP_TRACING).request({ headers: request.headers, protocol: protocol.name, model: embedding.model, stream: false, clientIp: request.clientIp, operation: "embeddings" });
     const planned = await planRequest(deps.catalog, deps.balancer, {
       ...request,
       rejections,
@@ -24,14 +26,21 @@ export function createEmbeddingsRelay(deps: RelayDeps) {
       endpoint: "embeddings",
       accepts: (candidate) => embeddingsCodecOf(candidate.wire) !== undefined,
     });
-    if (planned instanceof Response) return planned;
+    if (planned instanceof Response) {
+      span.fail(planned.status, "refused");
+      span.end();
+      return planned;
+    }
     const { trace, route, candidates } = planned;
+    span.describe(trace);
+    if (span.traceId) trace.otelTraceId = span.traceId;
 
     const result = await failover({
       candidates,
       balancer: deps.balancer,
       ...attemptBudget(route),
       trace,
+      span,
       logWriter: deps.logWriter,
       clientSignal: request.signal,
       prepare(candidate, apiKey) {
@@ -59,7 +68,14 @@ export function createEmbeddingsRelay(deps: RelayDeps) {
         return errorResponse(protocol, wireProtocols[candidate.wire].decodeError(failure.status ?? 400, failure.body ?? ""), trace.traceId);
       },
     });
-    if (result instanceof Response) return result;
-    return errorResponse(protocol, exhaustedError(result, trace.traceId), trace.traceId);
+    if (result instanceof Response) {
+      if (result.status >= 400) span.fail(result.status, String(result.status));
+      span.end();
+      return result;
+    }
+    const exhausted = exhaustedError(result, trace.traceId);
+    span.fail(exhausted.status, exhaustedErrorType(result, exhausted));
+    span.end();
+    return errorResponse(protocol, exhausted, trace.traceId);
   };
 }

@@ -67,3 +67,9 @@ export function describeSkipped(skipped: SkippedCandidate, now = Date.now()): st
   const detail = skipped.detail ? ` (${skipped.detail})` : "";
   return `${skipped.providerName} (${skipped.providerModel}): ${SKIP_TEXT[skipped.why]}${until}${detail}`;
 }
+
+/** The low-cardinality `error.type` of a request nothing served (trace spans): the client left, the last attempt's class, or why none was made. */
+export function exhaustedErrorType(result: FailoverExhausted, error: GatewayError): string {
+  if (result.clientAborted) return "client_closed";
+  return result.classes.at(-1) ?? result.refusal?.cause ?? error.kind;
+}

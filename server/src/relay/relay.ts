@@ -7,7 +7,7 @@ import type { BodyCapture } from "../observability/body-capture.ts";
 import type { Catalog, RouteCandidate } from "../routing/catalog.ts";
 import type { InFlightTracker } from "../observability/in-flight.ts";
 import { asGatewayError, failover, type FailoverOptions } from "./failover.ts";
-import { exhaustedError } from "./exhausted-error.ts";
+import { exhaustedError, exhaustedErrorType } from "./exhausted-error.ts";
 import { logger } from "../lib/logger.ts";
 import { forwardRequestHeaders, forwardResponseHeaders } from "./forward-headers.ts";
 import { attemptBudget, planRequest } from "./plan.ts";
@@ -198,7 +198,7 @@ export function createRelay(deps: RelayDeps) {
       const result = await failover({ candidates, balancer: deps.balancer, ...budget, logWriter: deps.logWriter, clientSignal: request.signal, trace, span, prepare, accept, rejectClientFault });
       if (!(result instanceof Response)) {
         const exhausted = exhaustedError(result, traceId);
-        span.fail(exhausted.status, result.clientAborted ? "client_closed" : (result.classes.at(-1) ?? result.refusal?.cause ?? exhausted.kind));
+        span.fail(exhausted.status, exhaustedErrorType(result, exhausted));
         requestEnd.done();
         flight?.land(undefined);
         return errorResponse(protocol, exhausted, traceId);
