@@ -70,7 +70,7 @@ beforeAll(async () => {
   tracing = await createTracing({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_HEADERS: "x-collector-key=secret%20value", OTEL_SERVICE_NAME: "llmio-under-test" });
   gateway = gatewayWith(tracing, "traced");
   await model(gateway, "failing-over", [{ providerModel: "fake-model+status=500" }, { providerModel: "fake-model" }]);
-  await model(gateway, "via-anthropic", [{ type: "anthropic", providerModel: "fake-model+words=12+token-delay=5" }]);
+  await model(gateway, "to-openai", [{ providerModel: "fake-model+words=12+token-delay=5" }]);
   await model(gateway, "all-failing", [{ providerModel: "fake-model+status=503" }, { providerModel: "fake-model+status=500" }]);
   await model(gateway, "slow-stream", [{ providerModel: "fake-model+words=200+token-delay=20" }]);
 });
@@ -114,6 +114,10 @@ describe("tracing on", () => {
     expect(attempts[0].attributes).toMatchObject({ "error.type": "server", "http.response.status_code": 500, "server.address": "127.0.0.1", "llmio.attempt": 0 });
     expect(attempts[1].attributes).toMatchObject({ "gen_ai.request.model": "fake-model", "gen_ai.provider.name": "openai", "http.response.status_code": 200, "llmio.attempt": 1 });
     expect(attempts[1].attributes["gen_ai.usage.input_tokens"]).toBeGreaterThan(0);
+    // A passed-through answer's own model and finish reason (decoded because the span records).
+    expect(attempts[1].attributes["gen_ai.response.model"]).toBe("fake-model");
+    expect(attempts[1].attributes["gen_ai.response.finish_reasons"]).toEqual(["stop"]);
+    expect(attempts[0].attributes["gen_ai.response.finish_reasons"]).toEqual(["error"]);
     // The upstream saw the second attempt's span as its parent, not the client's.
     expect(upstream.lastRequest?.headers.traceparent).toBe(`00-${clientTrace}-${attempts[1].spanId}-01`);
     // The log rows carry the trace id the tracing UI knows the request by.
@@ -126,7 +130,7 @@ describe("tracing on", () => {
     const response = await fetch(`${gateway.url}/v1/messages`, {
       method: "POST",
       headers: { "x-api-key": TEST_TOKEN, "content-type": "application/json", "anthropic-version": "2023-06-01" },
-      body: JSON.stringify({ model: "via-anthropic", max_tokens: 100, stream: true, messages: [{ role: "user", content: "trace a stream" }] }),
+      body: JSON.stringify({ model: "to-openai", max_tokens: 100, stream: true, messages: [{ role: "user", content: "trace a stream" }] }),
     });
     expect(response.status).toBe(200);
     await response.text();
@@ -135,7 +139,9 @@ describe("tracing on", () => {
     expect(server.attributes).toMatchObject({ "gen_ai.provider.name": "anthropic", "gen_ai.request.stream": true, "llmio.client.protocol": "anthropic" });
     expect(server.attributes["gen_ai.response.time_to_first_chunk"]).toBeGreaterThan(0);
     expect(server.events.map((event) => event.name)).toContain("llmio.first_byte");
-    expect(attempt.attributes).toMatchObject({ "gen_ai.provider.name": "anthropic", "gen_ai.request.model": "fake-model+words=12+token-delay=5" });
+    // An Anthropic client, an OpenAI-compatible provider: translated.
+    expect(attempt.attributes).toMatchObject({ "gen_ai.provider.name": "openai", "gen_ai.request.model": "fake-model+words=12+token-delay=5", "gen_ai.response.finish_reasons": ["stop"] });
+    expect(attempt.attributes["gen_ai.response.model"]).toBeDefined();
     expect(attempt.parentSpanId).toBe(server.spanId);
   });
 

@@ -147,7 +147,7 @@ class OtelRequestSpan implements RequestSpan {
       span.setAttributes({ "http.response.status_code": failure.status, "error.type": failure.errorType });
       if (failure.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
     } else if (outcome) {
-      span.setAttributes(usageAttributes(outcome.usage));
+      span.setAttributes({ ...usageAttributes(outcome.usage), ...answerAttributes(outcome) });
       const firstByteMs = outcome.timings.firstByteMs;
       if (firstByteMs !== undefined) {
         span.addEvent("llmio.first_byte", { "llmio.first_byte_ms": firstByteMs }, this.startedAt + firstByteMs);
@@ -204,7 +204,7 @@ class OtelAttemptSpan implements AttemptSpan {
     this.ended = true;
     const { span } = this;
     if (outcome.statusCode) span.setAttribute("http.response.status_code", outcome.statusCode);
-    span.setAttributes(usageAttributes(outcome.usage));
+    span.setAttributes({ ...usageAttributes(outcome.usage), ...answerAttributes(outcome) });
     if (outcome.status === "error") {
       // The failure class (timeout, rate_limit, …) is the low-cardinality error type; none: the client left.
       span.setAttributes({ "error.type": outcome.failure ?? "client_closed", "llmio.failure_class": outcome.failure ?? "client_closed" });
@@ -243,6 +243,15 @@ export function otlpHeaders(env: Record<string, string | undefined>): Record<str
 function positiveInteger(value: string | undefined): number | undefined {
   const parsed = Number(value);
   return value && Number.isInteger(parsed) && parsed > 0 ? parsed : undefined;
+}
+
+/** `gen_ai.response.model` and `gen_ai.response.finish_reasons` (one choice); a failed answer's reason is "error". */
+function answerAttributes(outcome: AttemptEnd): Attributes {
+  const reason = outcome.status === "error" ? "error" : outcome.response?.finishReason;
+  return {
+    ...(outcome.response?.model ? { "gen_ai.response.model": outcome.response.model } : {}),
+    ...(reason ? { "gen_ai.response.finish_reasons": [reason] } : {}),
+  };
 }
 
 function usageAttributes(usage: Usage | undefined): Attributes {

@@ -55,6 +55,8 @@ export interface AttemptEnd {
   error?: string | null;
   usage?: Usage;
   timings: { firstByteMs?: number };
+  /** What the decoded answer says: the model that answered and its finish reason (the upstream's word). */
+  response?: { model?: string; finishReason?: string };
 }
 
 export interface RequestSpan {

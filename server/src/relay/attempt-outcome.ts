@@ -1,3 +1,4 @@
+import type { CanonicalResponse } from "../core/canonical.ts";
 import type { Usage } from "../core/usage.ts";
 import { CLIENT_CLOSED_REASON } from "../db/log-reasons.ts";
 import type { NewRequestLog } from "../db/schema.ts";
@@ -50,6 +51,19 @@ export interface AttemptOutcome {
   /** Features the upstream could not carry (translation degraded), joined by newlines. */
   warnings?: string;
   retryAfterMs?: number;
+  /** The model the upstream says answered, and why it stopped (its own words), when the answer was decoded. */
+  response?: AnswerFacts;
+}
+
+/** What a decoded answer says of itself (trace spans report it). */
+export interface AnswerFacts {
+  model?: string;
+  finishReason?: string;
+}
+
+/** The model that answered and the upstream's own finish reason. */
+export function factsOf(response: CanonicalResponse): AnswerFacts {
+  return { model: response.model || undefined, finishReason: response.rawFinishReason ?? response.finishReason };
 }
 
 /** How an accepted answer ended, as the code reading it saw it; the attempt fills in the rest. */
@@ -62,6 +76,7 @@ export interface AnswerEnd {
   firstByteMs?: number;
   durationMs?: number;
   warnings?: string;
+  response?: AnswerFacts;
 }
 
 /** Ends an accepted attempt: its lease and its log row. Later calls are ignored. */

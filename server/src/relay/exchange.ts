@@ -20,6 +20,8 @@ export interface Exchange {
   capture?: { response: string };
   /** Ms since the client's request arrived. */
   elapsed(): number;
+  /** Its trace span records: worth decoding what it reports (a passed-through answer's model and finish reason). */
+  traced: boolean;
 }
 
 /** A local estimate, or none when the request cannot be decoded (the log then shows zero tokens). */

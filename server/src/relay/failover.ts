@@ -211,6 +211,7 @@ function answerOutcome(answered: AnswerEnd, status: number): OutcomeFields {
     error: answered.failed?.message,
     usage: answered.usage,
     warnings: answered.warnings,
+    response: answered.response,
     timings: { firstByteMs: answered.firstByteMs, durationMs: answered.durationMs },
   };
 }

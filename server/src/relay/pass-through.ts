@@ -1,7 +1,7 @@
 import { GatewayError } from "../core/errors.ts";
 import { mergeUsage, type Usage } from "../core/usage.ts";
-import type { SseEvent, WireProtocol } from "../core/wire-protocol.ts";
-import { answerFailed, clientLeft, type AnswerEnd, type EndAttempt } from "./attempt-outcome.ts";
+import type { JsonObject, SseEvent, WireProtocol } from "../core/wire-protocol.ts";
+import { answerFailed, clientLeft, factsOf, type AnswerEnd, type AnswerFacts, type EndAttempt } from "./attempt-outcome.ts";
 import { usableBody, type AnswerPath } from "./answer-body.ts";
 import { estimateSafely, textOfEvents, type Exchange } from "./exchange.ts";
 import { awaitFastPathStart, observeStream } from "./observed-stream.ts";
@@ -18,7 +18,7 @@ export const passThrough: AnswerPath = async (exchange, answer, candidate, upstr
     const usable = usableBody(answer, candidate, upstream);
     if (!("json" in usable)) return usable;
     const usage = upstream.usageFromResponse(usable.json) ?? (await estimateSafely(exchange.decoded, async () => answer.text));
-    end({ usage });
+    end({ usage, response: exchange.traced ? decodedFacts(upstream, usable.json, exchange) : undefined });
     return new Response(answer.text, { status: answer.response.status, headers });
   }
   const idleMs = exchange.route.model.streamIdleTimeoutMs;
@@ -26,6 +26,15 @@ export const passThrough: AnswerPath = async (exchange, answer, candidate, upstr
   if ("failed" in start) return start;
   return new Response(relayedStream(exchange, answer.reader, start.chunks, upstream, end), { status: 200, headers });
 };
+
+/** The model and finish reason of a passed-through body, decoded only for a trace that records them. */
+function decodedFacts(upstream: WireProtocol, json: JsonObject, exchange: Exchange): AnswerFacts | undefined {
+  try {
+    return factsOf(upstream.decodeResponse(json, exchange.decoded()));
+  } catch {
+    return undefined;
+  }
+}
 
 /** The upstream's stream as the client receives it, ending the attempt when it closes, breaks or is cancelled. */
 function relayedStream(exchange: Exchange, reader: ReadableStreamDefaultReader<Uint8Array>, chunks: Uint8Array[], upstream: WireProtocol, end: EndAttempt) {

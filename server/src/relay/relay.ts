@@ -132,6 +132,7 @@ export function createRelay(deps: RelayDeps) {
       route,
       deadline: budget.deadline,
       elapsed: () => Math.round(performance.now() - started),
+      traced: span.recording,
       get capture() {
         return requestEnd.capture;
       },

@@ -1,6 +1,6 @@
 import type { StreamEvent } from "../core/canonical.ts";
 import { mergeUsage, type Usage } from "../core/usage.ts";
-import { answerFailed, clientLeft } from "./attempt-outcome.ts";
+import { answerFailed, clientLeft, factsOf, type AnswerFacts } from "./attempt-outcome.ts";
 import { estimateSafely, outputOf } from "./exchange.ts";
 import { usableBody, type AnswerPath } from "./answer-body.ts";
 import { promptTokenEstimate } from "./prompt-estimate.ts";
@@ -17,7 +17,7 @@ export const translated: AnswerPath = async (exchange, answer, candidate, upstre
     if (!("json" in usable)) return usable;
     const response = upstream.decodeResponse(usable.json, decoded());
     response.usage ??= await estimateSafely(decoded, async () => outputText(response.content));
-    end({ usage: response.usage });
+    end({ usage: response.usage, response: factsOf(response) });
     return Response.json(protocol.encodeResponse(response, decoded()), { headers });
   }
 
@@ -27,6 +27,7 @@ export const translated: AnswerPath = async (exchange, answer, candidate, upstre
   if ("failed" in start) return start;
   let usage: Usage | undefined;
   let text = "";
+  const facts: AnswerFacts = {};
   // Counted only if the client's encoder asks (Anthropic's message_start, when the upstream has not reported input tokens yet).
   const clientContext = { ...exchange.context, promptTokens: promptTokenEstimate(decoded) };
   const encoder = protocol.encodeStream(decoded(), clientContext);
@@ -39,11 +40,13 @@ export const translated: AnswerPath = async (exchange, answer, candidate, upstre
       onEvent(event) {
         if (event.type === "usage" || event.type === "response-start" || event.type === "finish") usage = mergeUsage(usage, event.usage);
         else text += outputOf(event);
+        if (event.type === "response-start") facts.model = event.model || undefined;
+        if (event.type === "finish") facts.finishReason = event.rawFinishReason ?? event.finishReason;
       },
       async onClose(outcome) {
         const failed = outcome.cancelled ? clientLeft() : outcome.error ? answerFailed(outcome.error) : undefined;
         const counted = usage && usage.outputTokens + usage.inputTokens > 0 ? usage : await estimateSafely(decoded, async () => text);
-        end({ failed, durationMs: exchange.elapsed(), usage: counted });
+        end({ failed, durationMs: exchange.elapsed(), usage: counted, response: facts });
       },
     },
     exchange.traceId,
