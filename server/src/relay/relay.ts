@@ -21,7 +21,7 @@ import { RequestEnd } from "./request-end.ts";
 import { translated } from "./translated.ts";
 import { consultCache, planCaching, recordForCache, type CachePlan, type ResponseCaching } from "./response-caching.ts";
 import type { Flight } from "../cache/coalescer.ts";
-import { NOOP_TRACING, type Tracing } from "../observability/tracing.ts";
+import { NOOP_TRACING, type RequestSpan, type Tracing } from "../observability/tracing.ts";
 
 export interface RelayDeps {
   catalog: Catalog;
@@ -101,28 +101,17 @@ export function createRelay(deps: RelayDeps) {
       const call = { protocol, context, request: decoded(), stream: peek.stream, trace, started };
       const consulted = await consultCache(deps.caching, caching, call, { waitMs: budget.deadline - Date.now(), signal: request.signal }, deps.logWriter);
       if (consulted instanceof Response) {
-        span.describe({ ...trace, cacheStatus: consulted.status === 200 ? "hit" : "miss" });
+        if (span.recording) span.describe({ ...trace, cacheStatus: consulted.status === 200 ? "hit" : "miss" });
         if (consulted.status !== 200) span.fail(consulted.status, "client_closed");
         span.end();
         return consulted;
       }
       flight = consulted.flight;
     }
-    span.describe({ ...trace, cacheStatus: caching.use === "off" ? null : caching.use === "bypass" ? "bypass" : "miss" });
+    // Only a recording span costs anything (tracing off: nothing is built per request).
+    if (span.recording) span.describe({ ...trace, cacheStatus: caching.use === "off" ? null : caching.use === "bypass" ? "bypass" : "miss" });
     deps.inFlight.start({ ...trace, model: trace.model, stream: peek.stream, startedAt: Date.now(), clientIp: trace.clientIp ?? undefined, userAgent: trace.userAgent ?? undefined });
-    // While body capture is on, the span gets prompt and completion too (a stream's completion is not decoded back).
-    const spanContent = (response: string) => {
-      if (!span.recording) return;
-      // Content is best effort: what does not decode is left out of the span.
-      let completion: CanonicalResponse | undefined;
-      try {
-        if (!peek.stream) completion = protocol.decodeResponse(JSON.parse(response), decoded());
-      } catch {}
-      try {
-        span.content(decoded(), completion);
-      } catch {}
-    };
-    const requestEnd = new RequestEnd(deps, traceId, request.body, span, spanContent);
+    const requestEnd = new RequestEnd(deps, traceId, request.body, span, span.recording ? spanContent(span, protocol, decoded, peek.stream) : undefined);
     const exchange: Exchange = {
       protocol,
       context,
@@ -217,6 +206,22 @@ export function createRelay(deps: RelayDeps) {
       if (failure.kind === "internal") logger.error("relay failed", { traceId, error: (error as Error)?.stack ?? String(error) });
       return errorResponse(protocol, failure, traceId);
     }
+  };
+}
+
+/**
+ * While body capture is on, a recording span gets the prompt and the completion too (a stream's
+ * completion is not decoded back). Best effort: what does not decode is left out of the span.
+ */
+function spanContent(span: RequestSpan, protocol: WireProtocol, decoded: () => CanonicalRequest, stream: boolean) {
+  return (response: string) => {
+    let completion: CanonicalResponse | undefined;
+    try {
+      if (!stream) completion = protocol.decodeResponse(JSON.parse(response), decoded());
+    } catch {}
+    try {
+      span.content(decoded(), completion);
+    } catch {}
   };
 }
 
