@@ -129,7 +129,20 @@ describe("client key form", () => {
 });
 
 describe("settings form", () => {
-  const saved: Settings = { logRetentionDays: 30, logMaxRows: 1_000_000, bodyCapture: false, bodyCaptureMaxChars: 65_536, defaultTimeoutMs: 60_000, defaultMaxRetry: 3, cacheMaxMb: 64 };
+  const saved: Settings = {
+    logRetentionDays: 30,
+    logMaxRows: 1_000_000,
+    bodyCapture: false,
+    bodyCaptureMaxChars: 65_536,
+    defaultTimeoutMs: 60_000,
+    defaultMaxRetry: 3,
+    cacheMaxMb: 64,
+    tracingEndpoint: "http://collector:4318",
+    tracingHeaders: "x-honeycomb-team=abc…mnop",
+    tracingSampleRatio: 1,
+    tracingLinkTemplate: null,
+    tracingFromEnvironment: false,
+  };
 
   it("sends only what changed", () => {
     expect(settingsChanges(saved, { ...saved })).toEqual({});
@@ -150,5 +163,30 @@ describe("settings form", () => {
     expect(validateSettings({ ...saved, cacheMaxMb: 65_536 })).toEqual({});
     for (const cacheMaxMb of [0, 65_537, 1.5]) expect(validateSettings({ ...saved, cacheMaxMb })).toEqual({ cacheMaxMb: "validation.cacheMaxMb" });
     expect(settingsChanges(saved, { ...saved, cacheMaxMb: 256 })).toEqual({ cacheMaxMb: 256 });
+  });
+
+  it("leaves masked tracing headers out when they were not touched, so the stored values stay", () => {
+    expect(settingsChanges(saved, { ...saved, tracingSampleRatio: 0.25 })).toEqual({ tracingSampleRatio: 0.25 });
+    expect(settingsChanges(saved, { ...saved, tracingHeaders: "x-honeycomb-team=abc…mnop,x-extra=1" })).toEqual({ tracingHeaders: "x-honeycomb-team=abc…mnop,x-extra=1" });
+  });
+
+  it("sends emptied tracing fields as null, trimmed text as typed, and never the read-only environment flag", () => {
+    expect(settingsChanges(saved, { ...saved, tracingEndpoint: "  ", tracingHeaders: "" })).toEqual({ tracingEndpoint: null, tracingHeaders: null });
+    expect(settingsChanges(saved, { ...saved, tracingLinkTemplate: " https://jaeger/trace/{traceId} " })).toEqual({ tracingLinkTemplate: "https://jaeger/trace/{traceId}" });
+    expect(settingsChanges(saved, { ...saved, tracingEndpoint: "http://collector:4318 " })).toEqual({});
+    expect(settingsChanges(saved, { ...saved, tracingFromEnvironment: true })).toEqual({});
+  });
+
+  it("validates the tracing fields", () => {
+    expect(validateSettings({ ...saved, tracingEndpoint: null, tracingHeaders: null, tracingSampleRatio: 0, tracingLinkTemplate: "" })).toEqual({});
+    expect(
+      validateSettings({ ...saved, tracingEndpoint: "collector:4318", tracingHeaders: "novalue", tracingSampleRatio: Number.NaN, tracingLinkTemplate: "https://jaeger/search" }),
+    ).toEqual({
+      tracingEndpoint: "validation.url",
+      tracingHeaders: "validation.tracingHeaders",
+      tracingSampleRatio: "validation.percent",
+      tracingLinkTemplate: "validation.traceIdPlaceholder",
+    });
+    expect(validateSettings({ ...saved, tracingSampleRatio: 1.5 })).toEqual({ tracingSampleRatio: "validation.percent" });
   });
 });

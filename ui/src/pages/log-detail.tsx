@@ -14,6 +14,7 @@ import { prettyBody, readExchange } from "../lib/pretty-body.ts";
 import { isCacheHit } from "../lib/response-cache.ts";
 import type { LogRow } from "@llmio/contract";
 import { AnswerView, RequestView } from "./log-exchange.tsx";
+import { OtelTraceCells } from "./log-otel-trace.tsx";
 
 /** Everything about one client request: each attempt with timings, tokens and errors, and the bodies when captured. */
 export function LogDetailDrawer(props: { traceId: string; keyName: (id: number | null) => string; onClose: () => void; onSession?: (sessionId: string) => void }) {
@@ -24,6 +25,8 @@ export function LogDetailDrawer(props: { traceId: string; keyName: (id: number |
   const attempts = () => trace()?.attempts ?? [];
   const final = () => attempts().at(-1);
   const succeeded = () => attempts().some((attempt) => attempt.status === "success");
+  // Every attempt of a request shares its OpenTelemetry trace; rows logged before tracing have none.
+  const otelTraceId = () => attempts().find((attempt) => attempt.otelTraceId)?.otelTraceId;
   const longest = createMemo(() => Math.max(1, ...attempts().map((attempt) => attempt.durationMs)));
 
   return (
@@ -39,12 +42,16 @@ export function LogDetailDrawer(props: { traceId: string; keyName: (id: number |
       onClose={props.onClose}
     >
       <div class="space-y-5" data-testid="log-detail">
-        <div class="flex items-center gap-2 rounded-lg bg-zinc-50 px-3 py-2 dark:bg-zinc-800/60">
+        {/* The gateway's id, and the OpenTelemetry one when the request was traced: label, id, actions. */}
+        <div class="grid grid-cols-[auto_minmax(0,1fr)_auto] items-center gap-x-3 gap-y-1 rounded-lg bg-zinc-50 px-3 py-1.5 dark:bg-zinc-800/60" data-testid="detail-ids">
           <span class="text-xs muted">{t("logs.traceId")}</span>
-          <code class="min-w-0 flex-1 truncate font-mono text-xs" data-testid="detail-trace">
+          <code class="min-w-0 truncate font-mono text-xs" data-testid="detail-trace">
             {props.traceId}
           </code>
-          <CopyButton text={props.traceId} />
+          <span class="flex justify-end">
+            <CopyButton text={props.traceId} />
+          </span>
+          <Show when={otelTraceId()}>{(otel) => <OtelTraceCells traceId={otel()} />}</Show>
         </div>
 
         <Show when={trace.error}>

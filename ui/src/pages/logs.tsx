@@ -291,6 +291,9 @@ export default function LogsPage() {
                           <button type="button" class="text-left tabular-nums hover:underline focus-visible:(outline-none underline)" title={formatDateTime(row.createdAt)} onClick={(event) => (event.stopPropagation(), openDetail(row.traceId))}>
                             {formatTime(row.createdAt)}
                           </button>
+                          <Show when={row.otelTraceId}>
+                            <span class="i-lucide-waypoints ml-1.5 align-[-2px] text-xs muted" role="img" title={t("logs.otelTraced")} aria-label={t("logs.otelTraced")} data-testid="log-otel" />
+                          </Show>
                         </td>
                         <td class="td max-w-48 truncate font-medium">
                           {row.model || <span class="font-normal muted">—</span>}

@@ -16,12 +16,26 @@ import { CleanupHistory } from "./settings-cleanup-history.tsx";
 import { ConfigFileSection } from "./settings-config-file.tsx";
 import { LlmioImportSection } from "./settings-llmio-import.tsx";
 import { CacheStatsPanel } from "./settings-response-cache.tsx";
+import { TracingSection } from "./settings-tracing.tsx";
 
-/** Log retention (with "run now" and the cleanup history), body capture, the response cache, defaults for new models, and the configuration file. */
+/** Log retention (with "run now" and the cleanup history), body capture, the response cache, defaults for new models, tracing, and the configuration file. */
 export default function SettingsPage() {
   usePageTitle("nav.settings");
   const [saved, { refetch, mutate }] = createResource(() => api.settings());
-  const [form, setForm] = createStore<Settings>({ logRetentionDays: null, logMaxRows: null, bodyCapture: false, bodyCaptureMaxChars: 65_536, defaultTimeoutMs: 60_000, defaultMaxRetry: 3, cacheMaxMb: 64 });
+  const [form, setForm] = createStore<Settings>({
+    logRetentionDays: null,
+    logMaxRows: null,
+    bodyCapture: false,
+    bodyCaptureMaxChars: 65_536,
+    defaultTimeoutMs: 60_000,
+    defaultMaxRetry: 3,
+    cacheMaxMb: 64,
+    tracingEndpoint: null,
+    tracingHeaders: null,
+    tracingSampleRatio: 1,
+    tracingLinkTemplate: null,
+    tracingFromEnvironment: false,
+  });
   const [running, setRunning] = createSignal(false);
   const [lastRun, setLastRun] = createSignal<{ deletedRows: number; deletedBodies: number } | undefined>();
   // Bumped after a manual cleanup, so the history shows it.
@@ -131,6 +145,8 @@ export default function SettingsPage() {
               </div>
             </FieldSet>
           </section>
+
+          <TracingSection form={form} setForm={setForm} error={error} />
 
           <div class="flex flex-wrap items-center justify-end gap-2 pt-1">
             <Show when={dirty()}>
