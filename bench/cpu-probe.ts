@@ -40,7 +40,7 @@ const bare = spawn([BUN, "bench/bare-proxy.ts", "--port", String(barePort), "--u
 // Bun flags make startLlmio run the sources; without them it runs dist/llmio when built.
 const bunArgs = values.profile ? ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${join(ROOT, "bench/results/raw/probe-profile")}`] : values.binary ? [] : ["--no-deprecation"];
 const llmio = await startLlmio(tmp, fake, [{ name: MODEL }], { BUN_CONFIG_MAX_HTTP_REQUESTS: "65535" }, 20, bunArgs);
-const baseline = values.baseline ? await startLlmio(tmp, fake, [{ name: MODEL }], { BUN_CONFIG_MAX_HTTP_REQUESTS: "65535" }, 20, bunArgs, values.baseline) : undefined;
+const baseline = values.baseline ? await startLlmio(tmp, fake, [{ name: MODEL }], { BUN_CONFIG_MAX_HTTP_REQUESTS: "65535" }, 20, bunArgs, { root: values.baseline }) : undefined;
 await Bun.sleep(300);
 
 const targets = [

@@ -55,3 +55,8 @@ export function modelLog(dbPath: string, afterId: number, model: string): ModelL
     db.close();
   }
 }
+
+/** Rows after row `afterId` that keep an OpenTelemetry trace id (written while tracing sampled the request). */
+export function countTracedRows(dbPath: string, afterId: number): number {
+  return query<{ n: number }>(dbPath, "SELECT COUNT(*) AS n FROM request_logs WHERE id > ? AND otel_trace_id IS NOT NULL", afterId).n;
+}

@@ -12,9 +12,10 @@ import { delta, fmt, markdownTable, ratio } from "./table.ts";
 import { cpuUsPerRequest, type PathScenarioResult, PATHS, passThroughOf, translatedRatio } from "./paths.ts";
 import { SOAK_GROWTH_LIMIT_MB, type SoakResult, soakGrowthMb, soakUnexpected } from "./soak.ts";
 import { PORTKEY_START, type TargetName, TARGETS } from "./targets.ts";
+import { type TracingResult, tracingFailures, tracingRows, tracingVerdicts } from "./tracing.ts";
 import { type TranslationCacheResult, translationCacheRows, translationCacheVerdicts } from "./translation-cache.ts";
 
-export const SCENARIO_IDS = ["chat-c1", "chat-c32", "chat-c256", "stream", "paths-c32", "paths-stream", "burst", "open-streams", "translation-cache", "soak"] as const;
+export const SCENARIO_IDS = ["chat-c1", "chat-c32", "chat-c256", "stream", "paths-c32", "paths-stream", "burst", "open-streams", "translation-cache", "tracing", "soak"] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
 
 export interface Lat {
@@ -252,9 +253,10 @@ export interface VerdictInputs {
   llmioProgram: "binary" | "sources";
   soak?: SoakResult;
   translationCache?: TranslationCacheResult;
+  tracing?: TracingResult;
 }
 
-export function verdicts({ results, paths, idle, llmioProgram, soak, translationCache }: VerdictInputs): Verdict[] {
+export function verdicts({ results, paths, idle, llmioProgram, soak, translationCache, tracing }: VerdictInputs): Verdict[] {
   const out: Verdict[] = [];
   const get = (id: ScenarioId) => results.find((r) => r.id === id);
   const c32 = get("chat-c32");
@@ -336,9 +338,11 @@ export function verdicts({ results, paths, idle, llmioProgram, soak, translation
     out.push({ text: `soak: every request ends as its kind should (ok, error, aborted): ${unexpected.length ? unexpected.join("; ") : "all did"}`, met: unexpected.length === 0 });
   }
   if (translationCache) out.push(...translationCacheVerdicts(translationCache));
+  if (tracing) out.push(...tracingVerdicts(tracing));
   const rowChecks = [...results, ...paths].map((r) => ({ id: r.id, rows: llmioRows(r).rows, sent: llmioRows(r).sent }));
   if (soak) rowChecks.push({ id: "soak", rows: soak.logged, sent: soak.sent });
   if (translationCache) rowChecks.push({ id: "translation-cache", ...translationCacheRows(translationCache) });
+  if (tracing) rowChecks.push({ id: "tracing", ...tracingRows(tracing) });
   const bad = rowChecks.filter((c) => c.rows !== c.sent);
   out.push({
     text: `log rows written = requests sent (llmio${soak ? "; soak: requests logged, attempts of a failover share one request" : ""}): ${bad.length === 0 ? "equal in every scenario" : bad.map((c) => `${c.id}: ${c.rows} for ${c.sent} sent (${delta(c.rows - c.sent)})`).join("; ")}`,
@@ -347,6 +351,7 @@ export function verdicts({ results, paths, idle, llmioProgram, soak, translation
   const failing = [
     ...results.filter((r) => r.agg.llmio.failures > 0).map((r) => `${r.id}: ${r.agg.llmio.failures} (${r.agg.llmio.failureDetail})`),
     ...paths.flatMap((s) => PATHS.filter((p) => s.agg[p.id].failures > 0).map((p) => `${s.id} ${p.id}: ${s.agg[p.id].failures} (${s.agg[p.id].failureDetail})`)),
+    ...(tracing ? tracingFailures(tracing) : []),
   ];
   out.push({ text: `no failed requests (every scenario but the soak, whose errors are on purpose): ${failing.length === 0 ? "none failed" : failing.join("; ")}`, met: failing.length === 0 });
   return out;

@@ -11,6 +11,7 @@
  *   bun run bench --quick          smoke run (≈ 2.5 minutes)
  *   bun run bench --soak           full run plus a 30-minute mixed-traffic memory soak of llmio
  *   bun run bench --only burst     one scenario (comma-separated list allowed)
+ *   bun run bench --only tracing --tracing-baseline ../llmio-before-tracing
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
@@ -27,6 +28,7 @@ import { soakModels } from "./soak-mix.ts";
 import type { StreamClientResult, StreamProtocol } from "./stream-client.ts";
 import { fmt, markdownTable } from "./table.ts";
 import { type BenchModel, type LlmioTarget, smokeTest, startFake, startLlmio, startPortkey, stopTarget, type Target, type TargetName, TARGETS } from "./targets.ts";
+import { renderTracing, runTracing, tracingSetup, type TracingResult } from "./tracing.ts";
 import { renderTranslationCache, runTranslationCache, translationCacheModels, translationCacheSetup, type TranslationCacheResult } from "./translation-cache.ts";
 import { ensureWrk, runWrk, writeScript } from "./wrk.ts";
 
@@ -35,7 +37,7 @@ import { ensureWrk, runWrk, writeScript } from "./wrk.ts";
 
 const HELP = `Usage: bun run bench [--quick] [--soak] [--only <scenario>[,<scenario>…]] [options]
 
-Scenarios: chat-c1, chat-c32, chat-c256, stream, paths-c32, paths-stream, burst, open-streams, translation-cache, soak
+Scenarios: chat-c1, chat-c32, chat-c256, stream, paths-c32, paths-stream, burst, open-streams, translation-cache, tracing, soak
 
   --quick            short smoke run: 3 s per measurement, 1 round, 1,000 open streams for 5 s
   --soak             also run the mixed-traffic memory soak of llmio (30 minutes; --quick: 30 s)
@@ -50,6 +52,10 @@ Scenarios: chat-c1, chat-c32, chat-c256, stream, paths-c32, paths-stream, burst,
   --stream-delay MS  pause between the fake's stream chunks (default 1)
   --translation-requests N
                      requests in the translation-cache burst (default 2000, --quick 600)
+  --tracing-baseline DIR
+                     tracing scenario: also run llmio from DIR, a checkout of a commit before
+                     tracing (built with \`bun run build\` there, else its sources), to judge
+                     whether tracing off costs anything
   --profile          run llmio under Bun's CPU profiler (--cpu-prof --cpu-prof-md); the
                      profile lands in bench/results/raw/ (numbers are then not comparable)
   --no-write         print only; do not write bench/results
@@ -68,6 +74,7 @@ const { values: flags } = parseArgs({
     "fetch-max": { type: "string" },
     "stream-delay": { type: "string" },
     "translation-requests": { type: "string" },
+    "tracing-baseline": { type: "string" },
     "no-write": { type: "boolean", default: false },
     profile: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
@@ -545,6 +552,20 @@ async function main() {
     });
     console.log(`\n${renderTranslationCache(translationCache)}`);
   }
+  let tracing: TracingResult | undefined;
+  if (wants("tracing")) {
+    tracing = await runTracing(procs.fake, tmp, {
+      durationS: D,
+      rounds: R,
+      warmupS: config.warmupS,
+      chatModel: CHAT_MODEL,
+      streamModel: streamModel(),
+      baselineRoot: flags["tracing-baseline"],
+      gatewayEnv,
+      providerLimit: config.providerLimit,
+    });
+    console.log(`\n${renderTracing(tracing)}`);
+  }
   let soak: SoakResult | undefined;
   if (wants("soak")) {
     soak = await runSoak(procs.llmio, { durationS: config.soakS, concurrency: config.soakConcurrency, sampleEveryS: 30 });
@@ -561,7 +582,7 @@ async function main() {
     ["target", "idle RSS MB (configured)", "idle RSS MB (after the run)", "VmHWM MB (lifetime peak)"],
     TARGETS.map((name) => [name === "direct" ? "direct (fake upstream)" : name === "llmio" ? `llmio (${llmio.program === "binary" ? "dist/llmio" : "sources under Bun"})` : name, fmt(idleFresh[name]), fmt(idleAfter[name]), fmt(hwm[name])]),
   );
-  const verdictList = verdicts({ results, paths, idle: idleFresh, llmioProgram: llmio.program, soak, translationCache });
+  const verdictList = verdicts({ results, paths, idle: idleFresh, llmioProgram: llmio.program, soak, translationCache, tracing });
   const elapsedS = (Date.now() - startedAt) / 1000;
 
   const command = `bun run bench${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(" ")}` : ""}`;
@@ -601,6 +622,7 @@ async function main() {
       "",
     ]),
     ...(translationCache ? ["### Translation cache (llmio, Immersive Translate burst, cache off vs on)", "", translationCacheSetup(translationCache), "", renderTranslationCache(translationCache), ""] : []),
+    ...(tracing ? ["### Tracing (llmio, OpenTelemetry off vs on)", "", tracingSetup(tracing), "", renderTracing(tracing), ""] : []),
     ...(soak ? [`### Soak (llmio, mixed traffic, concurrency ${soak.concurrency}, ${fmt(soak.durationS / 60)} min)`, "", renderSoak(soak), ""] : []),
     "## Memory",
     "",
@@ -644,7 +666,7 @@ async function main() {
     const file = join(dir, `${name}.md`);
     writeFileSync(file, md);
     if (!partial) writeFileSync(join(dir, "latest.md"), md);
-    writeFileSync(join(dir, "raw", `${name}.json`), JSON.stringify({ config, idleFresh, idleAfter, hwm, results, paths, soak, translationCache, verdicts: verdictList }, null, 2));
+    writeFileSync(join(dir, "raw", `${name}.json`), JSON.stringify({ config, idleFresh, idleAfter, hwm, results, paths, soak, translationCache, tracing, verdicts: verdictList }, null, 2));
     console.log(`\nwrote ${file.replace(`${ROOT}/`, "")}${partial ? "" : " and bench/results/latest.md"} (raw data: bench/results/raw/)`);
   }
   for (const name of ["llmio", "portkey"] as const) {

@@ -42,7 +42,7 @@ const bare = spawn([BUN, "bench/bare-proxy.ts", "--port", String(barePort), "--u
 const observingPort = freePort();
 const observing = spawn([BUN, "bench/bare-proxy.ts", "--port", String(observingPort), "--upstream", fake.base, "--observe"], { output: join(tmp, "bare-observe.log"), env });
 const llmio = await startLlmio(tmp, fake, [{ name: MODEL }], env, 20, bunArgs);
-const baseline = values.baseline ? await startLlmio(tmp, fake, [{ name: MODEL }], env, 20, bunArgs, values.baseline) : undefined;
+const baseline = values.baseline ? await startLlmio(tmp, fake, [{ name: MODEL }], env, 20, bunArgs, { root: values.baseline }) : undefined;
 await Bun.sleep(500);
 
 const targets = [

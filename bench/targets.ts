@@ -92,14 +92,21 @@ export async function startLlmio(
   tmp: string,
   fake: Target,
   models: BenchModel[],
-  env: Record<string, string>,
+  /** Added to the bench's environment; an undefined value removes an inherited variable. */
+  env: Record<string, string | undefined>,
   maxConcurrent: number,
   bunArgs: string[] = [],
-  /** Another checkout's llmio (cpu-probe.ts --baseline compares two). */
-  root = ROOT,
+  where: {
+    /** Another checkout's llmio (cpu-probe.ts --baseline compares two). */
+    root?: string;
+    /** Names this instance's database and log file when several run at once (default: "" here, "baseline" for another root). */
+    label?: string;
+  } = {},
 ): Promise<LlmioTarget> {
+  const root = where.root ?? ROOT;
   const port = freePort();
-  const label = root === ROOT ? "" : "-baseline";
+  const name = where.label ?? (root === ROOT ? "" : "baseline");
+  const label = name ? `-${name}` : "";
   const dbPath = join(tmp, `bench${label}.db`);
   const logFile = join(tmp, `llmio${label}.log`);
   // The shipped artifact when it is built (`bun run build`), else the sources; profiling needs the sources.
