@@ -34,6 +34,9 @@ const SPANS_PER_REQUEST = 2;
 const CONCURRENCY = 32;
 /** Spans still arriving this long after the last ones: the exporter's queue is drained (its schedule delay is 1 s). */
 const SINK_QUIET_MS = 1500;
+/** Disturbed measurements are taken again: at most this often each, and this many extra measurements in all. */
+const MAX_REPEATS = 2;
+const REPEAT_BUDGET_MEASUREMENTS = 4;
 
 /** Every OTEL_* variable the SDK reads, masked for the instances that must run without tracing. */
 const OTEL_MASK = Object.fromEntries(Object.keys(process.env).filter((name) => name.startsWith("OTEL_")).map((name) => [name, undefined]));
@@ -75,6 +78,8 @@ export interface TracingRun {
   tracedRows?: number;
   rssPeakMb: number;
   other: number;
+  /** How often this measurement was taken again because other programs disturbed it (the last counts). */
+  repeats?: number;
 }
 
 export interface TracingResult {
@@ -207,6 +212,7 @@ export async function runTracing(fake: Target, tmp: string, options: TracingOpti
     "stream-c32": JSON.stringify({ model: options.streamModel, stream: true, messages: [{ role: "user", content: "Tell me a story." }] }),
   };
   const runs: TracingRun[] = [];
+  let repeatBudgetS = options.durationS * REPEAT_BUDGET_MEASUREMENTS;
   try {
     // Warm-up (JIT, connection pools, the SDK's first export), not measured.
     for (const instance of instances) for (const load of LOADS) await runLoadOnce(instance, load, bodies[load], options.warmupS, tmp, () => {});
@@ -216,9 +222,16 @@ export async function runTracing(fake: Target, tmp: string, options: TracingOpti
         // Each round starts with another instance, so drift of the machine hits them alike.
         const order = instances.map((_, i) => instances[(i + round - 1) % instances.length]);
         for (const instance of order) {
-          const r = await measure(instance, load, bodies[load], round, sink.pid, sinkUrl, fake, options.durationS, tmp);
+          let r = await measure(instance, load, bodies[load], round, sink.pid, sinkUrl, fake, options.durationS, tmp);
+          // Another program was busy: measure again (twice at most, within the scenario's budget).
+          for (let repeat = 1; repeat <= MAX_REPEATS && r.other > OTHER_CPU_WARN && repeatBudgetS >= options.durationS; repeat++) {
+            console.log(`  ${load} round ${round} ${r.mode.padEnd(14)} disturbed: other programs used ${fmt(r.other)}% CPU (${fmt(r.rps)} req/s); measuring again`);
+            repeatBudgetS -= options.durationS;
+            await Bun.sleep(1000);
+            r = { ...(await measure(instance, load, bodies[load], round, sink.pid, sinkUrl, fake, options.durationS, tmp)), repeats: repeat };
+          }
           runs.push(r);
-          const spans = r.mode === "tracing on" ? `, spans ${r.sink.spans}/${r.completed * SPANS_PER_REQUEST} in ${r.sink.batches} batches (${fmt(r.sink.bytes / 1024)} KB), dropped ${r.droppedSpans}, sink CPU ${fmt(r.sinkCpuUsPerRequest)} µs/req` : "";
+          const spans = r.mode === "tracing on" ? `, spans ${r.sink.spans}/${r.rows * SPANS_PER_REQUEST} in ${r.sink.batches} batches (${fmt(r.sink.bytes / 1024)} KB), dropped ${r.droppedSpans}, sink CPU ${fmt(r.sinkCpuUsPerRequest)} µs/req` : "";
           console.log(
             `  ${load} round ${round} ${r.mode.padEnd(14)} ${fmt(r.rps)} req/s, p50 ${fmt(r.p50Ms)} ms, p99 ${fmt(r.p99Ms)} ms, llmio CPU ${fmt(r.cpuUsPerRequest)} µs/req${spans}, failures ${r.failures}, log rows ${r.rows}/${r.sent}, other ${fmt(r.other)}%`,
           );
@@ -290,7 +303,7 @@ export function tracingSetup(r: TracingResult): string {
   const programs = modesOf(r)
     .map((mode) => `${mode}: ${r.programs[mode]}`)
     .join("; ");
-  return `llmio only, one process per mode (same build, fresh SQLite database, request logging on), alternated within every round (the first flips each round). Tracing on: \`OTEL_EXPORTER_OTLP_ENDPOINT\` = \`bench/otlp-sink.ts\` on loopback (OTLP/HTTP protobuf, answers 200 with an empty body at once), \`OTEL_TRACES_SAMPLER=always_on\`, the SDK's batch defaults (queue 2048, batches of 512, every 1 s); tracing off: no \`OTEL_*\` variable.${o.baselineRoot ? " Before tracing: llmio from a commit without tracing (`--tracing-baseline`)." : ""} Loads: \`${o.chatModel}\` with wrk -c${CONCURRENCY} (pass-through, like chat-c32) and \`${o.streamModel}\` with stream-client -c${CONCURRENCY} (like stream), ${o.durationS} s per measurement, ${o.rounds} round(s). \`llmio CPU µs/req\` = llmio's CPU time from the start of the load until the exports after it are done (the sink quiet for ${SINK_QUIET_MS / 1000} s), per answered request; sink likewise. Expected spans: ${SPANS_PER_REQUEST} per request (SERVER + CLIENT). Programs: ${programs}.`;
+  return `llmio only, one process per mode (same build, fresh SQLite database, request logging on), alternated within every round (the first flips each round). Tracing on: \`OTEL_EXPORTER_OTLP_ENDPOINT\` = \`bench/otlp-sink.ts\` on loopback (OTLP/HTTP protobuf, answers 200 with an empty body at once), \`OTEL_TRACES_SAMPLER=always_on\`, the SDK's batch defaults (queue 2048, batches of 512, every 1 s); tracing off: no \`OTEL_*\` variable.${o.baselineRoot ? " Before tracing: llmio from a commit without tracing (`--tracing-baseline`)." : ""} Loads: \`${o.chatModel}\` with wrk -c${CONCURRENCY} (pass-through, like chat-c32) and \`${o.streamModel}\` with stream-client -c${CONCURRENCY} (like stream), ${o.durationS} s per measurement, ${o.rounds} round(s). \`llmio CPU µs/req\` = llmio's CPU time from the start of the load until the exports after it are done (the sink quiet for ${SINK_QUIET_MS / 1000} s), per answered request; sink likewise. Expected spans: ${SPANS_PER_REQUEST} per request llmio logged (SERVER + CLIENT; requests wrk cut off at its deadline included). Programs: ${programs}.`;
 }
 
 export function renderTracing(r: TracingResult): string {
@@ -314,7 +327,7 @@ export function renderTracing(r: TracingResult): string {
         ratio(a.cpuUs / off.cpuUs),
         traced ? String(a.batches) : "–",
         traced ? fmt(a.bytes / 1024) : "–",
-        traced ? `${a.spans} / ${a.completed * SPANS_PER_REQUEST}` : "–",
+        traced ? `${a.spans} / ${a.rows * SPANS_PER_REQUEST}` : "–",
         traced ? String(a.dropped) : "–",
         traced ? `${fmt(a.sinkCpuPercent)} / ${fmt(a.sinkCpuUs)}` : "–",
         fmt(a.rssPeakMb),
@@ -350,10 +363,10 @@ export function tracingVerdicts(r: TracingResult): Verdict[] {
     text: `(information) tracing on costs ${cost.map((c) => `${delta(c.added)} µs/req (${ratio(c.times)}) ${c.load} [${fmt(c.on.cpuUs)} vs ${fmt(c.off.cpuUs)} µs; req/s ${ratio(c.on.rps / c.off.rps)}]`).join(", ")}; always_on sampler, the OTLP sink on loopback${noisy}`,
     met: undefined,
   });
-  const spans = cost.map((c) => ({ load: c.load, received: c.on.spans, expected: c.on.completed * SPANS_PER_REQUEST, dropped: c.on.dropped }));
+  const spans = cost.map((c) => ({ load: c.load, received: c.on.spans, expected: c.on.rows * SPANS_PER_REQUEST, dropped: c.on.dropped }));
   out.push({
     text: `tracing on: the spans reach the collector (every request's SERVER and CLIENT span; those dropped from the full queue counted in /metrics): ${spans.map((s) => `${s.load} ${s.received} of ${s.expected} received, ${s.dropped} dropped`).join("; ")}`,
-    met: spans.every((s) => s.received > 0 && s.received + s.dropped >= s.expected),
+    met: spans.every((s) => s.received > 0 && s.received + s.dropped === s.expected),
   });
   if (!modesOf(r).includes("before tracing")) {
     out.push({ text: "tracing off: unmeasurable — not judged: run with `--tracing-baseline <worktree of a commit before tracing>` (e.g. `git worktree add --detach ../llmio-before-tracing 8264c17`, then `bun install && bun run build` there)", met: undefined });
