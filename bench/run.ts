@@ -557,7 +557,8 @@ async function main() {
     tracing = await runTracing(procs.fake, tmp, {
       durationS: D,
       rounds: R,
-      warmupS: config.warmupS,
+      // Fresh processes: their first seconds of load run slower (heap growth, JIT), longer than the shared warm-up.
+      warmupS: config.warmupS * 3,
       chatModel: CHAT_MODEL,
       streamModel: streamModel(),
       baselineRoot: flags["tracing-baseline"],

@@ -350,6 +350,8 @@ function noise(r: TracingResult): string {
 
 /** "Unmeasurable": within the run's own noise, at least this share of the baseline's CPU per request. */
 export const OFF_NOISE_FLOOR = 0.05;
+/** Rounds of one instance further apart than this share of the baseline's CPU per request: too noisy to judge. */
+export const OFF_NOISE_CEILING = 0.25;
 
 export function tracingVerdicts(r: TracingResult): Verdict[] {
   const out: Verdict[] = [];
@@ -379,11 +381,13 @@ export function tracingVerdicts(r: TracingResult): Verdict[] {
     // The noise: how far one target's rounds differ, at least the floor.
     const spread = Math.max(...[before, off].map((a) => (a.cpuUsPerRound.length > 1 ? Math.max(...a.cpuUsPerRound) - Math.min(...a.cpuUsPerRound) : 0)));
     const bound = Math.max(spread, before.cpuUs * OFF_NOISE_FLOOR);
-    return { load, diff, bound, off, before, within: Math.abs(diff) <= bound };
+    return { load, diff, bound, off, before, within: Math.abs(diff) <= bound, tooNoisy: spread > before.cpuUs * OFF_NOISE_CEILING };
   });
+  const scattered = parts.filter((p) => p.tooNoisy).map((p) => p.load);
+  const scatterNote = scattered.length ? ` — NOISY: one instance's rounds differ by more than ${OFF_NOISE_CEILING * 100}% (${scattered.join(", ")})` : "";
   out.push({
-    text: `tracing off: unmeasurable (llmio CPU per request, tracing off vs the same requests through llmio before tracing; noise = the rounds' spread, at least ${OFF_NOISE_FLOOR * 100}%): ${parts.map((p) => `${p.load} ${delta(p.diff)} µs (${fmt(p.off.cpuUs)} vs ${fmt(p.before.cpuUs)} µs, noise ±${fmt(p.bound)} µs; req/s ${ratio(p.off.rps / p.before.rps)})`).join(", ")}${noisy}`,
-    met: noisy ? undefined : parts.every((p) => p.within),
+    text: `tracing off: unmeasurable (llmio CPU per request, tracing off vs the same requests through llmio before tracing; noise = the rounds' spread, at least ${OFF_NOISE_FLOOR * 100}%): ${parts.map((p) => `${p.load} ${delta(p.diff)} µs (${fmt(p.off.cpuUs)} vs ${fmt(p.before.cpuUs)} µs, per round ${p.off.cpuUsPerRound.map((x) => fmt(x)).join(" / ")} vs ${p.before.cpuUsPerRound.map((x) => fmt(x)).join(" / ")}, noise ±${fmt(p.bound)} µs; req/s ${ratio(p.off.rps / p.before.rps)})`).join(", ")}${noisy}${scatterNote}`,
+    met: noisy || scatterNote ? undefined : parts.every((p) => p.within),
   });
   return out;
 }
