@@ -7,8 +7,8 @@
  * them to bench/results/<date>-<quick|full>.md and bench/results/latest.md (partial runs,
  * e.g. --only, get a longer name and leave latest.md alone).
  *
- *   bun run bench                  full run (≈ 14 minutes)
- *   bun run bench --quick          smoke run (≈ 2.5 minutes)
+ *   bun run bench                  full run (≈ 16 minutes)
+ *   bun run bench --quick          smoke run (≈ 3.5 minutes)
  *   bun run bench --soak           full run plus a 30-minute mixed-traffic memory soak of llmio
  *   bun run bench --only burst     one scenario (comma-separated list allowed)
  *   bun run bench --only tracing --tracing-baseline ../llmio-before-tracing
@@ -399,7 +399,7 @@ function median(values: number[]): number {
 async function main() {
   const startedAt = Date.now();
   // The run is bounded: full ≈ 14 min, hard stop at 22 (+ soak).
-  const budgetS = (quick ? 300 : 1320) + (wants("soak") ? config.soakS + 120 : 0);
+  const budgetS = (quick ? 300 : 1320) + (wants("tracing") ? (quick ? 60 : 120) : 0) + (wants("soak") ? config.soakS + 120 : 0);
   const watchdog = setTimeout(() => {
     console.error(`\nbench: time budget of ${budgetS} s exceeded; stopping everything.`);
     process.exit(3);
