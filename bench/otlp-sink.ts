@@ -58,6 +58,14 @@ function* fields(bytes: Uint8Array, start: number, end: number, wanted: number):
   }
 }
 
+/** The spans of an OTLP/HTTP JSON body (`OTEL_EXPORTER_OTLP_PROTOCOL=http/json`). */
+function countJsonSpans(bytes: Uint8Array): number {
+  const body = JSON.parse(new TextDecoder().decode(bytes)) as { resourceSpans?: Array<{ scopeSpans?: Array<{ spans?: unknown[] }> }> };
+  let spans = 0;
+  for (const resource of body.resourceSpans ?? []) for (const scope of resource.scopeSpans ?? []) spans += scope.spans?.length ?? 0;
+  return spans;
+}
+
 if (import.meta.main) {
   const { values } = parseArgs({ options: { port: { type: "string", default: "4318" }, host: { type: "string", default: "127.0.0.1" } } });
   const stats: SinkStats = { batches: 0, bytes: 0, spans: 0, malformed: 0 };
@@ -72,7 +80,8 @@ if (import.meta.main) {
       stats.batches++;
       stats.bytes += body.length;
       try {
-        stats.spans += countSpans(request.headers.get("content-encoding") === "gzip" ? Bun.gunzipSync(body) : body);
+        const bytes = request.headers.get("content-encoding") === "gzip" ? Bun.gunzipSync(body) : body;
+        stats.spans += request.headers.get("content-type")?.startsWith("application/json") ? countJsonSpans(bytes) : countSpans(bytes);
       } catch {
         stats.malformed++;
       }

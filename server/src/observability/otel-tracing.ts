@@ -7,7 +7,8 @@
  */
 import { createNoopMeter, defaultTextMapSetter, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Meter, type MeterProvider, type Span, type Tracer } from "@opentelemetry/api";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
+import { OTLPTraceExporter as JsonTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
+import { OTLPTraceExporter as ProtobufTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { detectResources, envDetector, resourceFromAttributes } from "@opentelemetry/resources";
 import { AlwaysOffSampler, AlwaysOnSampler, BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler, TracerProvider, type Sampler } from "@opentelemetry/sdk-trace";
 import type { WireName } from "@llmio/contract";
@@ -43,11 +44,7 @@ export class OtelTracing implements Tracing {
       .merge(resourceFromAttributes({ "service.name": env.OTEL_SERVICE_NAME || "llmio" }));
     const batch = (name: string, fallback: number) => positiveInteger(env[`OTEL_BSP_${name}`]) ?? fallback;
     const processor = new BatchSpanProcessor({
-      exporter: new OTLPTraceExporter({
-        url: tracesUrl(env),
-        headers: otlpHeaders(env),
-        timeoutMillis: positiveInteger(env.OTEL_EXPORTER_OTLP_TRACES_TIMEOUT ?? env.OTEL_EXPORTER_OTLP_TIMEOUT) ?? 10_000,
-      }),
+      exporter: exporterFor(env),
       maxQueueSize: batch("MAX_QUEUE_SIZE", 2048),
       maxExportBatchSize: batch("MAX_EXPORT_BATCH_SIZE", 512),
       scheduledDelayMillis: batch("SCHEDULE_DELAY", 1000),
@@ -213,6 +210,22 @@ class OtelAttemptSpan implements AttemptSpan {
     span.end();
     this.onEnd(outcome);
   }
+}
+
+/**
+ * OTLP/HTTP with protobuf bodies (the specification's default) or, with
+ * `OTEL_EXPORTER_OTLP_(TRACES_)PROTOCOL=http/json`, JSON bodies: cheaper to encode here (native
+ * JSON against the SDK's JavaScript protobuf writer). gRPC is not offered: protobuf over HTTP is used.
+ */
+function exporterFor(env: Record<string, string | undefined>) {
+  const protocol = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL ?? "http/protobuf";
+  if (protocol === "grpc") logger.warn("OTLP over gRPC is not supported; exporting over HTTP (protobuf)", { endpoint: tracesUrl(env) });
+  const options = {
+    url: tracesUrl(env),
+    headers: otlpHeaders(env),
+    timeoutMillis: positiveInteger(env.OTEL_EXPORTER_OTLP_TRACES_TIMEOUT ?? env.OTEL_EXPORTER_OTLP_TIMEOUT) ?? 10_000,
+  };
+  return protocol === "http/json" ? new JsonTraceExporter(options) : new ProtobufTraceExporter(options);
 }
 
 /** The OTLP/HTTP traces URL: the signal's own endpoint as given, else the generic one + `/v1/traces` (the specification's rule). */
