@@ -171,6 +171,19 @@ describe("tracing on", () => {
     expect(server.attributes["gen_ai.operation.name"]).toBe("embeddings");
   });
 
+  test("a token count is a `count_tokens` SERVER span, answered locally when no provider counts", async () => {
+    const response = await fetch(`${gateway.url}/v1/messages/count_tokens`, {
+      method: "POST",
+      headers: { "x-api-key": TEST_TOKEN, "content-type": "application/json", "anthropic-version": "2023-06-01" },
+      body: JSON.stringify({ model: "to-openai", messages: [{ role: "user", content: "count me" }] }),
+    });
+    expect(response.status).toBe(200);
+    await response.text();
+    const server = await serverSpanOf(response.headers.get("x-llmio-trace-id"));
+    expect(server.name).toBe("count_tokens to-openai");
+    expect(server.attributes["gen_ai.operation.name"]).toBe("count_tokens");
+  });
+
   test("while body capture is on, the span carries the prompt and the completion in the GenAI message shape; off, neither", async () => {
     const plain = await chat("failing-over");
     const withoutCapture = await serverSpanOf(plain.headers.get("x-llmio-trace-id"));

@@ -25,8 +25,8 @@ export interface RequestSpanStart {
   model: string;
   stream: boolean;
   clientIp?: string;
-  /** Chat by default (`generate_content` for Gemini); embeddings calls say so. */
-  operation?: "embeddings";
+  /** Chat by default (`generate_content` for Gemini); embeddings and token counts say so (`count_tokens` is llmio's own name). */
+  operation?: "embeddings" | "count_tokens";
 }
 
 /** What the log row knows of the request, added to its span once routing has decided. */

@@ -1,6 +1,7 @@
 import type { JsonObject, WireProtocol } from "../core/wire-protocol.ts";
 import { failover } from "./failover.ts";
-import { exhaustedError } from "./exhausted-error.ts";
+import { exhaustedError, exhaustedErrorType } from "./exhausted-error.ts";
+import { endRequestSpan, linkSpanToLog, startRequestSpan } from "./request-span.ts";
 import { forwardRequestHeaders, forwardResponseHeaders } from "./forward-headers.ts";
 import { attemptBudget, planRequest } from "./plan.ts";
 import type { Principal } from "../auth/client-keys.ts";
@@ -14,6 +15,7 @@ import { upstreamRequest, upstreamTarget } from "./upstream-request.ts";
 export function createCompactRelay(deps: RelayDeps, responses: WireProtocol) {
   return async function compact(request: { body: JsonObject; headers: Headers; clientIp?: string; signal?: AbortSignal; principal?: Principal; path?: string }): Promise<Response> {
     const model = typeof request.body.model === "string" ? request.body.model : "";
+    const span = startRequestSpan(deps.tracing, { headers: request.headers, protocol: responses.name, model, stream: false, clientIp: request.clientIp });
     const planned = await planRequest(deps.catalog, deps.balancer, {
       ...request,
       rejections: deps.logWriter.rejections,
@@ -22,14 +24,16 @@ export function createCompactRelay(deps: RelayDeps, responses: WireProtocol) {
       endpoint: "chat",
       accepts: (candidate) => candidate.wire === responses.name,
     });
-    if (planned instanceof Response) return planned;
+    if (planned instanceof Response) return endRequestSpan(span, planned, "refused");
     const { trace, route, candidates } = planned;
+    linkSpanToLog(span, trace);
     const clientHeaders = forwardRequestHeaders(request.headers);
     const result = await failover({
       candidates,
       balancer: deps.balancer,
       ...attemptBudget(route),
       trace,
+      span,
       logWriter: deps.logWriter,
       clientSignal: request.signal,
       prepare(candidate, apiKey) {
@@ -52,7 +56,8 @@ export function createCompactRelay(deps: RelayDeps, responses: WireProtocol) {
           headers: forwardResponseHeaders(failure.headers ?? new Headers(), { "x-llmio-trace-id": trace.traceId }),
         }),
     });
-    if (result instanceof Response) return result;
-    return errorResponse(responses, exhaustedError(result, trace.traceId), trace.traceId);
+    if (result instanceof Response) return endRequestSpan(span, result);
+    const exhausted = exhaustedError(result, trace.traceId);
+    return endRequestSpan(span, errorResponse(responses, exhausted, trace.traceId), exhaustedErrorType(result, exhausted));
   };
 }

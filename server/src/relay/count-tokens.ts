@@ -5,6 +5,7 @@ import { failover } from "./failover.ts";
 import { failOver } from "./attempt-outcome.ts";
 import { emptyUsage } from "../core/usage.ts";
 import { attemptBudget, planRequest } from "./plan.ts";
+import { endRequestSpan, linkSpanToLog, startRequestSpan } from "./request-span.ts";
 import { readOrReject } from "./rejections.ts";
 import type { RelayDeps, RelayRequest } from "./relay.ts";
 import { upstreamRequest, upstreamTarget } from "./upstream-request.ts";
@@ -25,6 +26,7 @@ export function createTokenCounter(deps: RelayDeps) {
     const rejections = deps.logWriter.rejections;
     const canonical = readOrReject({ ...request, rejections }, "count_tokens", () => codec.decodeRequest(request.body, request.context ?? {}));
     if (canonical instanceof Response) return canonical;
+    const span = startRequestSpan(deps.tracing, { headers: request.headers, protocol: protocol.name, model: canonical.model, stream: false, clientIp: request.clientIp, operation: "count_tokens" });
     const planned = await planRequest(deps.catalog, deps.balancer, {
       ...request,
       // Only a key's refusal is an answer here: other plan failures fall back to a local count.
@@ -34,8 +36,9 @@ export function createTokenCounter(deps: RelayDeps) {
       accepts: (candidate) => wireProtocols[candidate.wire].countTokens !== undefined,
     });
     // Unknown model, no native counter, or refused: count locally (errors about the key still apply).
-    if (planned instanceof Response && planned.status === 403) return planned;
+    if (planned instanceof Response && planned.status === 403) return endRequestSpan(span, planned, "refused");
     const trace = planned instanceof Response ? traceOf(protocol, "count_tokens", canonical.model, request) : planned.trace;
+    linkSpanToLog(span, trace);
     const headers = { "x-llmio-trace-id": trace.traceId };
 
     if (!(planned instanceof Response)) {
@@ -45,6 +48,7 @@ export function createTokenCounter(deps: RelayDeps) {
         ...attemptBudget(planned.route),
         maxAttempts: MAX_NATIVE_ATTEMPTS,
         trace,
+        span,
         logWriter: deps.logWriter,
         clientSignal: request.signal,
         prepare(candidate, apiKey) {
@@ -67,7 +71,7 @@ export function createTokenCounter(deps: RelayDeps) {
         // A count is best-effort: a refused request still gets a local count below.
         rejectClientFault: () => new Response(null, { status: 204 }),
       });
-      if (result instanceof Response && result.status !== 204) return result;
+      if (result instanceof Response && result.status !== 204) return endRequestSpan(span, result);
     }
 
     const inputTokens = await estimateInputTokens(canonical);
@@ -81,6 +85,6 @@ export function createTokenCounter(deps: RelayDeps) {
       usageEstimated: true,
       createdAt: Date.now(),
     });
-    return Response.json(codec.encodeResponse(inputTokens), { headers });
+    return endRequestSpan(span, Response.json(codec.encodeResponse(inputTokens), { headers }));
   };
 }

@@ -8,7 +8,7 @@ import { readOrReject } from "./rejections.ts";
 import type { RelayDeps, RelayRequest } from "./relay.ts";
 import { failOver } from "./attempt-outcome.ts";
 import { upstreamRequest, upstreamTarget } from "./upstream-request.ts";
-import { NOOP_TRACING } from "../observability/tracing.ts";
+import { endRequestSpan, linkSpanToLog, startRequestSpan } from "./request-span.ts";
 
 /** Embeddings from any provider whose protocol has them, answered in the client's shape. */
 export function createEmbeddingsRelay(deps: RelayDeps) {
@@ -18,7 +18,7 @@ export function createEmbeddingsRelay(deps: RelayDeps) {
     const rejections = deps.logWriter.rejections;
     const embedding = readOrReject({ ...request, rejections }, "embeddings", () => codec.decodeRequest(request.body, request.context ?? {}));
     if (embedding instanceof Response) return embedding;
-    const span = (deps.tracing ?? NOOP_TRACING).request({ headers: request.headers, protocol: protocol.name, model: embedding.model, stream: false, clientIp: request.clientIp, operation: "embeddings" });
+    const span = startRequestSpan(deps.tracing, { headers: request.headers, protocol: protocol.name, model: embedding.model, stream: false, clientIp: request.clientIp, operation: "embeddings" });
     const planned = await planRequest(deps.catalog, deps.balancer, {
       ...request,
       rejections,
@@ -26,14 +26,9 @@ export function createEmbeddingsRelay(deps: RelayDeps) {
       endpoint: "embeddings",
       accepts: (candidate) => embeddingsCodecOf(candidate.wire) !== undefined,
     });
-    if (planned instanceof Response) {
-      span.fail(planned.status, "refused");
-      span.end();
-      return planned;
-    }
+    if (planned instanceof Response) return endRequestSpan(span, planned, "refused");
     const { trace, route, candidates } = planned;
-    span.describe(trace);
-    if (span.traceId) trace.otelTraceId = span.traceId;
+    linkSpanToLog(span, trace);
 
     const result = await failover({
       candidates,
@@ -68,14 +63,8 @@ export function createEmbeddingsRelay(deps: RelayDeps) {
         return errorResponse(protocol, wireProtocols[candidate.wire].decodeError(failure.status ?? 400, failure.body ?? ""), trace.traceId);
       },
     });
-    if (result instanceof Response) {
-      if (result.status >= 400) span.fail(result.status, String(result.status));
-      span.end();
-      return result;
-    }
+    if (result instanceof Response) return endRequestSpan(span, result);
     const exhausted = exhaustedError(result, trace.traceId);
-    span.fail(exhausted.status, exhaustedErrorType(result, exhausted));
-    span.end();
-    return errorResponse(protocol, exhausted, trace.traceId);
+    return endRequestSpan(span, errorResponse(protocol, exhausted, trace.traceId), exhaustedErrorType(result, exhausted));
   };
 }

@@ -21,7 +21,8 @@ import { RequestEnd } from "./request-end.ts";
 import { translated } from "./translated.ts";
 import { consultCache, planCaching, recordForCache, type CachePlan, type ResponseCaching } from "./response-caching.ts";
 import type { Flight } from "../cache/coalescer.ts";
-import { NOOP_TRACING, type RequestSpan, type Tracing } from "../observability/tracing.ts";
+import type { RequestSpan, Tracing } from "../observability/tracing.ts";
+import { endRequestSpan, linkSpanToLog, startRequestSpan } from "./request-span.ts";
 
 export interface RelayDeps {
   catalog: Catalog;
@@ -74,7 +75,7 @@ export function createRelay(deps: RelayDeps) {
     const peeked = readOrReject({ ...request, rejections }, "chat", () => protocol.peek(request.body, context));
     if (peeked instanceof Response) return peeked;
     const peek = peeked;
-    const span = (deps.tracing ?? NOOP_TRACING).request({ headers: request.headers, protocol: protocol.name, model: peek.model, stream: peek.stream, clientIp: request.clientIp });
+    const span = startRequestSpan(deps.tracing, { headers: request.headers, protocol: protocol.name, model: peek.model, stream: peek.stream, clientIp: request.clientIp });
     const planned = await planRequest(deps.catalog, deps.balancer, {
       ...request,
       rejections,
@@ -84,13 +85,10 @@ export function createRelay(deps: RelayDeps) {
       needs: peek.needs,
       sessionId: peek.sessionId,
     });
-    if (planned instanceof Response) {
-      span.fail(planned.status, "refused");
-      span.end();
-      return planned;
-    }
+    if (planned instanceof Response) return endRequestSpan(span, planned, "refused");
     const { trace, route, plan, candidates } = planned;
     const traceId = trace.traceId;
+    // Before any row is written (a cache hit's too): the rows keep the span's trace id.
     if (span.traceId) trace.otelTraceId = span.traceId;
     const budget = attemptBudget(route);
     const caching = deps.caching ? planCaching(route.model, request.headers, request.principal, peek, decoded) : CACHE_OFF;
@@ -101,15 +99,12 @@ export function createRelay(deps: RelayDeps) {
       const call = { protocol, context, request: decoded(), stream: peek.stream, trace, started };
       const consulted = await consultCache(deps.caching, caching, call, { waitMs: budget.deadline - Date.now(), signal: request.signal }, deps.logWriter);
       if (consulted instanceof Response) {
-        if (span.recording) span.describe({ ...trace, cacheStatus: consulted.status === 200 ? "hit" : "miss" });
-        if (consulted.status !== 200) span.fail(consulted.status, "client_closed");
-        span.end();
-        return consulted;
+        linkSpanToLog(span, trace, consulted.status === 200 ? "hit" : "miss");
+        return endRequestSpan(span, consulted, "client_closed");
       }
       flight = consulted.flight;
     }
-    // Only a recording span costs anything (tracing off: nothing is built per request).
-    if (span.recording) span.describe({ ...trace, cacheStatus: caching.use === "off" ? null : caching.use === "bypass" ? "bypass" : "miss" });
+    linkSpanToLog(span, trace, caching.use === "off" ? null : caching.use === "bypass" ? "bypass" : "miss");
     deps.inFlight.start({ ...trace, model: trace.model, stream: peek.stream, startedAt: Date.now(), clientIp: trace.clientIp ?? undefined, userAgent: trace.userAgent ?? undefined });
     const requestEnd = new RequestEnd(deps, traceId, request.body, span, span.recording ? spanContent(span, protocol, decoded, peek.stream) : undefined);
     const exchange: Exchange = {
