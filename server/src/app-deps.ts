@@ -15,7 +15,7 @@ import { DatabaseAnswers } from "./cache/database-answers.ts";
 import { RedisAnswers } from "./cache/redis-answers.ts";
 import { Coalescer } from "./cache/coalescer.ts";
 import type { ResponseCaching } from "./relay/response-caching.ts";
-import { NOOP_TRACING, type Tracing } from "./observability/tracing.ts";
+import { NOOP_TRACING, traceRejection, type Tracing } from "./observability/tracing.ts";
 
 /** Requests that may wait for one identical request in flight; more call the upstream themselves. */
 const MAX_COALESCED_WAITERS = 1000;
@@ -56,10 +56,14 @@ export function createDeps(
 ): AppDeps {
   const sharedState = options.sharedState ?? memorySharedState();
   const settings = new SettingsStore(db, sharedState.changes);
+  const tracing = options.tracing ?? NOOP_TRACING;
+  const logWriter = new LogWriter(db, options.logWriter);
+  // Calls refused before routing get a span of their own while tracing is on.
+  logWriter.rejections.onRejected((rejection) => traceRejection(tracing, rejection));
   return {
     config,
     db,
-    logWriter: new LogWriter(db, options.logWriter),
+    logWriter,
     catalog: new Catalog(db, sharedState.changes),
     balancer: new Balancer({ breaker: options.breaker, shared: sharedState.routing }),
     settings,
@@ -69,7 +73,7 @@ export function createDeps(
       store: new ResponseCache(new DatabaseAnswers(db), settings, sharedState.changes, sharedState instanceof RedisSharedState ? new RedisAnswers(sharedState.connection) : undefined),
       coalescer: new Coalescer({ maxWaiters: MAX_COALESCED_WAITERS }),
     },
-    tracing: options.tracing ?? NOOP_TRACING,
+    tracing,
     sharedState,
     quota: options.quota,
   };

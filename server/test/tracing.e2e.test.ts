@@ -184,6 +184,20 @@ describe("tracing on", () => {
     expect(server.attributes["gen_ai.operation.name"]).toBe("count_tokens");
   });
 
+  test("a call refused before routing is a span of its own with the refusal as error.type, once", async () => {
+    const before = receiver.spans.length;
+    const response = await chat("no-such-model");
+    expect(response.status).toBe(404);
+    await response.text();
+    await tracing.flush();
+    const refused = receiver.spans.slice(before).filter((span) => span.name === "chat no-such-model");
+    expect(refused).toHaveLength(1);
+    // A 4xx leaves the server span's status unset (the HTTP conventions), the refusal in error.type.
+    expect(refused[0].kind).toBe(SERVER);
+    expect(refused[0].status.code ?? 0).toBe(0);
+    expect(refused[0].attributes).toMatchObject({ "error.type": "unknown_model", "http.response.status_code": 404, "llmio.attempts": 0 });
+  });
+
   test("while body capture is on, the span carries the prompt and the completion in the GenAI message shape; off, neither", async () => {
     const plain = await chat("failing-over");
     const withoutCapture = await serverSpanOf(plain.headers.get("x-llmio-trace-id"));

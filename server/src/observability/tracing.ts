@@ -1,4 +1,4 @@
-import type { WireName } from "@llmio/contract";
+import { WIRE_NAMES, type WireName } from "@llmio/contract";
 import type { CanonicalRequest, CanonicalResponse } from "../core/canonical.ts";
 import type { Usage } from "../core/usage.ts";
 
@@ -94,6 +94,19 @@ export const NOOP_REQUEST_SPAN: RequestSpan = Object.freeze({
 });
 
 export const NOOP_TRACING: Tracing = Object.freeze({ enabled: false, request: () => NOOP_REQUEST_SPAN, flush: async () => {}, shutdown: async () => {} });
+
+/**
+ * A call refused before routing (bad key, lockout, quota, malformed body …, see db/rejection-log.ts)
+ * as a SERVER span of its own, started and ended at once, with the refusal as `error.type`.
+ */
+export function traceRejection(tracing: Tracing, rejection: { status: number; reason: string; protocol: string; model?: string; clientIp?: string; userAgent?: string; stream?: boolean }): void {
+  if (!tracing.enabled) return;
+  const protocol = (WIRE_NAMES as readonly string[]).includes(rejection.protocol) ? (rejection.protocol as WireName) : "openai-chat";
+  const headers = new Headers(rejection.userAgent ? { "user-agent": rejection.userAgent } : {});
+  const span = tracing.request({ headers, protocol, model: rejection.model ?? "", stream: rejection.stream ?? false, clientIp: rejection.clientIp });
+  span.fail(rejection.status, rejection.reason);
+  span.end();
+}
 
 /** The standard OpenTelemetry environment that turns tracing on (an OTLP endpoint) or keeps it off. */
 export function tracingConfigured(env: Record<string, string | undefined>): boolean {

@@ -15,7 +15,6 @@ import { upstreamRequest, upstreamTarget } from "./upstream-request.ts";
 export function createCompactRelay(deps: RelayDeps, responses: WireProtocol) {
   return async function compact(request: { body: JsonObject; headers: Headers; clientIp?: string; signal?: AbortSignal; principal?: Principal; path?: string }): Promise<Response> {
     const model = typeof request.body.model === "string" ? request.body.model : "";
-    const span = startRequestSpan(deps.tracing, { headers: request.headers, protocol: responses.name, model, stream: false, clientIp: request.clientIp });
     const planned = await planRequest(deps.catalog, deps.balancer, {
       ...request,
       rejections: deps.logWriter.rejections,
@@ -24,8 +23,9 @@ export function createCompactRelay(deps: RelayDeps, responses: WireProtocol) {
       endpoint: "chat",
       accepts: (candidate) => candidate.wire === responses.name,
     });
-    if (planned instanceof Response) return endRequestSpan(span, planned, "refused");
+    if (planned instanceof Response) return planned;
     const { trace, route, candidates } = planned;
+    const span = startRequestSpan(deps.tracing, { headers: request.headers, protocol: responses.name, model, stream: false, clientIp: request.clientIp });
     linkSpanToLog(span, trace);
     const clientHeaders = forwardRequestHeaders(request.headers);
     const result = await failover({

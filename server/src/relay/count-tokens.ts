@@ -26,7 +26,6 @@ export function createTokenCounter(deps: RelayDeps) {
     const rejections = deps.logWriter.rejections;
     const canonical = readOrReject({ ...request, rejections }, "count_tokens", () => codec.decodeRequest(request.body, request.context ?? {}));
     if (canonical instanceof Response) return canonical;
-    const span = startRequestSpan(deps.tracing, { headers: request.headers, protocol: protocol.name, model: canonical.model, stream: false, clientIp: request.clientIp, operation: "count_tokens" });
     const planned = await planRequest(deps.catalog, deps.balancer, {
       ...request,
       // Only a key's refusal is an answer here: other plan failures fall back to a local count.
@@ -36,7 +35,8 @@ export function createTokenCounter(deps: RelayDeps) {
       accepts: (candidate) => wireProtocols[candidate.wire].countTokens !== undefined,
     });
     // Unknown model, no native counter, or refused: count locally (errors about the key still apply).
-    if (planned instanceof Response && planned.status === 403) return endRequestSpan(span, planned, "refused");
+    if (planned instanceof Response && planned.status === 403) return planned;
+    const span = startRequestSpan(deps.tracing, { headers: request.headers, protocol: protocol.name, model: canonical.model, stream: false, clientIp: request.clientIp, operation: "count_tokens" });
     const trace = planned instanceof Response ? traceOf(protocol, "count_tokens", canonical.model, request) : planned.trace;
     linkSpanToLog(span, trace);
     const headers = { "x-llmio-trace-id": trace.traceId };

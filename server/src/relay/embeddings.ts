@@ -18,7 +18,6 @@ export function createEmbeddingsRelay(deps: RelayDeps) {
     const rejections = deps.logWriter.rejections;
     const embedding = readOrReject({ ...request, rejections }, "embeddings", () => codec.decodeRequest(request.body, request.context ?? {}));
     if (embedding instanceof Response) return embedding;
-    const span = startRequestSpan(deps.tracing, { headers: request.headers, protocol: protocol.name, model: embedding.model, stream: false, clientIp: request.clientIp, operation: "embeddings" });
     const planned = await planRequest(deps.catalog, deps.balancer, {
       ...request,
       rejections,
@@ -26,8 +25,9 @@ export function createEmbeddingsRelay(deps: RelayDeps) {
       endpoint: "embeddings",
       accepts: (candidate) => embeddingsCodecOf(candidate.wire) !== undefined,
     });
-    if (planned instanceof Response) return endRequestSpan(span, planned, "refused");
+    if (planned instanceof Response) return planned;
     const { trace, route, candidates } = planned;
+    const span = startRequestSpan(deps.tracing, { headers: request.headers, protocol: protocol.name, model: embedding.model, stream: false, clientIp: request.clientIp, operation: "embeddings" });
     linkSpanToLog(span, trace);
 
     const result = await failover({

@@ -75,7 +75,6 @@ export function createRelay(deps: RelayDeps) {
     const peeked = readOrReject({ ...request, rejections }, "chat", () => protocol.peek(request.body, context));
     if (peeked instanceof Response) return peeked;
     const peek = peeked;
-    const span = startRequestSpan(deps.tracing, { headers: request.headers, protocol: protocol.name, model: peek.model, stream: peek.stream, clientIp: request.clientIp });
     const planned = await planRequest(deps.catalog, deps.balancer, {
       ...request,
       rejections,
@@ -85,8 +84,10 @@ export function createRelay(deps: RelayDeps) {
       needs: peek.needs,
       sessionId: peek.sessionId,
     });
-    if (planned instanceof Response) return endRequestSpan(span, planned, "refused");
+    // A refused call is traced as a rejection (app-deps.ts); a routed one gets its request span here.
+    if (planned instanceof Response) return planned;
     const { trace, route, plan, candidates } = planned;
+    const span = startRequestSpan(deps.tracing, { headers: request.headers, protocol: protocol.name, model: peek.model, stream: peek.stream, clientIp: request.clientIp });
     const traceId = trace.traceId;
     // Before any row is written (a cache hit's too): the rows keep the span's trace id.
     if (span.traceId) trace.otelTraceId = span.traceId;
