@@ -312,9 +312,11 @@ export class ClientKeys {
       }
     });
     // A copy loaded while this was being written may lack it (read before the commit) and was not
-    // counted up: drop it, so no reservation is released while the cache holds such a copy.
+    // counted up: drop it, so no reservation is released while the cache holds such a copy. That
+    // includes a load still running when nothing was counted in memory (no copy then): undefined
+    // is not "the same copy", or that load would be kept once it lands.
     this.usageVersion++;
-    if (this.keys.peek() !== index) this.keys.drop();
+    if (index === undefined || this.keys.peek() !== index) this.keys.drop();
     // Other instances reload the counts, so a quota holds across all of them (within a log batch).
     // Only quotas need it: a key not loaded here might have one.
     const loaded = this.keys.peek()?.byId;
